@@ -1,0 +1,70 @@
+// What all operations of one app share: catalog/<app>/app.yaml.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/operation.h"
+
+namespace sluice {
+
+// A setting a connection of this app takes (declared once; validated, listed and masked
+// from this one row).
+struct SettingSpec {
+  std::string name;
+  ValueType type = ValueType::String;
+  bool required = false;
+  bool secret = false;
+  std::string description;
+  std::vector<std::string> enumValues;
+  std::string defaultValue;
+};
+
+struct RateLimitSpec {
+  long long requests = 0;     // per window
+  double perSeconds = 0;      // window length
+  long long daily = 0;        // 0 = none
+  long long testRequests = 0; // Stripe test mode
+  std::map<std::string, std::string> headers;  // role -> response header name
+};
+
+struct ErrorShape {
+  std::vector<std::string> message;  // pointers, first present wins
+  std::string code;
+  std::string type;
+  std::string param;
+  std::string retryHeader;
+};
+
+struct Category {
+  std::string id;    // contacts
+  std::string name;  // Contacts
+  std::string file;
+};
+
+struct App {
+  std::string id;
+  std::string name;
+  std::string status = "stable";
+  std::string baseUrl;
+  std::string spec;       // relative to the shared specs folder
+  std::string encoding;   // json | form
+  std::string authKind;   // bearer | oauth2
+  std::string tokenUrl;
+  std::vector<std::pair<std::string, Template>> headers;
+  std::string idempotencyHeader;
+  RateLimitSpec rateLimit;
+  ErrorShape errors;
+  std::vector<SettingSpec> connection;
+  std::map<std::string, Pagination> paginations;
+  std::vector<Category> categories;
+  std::vector<Operation> operations;
+  std::string folder;
+
+  const Operation* find(const std::string& opId) const;
+  const SettingSpec* setting(const std::string& name) const;
+};
+
+}  // namespace sluice

@@ -1,0 +1,578 @@
+// Loads catalog/<app>/app.yaml and its category files, rejecting every mistake with
+// file:line:col and what was expected. The YAML stays the only source of truth.
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <regex>
+#include <set>
+
+#include "catalog/catalog.h"
+#include "core/json.h"
+#include "core/yaml_reader.h"
+
+namespace fs = std::filesystem;
+
+namespace sluice {
+
+namespace {
+
+constexpr YamlDomain kDomain = YamlDomain::Catalog;
+
+ValueType parseType(YamlMap& map, const std::string& key) {
+  const std::string t = map.enumOr(
+      key, {"string", "integer", "number", "boolean", "object", "array"}, "string");
+  if (t == "integer") return ValueType::Integer;
+  if (t == "number") return ValueType::Number;
+  if (t == "boolean") return ValueType::Boolean;
+  if (t == "object") return ValueType::Object;
+  if (t == "array") return ValueType::Array;
+  return ValueType::String;
+}
+
+std::string pointerOr(YamlMap& map, const std::string& key, bool required) {
+  if (required && !map.has(key)) map.fail(key, "missing required key '" + key + "'");
+  // An explicit "" (the whole document) is a valid pointer, so read the raw scalar.
+  const YAML::Node node = map.get(key);
+  if (!node.IsDefined() || node.IsNull()) return "";
+  const std::string value = yamlScalar(node, map.file(), kDomain, "a JSON pointer");
+  if (!isValidJsonPointer(value))
+    map.failAt(node, "'" + key + "': '" + value +
+                         "' is not a JSON pointer (expected \"\" or /a/b/0, RFC 6901)");
+  return value;
+}
+
+double parseDuration(YamlMap& map, const std::string& key) {
+  const std::string text = map.requiredString(key);
+  static const std::regex re(R"((\d+(?:\.\d+)?)(ms|s|m|h))");
+  std::smatch m;
+  if (!std::regex_match(text, m, re))
+    map.fail(key, "'" + key + "': expected a duration like 10s, 500ms or 1m, found '" + text +
+                      "'");
+  const double n = std::stod(m[1]);
+  const std::string unit = m[2];
+  if (unit == "ms") return n / 1000;
+  if (unit == "m") return n * 60;
+  if (unit == "h") return n * 3600;
+  return n;
+}
+
+std::vector<std::pair<std::string, Template>> parseHeaders(YamlMap& parent,
+                                                           const std::string& key) {
+  std::vector<std::pair<std::string, Template>> headers;
+  const YAML::Node node = parent.get(key);
+  if (!node.IsDefined() || node.IsNull()) return headers;
+  YamlMap map(node, parent.file(), kDomain, parent.context());
+  for (const auto& kv : node) {
+    const std::string name = kv.first.Scalar();
+    const std::string value = map.requiredString(name);
+    try {
+      headers.emplace_back(name, Template::compile(value));
+    } catch (const TemplateError& e) {
+      map.fail(name, e.what());
+    }
+  }
+  return headers;
+}
+
+Pagination parsePaginationMap(YamlMap& map) {
+  Pagination p;
+  const std::string style = map.enumOr("style", {"none", "page", "offset", "cursor"}, "");
+  if (style.empty()) map.fail("style", "missing required key 'style'");
+  p.style = style == "page"     ? PaginationStyle::Page
+            : style == "offset" ? PaginationStyle::Offset
+            : style == "cursor" ? PaginationStyle::Cursor
+                                : PaginationStyle::None;
+  p.inBody = map.enumOr("in", {"query", "body"}, "query") == "body";
+  p.limitParam = map.stringOr("limit_param", "");
+  p.limit = map.optionalInt("limit").value_or(0);
+  p.maxPages = map.optionalInt("max_pages").value_or(10);
+  if (p.maxPages < 1) map.fail("max_pages", "'max_pages' must be at least 1");
+  if (p.style == PaginationStyle::Page) {
+    p.pageParam = map.requiredString("page_param");
+    p.start = map.optionalInt("start").value_or(1);
+  }
+  if (p.style == PaginationStyle::Offset) p.offsetParam = map.requiredString("offset_param");
+  if (p.style == PaginationStyle::Cursor) {
+    const YAML::Node next = map.get("next");
+    if (!next.IsDefined() || next.IsNull())
+      map.fail("next", "cursor pagination needs 'next' (parameter: source)");
+    YamlMap nextMap(next, map.file(), kDomain, map.context());
+    for (const auto& kv : next) {
+      const std::string param = kv.first.Scalar();
+      std::string source = nextMap.requiredString(param);
+      const std::string pointer = source.rfind("record:", 0) == 0 ? source.substr(7) : source;
+      if (!isValidJsonPointer(pointer))
+        nextMap.fail(param, "'" + source +
+                                "' is not a source: expected a JSON pointer into the response "
+                                "(/meta/next) or record:/pointer");
+      p.next.emplace_back(param, source);
+    }
+    nextMap.rejectUnknown();
+    p.hasMore = pointerOr(map, "has_more", false);
+  }
+  if (p.style != PaginationStyle::None && p.style != PaginationStyle::Cursor && p.limit <= 0)
+    map.fail("limit", "page and offset pagination need a positive 'limit'");
+  if (p.style == PaginationStyle::None) {
+    // Only max_pages and style make sense; anything else was a mistake caught below.
+  }
+  map.rejectUnknown();
+  return p;
+}
+
+InputSpec parseInput(const YAML::Node& node, const std::string& file, const std::string& ctx) {
+  YamlMap map(node, file, kDomain, ctx);
+  InputSpec in;
+  in.where = map.where();
+  in.name = map.requiredString("name");
+  static const std::regex nameRe("[A-Za-z_][A-Za-z0-9_.\\-]*");
+  if (!std::regex_match(in.name, nameRe))
+    map.fail("name", "input name '" + in.name + "' must be a word (letters, digits, _ . -)");
+  const std::string where = map.enumOr("in", {"path", "query", "body"}, "query");
+  in.in = where == "path" ? InputLocation::Path
+          : where == "body" ? InputLocation::Body
+                            : InputLocation::Query;
+  in.type = parseType(map, "type");
+  in.required = map.boolOr("required", false);
+  in.description = map.stringOr("description", "");
+  in.enumValues = map.stringList("enum");
+  if (map.has("default"))
+    in.defaultValue = ValueTemplate::fromYaml(map.get("default"), file, kDomain);
+  else
+    map.get("default");
+  in.field = map.stringOr("field", "");
+  if (!in.field.empty() && in.field[0] == '/' && !isValidJsonPointer(in.field))
+    map.fail("field", "'" + in.field + "' is not a valid JSON pointer");
+  if (in.in == InputLocation::Path) in.required = true;
+  map.rejectUnknown();
+  return in;
+}
+
+// Checks that every template in a request names a known connection setting or input.
+void checkRequestTemplates(const Operation& op, const App& app, const ValueTemplate& tree) {
+  tree.forEachExpression([&](const TemplateExpr& e, const SourceLocation& where) {
+    const std::string& root = e.path[0];
+    if (root == "connection" && e.path.size() == 2) {
+      if (!app.setting(e.path[1]))
+        throw CatalogError(where, "op " + op.id + ": template '{{" + e.source +
+                                      "}}' names unknown connection setting '" + e.path[1] +
+                                      "'");
+      return;
+    }
+    if (root == "inputs" && e.path.size() >= 2) {
+      if (!op.input(e.path[1]))
+        throw CatalogError(where, "op " + op.id + ": template '{{" + e.source +
+                                      "}}' names unknown input '" + e.path[1] + "'");
+      return;
+    }
+    throw CatalogError(where, "op " + op.id + ": template '{{" + e.source +
+                                  "}}' must start with connection.<setting> or inputs.<input>");
+  });
+}
+
+Operation parseOperation(const YAML::Node& node, const std::string& file, const App& app,
+                         const Category& category) {
+  std::string ctx = "op";
+  if (node.IsMap() && node["id"].IsScalar()) ctx = "op " + node["id"].Scalar();
+  YamlMap map(node, file, kDomain, ctx);
+  Operation op;
+  op.app = app.id;
+  op.category = category.id;
+  op.where = map.where();
+  op.id = map.requiredString("id");
+  static const std::regex idRe("[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*");
+  if (!std::regex_match(op.id, idRe) || op.id.rfind(category.id + ".", 0) != 0)
+    map.fail("id", "id '" + op.id + "' must be " + category.id + ".<snake_case_name>");
+  op.name = map.requiredString("name");
+  op.aliases = map.stringList("aliases");
+  op.kind = map.enumOr("kind", {"trigger", "action"}, "") == "trigger" ? OpKind::Trigger
+                                                                       : OpKind::Action;
+  if (!map.has("kind")) map.fail("kind", "missing required key 'kind' (trigger or action)");
+  op.description = map.requiredString("description");
+  op.status = map.enumOr("status", {"stable", "beta", "deprecated"}, "stable");
+  op.scopes = map.stringList("scopes");
+
+  const YAML::Node inputs = map.get("inputs");
+  if (inputs.IsDefined() && !inputs.IsNull()) {
+    if (!inputs.IsSequence())
+      map.failAt(inputs, "'inputs': expected a list, found " + yamlTypeName(inputs));
+    std::set<std::string> names;
+    for (const auto& item : inputs) {
+      InputSpec in = parseInput(item, file, ctx);
+      if (!names.insert(in.name).second)
+        throw CatalogError(in.where, ctx + ": duplicate input '" + in.name + "'");
+      op.inputs.push_back(std::move(in));
+    }
+  }
+
+  const YAML::Node reqNode = map.get("request");
+  if (!reqNode.IsDefined()) map.fail("request", "missing required key 'request'");
+  YamlMap req(reqNode, file, kDomain, ctx);
+  op.request.method = req.enumOr("method", {"GET", "POST", "PUT", "PATCH", "DELETE"}, "");
+  if (op.request.method.empty()) req.fail("method", "missing required key 'method'");
+  op.request.path = req.requiredString("path");
+  if (op.request.path.empty() || op.request.path[0] != '/')
+    req.fail("path", "path must start with '/', found '" + op.request.path + "'");
+  op.request.query = ValueTemplate::fromYaml(req.get("query"), file, kDomain);
+  op.request.body = ValueTemplate::fromYaml(req.get("body"), file, kDomain);
+  if (!op.request.query.isNull() && op.request.query.kind() != ValueTemplate::Kind::Object)
+    req.fail("query", "'query': expected a map of parameter: value");
+  op.request.headers = parseHeaders(req, "headers");
+  op.request.encoding = req.enumOr("encoding", {"json", "form"}, "");
+  req.rejectUnknown();
+
+  // Every {placeholder} has a path input and every path input a placeholder.
+  static const std::regex placeholder("\\{([^}/]+)\\}");
+  std::set<std::string> placeholders;
+  for (auto it = std::sregex_iterator(op.request.path.begin(), op.request.path.end(),
+                                      placeholder);
+       it != std::sregex_iterator(); ++it) {
+    const std::string name = (*it)[1];
+    placeholders.insert(name);
+    const InputSpec* in = op.input(name);
+    if (!in || in->in != InputLocation::Path)
+      req.fail("path", "path parameter {" + name + "} needs an input with in: path");
+  }
+  for (const auto& in : op.inputs)
+    if (in.in == InputLocation::Path && !placeholders.count(in.wireName()))
+      throw CatalogError(in.where, ctx + ": input '" + in.name +
+                                       "' is in: path but the path has no {" + in.wireName() +
+                                       "}");
+
+  checkRequestTemplates(op, app, op.request.query);
+  checkRequestTemplates(op, app, op.request.body);
+  for (const auto& h : op.request.headers)
+    for (const auto& e : h.second.expressions())
+      if (e.path[0] != "connection" || e.path.size() != 2 || !app.setting(e.path[1]))
+        req.fail("headers", "header '" + h.first + "': template '{{" + e.source +
+                                "}}' must name a connection setting");
+
+  const bool trigger = op.kind == OpKind::Trigger;
+  for (const char* key : {"records", "shape", "record_id", "detect", "version", "order_by",
+                          "order", "paginate"})
+    if (!trigger && map.has(key))
+      map.fail(key, std::string("'") + key + "' is only for triggers (this op is an action)");
+  if (trigger) {
+    if (!map.has("records"))
+      map.fail("records", "missing required key 'records' (JSON pointer to the records)");
+    op.records = pointerOr(map, "records", false);
+    op.shape = map.enumOr("shape", {"list", "single"}, "list") == "single" ? RecordShape::Single
+                                                                          : RecordShape::List;
+    op.recordId = pointerOr(map, "record_id", op.shape == RecordShape::List);
+    const std::string detect = map.enumOr("detect", {"new", "updated", "changed"}, "");
+    if (detect.empty()) map.fail("detect", "missing required key 'detect' (new, updated, changed)");
+    op.detect = detect == "updated"   ? DetectMode::Updated
+                : detect == "changed" ? DetectMode::Changed
+                                      : DetectMode::New;
+    if (op.shape == RecordShape::Single && op.detect == DetectMode::New && op.recordId.empty())
+      map.fail("detect", "a single record without record_id can only be detected as 'changed'");
+    op.version = pointerOr(map, "version", false);
+    op.orderBy = pointerOr(map, "order_by", false);
+    const std::string order = map.enumOr("order", {"asc", "desc"}, "");
+    op.order = order == "asc" ? SortOrder::Asc : order == "desc" ? SortOrder::Desc
+                                                                 : SortOrder::Unknown;
+    if (!order.empty() && op.orderBy.empty())
+      map.fail("order", "'order' needs 'order_by' (the field the server orders by)");
+    const YAML::Node pag = map.get("paginate");
+    if (!pag.IsDefined() || pag.IsNull()) {
+      map.fail("paginate", "missing required key 'paginate' (none, a preset name or a map)");
+    } else if (pag.IsScalar()) {
+      const std::string name = pag.Scalar();
+      if (name != "none") {
+        auto it = app.paginations.find(name);
+        if (it == app.paginations.end()) {
+          std::string list = "none";
+          for (const auto& p : app.paginations) list += ", " + p.first;
+          map.failAt(pag, "'paginate': unknown preset '" + name + "' (expected " + list + ")");
+        }
+        op.paginate = it->second;
+        op.paginate.preset = name;
+      }
+    } else {
+      YamlMap pm(pag, file, kDomain, ctx + " paginate");
+      op.paginate = parsePaginationMap(pm);
+    }
+  }
+
+  const YAML::Node exceptions = map.get("spec_exceptions");
+  if (exceptions.IsDefined() && !exceptions.IsNull()) {
+    if (!exceptions.IsSequence())
+      map.failAt(exceptions, "'spec_exceptions': expected a list of {check, reason}");
+    for (const auto& item : exceptions) {
+      YamlMap em(item, file, kDomain, ctx + " spec_exceptions");
+      SpecException ex;
+      ex.check = em.enumOr("check", {"path", "scopes", "params", "body", "version"}, "");
+      if (ex.check.empty()) em.fail("check", "missing required key 'check'");
+      ex.reason = em.requiredString("reason");
+      em.rejectUnknown();
+      op.specExceptions.push_back(ex);
+    }
+  }
+  map.rejectUnknown();
+  return op;
+}
+
+void parseAppYaml(App& app, const std::string& file) {
+  const YAML::Node root = loadYamlFile(file, kDomain);
+  YamlMap map(root, file, kDomain, "app");
+  app.id = map.requiredString("app");
+  app.name = map.requiredString("name");
+  app.status = map.enumOr("status", {"stable", "beta"}, "stable");
+  app.baseUrl = map.requiredString("base_url");
+  if (app.baseUrl.rfind("http://", 0) != 0 && app.baseUrl.rfind("https://", 0) != 0)
+    map.fail("base_url", "base_url must start with http:// or https://");
+  app.spec = map.stringOr("spec", "");
+  app.encoding = map.enumOr("encoding", {"json", "form"}, "json");
+
+  YamlMap auth(map.get("auth"), file, kDomain, "app auth");
+  app.authKind = auth.enumOr("kind", {"bearer", "oauth2"}, "bearer");
+  app.tokenUrl = auth.stringOr("token_url", "");
+  if (app.authKind == "oauth2" && app.tokenUrl.empty())
+    auth.fail("kind", "oauth2 needs 'token_url'");
+  auth.rejectUnknown();
+
+  app.headers = parseHeaders(map, "headers");
+  if (map.has("idempotency")) {
+    YamlMap idem(map.get("idempotency"), file, kDomain, "app idempotency");
+    app.idempotencyHeader = idem.stringOr("header", "");
+    idem.rejectUnknown();
+  } else {
+    map.get("idempotency");
+  }
+
+  if (map.has("rate_limit")) {
+    YamlMap rl(map.get("rate_limit"), file, kDomain, "app rate_limit");
+    app.rateLimit.requests = rl.optionalInt("requests").value_or(0);
+    app.rateLimit.perSeconds = parseDuration(rl, "per");
+    app.rateLimit.daily = rl.optionalInt("daily").value_or(0);
+    app.rateLimit.testRequests = rl.optionalInt("test_requests").value_or(0);
+    if (rl.has("headers")) {
+      YamlMap hm(rl.get("headers"), file, kDomain, "app rate_limit headers");
+      for (const char* role : {"limit", "remaining", "reset", "window_ms", "daily_remaining"})
+        if (auto h = hm.optionalString(role)) app.rateLimit.headers[role] = *h;
+      hm.rejectUnknown();
+    } else {
+      rl.get("headers");
+    }
+    rl.rejectUnknown();
+  } else {
+    map.get("rate_limit");
+  }
+
+  if (map.has("errors")) {
+    YamlMap em(map.get("errors"), file, kDomain, "app errors");
+    app.errors.message = em.stringList("message");
+    for (const auto& p : app.errors.message)
+      if (!isValidJsonPointer(p)) em.fail("message", "'" + p + "' is not a JSON pointer");
+    app.errors.code = pointerOr(em, "code", false);
+    app.errors.type = pointerOr(em, "type", false);
+    app.errors.param = pointerOr(em, "param", false);
+    app.errors.retryHeader = em.stringOr("retry_header", "");
+    em.rejectUnknown();
+  } else {
+    map.get("errors");
+  }
+
+  const YAML::Node conn = map.get("connection");
+  if (conn.IsDefined() && !conn.IsNull()) {
+    if (!conn.IsSequence()) map.failAt(conn, "'connection': expected a list of settings");
+    for (const auto& item : conn) {
+      YamlMap sm(item, file, kDomain, "app connection");
+      SettingSpec s;
+      s.name = sm.requiredString("name");
+      s.type = parseType(sm, "type");
+      s.required = sm.boolOr("required", false);
+      s.secret = sm.boolOr("secret", false);
+      s.description = sm.stringOr("description", "");
+      s.enumValues = sm.stringList("enum");
+      s.defaultValue = sm.stringOr("default", "");
+      sm.rejectUnknown();
+      if (app.setting(s.name)) sm.fail("name", "duplicate connection setting '" + s.name + "'");
+      app.connection.push_back(s);
+    }
+  }
+
+  const YAML::Node pags = map.get("paginations");
+  if (pags.IsDefined() && !pags.IsNull()) {
+    YamlMap pm(pags, file, kDomain, "app paginations");
+    for (const auto& kv : pags) {
+      const std::string name = kv.first.Scalar();
+      YamlMap one(pm.get(name), file, kDomain, "pagination " + name);
+      app.paginations[name] = parsePaginationMap(one);
+    }
+  }
+  map.rejectUnknown();
+}
+
+}  // namespace
+
+const char* toString(OpKind kind) { return kind == OpKind::Trigger ? "trigger" : "action"; }
+const char* toString(InputLocation in) {
+  return in == InputLocation::Path ? "path" : in == InputLocation::Body ? "body" : "query";
+}
+const char* toString(ValueType type) {
+  switch (type) {
+    case ValueType::Integer:
+      return "integer";
+    case ValueType::Number:
+      return "number";
+    case ValueType::Boolean:
+      return "boolean";
+    case ValueType::Object:
+      return "object";
+    case ValueType::Array:
+      return "array";
+    default:
+      return "string";
+  }
+}
+const char* toString(DetectMode mode) {
+  return mode == DetectMode::Updated ? "updated" : mode == DetectMode::Changed ? "changed" : "new";
+}
+const char* toString(PaginationStyle style) {
+  switch (style) {
+    case PaginationStyle::Page:
+      return "page";
+    case PaginationStyle::Offset:
+      return "offset";
+    case PaginationStyle::Cursor:
+      return "cursor";
+    default:
+      return "none";
+  }
+}
+
+const InputSpec* Operation::input(const std::string& inputName) const {
+  for (const auto& in : inputs)
+    if (in.name == inputName) return &in;
+  return nullptr;
+}
+
+bool Operation::hasSpecException(const std::string& check) const {
+  for (const auto& e : specExceptions)
+    if (e.check == check) return true;
+  return false;
+}
+
+const Operation* App::find(const std::string& opId) const {
+  for (const auto& op : operations)
+    if (op.id == opId) return &op;
+  return nullptr;
+}
+
+const SettingSpec* App::setting(const std::string& settingName) const {
+  for (const auto& s : connection)
+    if (s.name == settingName) return &s;
+  return nullptr;
+}
+
+App Catalog::loadApp(const std::string& folder) {
+  App app;
+  app.folder = folder;
+  const std::string appFile = (fs::path(folder) / "app.yaml").string();
+  parseAppYaml(app, appFile);
+  if (app.id != fs::path(folder).filename().string())
+    throw CatalogError({appFile, 1, 1}, "app '" + app.id + "' must live in a folder named '" +
+                                            app.id + "'");
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(folder))
+    if (entry.path().extension() == ".yaml" && entry.path().filename() != "app.yaml")
+      files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  std::set<std::string> ids;
+  for (const auto& path : files) {
+    const std::string file = path.string();
+    const YAML::Node root = loadYamlFile(file, kDomain);
+    YamlMap map(root, file, kDomain, "category");
+    Category category;
+    category.file = file;
+    category.id = map.requiredString("category");
+    if (category.id != path.stem().string())
+      map.fail("category", "category '" + category.id + "' must be the file name '" +
+                               path.stem().string() + "'");
+    category.name = map.requiredString("name");
+    const YAML::Node ops = map.get("operations");
+    if (!ops.IsSequence() || ops.size() == 0)
+      map.fail("operations", "'operations': expected a non-empty list of operations");
+    map.rejectUnknown();
+    for (const auto& node : ops) {
+      Operation op = parseOperation(node, file, app, category);
+      if (!ids.insert(op.id).second)
+        throw CatalogError(op.where, "duplicate operation id '" + op.id + "' in app " + app.id);
+      app.operations.push_back(std::move(op));
+    }
+    app.categories.push_back(category);
+  }
+  return app;
+}
+
+Catalog Catalog::load(const std::string& root) {
+  if (!fs::is_directory(root)) throw CatalogError({root, 0, 0}, "catalog folder not found");
+  Catalog catalog;
+  std::vector<fs::path> folders;
+  for (const auto& entry : fs::directory_iterator(root))
+    if (entry.is_directory() && fs::exists(entry.path() / "app.yaml"))
+      folders.push_back(entry.path());
+  std::sort(folders.begin(), folders.end());
+  for (const auto& folder : folders) catalog.apps_.push_back(loadApp(folder.string()));
+  if (catalog.apps_.empty()) throw CatalogError({root, 0, 0}, "no app folder with an app.yaml");
+  return catalog;
+}
+
+const App* Catalog::app(const std::string& id) const {
+  for (const auto& a : apps_)
+    if (a.id == id) return &a;
+  return nullptr;
+}
+
+const Operation* Catalog::find(const std::string& fullId) const {
+  const size_t dot = fullId.find('.');
+  if (dot == std::string::npos) return nullptr;
+  const App* a = app(fullId.substr(0, dot));
+  return a ? a->find(fullId.substr(dot + 1)) : nullptr;
+}
+
+size_t Catalog::operationCount() const {
+  size_t n = 0;
+  for (const auto& a : apps_) n += a.operations.size();
+  return n;
+}
+
+namespace {
+size_t editDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+}  // namespace
+
+std::vector<std::string> Catalog::suggest(const std::string& fullId, size_t limit) const {
+  std::vector<std::pair<size_t, std::string>> scored;
+  for (const auto& a : apps_)
+    for (const auto& op : a.operations) {
+      const std::string id = op.fullId();
+      size_t d = editDistance(fullId, id);
+      if (id.find(fullId) != std::string::npos) d = std::min<size_t>(d, 1);
+      scored.emplace_back(d, id);
+    }
+  std::sort(scored.begin(), scored.end());
+  std::vector<std::string> out;
+  for (const auto& s : scored) {
+    if (out.size() >= limit || s.first > std::max<size_t>(6, fullId.size() / 2)) break;
+    out.push_back(s.second);
+  }
+  return out;
+}
+
+std::string Catalog::defaultRoot() {
+  if (const char* env = std::getenv("SLUICE_CATALOG")) return env;
+  if (fs::is_directory("catalog") && fs::exists("catalog/ghl/app.yaml")) return "catalog";
+  return std::string(SLUICE_SOURCE_DIR) + "/catalog";
+}
+
+}  // namespace sluice

@@ -1,0 +1,104 @@
+// One operation of an app, as declared in catalog/<app>/<category>.yaml. Immutable after load.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/value_template.h"
+
+namespace sluice {
+
+enum class OpKind { Trigger, Action };
+enum class InputLocation { Path, Query, Body };
+enum class ValueType { String, Integer, Number, Boolean, Object, Array };
+enum class RecordShape { List, Single };
+// new: fire once per id. updated: fire when (id, version) changes. changed: a single record or
+// value fires when its version or content changes.
+enum class DetectMode { New, Updated, Changed };
+enum class SortOrder { Unknown, Asc, Desc };
+enum class PaginationStyle { None, Page, Offset, Cursor };
+
+const char* toString(OpKind kind);
+const char* toString(InputLocation in);
+const char* toString(ValueType type);
+const char* toString(DetectMode mode);
+const char* toString(PaginationStyle style);
+
+struct InputSpec {
+  std::string name;
+  InputLocation in = InputLocation::Query;
+  ValueType type = ValueType::String;
+  bool required = false;
+  std::string description;
+  std::vector<std::string> enumValues;
+  std::optional<ValueTemplate> defaultValue;
+  std::string field;  // wire name or JSON pointer in the body; empty = name
+  SourceLocation where;
+
+  const std::string& wireName() const { return field.empty() ? name : field; }
+};
+
+struct Pagination {
+  PaginationStyle style = PaginationStyle::None;
+  std::string preset;       // the preset's name when the operation named one
+  bool inBody = false;      // parameters go in the body instead of the query
+  std::string pageParam;    // page
+  std::string offsetParam;  // offset
+  std::string limitParam;
+  long long limit = 0;
+  long long start = 1;      // first page number (page style)
+  // cursor: parameter -> source ("/pointer" into the response, or "record:/pointer").
+  std::vector<std::pair<std::string, std::string>> next;
+  std::string hasMore;      // pointer; empty = short page means last
+  long long maxPages = 10;
+};
+
+struct RequestSpec {
+  std::string method;
+  std::string path;  // with {param} placeholders
+  ValueTemplate query;
+  ValueTemplate body;
+  std::vector<std::pair<std::string, Template>> headers;
+  std::string encoding;  // json | form; empty = the app's
+};
+
+struct SpecException {
+  std::string check;  // path | scopes | params | body
+  std::string reason;
+};
+
+struct Operation {
+  std::string app;       // ghl
+  std::string category;  // contacts
+  std::string id;        // contacts.get_contact (unique within the app)
+  std::string name;      // the seed's own name
+  std::vector<std::string> aliases;
+  OpKind kind = OpKind::Action;
+  std::string description;
+  std::string status = "stable";
+  std::vector<std::string> scopes;
+  RequestSpec request;
+  std::vector<InputSpec> inputs;
+
+  // Triggers only.
+  std::string records;  // JSON pointer to the array (or the object for single)
+  RecordShape shape = RecordShape::List;
+  std::string recordId;
+  DetectMode detect = DetectMode::New;
+  std::string version;  // JSON pointer; empty = content hash
+  std::string orderBy;
+  SortOrder order = SortOrder::Unknown;
+  Pagination paginate;
+
+  std::vector<SpecException> specExceptions;
+  SourceLocation where;
+
+  std::string fullId() const { return app + "." + id; }
+  const InputSpec* input(const std::string& inputName) const;
+  bool hasSpecException(const std::string& check) const;
+};
+
+}  // namespace sluice

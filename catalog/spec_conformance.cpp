@@ -1,0 +1,254 @@
+#include "catalog/spec_conformance.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "core/json.h"
+
+namespace fs = std::filesystem;
+
+namespace sluice {
+
+namespace {
+
+// "/contacts/{contactId}/notes/{id}" -> "/contacts/{}/notes/{}"
+std::string normalizePath(const std::string& path) {
+  static const std::regex param("\\{[^}/]*\\}");
+  return std::regex_replace(path, param, "{}");
+}
+
+std::string upper(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
+  return s;
+}
+
+}  // namespace
+
+// One spec document set: every operation by METHOD + normalized path.
+class SpecIndex {
+ public:
+  struct Entry {
+    const JsonDoc* doc = nullptr;  // the file it came from, for $ref resolution
+    const JsonValue* op = nullptr;
+    std::string file;
+    std::string path;  // as written in the spec
+  };
+
+  void addFile(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    auto doc = std::make_unique<JsonDoc>();
+    if (auto err = parseJson(buffer.str(), *doc))
+      throw CatalogError({path, 0, 0}, "cannot read spec: " + *err);
+    const JsonValue* paths = jsonAt(*doc, "/paths");
+    if (paths && paths->IsObject()) {
+      for (const auto& p : paths->GetObject()) {
+        if (!p.value.IsObject()) continue;
+        const std::string specPath = p.name.GetString();
+        for (const auto& m : p.value.GetObject()) {
+          const std::string method = upper(m.name.GetString());
+          if (method == "PARAMETERS") continue;
+          entries_[method + " " + normalizePath(specPath)] = {doc.get(), &m.value, path, specPath};
+        }
+      }
+    }
+    docs_.push_back(std::move(doc));
+  }
+
+  const Entry* find(const std::string& method, const std::string& path) const {
+    auto it = entries_.find(method + " " + normalizePath(path));
+    return it == entries_.end() ? nullptr : &it->second;
+  }
+
+ private:
+  std::vector<std::unique_ptr<JsonDoc>> docs_;
+  std::map<std::string, Entry> entries_;
+};
+
+SpecConformance::SpecConformance(std::string specsRoot) : root_(std::move(specsRoot)) {}
+SpecConformance::~SpecConformance() = default;
+
+SpecIndex& SpecConformance::indexFor(const App& app) {
+  for (auto& [id, index] : indexes_)
+    if (id == app.id) return *index;
+  auto index = std::make_unique<SpecIndex>();
+  const fs::path where = fs::path(root_) / app.spec;
+  if (app.spec.empty() || !fs::exists(where))
+    throw CatalogError({app.folder + "/app.yaml", 0, 0},
+                       "spec '" + where.string() + "' not found for app " + app.id);
+  if (fs::is_directory(where)) {
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(where))
+      if (e.path().extension() == ".json") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) index->addFile(f.string());
+  } else {
+    index->addFile(where.string());
+  }
+  indexes_.emplace_back(app.id, std::move(index));
+  return *indexes_.back().second;
+}
+
+namespace {
+
+const JsonValue* resolveRef(const JsonDoc& doc, const JsonValue* value) {
+  for (int depth = 0; value && value->IsObject() && depth < 8; ++depth) {
+    auto ref = value->FindMember("$ref");
+    if (ref == value->MemberEnd() || !ref->value.IsString()) return value;
+    const std::string target = ref->value.GetString();
+    if (target.rfind("#", 0) != 0) return nullptr;  // another file: not followed
+    value = jsonAt(doc, target.substr(1));
+  }
+  return value;
+}
+
+// Required property names of a body schema, following $ref and allOf.
+void requiredProperties(const JsonDoc& doc, const JsonValue* schema, std::set<std::string>& out,
+                        int depth = 0) {
+  schema = resolveRef(doc, schema);
+  if (!schema || !schema->IsObject() || depth > 8) return;
+  auto req = schema->FindMember("required");
+  if (req != schema->MemberEnd() && req->value.IsArray())
+    for (const auto& r : req->value.GetArray())
+      if (r.IsString()) out.insert(r.GetString());
+  auto all = schema->FindMember("allOf");
+  if (all != schema->MemberEnd() && all->value.IsArray())
+    for (const auto& part : all->value.GetArray()) requiredProperties(doc, &part, out, depth + 1);
+}
+
+std::string headerValue(const Operation& op, const App& app, const std::string& name) {
+  for (const auto& h : op.request.headers)
+    if (h.first == name) return h.second.source();
+  for (const auto& h : app.headers)
+    if (h.first == name) return h.second.source();
+  return "";
+}
+
+bool hasFixedMember(const ValueTemplate& tree, const std::string& name) {
+  for (const auto& m : tree.members())
+    if (m.first == name) return true;
+  return false;
+}
+
+bool hasBodyInput(const Operation& op, const std::string& name) {
+  for (const auto& in : op.inputs) {
+    if (in.in != InputLocation::Body) continue;
+    const std::string& wire = in.wireName();
+    if (wire == name || wire == "/" + name || wire.rfind("/" + name + "/", 0) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<ConformanceFinding> SpecConformance::check(const App& app) {
+  SpecIndex& index = indexFor(app);
+  std::vector<ConformanceFinding> findings;
+  for (const auto& op : app.operations) {
+    auto report = [&](const std::string& check, const std::string& message) {
+      ConformanceFinding f{op.fullId(), check, message, op.where, false, ""};
+      for (const auto& e : op.specExceptions)
+        if (e.check == check) {
+          f.excused = true;
+          f.reason = e.reason;
+        }
+      findings.push_back(f);
+    };
+    const SpecIndex::Entry* entry = index.find(op.request.method, op.request.path);
+    if (!entry) {
+      report("path", op.request.method + " " + op.request.path + " is not in the spec");
+      continue;
+    }
+    const JsonValue& specOp = *entry->op;
+
+    // Scopes: the union of every security requirement's scope list.
+    std::set<std::string> specScopes;
+    if (const JsonValue* security = jsonAt(specOp, "/security"); security && security->IsArray())
+      for (const auto& req : security->GetArray())
+        if (req.IsObject())
+          for (const auto& scheme : req.GetObject())
+            if (scheme.value.IsArray())
+              for (const auto& s : scheme.value.GetArray())
+                if (s.IsString()) specScopes.insert(s.GetString());
+    const std::set<std::string> ourScopes(op.scopes.begin(), op.scopes.end());
+    if (!specScopes.empty() && specScopes != ourScopes) {
+      std::string want;
+      for (const auto& s : specScopes) want += (want.empty() ? "" : ", ") + s;
+      report("scopes", "scopes differ from the spec's [" + want + "]");
+    } else if (specScopes.empty() && op.hasSpecException("scopes")) {
+      report("scopes", "the spec declares no scopes for this operation");
+    }
+
+    // Parameters.
+    if (const JsonValue* params = jsonAt(specOp, "/parameters"); params && params->IsArray()) {
+      std::vector<std::string> specPathParams;
+      for (const auto& raw : params->GetArray()) {
+        const JsonValue* p = resolveRef(*entry->doc, &raw);
+        if (!p || !p->IsObject() || !p->HasMember("name") || !p->HasMember("in")) continue;
+        const std::string name = (*p)["name"].GetString();
+        const std::string in = (*p)["in"].GetString();
+        const bool required = p->HasMember("required") && (*p)["required"].IsBool() &&
+                              (*p)["required"].GetBool();
+        if (in == "header" && name == "Version") {
+          const JsonValue* allowed = jsonAt(*p, "/schema/enum");
+          const std::string ours = headerValue(op, app, "Version");
+          if (allowed && allowed->IsArray()) {
+            bool ok = false;
+            std::string list;
+            for (const auto& v : allowed->GetArray())
+              if (v.IsString()) {
+                ok = ok || ours == v.GetString();
+                list += (list.empty() ? "" : ", ") + std::string(v.GetString());
+              }
+            if (!ok)
+              report("version", "Version header '" + ours + "' is not one of the spec's [" +
+                                    list + "]");
+          }
+          continue;
+        }
+        if (!required) continue;
+        if (in == "path") continue;  // matched by position below
+        if (in == "header") {
+          if (name == "Authorization") continue;
+          if (headerValue(op, app, name).empty())
+            report("params", "required header '" + name + "' is not set");
+          continue;
+        }
+        if (in == "query") {
+          const InputSpec* input = nullptr;
+          for (const auto& i : op.inputs)
+            if (i.in == InputLocation::Query && i.wireName() == name) input = &i;
+          if (!input && !hasFixedMember(op.request.query, name))
+            report("params", "required query parameter '" + name +
+                                 "' is neither an input nor fixed in request.query");
+        }
+      }
+    }
+    // Path parameters by position: the spec's placeholders and ours must pair up.
+    if (normalizePath(op.request.path) != normalizePath(entry->path))
+      report("path", "path differs from the spec's " + entry->path);
+
+    // Body.
+    if (const JsonValue* content = jsonAt(specOp, "/requestBody/content");
+        content && content->IsObject()) {
+      const JsonValue* schema = nullptr;
+      for (const char* type : {"application/json", "application/x-www-form-urlencoded"})
+        if (content->HasMember(type)) schema = jsonAt((*content)[type], "/schema");
+      std::set<std::string> required;
+      if (schema) requiredProperties(*entry->doc, schema, required);
+      for (const auto& name : required)
+        if (!hasBodyInput(op, name) && !hasFixedMember(op.request.body, name))
+          report("body", "required body field '" + name +
+                             "' is neither an input nor fixed in request.body");
+    }
+  }
+  return findings;
+}
+
+}  // namespace sluice

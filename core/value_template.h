@@ -1,0 +1,54 @@
+// A JSON-shaped tree whose string leaves are templates: a catalog request body, a flow's
+// `with:` mapping. Compiled from YAML once; rendered per item.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/json.h"
+#include "core/template.h"
+#include "core/yaml_reader.h"
+
+namespace sluice {
+
+class ValueTemplate {
+ public:
+  enum class Kind { Null, Bool, Integer, Number, String, Object, Array };
+
+  ValueTemplate() = default;
+  // Plain YAML scalars keep their type (100 is a number, true a boolean); quoted ones are
+  // strings. Template errors become located errors of the domain.
+  static ValueTemplate fromYaml(const YAML::Node& node, const std::string& file,
+                                YamlDomain domain);
+
+  Kind kind() const { return kind_; }
+  bool isNull() const { return kind_ == Kind::Null; }
+  const std::vector<std::pair<std::string, ValueTemplate>>& members() const { return members_; }
+  const std::vector<ValueTemplate>& items() const { return items_; }
+  const Template& text() const { return text_; }
+  const SourceLocation& where() const { return where_; }
+
+  JsonValue render(const TemplateScope& scope, JsonAlloc& alloc) const;
+
+  // Calls fn for every template expression in the tree, with the location of its leaf.
+  void forEachExpression(
+      const std::function<void(const TemplateExpr&, const SourceLocation&)>& fn) const;
+
+ private:
+  Kind kind_ = Kind::Null;
+  bool bool_ = false;
+  long long int_ = 0;
+  double number_ = 0;
+  Template text_;
+  std::vector<std::pair<std::string, ValueTemplate>> members_;
+  std::vector<ValueTemplate> items_;
+  SourceLocation where_;
+};
+
+}  // namespace sluice

@@ -1,0 +1,194 @@
+#include "core/yaml_reader.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace sluice {
+
+void throwYamlError(YamlDomain domain, const SourceLocation& where, const std::string& message) {
+  if (domain == YamlDomain::Catalog) throw CatalogError(where, message);
+  throw ConfigError(where, message);
+}
+
+SourceLocation yamlLocation(const std::string& file, const YAML::Node& node) {
+  SourceLocation loc{file, 0, 0};
+  if (node.IsDefined()) {
+    const YAML::Mark mark = node.Mark();
+    if (mark.line >= 0) {
+      loc.line = mark.line + 1;
+      loc.column = mark.column + 1;
+    }
+  }
+  return loc;
+}
+
+YAML::Node loadYamlText(const std::string& text, const std::string& file, YamlDomain domain) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throwYamlError(domain, {file, e.mark.line + 1, e.mark.column + 1},
+                   "invalid YAML: " + e.msg);
+  }
+}
+
+YAML::Node loadYamlFile(const std::string& path, YamlDomain domain) {
+  std::ifstream in(path);
+  if (!in) throwYamlError(domain, {path, 0, 0}, "cannot open file");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return loadYamlText(buffer.str(), path, domain);
+}
+
+std::string yamlTypeName(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map:
+      return "a map";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Scalar:
+      return "'" + node.Scalar() + "'";
+    case YAML::NodeType::Null:
+      return "nothing";
+    default:
+      return "an undefined value";
+  }
+}
+
+std::string yamlScalar(const YAML::Node& node, const std::string& file, YamlDomain domain,
+                       const std::string& what) {
+  if (!node.IsScalar())
+    throwYamlError(domain, yamlLocation(file, node),
+                   "expected " + what + ", found " + yamlTypeName(node));
+  return node.Scalar();
+}
+
+YamlMap::YamlMap(YAML::Node node, std::string file, YamlDomain domain, std::string context)
+    : node_(std::move(node)), file_(std::move(file)), domain_(domain),
+      context_(std::move(context)) {
+  if (!node_.IsMap())
+    throwYamlError(domain_, yamlLocation(file_, node_),
+                   prefixed("expected a map, found " + yamlTypeName(node_)));
+  // yaml-cpp keeps duplicate keys silently; a duplicate is almost always a mistake.
+  std::set<std::string> seen;
+  for (const auto& kv : node_) {
+    if (!kv.first.IsScalar())
+      throwYamlError(domain_, yamlLocation(file_, kv.first), prefixed("keys must be strings"));
+    if (!seen.insert(kv.first.Scalar()).second)
+      throwYamlError(domain_, yamlLocation(file_, kv.first),
+                     prefixed("duplicate key '" + kv.first.Scalar() + "'"));
+  }
+}
+
+std::string YamlMap::prefixed(const std::string& message) const {
+  return context_.empty() ? message : context_ + ": " + message;
+}
+
+SourceLocation YamlMap::where(const std::string& key) const {
+  for (const auto& kv : node_)
+    if (kv.first.Scalar() == key) return yamlLocation(file_, kv.second);
+  return where();
+}
+
+void YamlMap::fail(const std::string& key, const std::string& message) const {
+  throwYamlError(domain_, where(key), prefixed(message));
+}
+
+void YamlMap::failAt(const YAML::Node& node, const std::string& message) const {
+  throwYamlError(domain_, node.IsDefined() ? yamlLocation(file_, node) : where(),
+                 prefixed(message));
+}
+
+bool YamlMap::has(const std::string& key) const {
+  const YAML::Node value = node_[key];
+  return value.IsDefined() && !value.IsNull();
+}
+
+YAML::Node YamlMap::get(const std::string& key) {
+  known_.insert(key);
+  return node_[key];
+}
+
+std::string YamlMap::scalar(const std::string& key, const YAML::Node& value,
+                            const char* expected) const {
+  if (!value.IsScalar())
+    failAt(value, "'" + key + "': expected " + expected + ", found " + yamlTypeName(value));
+  return value.Scalar();
+}
+
+std::string YamlMap::requiredString(const std::string& key) {
+  known_.insert(key);
+  if (!has(key)) throwYamlError(domain_, where(), prefixed("missing required key '" + key + "'"));
+  return scalar(key, node_[key], "a string");
+}
+
+std::optional<std::string> YamlMap::optionalString(const std::string& key) {
+  known_.insert(key);
+  if (!has(key)) return std::nullopt;
+  return scalar(key, node_[key], "a string");
+}
+
+std::string YamlMap::stringOr(const std::string& key, const std::string& fallback) {
+  auto value = optionalString(key);
+  return value ? *value : fallback;
+}
+
+bool YamlMap::boolOr(const std::string& key, bool fallback) {
+  known_.insert(key);
+  if (!has(key)) return fallback;
+  const std::string text = scalar(key, node_[key], "true or false");
+  if (text == "true" || text == "yes") return true;
+  if (text == "false" || text == "no") return false;
+  failAt(node_[key], "'" + key + "': expected true or false, found '" + text + "'");
+}
+
+std::optional<long long> YamlMap::optionalInt(const std::string& key) {
+  known_.insert(key);
+  if (!has(key)) return std::nullopt;
+  const std::string text = scalar(key, node_[key], "a whole number");
+  try {
+    size_t used = 0;
+    long long value = std::stoll(text, &used);
+    if (used == text.size()) return value;
+  } catch (const std::exception&) {
+  }
+  failAt(node_[key], "'" + key + "': expected a whole number, found '" + text + "'");
+}
+
+std::vector<std::string> YamlMap::stringList(const std::string& key) {
+  known_.insert(key);
+  std::vector<std::string> out;
+  if (!has(key)) return out;
+  const YAML::Node value = node_[key];
+  if (value.IsScalar()) {
+    out.push_back(value.Scalar());
+    return out;
+  }
+  if (!value.IsSequence())
+    failAt(value, "'" + key + "': expected a list of strings, found " + yamlTypeName(value));
+  for (const auto& item : value) out.push_back(scalar(key, item, "a string"));
+  return out;
+}
+
+std::string YamlMap::enumOr(const std::string& key, const std::vector<std::string>& allowed,
+                            const std::string& fallback) {
+  auto value = optionalString(key);
+  if (!value) return fallback;
+  for (const auto& a : allowed)
+    if (*value == a) return *value;
+  std::string list;
+  for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+  failAt(node_[key], "'" + key + "': expected one of " + list + ", found '" + *value + "'");
+}
+
+void YamlMap::rejectUnknown() const {
+  for (const auto& kv : node_) {
+    const std::string& key = kv.first.Scalar();
+    if (known_.count(key)) continue;
+    std::string list;
+    for (const auto& k : known_) list += (list.empty() ? "" : ", ") + k;
+    throwYamlError(domain_, yamlLocation(file_, kv.first),
+                   prefixed("unknown key '" + key + "' (expected one of: " + list + ")"));
+  }
+}
+
+}  // namespace sluice

@@ -1,0 +1,82 @@
+// Strict, position-aware reading of YAML maps for the catalog and the user's config.
+// Every accessor records the key as known; rejectUnknown() then names the first key nobody
+// asked for, with its file:line:col, like fluent-bit's config_map does.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace sluice {
+
+// Which error family a reader raises: the catalog's or the user's config's.
+enum class YamlDomain { Catalog, Config };
+
+// Raises the domain's error at a location.
+[[noreturn]] void throwYamlError(YamlDomain domain, const SourceLocation& where,
+                                 const std::string& message);
+
+// Location of a node (1-based line and column).
+SourceLocation yamlLocation(const std::string& file, const YAML::Node& node);
+
+// Parses a YAML file (or text) into a node; syntax errors become located errors.
+YAML::Node loadYamlFile(const std::string& path, YamlDomain domain);
+YAML::Node loadYamlText(const std::string& text, const std::string& file, YamlDomain domain);
+
+class YamlMap {
+ public:
+  // context prefixes every message, e.g. "op contacts.get_contact".
+  YamlMap(YAML::Node node, std::string file, YamlDomain domain, std::string context = "");
+
+  bool has(const std::string& key) const;
+  YAML::Node get(const std::string& key);  // null node when absent; marks the key as known
+
+  std::string requiredString(const std::string& key);
+  std::optional<std::string> optionalString(const std::string& key);
+  std::string stringOr(const std::string& key, const std::string& fallback);
+  bool boolOr(const std::string& key, bool fallback);
+  std::optional<long long> optionalInt(const std::string& key);
+  // A scalar or a list of scalars, as a list.
+  std::vector<std::string> stringList(const std::string& key);
+  // One of `allowed`; the error lists them.
+  std::string enumOr(const std::string& key, const std::vector<std::string>& allowed,
+                     const std::string& fallback);
+
+  // Fails on the first key that no accessor asked for.
+  void rejectUnknown() const;
+
+  [[noreturn]] void fail(const std::string& key, const std::string& message) const;
+  [[noreturn]] void failAt(const YAML::Node& node, const std::string& message) const;
+
+  SourceLocation where() const { return yamlLocation(file_, node_); }
+  SourceLocation where(const std::string& key) const;
+  const std::string& file() const { return file_; }
+  YamlDomain domain() const { return domain_; }
+  const std::string& context() const { return context_; }
+  const YAML::Node& node() const { return node_; }
+
+ private:
+  std::string prefixed(const std::string& message) const;
+  std::string scalar(const std::string& key, const YAML::Node& value, const char* expected) const;
+
+  YAML::Node node_;
+  std::string file_;
+  YamlDomain domain_;
+  std::string context_;
+  std::set<std::string> known_;
+};
+
+// The scalar as a string, or a located error naming what was expected.
+std::string yamlScalar(const YAML::Node& node, const std::string& file, YamlDomain domain,
+                       const std::string& what);
+
+// Human name of a node's type for messages ("a map", "a list", "a string").
+std::string yamlTypeName(const YAML::Node& node);
+
+}  // namespace sluice

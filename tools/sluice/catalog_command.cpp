@@ -1,0 +1,76 @@
+// `sluice catalog check`: loads every app (schema errors name file:line:col) and, when the
+// vendor specs are at hand, checks every operation against them.
+#include <filesystem>
+#include <ostream>
+
+#include "catalog/catalog.h"
+#include "catalog/spec_conformance.h"
+#include "core/error.h"
+#include "core/exit_codes.h"
+#include "tools/sluice/cli_args.h"
+#include "tools/sluice/commands.h"
+
+namespace sluice::cli {
+
+namespace {
+const std::vector<FlagSpec> kCheckFlags = {
+    {"catalog", true, false, "catalog folder (default: ./catalog or $SLUICE_CATALOG)"},
+    {"specs", true, false, "vendor OpenAPI specs folder (default: ../shared/specs)"},
+    {"no-specs", false, false, "skip the check against the vendor specs"},
+    {"verbose", false, false, "also list the operations' declared spec exceptions", 'v'},
+    {"help", false, false, "show this help", 'h'},
+};
+
+std::string defaultSpecs() {
+  if (const char* env = std::getenv("SLUICE_SPECS")) return env;
+  return std::string(SLUICE_SOURCE_DIR) + "/../shared/specs";
+}
+}  // namespace
+
+int catalogCommand(const std::vector<std::string>& argv, Io io) {
+  if (argv.empty() || argv[0] != "check") {
+    if (!argv.empty() && (argv[0] == "--help" || argv[0] == "-h")) {
+      io.out << "usage: sluice catalog check [options]\n\n" << flagHelp(kCheckFlags);
+      return EXIT_OK;
+    }
+    throw UsageError("usage: sluice catalog check [--catalog DIR] [--specs DIR]");
+  }
+  Args args(std::vector<std::string>(argv.begin() + 1, argv.end()), kCheckFlags);
+  if (args.has("help")) {
+    io.out << "usage: sluice catalog check [options]\n\n"
+              "Validates the catalog against its schema and the vendor specs.\n\n"
+           << flagHelp(kCheckFlags);
+    return EXIT_OK;
+  }
+  const Catalog catalog = Catalog::load(args.get("catalog", Catalog::defaultRoot()));
+  for (const auto& app : catalog.apps())
+    io.out << app.id << ": " << app.operations.size() << " operations in "
+           << app.categories.size() << " categories: schema ok\n";
+  if (args.has("no-specs")) return EXIT_OK;
+  const std::string specs = args.get("specs", defaultSpecs());
+  if (!std::filesystem::is_directory(specs)) {
+    io.err << "warning: specs folder '" << specs
+           << "' not found; checked the schema only (use --specs DIR)\n";
+    return EXIT_OK;
+  }
+  SpecConformance conformance(specs);
+  int failures = 0, excused = 0;
+  for (const auto& app : catalog.apps()) {
+    for (const auto& f : conformance.check(app)) {
+      if (f.excused) {
+        ++excused;
+        if (args.has("verbose"))
+          io.out << f.where.str() << ": " << f.op << ": excused " << f.check << ": " << f.reason
+                 << "\n";
+        continue;
+      }
+      ++failures;
+      io.err << f.where.str() << ": " << f.op << ": " << f.check << ": " << f.message << "\n";
+    }
+  }
+  io.out << "spec conformance: " << failures << " problems, " << excused
+         << " declared exceptions\n";
+  return failures == 0 ? EXIT_OK : EXIT_FAILURE_;
+}
+
+}  // namespace sluice::cli

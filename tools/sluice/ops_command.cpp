@@ -1,0 +1,285 @@
+// `sluice ops list|show`: what the catalog offers.
+#include <algorithm>
+#include <iomanip>
+#include <map>
+#include <ostream>
+#include <rapidjson/document.h>
+
+#include "catalog/catalog.h"
+#include "core/error.h"
+#include "core/exit_codes.h"
+#include "core/json.h"
+#include "tools/sluice/cli_args.h"
+#include "tools/sluice/commands.h"
+
+namespace sluice::cli {
+
+namespace {
+
+const std::vector<FlagSpec> kListFlags = {
+    {"app", true, false, "only this app (ghl, stripe)"},
+    {"kind", true, false, "trigger or action"},
+    {"category", true, false, "only this category (contacts, payments, ...)"},
+    {"search", true, false, "text in the id, name, aliases, description or path"},
+    {"json", false, false, "print a JSON array"},
+    {"catalog", true, false, "catalog folder (default: ./catalog or $SLUICE_CATALOG)"},
+    {"help", false, false, "show this help", 'h'},
+};
+
+const std::vector<FlagSpec> kShowFlags = {
+    {"json", false, false, "print JSON"},
+    {"catalog", true, false, "catalog folder"},
+    {"help", false, false, "show this help", 'h'},
+};
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+bool matchesSearch(const Operation& op, const std::string& needle) {
+  const std::string n = lower(needle);
+  std::string hay = op.fullId() + " " + op.name + " " + op.description + " " +
+                    op.request.method + " " + op.request.path;
+  for (const auto& a : op.aliases) hay += " " + a;
+  return lower(hay).find(n) != std::string::npos;
+}
+
+void addString(JsonValue& obj, const char* key, const std::string& value, JsonAlloc& alloc) {
+  obj.AddMember(rapidjson::StringRef(key), jsonString(value, alloc), alloc);
+}
+
+void addStrings(JsonValue& obj, const char* key, const std::vector<std::string>& values,
+                JsonAlloc& alloc) {
+  JsonValue arr(rapidjson::kArrayType);
+  for (const auto& v : values) arr.PushBack(jsonString(v, alloc), alloc);
+  obj.AddMember(rapidjson::StringRef(key), arr, alloc);
+}
+
+JsonValue paginationJson(const Pagination& p, JsonAlloc& alloc) {
+  JsonValue obj(rapidjson::kObjectType);
+  addString(obj, "style", toString(p.style), alloc);
+  if (!p.preset.empty()) addString(obj, "preset", p.preset, alloc);
+  if (p.style == PaginationStyle::None) return obj;
+  addString(obj, "in", p.inBody ? "body" : "query", alloc);
+  if (!p.pageParam.empty()) addString(obj, "page_param", p.pageParam, alloc);
+  if (!p.offsetParam.empty()) addString(obj, "offset_param", p.offsetParam, alloc);
+  if (!p.limitParam.empty()) addString(obj, "limit_param", p.limitParam, alloc);
+  if (p.limit) obj.AddMember("limit", JsonValue(static_cast<int64_t>(p.limit)), alloc);
+  if (!p.next.empty()) {
+    JsonValue next(rapidjson::kObjectType);
+    for (const auto& n : p.next) next.AddMember(jsonString(n.first, alloc), jsonString(n.second, alloc), alloc);
+    obj.AddMember("next", next, alloc);
+  }
+  if (!p.hasMore.empty()) addString(obj, "has_more", p.hasMore, alloc);
+  obj.AddMember("max_pages", JsonValue(static_cast<int64_t>(p.maxPages)), alloc);
+  return obj;
+}
+
+JsonValue operationJson(const Operation& op, bool full, JsonAlloc& alloc) {
+  JsonValue obj(rapidjson::kObjectType);
+  addString(obj, "id", op.fullId(), alloc);
+  addString(obj, "app", op.app, alloc);
+  addString(obj, "category", op.category, alloc);
+  addString(obj, "name", op.name, alloc);
+  addStrings(obj, "aliases", op.aliases, alloc);
+  addString(obj, "kind", toString(op.kind), alloc);
+  addString(obj, "method", op.request.method, alloc);
+  addString(obj, "path", op.request.path, alloc);
+  addStrings(obj, "scopes", op.scopes, alloc);
+  addString(obj, "description", op.description, alloc);
+  addString(obj, "status", op.status, alloc);
+  if (!full) return obj;
+  JsonValue inputs(rapidjson::kArrayType);
+  for (const auto& in : op.inputs) {
+    JsonValue i(rapidjson::kObjectType);
+    addString(i, "name", in.name, alloc);
+    addString(i, "in", toString(in.in), alloc);
+    addString(i, "type", toString(in.type), alloc);
+    i.AddMember("required", in.required, alloc);
+    if (!in.field.empty()) addString(i, "field", in.field, alloc);
+    if (!in.enumValues.empty()) addStrings(i, "enum", in.enumValues, alloc);
+    addString(i, "description", in.description, alloc);
+    inputs.PushBack(i, alloc);
+  }
+  obj.AddMember("inputs", inputs, alloc);
+  if (op.kind == OpKind::Trigger) {
+    JsonValue t(rapidjson::kObjectType);
+    addString(t, "records", op.records, alloc);
+    addString(t, "shape", op.shape == RecordShape::Single ? "single" : "list", alloc);
+    addString(t, "record_id", op.recordId, alloc);
+    addString(t, "detect", toString(op.detect), alloc);
+    if (!op.version.empty()) addString(t, "version", op.version, alloc);
+    if (!op.orderBy.empty()) addString(t, "order_by", op.orderBy, alloc);
+    if (op.order != SortOrder::Unknown)
+      addString(t, "order", op.order == SortOrder::Asc ? "asc" : "desc", alloc);
+    t.AddMember("paginate", paginationJson(op.paginate, alloc), alloc);
+    obj.AddMember("trigger", t, alloc);
+  }
+  JsonValue ex(rapidjson::kArrayType);
+  for (const auto& e : op.specExceptions) {
+    JsonValue x(rapidjson::kObjectType);
+    addString(x, "check", e.check, alloc);
+    addString(x, "reason", e.reason, alloc);
+    ex.PushBack(x, alloc);
+  }
+  obj.AddMember("spec_exceptions", ex, alloc);
+  return obj;
+}
+
+std::string pad(const std::string& s, size_t width) {
+  if (s.size() >= width) return s.substr(0, width);
+  return s + std::string(width - s.size(), ' ');
+}
+
+int listOps(const std::vector<std::string>& argv, Io io) {
+  Args args(argv, kListFlags);
+  if (args.has("help")) {
+    io.out << "usage: sluice ops list [options]\n\nLists the operations of the catalog.\n\n"
+           << flagHelp(kListFlags);
+    return EXIT_OK;
+  }
+  if (!args.positional().empty())
+    throw UsageError("ops list takes no arguments, found '" + args.positional()[0] + "'");
+  const std::string kind = args.get("kind");
+  if (!kind.empty() && kind != "trigger" && kind != "action")
+    throw UsageError("--kind must be trigger or action, found '" + kind + "'");
+  const Catalog catalog = Catalog::load(args.get("catalog", Catalog::defaultRoot()));
+  const std::string appFilter = args.get("app");
+  if (!appFilter.empty() && !catalog.app(appFilter)) {
+    std::string known;
+    for (const auto& a : catalog.apps()) known += (known.empty() ? "" : ", ") + a.id;
+    throw UsageError("unknown app '" + appFilter + "' (known: " + known + ")");
+  }
+  std::vector<const Operation*> selected;
+  for (const auto& app : catalog.apps()) {
+    if (!appFilter.empty() && app.id != appFilter) continue;
+    for (const auto& op : app.operations) {
+      if (!kind.empty() && kind != toString(op.kind)) continue;
+      if (args.has("category") && op.category != args.get("category")) continue;
+      if (args.has("search") && !matchesSearch(op, args.get("search"))) continue;
+      selected.push_back(&op);
+    }
+  }
+  if (args.has("json")) {
+    JsonDoc doc(rapidjson::kArrayType);
+    for (const auto* op : selected) doc.PushBack(operationJson(*op, false, doc.GetAllocator()), doc.GetAllocator());
+    io.out << toJson(doc, true) << "\n";
+    return EXIT_OK;
+  }
+  io.out << pad("ID", 52) << pad("KIND", 8) << pad("METHOD", 7) << pad("PATH", 56) << "NAME\n";
+  std::map<std::string, std::map<std::string, int>> counts;  // app -> key -> n
+  for (const auto* op : selected) {
+    io.out << pad(op->fullId(), 51) << " " << pad(toString(op->kind), 8)
+           << pad(op->request.method, 7) << pad(op->request.path, 55) << " " << op->name << "\n";
+    auto& c = counts[op->app];
+    c["total"]++;
+    c[std::string("kind:") + toString(op->kind)]++;
+    c["category:" + op->category]++;
+  }
+  io.out << "\n" << selected.size() << " operations\n";
+  for (const auto& [app, c] : counts) {
+    int categories = 0;
+    for (const auto& [k, n] : c)
+      if (k.rfind("category:", 0) == 0) ++categories;
+    io.out << "  " << app << ": " << c.at("total") << " operations, "
+           << (c.count("kind:trigger") ? c.at("kind:trigger") : 0) << " triggers, "
+           << (c.count("kind:action") ? c.at("kind:action") : 0) << " actions, " << categories
+           << " categories (";
+    bool first = true;
+    for (const auto& [k, n] : c)
+      if (k.rfind("category:", 0) == 0) {
+        io.out << (first ? "" : ", ") << k.substr(9) << " " << n;
+        first = false;
+      }
+    io.out << ")\n";
+  }
+  return EXIT_OK;
+}
+
+int showOp(const std::vector<std::string>& argv, Io io) {
+  Args args(argv, kShowFlags);
+  if (args.has("help")) {
+    io.out << "usage: sluice ops show OP [--json]\n\nShows everything about one operation.\n\n"
+           << flagHelp(kShowFlags);
+    return EXIT_OK;
+  }
+  if (args.positional().size() != 1)
+    throw UsageError("ops show takes one operation id, e.g. ghl.contacts.get_contact");
+  const Catalog catalog = Catalog::load(args.get("catalog", Catalog::defaultRoot()));
+  const std::string id = args.positional()[0];
+  const Operation* op = catalog.find(id);
+  if (!op) {
+    std::string hint;
+    for (const auto& s : catalog.suggest(id)) hint += (hint.empty() ? "" : ", ") + s;
+    throw UsageError("unknown operation '" + id + "'" +
+                     (hint.empty() ? "" : " (did you mean " + hint + "?)"));
+  }
+  JsonDoc doc;
+  JsonValue obj = operationJson(*op, true, doc.GetAllocator());
+  if (args.has("json")) {
+    io.out << toJson(obj, true) << "\n";
+    return EXIT_OK;
+  }
+  io.out << op->fullId() << "  " << op->name << "  (" << toString(op->kind) << ", "
+         << op->status << ")\n";
+  if (!op->aliases.empty()) {
+    io.out << "  aliases:  ";
+    for (size_t i = 0; i < op->aliases.size(); ++i) io.out << (i ? ", " : "") << op->aliases[i];
+    io.out << "\n";
+  }
+  io.out << "  " << op->description << "\n";
+  io.out << "  request:  " << op->request.method << " " << op->request.path << "\n";
+  io.out << "  scopes:   ";
+  for (size_t i = 0; i < op->scopes.size(); ++i) io.out << (i ? ", " : "") << op->scopes[i];
+  io.out << "\n  inputs:\n";
+  if (op->inputs.empty()) io.out << "    (none)\n";
+  for (const auto& in : op->inputs) {
+    io.out << "    " << pad(in.name, 24) << pad(toString(in.in), 6) << pad(toString(in.type), 9)
+           << (in.required ? "required  " : "optional  ") << in.description;
+    if (!in.enumValues.empty()) {
+      io.out << " [";
+      for (size_t i = 0; i < in.enumValues.size(); ++i) io.out << (i ? "|" : "") << in.enumValues[i];
+      io.out << "]";
+    }
+    io.out << "\n";
+  }
+  if (op->kind == OpKind::Trigger) {
+    io.out << "  trigger:\n"
+           << "    records:  " << (op->records.empty() ? "(whole response)" : op->records)
+           << (op->shape == RecordShape::Single ? " (one record)" : "") << "\n"
+           << "    id:       " << (op->recordId.empty() ? "(none)" : op->recordId) << "\n"
+           << "    detects:  " << toString(op->detect);
+    if (op->detect != DetectMode::New)
+      io.out << " by " << (op->version.empty() ? "content hash" : "version " + op->version);
+    io.out << "\n";
+    if (!op->orderBy.empty())
+      io.out << "    order:    " << op->orderBy
+             << (op->order == SortOrder::Desc  ? " (newest first)"
+                 : op->order == SortOrder::Asc ? " (oldest first)"
+                                               : "")
+             << "\n";
+    io.out << "    paginate: " << toJson(obj["trigger"]["paginate"]) << "\n";
+  }
+  for (const auto& e : op->specExceptions)
+    io.out << "  spec exception (" << e.check << "): " << e.reason << "\n";
+  return EXIT_OK;
+}
+
+}  // namespace
+
+int opsCommand(const std::vector<std::string>& args, Io io) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    io.out << "usage: sluice ops list [--app A] [--kind trigger|action] [--category C] "
+              "[--search TEXT] [--json]\n"
+              "       sluice ops show OP [--json]\n"
+              "       sluice ops call OP --connection NAME -c FILE [--with key=value ...]\n";
+    return args.empty() ? EXIT_USAGE : EXIT_OK;
+  }
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "list") return listOps(rest, io);
+  if (args[0] == "show") return showOp(rest, io);
+  throw UsageError("unknown ops verb '" + args[0] + "' (expected list, show or call)");
+}
+
+}  // namespace sluice::cli
