@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs every test: first a normal build, then the same suite under
+# AddressSanitizer + UndefinedBehaviorSanitizer.
+#   scripts/test.sh           everything (what CI runs)
+#   scripts/test.sh --quick   the normal build only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+
+scripts/setup.sh build
+(cd build && ctest --output-on-failure -j 2 --timeout 600)
+
+if ((quick == 0)); then
+  scripts/setup.sh build-asan -DSLUICE_SANITIZE=ON -DSLUICE_BENCH=OFF
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  (cd build-asan && ctest --output-on-failure -j 2 --timeout 900)
+fi

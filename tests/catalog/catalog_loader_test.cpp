@@ -1,0 +1,194 @@
+// The catalog loader rejects every mistake with file:line:col and what was expected.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "catalog/catalog.h"
+#include "core/error.h"
+#include "test_support.h"
+
+namespace sluice {
+namespace {
+
+using ::testing::HasSubstr;
+
+const char* kAppYaml = R"(app: demo
+name: Demo
+base_url: https://api.example.com
+auth: { kind: bearer }
+connection:
+  - { name: token, type: string, required: true, secret: true }
+  - { name: location_id, type: string }
+paginations:
+  pages: { style: page, page_param: page, limit_param: limit, limit: 50 }
+)";
+
+// A valid operation; tests break one line of it.
+const char* kGoodOp = R"(category: contacts
+name: Contacts
+operations:
+  - id: contacts.list_contacts
+    name: List Contacts
+    kind: trigger
+    description: Lists contacts
+    scopes: [contacts.readonly]
+    request:
+      method: GET
+      path: /contacts/{contactId}/notes
+      query: { locationId: "{{connection.location_id}}" }
+    inputs:
+      - { name: contactId, in: path, type: string, required: true }
+    records: /notes
+    record_id: /id
+    detect: new
+    paginate: pages
+)";
+
+class CatalogLoaderTest : public ::testing::Test {
+ protected:
+  // Loads the demo app with the given category file; returns the error message or "".
+  std::string loadWith(const std::string& contacts) {
+    dir_.write("demo/app.yaml", kAppYaml);
+    dir_.write("demo/contacts.yaml", contacts);
+    try {
+      Catalog::load(dir_.path());
+    } catch (const CatalogError& e) {
+      return e.what();
+    }
+    return "";
+  }
+  std::string replace(std::string text, const std::string& from, const std::string& to) {
+    const size_t at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return text.replace(at, from.size(), to);
+  }
+  test::TempDir dir_;
+};
+
+TEST_F(CatalogLoaderTest, AcceptsAValidOperation) {
+  EXPECT_EQ(loadWith(kGoodOp), "");
+  const Catalog catalog = Catalog::load(dir_.path());
+  const Operation* op = catalog.find("demo.contacts.list_contacts");
+  ASSERT_NE(op, nullptr);
+  EXPECT_EQ(op->paginate.style, PaginationStyle::Page);
+  EXPECT_EQ(op->paginate.limit, 50);
+  EXPECT_EQ(op->inputs.at(0).in, InputLocation::Path);
+}
+
+TEST_F(CatalogLoaderTest, RejectsUnknownKeyWithLineAndColumn) {
+  // 'pagesize' is not a key of an operation.
+  const std::string err = loadWith(replace(kGoodOp, "    detect: new\n", "    detect: new\n    pagesize: 10\n"));
+  EXPECT_THAT(err, HasSubstr("contacts.yaml:18:5: op contacts.list_contacts: unknown key 'pagesize'"));
+  EXPECT_THAT(err, HasSubstr("expected one of"));
+}
+
+TEST_F(CatalogLoaderTest, RejectsWrongKind) {
+  // kind must be trigger or action.
+  const std::string err = loadWith(replace(kGoodOp, "kind: trigger", "kind: poll"));
+  EXPECT_THAT(err, HasSubstr("contacts.yaml:6:11:"));
+  EXPECT_THAT(err, HasSubstr("'kind': expected one of trigger, action, found 'poll'"));
+}
+
+TEST_F(CatalogLoaderTest, RejectsMissingName) {
+  // Every operation has the seed's name.
+  const std::string err = loadWith(replace(kGoodOp, "    name: List Contacts\n", ""));
+  EXPECT_THAT(err, HasSubstr("missing required key 'name'"));
+  EXPECT_THAT(err, HasSubstr("contacts.yaml:4:5:"));
+}
+
+TEST_F(CatalogLoaderTest, RejectsDuplicateIds) {
+  // Two operations with one id.
+  std::string twice = kGoodOp;
+  twice += std::string(kGoodOp).substr(std::string(kGoodOp).find("  - id:"));
+  EXPECT_THAT(loadWith(twice), HasSubstr("duplicate operation id 'contacts.list_contacts'"));
+}
+
+TEST_F(CatalogLoaderTest, RejectsTemplateNamingUnknownInput) {
+  // {{inputs.contact}} names no input.
+  const std::string err = loadWith(replace(kGoodOp, "{{connection.location_id}}", "{{inputs.contact}}"));
+  EXPECT_THAT(err, HasSubstr("contacts.yaml:12:28:"));
+  EXPECT_THAT(err, HasSubstr("names unknown input 'contact'"));
+}
+
+TEST_F(CatalogLoaderTest, RejectsTemplateNamingUnknownSetting) {
+  // The app has no connection setting 'company'.
+  const std::string err = loadWith(replace(kGoodOp, "connection.location_id", "connection.company"));
+  EXPECT_THAT(err, HasSubstr("unknown connection setting 'company'"));
+}
+
+TEST_F(CatalogLoaderTest, RejectsBadJsonPointer) {
+  // A records pointer must start with '/'.
+  const std::string err = loadWith(replace(kGoodOp, "records: /notes", "records: notes"));
+  EXPECT_THAT(err, HasSubstr("contacts.yaml:15:14:"));
+  EXPECT_THAT(err, HasSubstr("'records': 'notes' is not a JSON pointer"));
+}
+
+TEST_F(CatalogLoaderTest, RejectsPathParameterWithoutInput) {
+  // {contactId} in the path needs an input with in: path.
+  const std::string err = loadWith(replace(kGoodOp, "in: path", "in: query"));
+  EXPECT_THAT(err, HasSubstr("path parameter {contactId} needs an input with in: path"));
+}
+
+TEST_F(CatalogLoaderTest, RejectsTriggerKeysOnActions) {
+  // records is only for triggers.
+  const std::string err = loadWith(replace(kGoodOp, "kind: trigger", "kind: action"));
+  EXPECT_THAT(err, HasSubstr("'records' is only for triggers"));
+}
+
+TEST_F(CatalogLoaderTest, RejectsUnknownPaginationPreset) {
+  // The app defines no preset 'cursor_list'.
+  const std::string err = loadWith(replace(kGoodOp, "paginate: pages", "paginate: cursor_list"));
+  EXPECT_THAT(err, HasSubstr("unknown preset 'cursor_list' (expected none, pages)"));
+}
+
+TEST_F(CatalogLoaderTest, RejectsWrongTypeForInputs) {
+  // inputs is a list, not a map.
+  const std::string err = loadWith(replace(kGoodOp, "    inputs:\n      - { name: contactId, in: path, type: string, required: true }\n",
+                                           "    inputs: { contactId: string }\n"));
+  EXPECT_THAT(err, HasSubstr("'inputs': expected a list, found a map"));
+}
+
+TEST_F(CatalogLoaderTest, RejectsCategoryNotMatchingFileName) {
+  // category must equal the file name.
+  EXPECT_THAT(loadWith(replace(kGoodOp, "category: contacts", "category: people")),
+              HasSubstr("category 'people' must be the file name 'contacts'"));
+}
+
+TEST_F(CatalogLoaderTest, RejectsIdOutsideItsCategory) {
+  // An id starts with its category.
+  EXPECT_THAT(loadWith(replace(kGoodOp, "id: contacts.list_contacts", "id: notes.list")),
+              HasSubstr("must be contacts.<snake_case_name>"));
+}
+
+TEST_F(CatalogLoaderTest, RejectsInvalidYamlWithPosition) {
+  // An unclosed flow map.
+  const std::string err = loadWith(replace(kGoodOp, "query: { locationId", "query: [ { locationId"));
+  EXPECT_THAT(err, HasSubstr("contacts.yaml:"));
+  EXPECT_THAT(err, HasSubstr("invalid YAML"));
+}
+
+TEST_F(CatalogLoaderTest, RejectsDuplicateYamlKeys) {
+  // yaml-cpp would keep one of two 'detect' keys silently.
+  EXPECT_THAT(loadWith(replace(kGoodOp, "    detect: new\n", "    detect: new\n    detect: updated\n")),
+              HasSubstr("duplicate key 'detect'"));
+}
+
+TEST_F(CatalogLoaderTest, RejectsUnknownFilterInTemplate) {
+  // 'capitalize' is not a template filter.
+  EXPECT_THAT(loadWith(replace(kGoodOp, "{{connection.location_id}}", "{{connection.location_id | capitalize}}")),
+              HasSubstr("unknown filter 'capitalize'"));
+}
+
+TEST_F(CatalogLoaderTest, RejectsAppWithoutBaseUrl) {
+  // base_url is required in app.yaml.
+  dir_.write("demo/app.yaml", "app: demo\nname: Demo\nauth: { kind: bearer }\n");
+  dir_.write("demo/contacts.yaml", kGoodOp);
+  try {
+    Catalog::load(dir_.path());
+    FAIL() << "expected a CatalogError";
+  } catch (const CatalogError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("app.yaml:1:1: app: missing required key 'base_url'"));
+  }
+}
+
+}  // namespace
+}  // namespace sluice

@@ -1,0 +1,241 @@
+// Every catalog operation matches the vendor's OpenAPI spec, and the catalog covers every
+// operation the seeds name. Seed names are read from the seed documents themselves.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "catalog/catalog.h"
+#include "catalog/spec_conformance.h"
+#include "test_support.h"
+
+namespace sluice {
+namespace {
+
+const Catalog& catalog() {
+  static const Catalog c = Catalog::load(test::catalogRoot());
+  return c;
+}
+
+std::string seed(const std::string& prefix) {
+  for (const char* name : {"000_ee497943ee344d6e.txt", "001_9af842f4914a88ab.txt",
+                           "002_c7d966a10ff96028.txt", "003_959fc92feecfe94d.txt",
+                           "004_9fad88311c5896d4.txt"})
+    if (std::string(name).rfind(prefix, 0) == 0)
+      return test::readFile(SLUICE_SHARED_DIR "/seeds/" + std::string(name));
+  return "";
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    size_t b = line.find_first_not_of(' ');
+    out.push_back(b == std::string::npos ? "" : line.substr(b));
+  }
+  return out;
+}
+
+// The seed 000 catalog: (name, kind) pairs after "Complete Operations Catalog".
+std::vector<std::pair<std::string, std::string>> ghlSeedOps() {
+  const std::string text = seed("000");
+  const auto all = lines(text.substr(text.find("Complete Operations Catalog")));
+  std::vector<std::pair<std::string, std::string>> ops;
+  for (size_t i = 0; i + 1 < all.size(); ++i)
+    if (all[i] == "Trigger" || all[i] == "Action")
+      ops.emplace_back(all[i + 1], all[i] == "Trigger" ? "trigger" : "action");
+  return ops;
+}
+
+bool hasName(const Operation& op, const std::string& name) {
+  if (op.name == name) return true;
+  for (const auto& a : op.aliases)
+    if (a == name) return true;
+  return false;
+}
+
+const Operation* byName(const App& app, const std::string& name) {
+  for (const auto& op : app.operations)
+    if (hasName(op, name)) return &op;
+  return nullptr;
+}
+
+TEST(SpecConformance, EveryOperationMatchesTheVendorSpec) {
+  SpecConformance conformance(test::specsRoot());
+  std::vector<std::string> excused;
+  for (const auto& app : catalog().apps()) {
+    for (const auto& f : conformance.check(app)) {
+      if (f.excused) {
+        excused.push_back(f.op + " (" + f.check + "): " + f.reason);
+        continue;
+      }
+      ADD_FAILURE() << f.where.str() << ": " << f.op << ": " << f.check << ": " << f.message;
+    }
+  }
+  // The reasoned exceptions, listed so a reviewer sees them in the test log.
+  for (const auto& e : excused) std::cout << "  spec exception: " << e << "\n";
+}
+
+TEST(SpecConformance, DetectsAPathThatIsNotInTheSpec) {
+  // The checker itself must be able to fail: a made-up path is reported.
+  App app = *catalog().app("ghl");
+  app.operations.resize(1);
+  app.operations[0].request.path = "/contacts/{contactId}/horoscope";
+  app.operations[0].specExceptions.clear();
+  SpecConformance conformance(test::specsRoot());
+  const auto findings = conformance.check(app);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].check, "path");
+  EXPECT_FALSE(findings[0].excused);
+}
+
+TEST(SpecConformance, DetectsWrongScopesAndMissingRequiredParameters) {
+  App app = *catalog().app("ghl");
+  const Operation* get = app.find("contacts.get_contact");
+  ASSERT_NE(get, nullptr);
+  Operation broken = *get;
+  broken.scopes = {"contacts.write"};
+  broken.specExceptions.clear();
+  app.operations = {broken};
+  // A list endpoint whose required locationId is neither input nor fixed.
+  const Operation* tasks = nullptr;
+  for (const auto& op : catalog().app("ghl")->operations)
+    if (op.request.method == "GET" && op.request.path == "/users/") tasks = &op;
+  ASSERT_NE(tasks, nullptr);
+  Operation noLocation = *tasks;
+  noLocation.request.query = ValueTemplate();
+  noLocation.inputs.clear();
+  noLocation.specExceptions.clear();
+  app.operations.push_back(noLocation);
+  SpecConformance conformance(test::specsRoot());
+  std::set<std::string> checks;
+  for (const auto& f : conformance.check(app)) checks.insert(f.op + ":" + f.check);
+  EXPECT_TRUE(checks.count("ghl.contacts.get_contact:scopes"));
+  EXPECT_TRUE(checks.count(noLocation.fullId() + ":params"));
+}
+
+TEST(GhlCatalog, HasTheSeedCatalogOf126Operations) {
+  const App* ghl = catalog().app("ghl");
+  ASSERT_NE(ghl, nullptr);
+  int triggers = 0, actions = 0;
+  std::set<std::string> categories;
+  for (const auto& op : ghl->operations) {
+    if (op.category == "payments") continue;  // seed 001, counted on its own
+    (op.kind == OpKind::Trigger ? triggers : actions)++;
+    categories.insert(op.category);
+  }
+  EXPECT_EQ(triggers, 55);
+  EXPECT_EQ(actions, 71);
+  EXPECT_EQ(categories.size(), 14u);
+}
+
+TEST(GhlCatalog, EverySeedOperationIsThereUnderItsOwnNameAndKind) {
+  const App* ghl = catalog().app("ghl");
+  const auto seedOps = ghlSeedOps();
+  ASSERT_EQ(seedOps.size(), 124u) << "the seed lists 55 triggers and 69 actions";
+  for (const auto& [name, kind] : seedOps) {
+    const Operation* op = byName(*ghl, name);
+    ASSERT_NE(op, nullptr) << "seed operation '" << name << "' is missing";
+    EXPECT_EQ(toString(op->kind), kind) << name;
+  }
+  // The two actions the seed omits.
+  for (const char* name : {"Send Message", "Create Conversation"}) {
+    const Operation* op = byName(*ghl, name);
+    ASSERT_NE(op, nullptr) << name;
+    EXPECT_EQ(op->kind, OpKind::Action);
+  }
+}
+
+TEST(GhlCatalog, PaymentsCoverEveryEndpointOfSeed001) {
+  const App* ghl = catalog().app("ghl");
+  const std::string text = seed("001");
+  static const std::regex entry(R"(- \[(GET|POST|PUT|DELETE|PATCH) (/payments/[^\]]+)\]\([^)]*\) — (.+?) (?=- \[|---))");
+  std::set<std::string> endpoints;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), entry); it != std::sregex_iterator(); ++it) {
+    const std::string method = (*it)[1], path = (*it)[2], name = (*it)[3];
+    endpoints.insert(method + " " + path);
+    bool found = false;
+    for (const auto& op : ghl->operations)
+      if (op.category == "payments" && op.request.method == method && op.request.path == path) {
+        found = true;
+        EXPECT_TRUE(hasName(op, name)) << method << " " << path << " is named '" << op.name
+                                       << "', seed says '" << name << "'";
+      }
+    EXPECT_TRUE(found) << "seed 001 endpoint " << method << " " << path << " is missing";
+  }
+  EXPECT_EQ(endpoints.size(), 23u);
+  int payments = 0;
+  for (const auto& op : ghl->operations) payments += op.category == "payments";
+  EXPECT_EQ(payments, 23);
+}
+
+TEST(StripeCatalog, CoversEverySeed004Template) {
+  const App* stripe = catalog().app("stripe");
+  ASSERT_NE(stripe, nullptr);
+  const std::string text = seed("004");
+  static const std::regex row(R"(^\| ([A-Z][^|]+?) \| (GET|POST|DELETE) \| (/[^ |]+) \|)");
+  int templates = 0;
+  for (const auto& line : lines(text)) {
+    std::smatch m;
+    if (!std::regex_search(line, m, row)) continue;
+    ++templates;
+    const Operation* op = byName(*stripe, m[1]);
+    ASSERT_NE(op, nullptr) << "seed 004 template '" << m[1] << "' is missing";
+    EXPECT_EQ(op->request.method, m[2].str()) << m[1];
+  }
+  EXPECT_EQ(templates, 37);
+}
+
+TEST(StripeCatalog, CoversEverySeed003Action) {
+  const App* stripe = catalog().app("stripe");
+  const std::string text = seed("003");
+  const auto all = lines(text.substr(text.find("Available Actions"), text.find("Webhook Triggers") - text.find("Available Actions")));
+  static const std::regex action("^[a-z]+[A-Z][A-Za-z]+$");
+  int actions = 0;
+  for (size_t i = 0; i < all.size(); ++i) {
+    const std::string& line = all[i];
+    // An action name stands alone and is followed by its one-sentence description.
+    size_t next = i + 1;
+    while (next < all.size() && all[next].empty()) ++next;
+    if (!std::regex_match(line, action) || next == all.size() || all[next].back() != '.') continue;
+    ++actions;
+    EXPECT_NE(byName(*stripe, line), nullptr) << "seed 003 action '" << line << "' is missing";
+  }
+  EXPECT_EQ(actions, 24);
+}
+
+TEST(StripeCatalog, PollsTheEightSeed003EventTypes) {
+  const App* stripe = catalog().app("stripe");
+  for (const char* type : {"invoice.paid", "invoice.payment_failed", "customer.subscription.created",
+                           "customer.subscription.updated", "customer.subscription.deleted",
+                           "payment_intent.succeeded", "payment_intent.payment_failed",
+                           "charge.refunded", "customer.created", "customer.updated"}) {
+    bool found = false;
+    for (const auto& op : stripe->operations) {
+      if (op.kind != OpKind::Trigger || op.request.path != "/v1/events") continue;
+      for (const auto& m : op.request.query.members())
+        if (m.first == "type" && m.second.text().source() == type) found = true;
+    }
+    EXPECT_TRUE(found) << "no trigger polls events of type " << type;
+  }
+}
+
+TEST(Catalog, EveryTriggerSaysHowItIsDeduped) {
+  for (const auto& app : catalog().apps())
+    for (const auto& op : app.operations) {
+      if (op.kind != OpKind::Trigger) continue;
+      if (op.shape == RecordShape::List) {
+        EXPECT_FALSE(op.recordId.empty()) << op.fullId() << ": a list trigger needs record_id";
+      }
+      if (op.order != SortOrder::Unknown) {
+        EXPECT_FALSE(op.orderBy.empty()) << op.fullId();
+      }
+    }
+}
+
+}  // namespace
+}  // namespace sluice

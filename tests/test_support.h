@@ -1,0 +1,40 @@
+// Helpers shared by the tests: temporary folders, files, running the sluice binary.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sluice::test {
+
+// A fresh folder under /tmp, removed with everything in it when the object goes.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  // Writes text to path()/relative (creating folders) and returns the full path.
+  std::string write(const std::string& relative, const std::string& text) const;
+
+ private:
+  std::string path_;
+};
+
+struct CommandResult {
+  int exitCode = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs the sluice binary with args (no shell), with extra environment entries "K=V".
+CommandResult runSluice(const std::vector<std::string>& args,
+                        const std::vector<std::string>& env = {});
+
+std::string readFile(const std::string& path);
+
+// The repository's catalog folder and the shared specs folder.
+std::string catalogRoot();
+std::string specsRoot();
+
+}  // namespace sluice::test
