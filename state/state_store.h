@@ -1,0 +1,144 @@
+// Durable state: trigger cursors and seen ids, the outbox of pending deliveries, step results,
+// poll history, dead letters, OAuth tokens and schedule. The one rule: new items and the
+// advanced cursor are committed in ONE transaction (commitPoll), so a crash at any point
+// neither loses an item nor records one twice. SQLite is the embedded implementation.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace sluice {
+
+// What is kept for one trigger (operation + connection + normalized inputs).
+struct TriggerState {
+  std::string key;
+  std::string op;          // full op id, for listings
+  std::string connection;  // connection name
+  std::string cursorJson;  // the deduper's cursor, opaque to the store; "" = never polled
+  int64_t nextDueMs = 0;   // 0 = due now
+  int64_t lastPollMs = 0;
+  int64_t watermarkMovedMs = 0;  // last time the cursor changed
+  int consecutiveErrors = 0;
+  std::string lastError;
+};
+
+// One item key the deduper has seen, with its version ("" for detect: new).
+struct SeenEntry {
+  std::string itemKey;
+  std::string version;
+};
+
+// One delivery waiting in the outbox: one item for one flow.
+struct OutboxItem {
+  std::string flow;
+  std::string itemKey;   // id (+ version for updated/changed triggers); unique per flow
+  std::string itemJson;  // the record as the trigger got it
+};
+
+// One poll, as history shows it.
+struct PollRecord {
+  std::string triggerKey;
+  int64_t startedMs = 0;
+  int64_t finishedMs = 0;
+  int pages = 0;
+  int fetched = 0;
+  int newItems = 0;
+  int duplicates = 0;
+  std::string error;  // "" = success
+  std::string cursorBefore;
+  std::string cursorAfter;
+};
+
+// Everything one successful poll changes, committed atomically.
+struct PollCommit {
+  std::string triggerKey;
+  std::string op;
+  std::string connection;
+  std::string cursorJson;          // the advanced cursor
+  bool cursorMoved = false;        // updates watermarkMovedMs
+  std::vector<SeenEntry> seen;     // ids/versions to remember (upserted)
+  int64_t forgetSeenBeforeMs = 0;  // prune seen entries older than this (0 = keep)
+  std::vector<OutboxItem> items;   // deliveries to enqueue (duplicates by (flow, itemKey) ignored)
+  PollRecord history;
+  int64_t nextDueMs = 0;
+};
+
+enum class DeliveryStatus { Pending, Done, Dead };
+const char* toString(DeliveryStatus status);
+
+struct Delivery {
+  int64_t id = 0;
+  std::string flow;
+  std::string itemKey;
+  std::string itemJson;
+  DeliveryStatus status = DeliveryStatus::Pending;
+  int attempts = 0;
+  int64_t createdMs = 0;
+  int64_t nextAttemptMs = 0;
+  std::string lastError;
+};
+
+struct StepResult {
+  int step = 0;
+  std::string resultJson;  // the action's response body (JSON) or "null"
+};
+
+struct OAuthTokens {
+  std::string accessToken;
+  std::string refreshToken;
+  int64_t expiresAtMs = 0;
+};
+
+class StateStore {
+ public:
+  virtual ~StateStore() = default;
+
+  // --- poller (one trigger at a time) ---
+  // The trigger's state, or nullopt when it was never polled.
+  virtual std::optional<TriggerState> loadTrigger(const std::string& key) = 0;
+  // Versions recorded for the given item keys (missing keys are absent from the map).
+  virtual std::map<std::string, std::string> seenVersions(const std::string& key,
+                                                          const std::vector<std::string>& itemKeys) = 0;
+  // Cursor, seen ids, outbox rows, history and next due time in one transaction.
+  virtual void commitPoll(const PollCommit& commit) = 0;
+  // A failed poll: history, error count and next due time; the cursor stays where it was.
+  virtual void recordPollFailure(const std::string& key, const std::string& op,
+                                 const std::string& connection, const PollRecord& history,
+                                 int64_t nextDueMs) = 0;
+  virtual std::vector<TriggerState> triggers() = 0;
+  // Forgets a trigger's cursor and seen ids (`sluice cursor reset`): the next poll seeds again.
+  virtual bool resetTrigger(const std::string& key) = 0;
+
+  // --- dispatcher ---
+  // Pending deliveries due at nowMs, oldest first, at most limit.
+  virtual std::vector<Delivery> dueDeliveries(int64_t nowMs, int limit) = 0;
+  virtual std::vector<StepResult> stepResults(int64_t deliveryId) = 0;
+  // Records a finished step before the next one runs.
+  virtual void recordStep(int64_t deliveryId, int step, const std::string& resultJson) = 0;
+  virtual void markDone(int64_t deliveryId) = 0;
+  virtual void scheduleRetry(int64_t deliveryId, int attempts, int64_t nextAttemptMs,
+                             const std::string& error) = 0;
+  virtual void markDead(int64_t deliveryId, int attempts, const std::string& error) = 0;
+  virtual std::vector<Delivery> deliveries(std::optional<DeliveryStatus> status, int limit) = 0;
+  // Puts dead deliveries back in the queue (all when ids is empty); returns how many.
+  virtual int replayDead(const std::vector<int64_t>& ids, int64_t nowMs) = 0;
+  virtual int64_t pendingCount() = 0;
+
+  // --- history ---
+  virtual std::vector<PollRecord> history(const std::string& triggerKey, int limit) = 0;
+
+  // --- connectors ---
+  virtual std::optional<OAuthTokens> loadTokens(const std::string& connection) = 0;
+  virtual void saveTokens(const std::string& connection, const OAuthTokens& tokens) = 0;
+};
+
+// "sqlite:PATH" (or a bare path). Creates the file with mode 0600 and applies migrations.
+std::unique_ptr<StateStore> openStateStore(const std::string& url);
+
+}  // namespace sluice
