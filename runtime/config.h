@@ -1,0 +1,85 @@
+// The user's file (sluice.yaml): state, connections and flows. Parsed once, validated
+// against the catalog, then immutable and shared by pollers and dispatchers.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "core/condition.h"
+#include "core/value_template.h"
+
+namespace sluice {
+
+struct Connection {
+  std::string name;
+  std::string app;
+  std::string baseUrl;                       // the app's, unless overridden
+  std::map<std::string, std::string> settings;  // resolved values (secrets included)
+  std::vector<std::string> secretValues;     // for masking in logs
+  bool verifyTls = true;
+  int timeoutMs = 30000;
+  SourceLocation where;
+};
+
+struct TriggerConfig {
+  std::string op;  // full id
+  std::string connection;
+  int64_t everyMs = 300000;
+  ValueTemplate with;  // inputs
+  int backfill = 0;    // first poll: fire the newest N instead of seeding silently
+  SourceLocation where;
+};
+
+struct StepConfig {
+  std::string name;  // optional; steps.<name> or steps.<index>
+  std::string op;
+  std::string connection;
+  ValueTemplate with;
+  Condition when;  // `if:`
+  SourceLocation where;
+};
+
+struct FlowConfig {
+  std::string name;
+  bool enabled = true;
+  TriggerConfig trigger;
+  Condition filter;
+  std::vector<StepConfig> steps;
+  SourceLocation where;
+};
+
+struct RunSettings {
+  bool demoMode = false;   // allows intervals under 1 minute (reported by `sluice check`)
+  int workers = 4;         // poll and dispatch threads
+  int maxAttempts = 8;     // per delivery, then dead letter
+  int64_t maxRetryDelayMs = 15 * 60 * 1000;
+  std::string adminAddress;  // "" = off
+};
+
+struct Config {
+  std::string file;
+  std::string state = "sqlite:sluice.db";
+  RunSettings settings;
+  std::map<std::string, Connection> connections;
+  std::vector<FlowConfig> flows;
+  std::vector<std::string> warnings;  // e.g. demo polling intervals
+
+  const FlowConfig* flow(const std::string& name) const;
+  // Every secret value of every connection, for masking.
+  std::vector<std::string> secrets() const;
+};
+
+// Reads and validates the file against the catalog; throws ConfigError (file:line:col: what
+// was expected) on the first mistake. `env` resolves ${VAR} (defaults to the process env).
+Config loadConfig(const std::string& path, const Catalog& catalog,
+                  const std::map<std::string, std::string>* env = nullptr);
+Config loadConfigText(const std::string& text, const std::string& file, const Catalog& catalog,
+                      const std::map<std::string, std::string>* env = nullptr);
+
+// "5m", "90s", "1h", "500ms" -> milliseconds; nullopt when malformed.
+std::optional<int64_t> parseDurationMs(const std::string& text);
+
+}  // namespace sluice
