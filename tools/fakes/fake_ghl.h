@@ -1,0 +1,152 @@
+// A local fake of the HighLevel (GoHighLevel) API v2 (services.leadconnectorhq.com):
+// bearer tokens with OAuth refresh rotation and expiry, the Version and User-Agent header
+// rules, per-window rate limits with GHL's headers, and the contacts, conversations,
+// payments, opportunities, locations and users endpoints a connector polls.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tools/fakes/fake_server.h"
+
+namespace sluice::fakes {
+
+// Thrown inside the fake's handlers, answered as {"statusCode": N, "message": ...}; a 422
+// carries a list of messages, like GHL's validation errors.
+struct GhlError {
+  int status;
+  std::string message;
+  std::vector<std::string> messages;
+};
+
+class FakeGhl : public FakeServer {
+ public:
+  explicit FakeGhl(std::string locationId = "loc_fake_0001");
+  ~FakeGhl() override;
+
+  std::string locationId() const { return locationId_; }
+  std::string companyId() const { return "comp_fake_0001"; }
+
+  // --- auth ---
+  // A private integration token: valid until changed, never expires.
+  void setStaticToken(const std::string& token);
+  // OAuth client: /oauth/token trades refreshToken for a new access + refresh token pair.
+  void setOAuthClient(const std::string& clientId, const std::string& clientSecret,
+                      const std::string& refreshToken);
+  void setTokenLifetime(std::int64_t seconds);  // of OAuth access tokens (default 86399)
+  std::string issueAccessToken();               // a valid OAuth access token, as if refreshed
+  void expireAccessTokens();                    // every OAuth access token is expired now
+  std::string currentRefreshToken() const;
+  std::int64_t refreshCount() const;  // successful refresh grants
+
+  // --- rate limits (per server, like GHL's per-location limits) ---
+  void setRateLimit(int maxPerWindow, int windowMs = 10000);
+  void setDailyLimit(std::int64_t perDay);
+
+  // Whether the default location rejects a second contact with the same email (GHL default).
+  void setAllowDuplicateContacts(bool allow);
+
+  // --- helpers that drive realistic activity; each returns the record as JSON text ---
+  // fieldsJson as POST /contacts/ takes it; locationId defaults to locationId().
+  std::string createContact(const std::string& fieldsJson);
+  std::string updateContact(const std::string& id, const std::string& fieldsJson);
+  void deleteContact(const std::string& id);
+  std::string addNote(const std::string& contactId, const std::string& body);
+  std::string addTask(const std::string& contactId, const std::string& title);
+  // An inbound message from the contact (a conversation is created when there is none).
+  std::string receiveMessage(const std::string& contactId, const std::string& body,
+                             const std::string& type = "SMS");
+  std::string createOrder(const std::string& contactId, double amount,
+                          const std::string& status = "completed");
+  std::string createTransaction(const std::string& contactId, double amount,
+                                const std::string& status = "succeeded");
+  std::string createOpportunity(const std::string& contactId, const std::string& name,
+                                double monetaryValue = 0);
+
+ protected:
+  HttpResponse apiError(int status, const std::string& message) const override;
+  std::optional<HttpResponse> preflight(const HttpRequest& req) override;
+  void decorate(HttpResponse& resp) override;
+  rapidjson::Document controlCreate(const std::string& kind,
+                                    const rapidjson::Value& fields) override;
+  bool handleControl(const HttpRequest& req, const std::vector<std::string>& segs,
+                     HttpResponse& resp) override;
+  void onReset() override;
+
+ private:
+  using Body = rapidjson::Value;
+  using Handler = std::function<HttpResponse(const HttpRequest&, const Body&, const PathParams&)>;
+  struct Token {
+    std::int64_t expiresAtMs = 0;  // steady clock; 0 = never
+  };
+
+  // Plumbing.
+  void on(const std::string& method, const std::string& pattern, Handler handler);
+  static HttpResponse errorResponse(const GhlError& e);
+  static std::string requiredVersion(const std::string& path);
+  bool tokenValid(const std::string& token) const;
+  std::optional<HttpResponse> checkRateLimit();
+  std::string isoNow() const;
+  Record& insert(const std::string& kind, rapidjson::Document doc);
+  Record& require(const std::string& kind, const std::string& id, const std::string& what);
+  void seedDefaults();
+
+  // OAuth.
+  HttpResponse tokenGrant(const HttpRequest& req);
+
+  // Routes by area.
+  void registerRoutes();
+  void registerContactRoutes();
+  void registerContactChildRoutes();
+  void registerConversationRoutes();
+  void registerPaymentRoutes();
+  void registerOpportunityRoutes();
+  void registerLocationRoutes();
+
+  // Contacts.
+  rapidjson::Document buildContact(const Body& b, const std::string& locationId);
+  void applyContactFields(rapidjson::Document& c, const Body& b);
+  Record* findContactByEmailOrPhone(const std::string& location, const std::string& email,
+                                    const std::string& phone);
+  Record& createContactRecord(const Body& b);
+  HttpResponse listContacts(const HttpRequest& req);
+  HttpResponse searchContacts(const Body& b);
+  HttpResponse upsertContact(const Body& b);
+  HttpResponse changeTags(const std::string& id, const Body& b, bool add);
+  rapidjson::Document buildNote(const std::string& contactId, const Body& b);
+  rapidjson::Document buildTask(const std::string& contactId, const Body& b);
+
+  // Conversations.
+  Record& conversationFor(const std::string& contactId, bool create);
+  Record& addMessage(const std::string& contactId, const Body& b, const std::string& direction);
+  HttpResponse searchConversations(const HttpRequest& req);
+  HttpResponse listMessages(const std::string& conversationId, const HttpRequest& req);
+
+  // Payments and opportunities.
+  rapidjson::Document buildOrder(const Body& b);
+  rapidjson::Document buildTransaction(const Body& b);
+  rapidjson::Document buildOpportunity(const Body& b);
+  HttpResponse listPayments(const std::string& kind, const HttpRequest& req);
+  HttpResponse searchOpportunities(const HttpRequest& req);
+
+  std::string locationId_;
+  std::string staticToken_;
+  std::string clientId_;
+  std::string clientSecret_;
+  std::string refreshToken_;
+  std::int64_t tokenLifetime_ = 86399;
+  std::int64_t refreshCount_ = 0;
+  std::map<std::string, Token> accessTokens_;
+
+  int windowMax_ = 100;
+  int windowMs_ = 10000;
+  std::int64_t windowStartMs_ = 0;
+  int windowUsed_ = 0;
+  std::int64_t dailyLimit_ = 200000;
+  std::int64_t dailyUsed_ = 0;
+};
+
+}  // namespace sluice::fakes

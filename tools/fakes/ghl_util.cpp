@@ -1,0 +1,71 @@
+#include "tools/fakes/ghl_util.h"
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+
+#include "tools/fakes/fake_json.h"
+
+namespace sluice::fakes::ghl {
+
+std::string isoTime(std::int64_t unixMillis) {
+  std::time_t seconds = static_cast<std::time_t>(unixMillis / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[40];
+  std::snprintf(out, sizeof(out), "%s.%03dZ", buf, static_cast<int>(unixMillis % 1000));
+  return out;
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+void requireFields(const rapidjson::Value& body, std::initializer_list<const char*> fields) {
+  GhlError error{422, "", {}};
+  for (const char* f : fields) {
+    bool present = body.IsObject() && body.HasMember(f) && !body[f].IsNull() &&
+                   !(body[f].IsString() && body[f].GetStringLength() == 0);
+    if (!present) error.messages.push_back(std::string(f) + " should not be empty");
+  }
+  if (!error.messages.empty()) throw error;
+}
+
+void requireParams(const HttpRequest& req, std::initializer_list<const char*> params) {
+  GhlError error{422, "", {}};
+  for (const char* p : params) {
+    if (req.param(p).empty()) error.messages.push_back(std::string(p) + " should not be empty");
+  }
+  if (!error.messages.empty()) throw error;
+}
+
+rapidjson::Document wrap(const char* key, const rapidjson::Value& value) {
+  rapidjson::Document d;
+  d.SetObject();
+  json::set(d, key, json::copy(value, d.GetAllocator()), d.GetAllocator());
+  return d;
+}
+
+std::int64_t intParam(const HttpRequest& req, const char* name, std::int64_t def, std::int64_t min,
+                      std::int64_t max) {
+  std::string text = req.param(name);
+  if (text.empty()) return def;
+  try {
+    std::size_t used = 0;
+    std::int64_t v = std::stoll(text, &used);
+    if (used != text.size()) throw std::invalid_argument(text);
+    return std::clamp(v, min, max);
+  } catch (const std::exception&) {
+    throw GhlError{422, "", {std::string(name) + " must be a number"}};
+  }
+}
+
+bool fieldEquals(const rapidjson::Value& doc, const char* field, const std::string& value) {
+  return json::getString(doc, field) == value;
+}
+
+}  // namespace sluice::fakes::ghl

@@ -1,0 +1,30 @@
+// Helpers the FakeGhl source files share: GHL's date format, validation errors, wrappers.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+
+#include <rapidjson/document.h>
+
+#include "tools/fakes/fake_ghl.h"
+#include "tools/fakes/fake_http.h"
+
+namespace sluice::fakes::ghl {
+
+// "2024-03-27T18:13:49.123Z", the format of GHL's dateAdded/createdAt.
+std::string isoTime(std::int64_t unixMillis);
+std::string lower(std::string s);
+// 422 listing "<field> should not be empty" for each missing field.
+void requireFields(const rapidjson::Value& body, std::initializer_list<const char*> fields);
+// 422 unless the query has each parameter.
+void requireParams(const HttpRequest& req, std::initializer_list<const char*> params);
+// {"key": value}
+rapidjson::Document wrap(const char* key, const rapidjson::Value& value);
+// An integer query parameter clamped into [min, max]; 422 if it is not a number.
+std::int64_t intParam(const HttpRequest& req, const char* name, std::int64_t def, std::int64_t min,
+                      std::int64_t max);
+// Records of kind whose field equals value, by the store's insertion order.
+bool fieldEquals(const rapidjson::Value& doc, const char* field, const std::string& value);
+
+}  // namespace sluice::fakes::ghl
