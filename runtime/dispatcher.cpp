@@ -1,0 +1,140 @@
+#include "runtime/dispatcher.h"
+
+#include <algorithm>
+
+#include "core/logger.h"
+#include "runtime/trigger_poller.h"
+
+namespace sluice {
+
+std::string idempotencyKey(const std::string& flow, const std::string& itemKey, int step) {
+  return "sluice-" + stableHash(flow + "\n" + itemKey) + "-" + std::to_string(step);
+}
+
+Dispatcher::Dispatcher(const Config& config, const Catalog& catalog, ClientRegistry& clients,
+                       StateStore& state, const Clock& clock)
+    : config_(config),
+      catalog_(catalog),
+      clients_(clients),
+      state_(state),
+      clock_(clock),
+      rng_(std::random_device{}()) {}
+
+int64_t Dispatcher::backoffMs(int attempts, int64_t retryAfterMs) {
+  const int64_t ceiling = config_.settings.maxRetryDelayMs;
+  const int64_t base = std::min<int64_t>(ceiling, 1000LL << std::min(attempts - 1, 20));
+  double factor;
+  {
+    std::lock_guard<std::mutex> lock(rngMutex_);
+    factor = std::uniform_real_distribution<double>(0.5, 1.0)(rng_);  // "equal jitter"
+  }
+  const int64_t jittered = static_cast<int64_t>(base * factor);
+  return std::min(ceiling, std::max(jittered, retryAfterMs));
+}
+
+DeliveryReport Dispatcher::deliver(const Delivery& delivery) {
+  DeliveryReport report;
+  const FlowConfig* flow = config_.flow(delivery.flow);
+  auto dead = [&](const std::string& error) {
+    report.kind = DeliveryReport::Dead;
+    report.error = Logger::instance().mask(error);
+    state_.markDead(delivery.id, delivery.attempts + 1, report.error);
+    logError("delivery.dead", kv("flow", delivery.flow) + " " + kv("item", delivery.itemKey) +
+                                  " " + kv("error", report.error));
+    return report;
+  };
+  if (!flow) return dead("flow '" + delivery.flow + "' is not in the config any more");
+  if (!flow->enabled) return report;  // left pending until the flow is enabled again
+
+  JsonDoc item;
+  if (auto err = parseJson(delivery.itemJson, item)) return dead("stored item is not JSON: " + *err);
+
+  // Template roots: trigger, steps (by index and name), flow, and per step its connection.
+  JsonDoc scratch;
+  auto& alloc = scratch.GetAllocator();
+  JsonValue steps(rapidjson::kObjectType);
+  JsonValue flowInfo(rapidjson::kObjectType);
+  flowInfo.AddMember("name", jsonString(flow->name, alloc), alloc);
+  flowInfo.AddMember("item_key", jsonString(delivery.itemKey, alloc), alloc);
+  MapScope scope;
+  scope.set("trigger", &item);
+  scope.set("flow", &flowInfo);
+
+  if (!flow->filter.empty() && !flow->filter.evaluate(scope)) {
+    state_.markDone(delivery.id);
+    report.kind = DeliveryReport::Filtered;
+    logInfo("delivery.filtered", kv("flow", flow->name) + " " + kv("item", delivery.itemKey));
+    return report;
+  }
+
+  std::map<int, std::string> done;
+  for (const auto& r : state_.stepResults(delivery.id)) done[r.step] = r.resultJson;
+  std::vector<std::unique_ptr<JsonDoc>> results;  // keeps step results alive for the scope
+  auto remember = [&](int index, const std::string& resultJson) {
+    auto doc = std::make_unique<JsonDoc>();
+    if (parseJson(resultJson, *doc)) doc->SetNull();
+    const std::string idx = std::to_string(index);
+    steps.AddMember(jsonString(idx, alloc), JsonValue(*doc, alloc), alloc);
+    const std::string& name = flow->steps[index].name;
+    if (!name.empty()) steps.AddMember(jsonString(name, alloc), JsonValue(*doc, alloc), alloc);
+    results.push_back(std::move(doc));
+  };
+  for (size_t i = 0; i < flow->steps.size(); ++i) {
+    scope.set("steps", &steps);
+    const StepConfig& step = flow->steps[i];
+    const int index = static_cast<int>(i);
+    auto it = done.find(index);
+    if (it != done.end()) {
+      remember(index, it->second);
+      continue;
+    }
+    ApiClient& client = clients_.get(step.connection);
+    JsonValue conn = connectionJson(client.connection(), alloc);
+    scope.set("connection", &conn);
+    if (!step.when.empty() && !step.when.evaluate(scope)) {
+      state_.recordStep(delivery.id, index, "null");
+      remember(index, "null");
+      logInfo("step.skipped", kv("flow", flow->name) + " " + kv("step", index) + " " +
+                                  kv("item", delivery.itemKey) + " " + kv("if", step.when.source()));
+      continue;
+    }
+    const Operation* op = catalog_.find(step.op);
+    JsonValue inputs;
+    try {
+      inputs = step.with.isNull() ? JsonValue(rapidjson::kObjectType) : step.with.render(scope, alloc);
+    } catch (const TemplateError& e) {
+      return dead("step " + std::to_string(index) + " (" + step.op + "): " + e.what());
+    }
+    const std::string key = idempotencyKey(flow->name, delivery.itemKey, index);
+    const int64_t started = clock_.nowMs();
+    ApiResult result = client.call(*op, inputs, nullptr, key);
+    const std::string fields = kv("flow", flow->name) + " " + kv("step", index) + " " +
+                               kv("op", step.op) + " " + kv("item", delivery.itemKey) + " " +
+                               kv("ms", clock_.nowMs() - started);
+    if (result.outcome == Outcome::Ok) {
+      state_.recordStep(delivery.id, index, result.json ? toJson(*result.json) : "null");
+      remember(index, result.json ? toJson(*result.json) : "null");
+      ++report.stepsRun;
+      logInfo("step.ok", fields + " " + kv("status", result.status));
+      continue;
+    }
+    const int attempts = delivery.attempts + 1;
+    if (result.outcome == Outcome::Fatal || attempts >= config_.settings.maxAttempts)
+      return dead("step " + std::to_string(index) + ": " + result.error +
+                  (result.outcome == Outcome::Retry ? " (gave up after " + std::to_string(attempts) + " attempts)" : ""));
+    report.kind = DeliveryReport::Retrying;
+    report.error = Logger::instance().mask(result.error);
+    report.nextAttemptMs = clock_.nowMs() + backoffMs(attempts, result.retryAfterMs);
+    state_.scheduleRetry(delivery.id, attempts, report.nextAttemptMs, report.error);
+    logWarn("step.retry", fields + " " + kv("attempt", attempts) + " " +
+                              kv("in_ms", report.nextAttemptMs - clock_.nowMs()) + " " +
+                              kv("error", report.error));
+    return report;
+  }
+  state_.markDone(delivery.id);
+  logInfo("delivery.done", kv("flow", flow->name) + " " + kv("item", delivery.itemKey) + " " +
+                               kv("steps", report.stepsRun));
+  return report;
+}
+
+}  // namespace sluice

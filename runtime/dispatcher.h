@@ -1,0 +1,49 @@
+// Delivers outbox items: for one item of one flow, evaluates the filter, then runs the steps
+// that have not run yet, each with its `if:`, its rendered `with:` mapping and an idempotency
+// key derived from flow, item and step. A step's result is recorded before the next step
+// runs, so a crash repeats at most the one step in flight, with the same key.
+// Retryable failures back off exponentially with jitter (honouring Retry-After within the
+// ceiling); fatal ones, and the last attempt, go to the dead letters.
+#pragma once
+
+#include <mutex>
+#include <random>
+#include <string>
+
+#include "runtime/client_registry.h"
+#include "runtime/config.h"
+#include "state/state_store.h"
+
+namespace sluice {
+
+struct DeliveryReport {
+  enum Kind { Done, Filtered, Retrying, Dead } kind = Done;
+  int stepsRun = 0;
+  std::string error;
+  int64_t nextAttemptMs = 0;
+};
+
+// sluice-<hash>-<step>: the same for every attempt of one step of one item of one flow.
+std::string idempotencyKey(const std::string& flow, const std::string& itemKey, int step);
+
+class Dispatcher {
+ public:
+  Dispatcher(const Config& config, const Catalog& catalog, ClientRegistry& clients,
+             StateStore& state, const Clock& clock);
+
+  // Runs what is left of one delivery and records the outcome in the state store.
+  DeliveryReport deliver(const Delivery& delivery);
+  // The wait before attempt number `attempts` (1-based), jittered, at least retryAfterMs.
+  int64_t backoffMs(int attempts, int64_t retryAfterMs);
+
+ private:
+  const Config& config_;
+  const Catalog& catalog_;
+  ClientRegistry& clients_;
+  StateStore& state_;
+  const Clock& clock_;
+  std::mutex rngMutex_;
+  std::mt19937_64 rng_;
+};
+
+}  // namespace sluice

@@ -1,0 +1,248 @@
+#include "runtime/runner.h"
+
+#include <algorithm>
+
+#include "core/logger.h"
+
+namespace sluice {
+
+Runner::Runner(const Catalog& catalog, const Config& config, StateStore& state,
+               HttpTransport& transport, const Clock& clock)
+    : catalog_(catalog),
+      config_(config),
+      state_(state),
+      clock_(clock),
+      clients_(config, catalog, transport, &state, clock, [this](int64_t ms) { return sleepFor(ms); }),
+      dispatcher_(config, catalog, clients_, state, clock) {
+  buildTriggers();
+  pool_ = std::make_unique<WorkerPool>(config.settings.workers);
+}
+
+Runner::~Runner() {
+  requestStop();
+  pool_.reset();  // joins after the queued tasks finished
+}
+
+void Runner::buildTriggers() {
+  std::map<std::string, ScheduledTrigger*> byKey;
+  std::map<std::string, TriggerState> saved;
+  for (auto& t : state_.triggers()) saved[t.key] = t;
+  for (const auto& flow : config_.flows) {
+    if (!flow.enabled) continue;
+    const Operation* op = catalog_.find(flow.trigger.op);
+    const Connection& connection = config_.connections.at(flow.trigger.connection);
+    auto inputs = std::make_shared<JsonDoc>();
+    JsonValue conn = connectionJson(connection, inputs->GetAllocator());
+    MapScope scope;
+    scope.set("connection", &conn);
+    JsonValue rendered = flow.trigger.with.isNull() ? JsonValue(rapidjson::kObjectType)
+                                                    : flow.trigger.with.render(scope, inputs->GetAllocator());
+    inputs->CopyFrom(rendered, inputs->GetAllocator());
+    const std::string key = triggerKey(op->fullId(), connection.name, *inputs);
+    ScheduledTrigger*& t = byKey[key];
+    if (!t) {
+      auto owned = std::make_unique<ScheduledTrigger>();
+      owned->spec.key = key;
+      owned->spec.op = op;
+      owned->spec.connection = connection.name;
+      owned->spec.inputs = inputs;
+      owned->everyMs = flow.trigger.everyMs;
+      auto s = saved.find(key);
+      if (s != saved.end()) {
+        owned->nextDueMs = s->second.nextDueMs;
+        owned->consecutiveErrors = s->second.consecutiveErrors;
+      } else {
+        // Spread new triggers over their interval so a thousand flows do not poll at once.
+        const uint64_t h = std::stoull(stableHash(key).substr(0, 12), nullptr, 16);
+        owned->nextDueMs = clock_.nowMs() + static_cast<int64_t>(h % static_cast<uint64_t>(owned->everyMs / 10 + 1));
+      }
+      t = owned.get();
+      triggers_.push_back(std::move(owned));
+    }
+    t->everyMs = std::min(t->everyMs, flow.trigger.everyMs);
+    t->spec.subscribers.push_back({flow.name, flow.trigger.backfill});
+  }
+}
+
+bool Runner::sleepFor(int64_t ms) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  wake_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stop_.load(); });
+  return !stop_.load();
+}
+
+void Runner::requestStop() {
+  stop_ = true;
+  wake_.notify_all();
+}
+
+void Runner::requestReload() {
+  reload_ = true;
+  requestStop();
+}
+
+void Runner::pollTask(ScheduledTrigger* t) {
+  TriggerPoller poller(clients_.get(t->spec.connection), state_, clock_);
+  const std::string name = t->spec.op->fullId();
+  std::string flows;
+  for (const auto& s : t->spec.subscribers) flows += (flows.empty() ? "" : ",") + s.flow;
+  PollResult r;
+  try {
+    r = poller.poll(t->spec);
+  } catch (const std::exception& e) {
+    r.ok = false;
+    r.error = t->spec.op->fullId() + ": " + e.what();
+    r.commit.history.triggerKey = t->spec.key;
+    r.commit.history.error = r.error;
+  }
+  const int64_t now = clock_.nowMs();
+  int64_t next = 0;
+  if (r.ok) {
+    r.commit.nextDueMs = now + t->everyMs;
+    try {
+      state_.commitPoll(r.commit);
+      next = r.commit.nextDueMs;
+      const auto& h = r.commit.history;
+      logInfo("poll", kv("flow", flows) + " " + kv("op", name) + " " + kv("pages", h.pages) + " " +
+                          kv("fetched", h.fetched) + " " + kv("new", static_cast<long long>(r.commit.items.size())) +
+                          " " + kv("dup", h.duplicates) + " " + kv("ms", h.finishedMs - h.startedMs) +
+                          (r.commit.history.cursorBefore.empty() ? " seeded=true" : ""));
+      std::lock_guard<std::mutex> lock(mutex_);
+      t->consecutiveErrors = 0;
+    } catch (const StateError& e) {
+      r.ok = false;
+      r.error = std::string("state: ") + e.what();
+      r.commit.history.error = r.error;
+    }
+  }
+  if (!r.ok) {
+    int errors;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      errors = ++t->consecutiveErrors;
+    }
+    // Back off: every, 2x, 4x ... up to an hour, and never sooner than the server asked.
+    int64_t delay = std::min<int64_t>(t->everyMs << std::min(errors - 1, 6), std::max<int64_t>(t->everyMs, 3600000));
+    if (r.retryAfterMs > delay) delay = r.retryAfterMs;
+    next = now + delay;
+    const std::string error = Logger::instance().mask(r.error);
+    r.commit.history.error = error;
+    r.commit.history.finishedMs = now;
+    try {
+      state_.recordPollFailure(t->spec.key, name, t->spec.connection, r.commit.history, next);
+    } catch (const StateError& e) {
+      logError("state", kv("error", e.what()));
+    }
+    logWarn("poll.failed", kv("flow", flows) + " " + kv("op", name) + " " + kv("errors", errors) +
+                               " " + kv("retry_in_s", (next - now) / 1000) + " " + kv("error", error));
+    if (errors == kStaleAfterErrors)
+      logWarn("trigger.stale", kv("flow", flows) + " " + kv("op", name) +
+                                   " reason=\"watermark not moving: " + std::to_string(errors) +
+                                   " failed polls in a row\"");
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    t->nextDueMs = next;
+    t->inFlight = false;
+  }
+  wake_.notify_all();
+}
+
+void Runner::deliverTask(Delivery d) {
+  try {
+    dispatcher_.deliver(d);
+  } catch (const std::exception& e) {
+    // A state error while recording: the delivery stays pending and is tried again.
+    logError("delivery.error", kv("flow", d.flow) + " " + kv("item", d.itemKey) + " " +
+                                   kv("error", Logger::instance().mask(e.what())));
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    flowsInFlight_.erase(d.flow);
+    deliveriesInFlight_.erase(d.id);
+  }
+  wake_.notify_all();
+}
+
+void Runner::schedulePolls(int64_t now) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& t : triggers_) {
+    if (t->inFlight || t->nextDueMs > now) continue;
+    t->inFlight = true;
+    ScheduledTrigger* raw = t.get();
+    pool_->submit([this, raw] { pollTask(raw); });
+  }
+}
+
+void Runner::scheduleDeliveries(int64_t now) {
+  std::vector<Delivery> due;
+  try {
+    due = state_.dueDeliveries(now, 200);
+  } catch (const StateError& e) {
+    logError("state", kv("error", e.what()));
+    return;
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& d : due) {
+    if (deliveriesInFlight_.count(d.id) || flowsInFlight_.count(d.flow)) continue;
+    flowsInFlight_.insert(d.flow);
+    deliveriesInFlight_.insert(d.id);
+    pool_->submit([this, d] { deliverTask(d); });
+  }
+}
+
+void Runner::pollAllNow() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& t : triggers_)
+      if (!t->inFlight) t->nextDueMs = 0;
+  }
+  schedulePolls(clock_.nowMs());
+  pool_->waitIdle();
+}
+
+void Runner::drainOutbox() {
+  while (!stop_) {
+    scheduleDeliveries(clock_.nowMs());
+    pool_->waitIdle();
+    std::vector<Delivery> due;
+    try {
+      due = state_.dueDeliveries(clock_.nowMs(), 1);
+    } catch (const StateError&) {
+      return;
+    }
+    if (due.empty()) return;
+  }
+}
+
+StopReason Runner::run(bool once) {
+  logInfo("run.start", kv("flows", static_cast<long long>(config_.flows.size())) + " " +
+                           kv("triggers", static_cast<long long>(triggers_.size())) + " " +
+                           kv("workers", config_.settings.workers));
+  if (once) {
+    pollAllNow();
+    drainOutbox();
+    pool_->waitIdle();
+    logInfo("run.once.done", kv("pending", static_cast<long long>(state_.pendingCount())));
+    return StopReason::Finished;
+  }
+  while (!stop_) {
+    const int64_t now = clock_.nowMs();
+    schedulePolls(now);
+    scheduleDeliveries(now);
+    int64_t wait = 500;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (auto& t : triggers_)
+        if (!t->inFlight) wait = std::min(wait, std::max<int64_t>(0, t->nextDueMs - now));
+    }
+    std::unique_lock<std::mutex> lock(mutex_);
+    wake_.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(wait, 20)),
+                   [this] { return stop_.load(); });
+  }
+  // Finish what is in flight: polls end within their HTTP timeout, waits are interrupted.
+  pool_->waitIdle();
+  logInfo("run.stop", reload_ ? "reason=reload" : "reason=signal");
+  return reload_ ? StopReason::Reload : StopReason::Stopped;
+}
+
+}  // namespace sluice

@@ -1,0 +1,81 @@
+// The long-lived scheduler: schedule -> poll -> dedupe -> outbox -> dispatch.
+// Due triggers are polled on a bounded worker pool (one poll per trigger at a time); the
+// outbox is drained by the same pool, one delivery per flow at a time so a flow's items
+// arrive in order. Next due times live in the state store, so a restart does not re-poll
+// everything at once; new triggers are spread over their interval by a hash of their key.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "runtime/client_registry.h"
+#include "runtime/dispatcher.h"
+#include "runtime/trigger_poller.h"
+#include "runtime/worker_pool.h"
+
+namespace sluice {
+
+struct ScheduledTrigger {
+  TriggerSpec spec;
+  int64_t everyMs = 300000;
+  int64_t nextDueMs = 0;
+  bool inFlight = false;
+  int consecutiveErrors = 0;
+};
+
+enum class StopReason { Stopped, Reload, Finished };
+
+class Runner {
+ public:
+  Runner(const Catalog& catalog, const Config& config, StateStore& state,
+         HttpTransport& transport, const Clock& clock);
+  ~Runner();
+
+  // Runs until requestStop() or requestReload(); with once=true, polls every trigger once,
+  // delivers everything due, and returns Finished.
+  StopReason run(bool once);
+  void requestStop();
+  void requestReload();
+  bool stopping() const { return stop_.load(); }
+
+  // For tests and `--once`: poll every trigger now, then deliver until nothing is due.
+  void pollAllNow();
+  void drainOutbox();
+
+  const std::vector<std::unique_ptr<ScheduledTrigger>>& triggers() const { return triggers_; }
+  // A trigger whose polls kept failing this many times in a row is flagged in log and status.
+  static constexpr int kStaleAfterErrors = 3;
+
+ private:
+  void buildTriggers();
+  void schedulePolls(int64_t now);
+  void scheduleDeliveries(int64_t now);
+  void pollTask(ScheduledTrigger* t);
+  void deliverTask(Delivery d);
+  // Interruptible wait; false when stopping.
+  bool sleepFor(int64_t ms);
+
+  const Catalog& catalog_;
+  const Config& config_;
+  StateStore& state_;
+  const Clock& clock_;
+  ClientRegistry clients_;
+  Dispatcher dispatcher_;
+  std::vector<std::unique_ptr<ScheduledTrigger>> triggers_;
+
+  std::mutex mutex_;  // guards inFlight flags, flowsInFlight_, deliveriesInFlight_
+  std::condition_variable wake_;
+  std::set<std::string> flowsInFlight_;
+  std::set<int64_t> deliveriesInFlight_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> reload_{false};
+  std::unique_ptr<WorkerPool> pool_;
+};
+
+}  // namespace sluice
