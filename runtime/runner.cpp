@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/logger.h"
+#include "runtime/trigger_spec.h"
 
 namespace sluice {
 
@@ -29,23 +30,13 @@ void Runner::buildTriggers() {
   for (auto& t : state_.triggers()) saved[t.key] = t;
   for (const auto& flow : config_.flows) {
     if (!flow.enabled) continue;
-    const Operation* op = catalog_.find(flow.trigger.op);
-    const Connection& connection = config_.connections.at(flow.trigger.connection);
-    auto inputs = std::make_shared<JsonDoc>();
-    JsonValue conn = connectionJson(connection, inputs->GetAllocator());
-    MapScope scope;
-    scope.set("connection", &conn);
-    JsonValue rendered = flow.trigger.with.isNull() ? JsonValue(rapidjson::kObjectType)
-                                                    : flow.trigger.with.render(scope, inputs->GetAllocator());
-    inputs->CopyFrom(rendered, inputs->GetAllocator());
-    const std::string key = triggerKey(op->fullId(), connection.name, *inputs);
+    TriggerSpec spec = makeTriggerSpec(flow, config_, catalog_);
+    const std::string key = spec.key;
     ScheduledTrigger*& t = byKey[key];
     if (!t) {
       auto owned = std::make_unique<ScheduledTrigger>();
-      owned->spec.key = key;
-      owned->spec.op = op;
-      owned->spec.connection = connection.name;
-      owned->spec.inputs = inputs;
+      owned->spec = spec;
+      owned->spec.subscribers.clear();
       owned->everyMs = flow.trigger.everyMs;
       auto s = saved.find(key);
       if (s != saved.end()) {

@@ -15,5 +15,13 @@ struct Io {
 
 int opsCommand(const std::vector<std::string>& args, Io io);
 int catalogCommand(const std::vector<std::string>& args, Io io);
+int opsCallCommand(const std::vector<std::string>& args, Io io);
+int checkCommand(const std::vector<std::string>& args, Io io);
+int runCommand(const std::vector<std::string>& args, Io io);
+int testCommand(const std::vector<std::string>& args, Io io);
+int statusCommand(const std::vector<std::string>& args, Io io);
+int historyCommand(const std::vector<std::string>& args, Io io);
+int dlqCommand(const std::vector<std::string>& args, Io io);
+int cursorCommand(const std::vector<std::string>& args, Io io);
 
 }  // namespace sluice::cli

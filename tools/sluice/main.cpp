@@ -14,7 +14,14 @@ const char* kUsage =
     "\n"
     "usage: sluice VERB [options]   (sluice VERB --help for details)\n"
     "\n"
-    "  ops list|show             what the catalog offers\n"
+    "  run -c FILE [--once]      poll and deliver until stopped (SIGHUP reloads FILE)\n"
+    "  check -c FILE             validate FILE against the catalog, offline\n"
+    "  test -c FILE FLOW         fetch sample items and show what would fire; moves nothing\n"
+    "  status -c FILE            flows: last poll, next due, errors, backlog, dead letters\n"
+    "  history -c FILE [FLOW]    recent polls\n"
+    "  dlq list|replay -c FILE   dead letters, and sending them again\n"
+    "  cursor show|reset -c FILE trigger cursors\n"
+    "  ops list|show|call        what the catalog offers; call one action by hand\n"
     "  catalog check             validate the catalog against its schema and the vendor specs\n";
 
 }  // namespace
@@ -36,6 +43,13 @@ int main(int argc, char** argv) {
   try {
     if (verb == "ops") return cli::opsCommand(rest, io);
     if (verb == "catalog") return cli::catalogCommand(rest, io);
+    if (verb == "run") return cli::runCommand(rest, io);
+    if (verb == "check") return cli::checkCommand(rest, io);
+    if (verb == "test") return cli::testCommand(rest, io);
+    if (verb == "status") return cli::statusCommand(rest, io);
+    if (verb == "history") return cli::historyCommand(rest, io);
+    if (verb == "dlq") return cli::dlqCommand(rest, io);
+    if (verb == "cursor") return cli::cursorCommand(rest, io);
     throw UsageError("unknown verb '" + verb + "' (try sluice --help)");
   } catch (const UsageError& e) {
     std::cerr << "sluice: " << e.what() << "\n";

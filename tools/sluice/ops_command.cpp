@@ -279,6 +279,7 @@ int opsCommand(const std::vector<std::string>& args, Io io) {
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "list") return listOps(rest, io);
   if (args[0] == "show") return showOp(rest, io);
+  if (args[0] == "call") return opsCallCommand(rest, io);
   throw UsageError("unknown ops verb '" + args[0] + "' (expected list, show or call)");
 }
 

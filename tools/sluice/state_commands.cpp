@@ -1,0 +1,200 @@
+// Looking at and repairing state: `sluice status`, `history`, `dlq list|replay`,
+// `cursor show|reset`.
+#include <ctime>
+#include <iomanip>
+#include <ostream>
+
+#include "core/exit_codes.h"
+#include "core/json.h"
+#include "runtime/runner.h"
+#include "runtime/trigger_spec.h"
+#include "tools/sluice/commands.h"
+#include "tools/sluice/context.h"
+
+namespace sluice::cli {
+
+namespace {
+
+std::string when(int64_t ms) {
+  if (ms <= 0) return "-";
+  const std::time_t t = ms / 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%SZ", &tm);
+  return buf;
+}
+
+const FlowConfig& requireFlow(const Context& ctx, const std::string& name) {
+  const FlowConfig* f = ctx.config.flow(name);
+  if (!f) {
+    std::string known;
+    for (const auto& fl : ctx.config.flows) known += (known.empty() ? "" : ", ") + fl.name;
+    throw UsageError("unknown flow '" + name + "' (flows: " + known + ")");
+  }
+  return *f;
+}
+
+std::string pad(const std::string& s, size_t n) { return s.size() >= n ? s + " " : s + std::string(n - s.size(), ' '); }
+
+}  // namespace
+
+int statusCommand(const std::vector<std::string>& argv, Io io) {
+  const auto flags = configFlags({{"json", false, false, "print JSON"}});
+  Args args(argv, flags);
+  if (args.has("help")) {
+    io.out << "usage: sluice status -c FILE [--json]\n\n" << flagHelp(flags);
+    return EXIT_OK;
+  }
+  const Context ctx = loadContext(args);
+  auto state = openState(ctx.config);
+  std::map<std::string, TriggerState> byKey;
+  for (auto& t : state->triggers()) byKey[t.key] = t;
+  std::map<std::string, int> backlog;
+  for (const auto& d : state->deliveries(DeliveryStatus::Pending, 100000)) backlog[d.flow]++;
+  std::map<std::string, int> dead;
+  for (const auto& d : state->deliveries(DeliveryStatus::Dead, 100000)) dead[d.flow]++;
+  JsonDoc doc(rapidjson::kArrayType);
+  auto& a = doc.GetAllocator();
+  if (!args.has("json"))
+    io.out << pad("FLOW", 34) << pad("LAST POLL", 22) << pad("NEXT DUE", 22) << pad("ERRORS", 7)
+           << pad("BACKLOG", 8) << pad("DEAD", 5) << "STATE\n";
+  for (const auto& f : ctx.config.flows) {
+    const TriggerSpec spec = makeTriggerSpec(f, ctx.config, ctx.catalog);
+    auto it = byKey.find(spec.key);
+    const TriggerState* t = it == byKey.end() ? nullptr : &it->second;
+    const int errors = t ? t->consecutiveErrors : 0;
+    std::string st = !f.enabled ? "disabled" : !t ? "never polled" : errors >= Runner::kStaleAfterErrors ? "STALE" : errors ? "failing" : "ok";
+    if (args.has("json")) {
+      JsonValue o(rapidjson::kObjectType);
+      o.AddMember("flow", jsonString(f.name, a), a);
+      o.AddMember("trigger", jsonString(f.trigger.op, a), a);
+      o.AddMember("state", jsonString(st, a), a);
+      o.AddMember("last_poll_ms", JsonValue(static_cast<int64_t>(t ? t->lastPollMs : 0)), a);
+      o.AddMember("next_due_ms", JsonValue(static_cast<int64_t>(t ? t->nextDueMs : 0)), a);
+      o.AddMember("watermark_moved_ms", JsonValue(static_cast<int64_t>(t ? t->watermarkMovedMs : 0)), a);
+      o.AddMember("consecutive_errors", errors, a);
+      o.AddMember("last_error", jsonString(t ? t->lastError : "", a), a);
+      o.AddMember("backlog", backlog[f.name], a);
+      o.AddMember("dead", dead[f.name], a);
+      doc.PushBack(o, a);
+      continue;
+    }
+    io.out << pad(f.name, 34) << pad(when(t ? t->lastPollMs : 0), 22)
+           << pad(when(t ? t->nextDueMs : 0), 22) << pad(std::to_string(errors), 7)
+           << pad(std::to_string(backlog[f.name]), 8) << pad(std::to_string(dead[f.name]), 5) << st
+           << (t && !t->lastError.empty() ? "  " + t->lastError : "") << "\n";
+  }
+  if (args.has("json")) io.out << toJson(doc, true) << "\n";
+  return EXIT_OK;
+}
+
+int historyCommand(const std::vector<std::string>& argv, Io io) {
+  const auto flags = configFlags({{"limit", true, false, "rows per flow (default 20)", 'n'}});
+  Args args(argv, flags);
+  if (args.has("help")) {
+    io.out << "usage: sluice history -c FILE [FLOW] [--limit N]\n\nPolls, newest first.\n\n" << flagHelp(flags);
+    return EXIT_OK;
+  }
+  const Context ctx = loadContext(args);
+  auto state = openState(ctx.config);
+  const int limit = std::stoi(args.get("limit", "20"));
+  for (const auto& f : ctx.config.flows) {
+    if (!args.positional().empty() && args.positional()[0] != f.name) continue;
+    const TriggerSpec spec = makeTriggerSpec(f, ctx.config, ctx.catalog);
+    io.out << f.name << " (" << f.trigger.op << ")\n";
+    for (const auto& h : state->history(spec.key, limit))
+      io.out << "  " << when(h.startedMs) << "  pages=" << h.pages << " fetched=" << h.fetched
+             << " new=" << h.newItems << " dup=" << h.duplicates << " ms=" << (h.finishedMs - h.startedMs)
+             << (h.error.empty() ? "" : "  error: " + h.error) << "\n";
+  }
+  if (!args.positional().empty()) requireFlow(ctx, args.positional()[0]);
+  return EXIT_OK;
+}
+
+int dlqCommand(const std::vector<std::string>& argv, Io io) {
+  const auto flags = configFlags({{"all", false, false, "replay every dead letter"},
+                                  {"json", false, false, "print JSON (list)"}});
+  if (argv.empty() || (argv[0] != "list" && argv[0] != "replay")) {
+    io.out << "usage: sluice dlq list -c FILE [--json]\n       sluice dlq replay -c FILE (ID... | --all)\n";
+    return argv.empty() || argv[0] == "--help" ? EXIT_OK : EXIT_USAGE;
+  }
+  Args args(std::vector<std::string>(argv.begin() + 1, argv.end()), flags);
+  if (args.has("help")) {
+    io.out << "usage: sluice dlq " << argv[0] << " -c FILE\n\n" << flagHelp(flags);
+    return EXIT_OK;
+  }
+  const Context ctx = loadContext(args);
+  auto state = openState(ctx.config);
+  if (argv[0] == "list") {
+    const auto dead = state->deliveries(DeliveryStatus::Dead, 1000);
+    if (args.has("json")) {
+      JsonDoc doc(rapidjson::kArrayType);
+      auto& a = doc.GetAllocator();
+      for (const auto& d : dead) {
+        JsonValue o(rapidjson::kObjectType);
+        o.AddMember("id", JsonValue(static_cast<int64_t>(d.id)), a);
+        o.AddMember("flow", jsonString(d.flow, a), a);
+        o.AddMember("item", jsonString(d.itemKey, a), a);
+        o.AddMember("attempts", d.attempts, a);
+        o.AddMember("error", jsonString(d.lastError, a), a);
+        doc.PushBack(o, a);
+      }
+      io.out << toJson(doc, true) << "\n";
+    } else {
+      for (const auto& d : dead)
+        io.out << d.id << "  " << d.flow << "  item=" << d.itemKey << "  attempts=" << d.attempts
+               << "  " << d.lastError << "\n";
+      io.out << dead.size() << " dead letters\n";
+    }
+    return EXIT_OK;
+  }
+  std::vector<int64_t> ids;
+  for (const auto& p : args.positional()) {
+    try {
+      ids.push_back(std::stoll(p));
+    } catch (const std::exception&) {
+      throw UsageError("dlq replay takes delivery ids (numbers), found '" + p + "'");
+    }
+  }
+  if (ids.empty() && !args.has("all")) throw UsageError("dlq replay needs ids or --all");
+  SystemClock clock;
+  const int n = state->replayDead(ids, clock.nowMs());
+  io.out << n << " deliveries queued again; `sluice run` delivers them\n";
+  return EXIT_OK;
+}
+
+int cursorCommand(const std::vector<std::string>& argv, Io io) {
+  const auto flags = configFlags({});
+  if (argv.empty() || (argv[0] != "show" && argv[0] != "reset")) {
+    io.out << "usage: sluice cursor show -c FILE [FLOW]\n       sluice cursor reset -c FILE FLOW\n";
+    return argv.empty() || argv[0] == "--help" ? EXIT_OK : EXIT_USAGE;
+  }
+  Args args(std::vector<std::string>(argv.begin() + 1, argv.end()), flags);
+  if (args.has("help")) {
+    io.out << "usage: sluice cursor " << argv[0] << " -c FILE FLOW\n\n" << flagHelp(flags);
+    return EXIT_OK;
+  }
+  const Context ctx = loadContext(args);
+  auto state = openState(ctx.config);
+  if (argv[0] == "reset") {
+    if (args.positional().size() != 1) throw UsageError("cursor reset takes one flow name");
+    const FlowConfig& f = requireFlow(ctx, args.positional()[0]);
+    const TriggerSpec spec = makeTriggerSpec(f, ctx.config, ctx.catalog);
+    const bool had = state->resetTrigger(spec.key);
+    io.out << (had ? "cursor reset: the next poll of " : "no cursor yet for ") << f.name
+           << (had ? " records what exists and fires nothing\n" : "\n");
+    return EXIT_OK;
+  }
+  for (const auto& f : ctx.config.flows) {
+    if (!args.positional().empty() && args.positional()[0] != f.name) continue;
+    const TriggerSpec spec = makeTriggerSpec(f, ctx.config, ctx.catalog);
+    const auto t = state->loadTrigger(spec.key);
+    io.out << f.name << "  trigger=" << spec.key << "  " << f.trigger.op << "\n  cursor: "
+           << (t && !t->cursorJson.empty() ? t->cursorJson : "(none: the first poll seeds)") << "\n";
+  }
+  if (!args.positional().empty()) requireFlow(ctx, args.positional()[0]);
+  return EXIT_OK;
+}
+
+}  // namespace sluice::cli
