@@ -1,0 +1,141 @@
+#include "state/sqlite_migrations.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <string>
+
+#include "core/error.h"
+
+namespace sluice::sqlite_schema {
+namespace {
+
+// Append only: migration i takes a database from version i to version i + 1. Never edit one that
+// has shipped; a database that already ran it would not run the edit.
+const char* const kMigrations[] = {
+    // 1: the initial schema.
+    R"sql(
+CREATE TABLE triggers (
+  key                TEXT PRIMARY KEY NOT NULL,
+  op                 TEXT NOT NULL DEFAULT '',
+  connection         TEXT NOT NULL DEFAULT '',
+  cursor_json        TEXT NOT NULL DEFAULT '',
+  next_due_ms        INTEGER NOT NULL DEFAULT 0,
+  last_poll_ms       INTEGER NOT NULL DEFAULT 0,
+  watermark_moved_ms INTEGER NOT NULL DEFAULT 0,
+  consecutive_errors INTEGER NOT NULL DEFAULT 0,
+  last_error         TEXT NOT NULL DEFAULT ''
+);
+
+-- Deleting a trigger (cursor reset) forgets what it has seen: the next poll seeds again.
+CREATE TABLE seen (
+  trigger_key TEXT NOT NULL REFERENCES triggers(key) ON DELETE CASCADE,
+  item_key    TEXT NOT NULL,
+  version     TEXT NOT NULL DEFAULT '',
+  seen_ms     INTEGER NOT NULL,
+  PRIMARY KEY (trigger_key, item_key)
+) WITHOUT ROWID;
+-- Pruning old seen entries of one trigger.
+CREATE INDEX seen_by_age ON seen(trigger_key, seen_ms);
+
+-- UNIQUE(flow, item_key) is the second line of defence against doubles: an item enqueued
+-- twice (a replayed poll) is ignored. AUTOINCREMENT so a delivery id is never reused.
+CREATE TABLE outbox (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  flow            TEXT NOT NULL,
+  item_key        TEXT NOT NULL,
+  item_json       TEXT NOT NULL,
+  status          TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'dead')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  created_ms      INTEGER NOT NULL,
+  next_attempt_ms INTEGER NOT NULL,
+  last_error      TEXT NOT NULL DEFAULT '',
+  UNIQUE (flow, item_key)
+);
+-- Listings by status (newest first) and the pending count.
+CREATE INDEX outbox_by_status ON outbox(status, id);
+-- The dispatcher's question: what is due now. Only pending rows are indexed.
+CREATE INDEX outbox_due ON outbox(next_attempt_ms) WHERE status = 'pending';
+
+CREATE TABLE step_results (
+  delivery_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,
+  step        INTEGER NOT NULL,
+  result_json TEXT NOT NULL,
+  PRIMARY KEY (delivery_id, step)
+) WITHOUT ROWID;
+
+-- No foreign key: history outlives a cursor reset.
+CREATE TABLE history (
+  id            INTEGER PRIMARY KEY,
+  trigger_key   TEXT NOT NULL,
+  started_ms    INTEGER NOT NULL,
+  finished_ms   INTEGER NOT NULL,
+  pages         INTEGER NOT NULL DEFAULT 0,
+  fetched       INTEGER NOT NULL DEFAULT 0,
+  new_items     INTEGER NOT NULL DEFAULT 0,
+  duplicates    INTEGER NOT NULL DEFAULT 0,
+  error         TEXT NOT NULL DEFAULT '',
+  cursor_before TEXT NOT NULL DEFAULT '',
+  cursor_after  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX history_by_trigger ON history(trigger_key, id);
+
+CREATE TABLE oauth_tokens (
+  connection    TEXT PRIMARY KEY NOT NULL,
+  access_token  TEXT NOT NULL,
+  refresh_token TEXT NOT NULL,
+  expires_at_ms INTEGER NOT NULL
+);
+)sql",
+};
+
+constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
+
+// A single row (id = 1) holds the version.
+const char* const kCreateVersionTable =
+    "CREATE TABLE IF NOT EXISTS schema_version ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)";
+
+int readVersion(SQLite::Database& db) {
+  if (!db.tableExists("schema_version")) return 0;
+  SQLite::Statement query(db, "SELECT version FROM schema_version WHERE id = 1");
+  return query.executeStep() ? query.getColumn(0).getInt() : 0;
+}
+
+void refuseNewer(int version) {
+  if (version > kLatest) {
+    throw StateError("database schema version " + std::to_string(version) +
+                     " is newer than this sluice supports (version " + std::to_string(kLatest) +
+                     "); upgrade sluice to use this database");
+  }
+}
+
+}  // namespace
+
+int latestVersion() {
+  return kLatest;
+}
+
+int currentVersion(SQLite::Database& db) {
+  return readVersion(db);
+}
+
+void migrate(SQLite::Database& db) {
+  for (;;) {
+    // IMMEDIATE takes the write lock before reading the version, so two processes opening the
+    // same fresh file cannot both apply migration 1.
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    int version = readVersion(db);
+    refuseNewer(version);
+    if (version == kLatest) return;  // nothing written: the destructor's rollback is a no-op
+    db.exec(kCreateVersionTable);
+    db.exec(kMigrations[version]);
+    SQLite::Statement record(db,
+                             "INSERT INTO schema_version(id, version) VALUES(1, ?)"
+                             " ON CONFLICT(id) DO UPDATE SET version = excluded.version");
+    record.bind(1, version + 1);
+    record.exec();
+    transaction.commit();
+  }
+}
+
+}  // namespace sluice::sqlite_schema

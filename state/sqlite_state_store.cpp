@@ -1,0 +1,618 @@
+#include "state/sqlite_state_store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "state/sqlite_migrations.h"
+
+namespace sluice {
+
+const char* toString(DeliveryStatus status) {
+  switch (status) {
+    case DeliveryStatus::Pending:
+      return "pending";
+    case DeliveryStatus::Done:
+      return "done";
+    case DeliveryStatus::Dead:
+      return "dead";
+  }
+  return "unknown";
+}
+
+namespace {
+
+bool startsWith(const std::string& text, const char* prefix) {
+  return text.rfind(prefix, 0) == 0;
+}
+
+// Maps an SQLite failure to words an operator can act on. SQLite's own messages name tables and
+// constraints, never the bound values, so item contents and tokens cannot leak through here.
+std::string describe(const SQLite::Exception& e) {
+  switch (e.getErrorCode() & 0xff) {
+    case SQLITE_BUSY:
+      return "database is locked by another process";
+    case SQLITE_LOCKED:
+      return "database table is locked";
+    case SQLITE_FULL:
+      return "disk is full";
+    case SQLITE_READONLY:
+      return "database is read-only";
+    case SQLITE_PERM:
+      return "permission denied";
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+      return "file is not an SQLite database or is corrupt";
+    case SQLITE_CANTOPEN:
+      return "cannot open the database file";
+    case SQLITE_IOERR:
+      return std::string("disk I/O error (") + e.what() + ")";
+    default:
+      return e.what();
+  }
+}
+
+[[noreturn]] void fail(const char* what, const std::string& subject, const std::string& cause) {
+  std::string message = std::string("state: ") + what;
+  if (!subject.empty()) message += " " + subject;
+  throw StateError(message + ": " + cause);
+}
+
+// Creates the database file readable by its owner only, before SQLite writes anything to it:
+// it holds OAuth tokens and customer records. SQLite gives its -wal and -shm files the mode of
+// the main file, so they inherit 0600 too.
+void createPrivateFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return;  // an existing database keeps the mode its owner gave it
+    fail("cannot create", path, std::strerror(errno));
+  }
+  // open() applied the umask (0600 & ~umask); fchmod makes it exactly 0600 either way.
+  int rc = ::fchmod(fd, 0600);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0) fail("cannot set mode 0600 on", path, std::strerror(err));
+}
+
+DeliveryStatus parseStatus(const std::string& text) {
+  if (text == "pending") return DeliveryStatus::Pending;
+  if (text == "done") return DeliveryStatus::Done;
+  if (text == "dead") return DeliveryStatus::Dead;
+  throw StateError("state: unknown delivery status '" + text + "' in the outbox");
+}
+
+// Statements are cached by the address of their text, so every SQL text is a named literal.
+#define SLUICE_TRIGGER_COLUMNS                                                        \
+  "key, op, connection, cursor_json, next_due_ms, last_poll_ms, watermark_moved_ms, " \
+  "consecutive_errors, last_error"
+#define SLUICE_DELIVERY_COLUMNS                                                    \
+  "id, flow, item_key, item_json, status, attempts, created_ms, next_attempt_ms, " \
+  "last_error"
+
+const char* const kLoadTrigger = "SELECT " SLUICE_TRIGGER_COLUMNS " FROM triggers WHERE key = ?";
+const char* const kAllTriggers = "SELECT " SLUICE_TRIGGER_COLUMNS " FROM triggers ORDER BY key";
+const char* const kSeenVersion = "SELECT version FROM seen WHERE trigger_key = ? AND item_key = ?";
+// ?6 = finished, ?7 = cursor moved. An upsert, not INSERT OR REPLACE: REPLACE deletes the row
+// first, which would cascade to the trigger's seen entries.
+const char* const kCommitTrigger =
+    "INSERT INTO triggers(" SLUICE_TRIGGER_COLUMNS
+    ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?7 THEN ?6 ELSE 0 END, 0, '')"
+    " ON CONFLICT(key) DO UPDATE SET op = excluded.op, connection = excluded.connection,"
+    " cursor_json = excluded.cursor_json, next_due_ms = excluded.next_due_ms,"
+    " last_poll_ms = excluded.last_poll_ms,"
+    " watermark_moved_ms = CASE WHEN ?7 THEN ?6 ELSE watermark_moved_ms END,"
+    " consecutive_errors = 0, last_error = ''";
+// The cursor and last_poll_ms stay: lastPollMs is the last poll that got through.
+const char* const kFailTrigger =
+    "INSERT INTO triggers(key, op, connection, cursor_json, next_due_ms, consecutive_errors,"
+    " last_error) VALUES(?1, ?2, ?3, '', ?4, 1, ?5)"
+    " ON CONFLICT(key) DO UPDATE SET op = excluded.op, connection = excluded.connection,"
+    " next_due_ms = excluded.next_due_ms, consecutive_errors = consecutive_errors + 1,"
+    " last_error = excluded.last_error";
+const char* const kForgetSeen = "DELETE FROM seen WHERE trigger_key = ? AND seen_ms < ?";
+const char* const kUpsertSeen =
+    "INSERT INTO seen(trigger_key, item_key, version, seen_ms) VALUES(?, ?, ?, ?)"
+    " ON CONFLICT(trigger_key, item_key) DO UPDATE SET version = excluded.version,"
+    " seen_ms = excluded.seen_ms";
+// Ignores only a (flow, item_key) already present; unlike INSERT OR IGNORE it does not also
+// swallow NOT NULL or CHECK failures, which would silently drop an item.
+const char* const kEnqueue =
+    "INSERT INTO outbox(flow, item_key, item_json, status, attempts, created_ms,"
+    " next_attempt_ms, last_error) VALUES(?, ?, ?, 'pending', 0, ?, ?, '')"
+    " ON CONFLICT(flow, item_key) DO NOTHING";
+const char* const kInsertHistory =
+    "INSERT INTO history(trigger_key, started_ms, finished_ms, pages, fetched, new_items,"
+    " duplicates, error, cursor_before, cursor_after) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+// Keeps the newest kHistoryPerTrigger rows: deletes from the (limit+1)-th newest id down.
+const char* const kPruneHistory =
+    "DELETE FROM history WHERE trigger_key = ?1 AND id <= (SELECT id FROM history"
+    " WHERE trigger_key = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)";
+const char* const kDeleteTrigger = "DELETE FROM triggers WHERE key = ?";
+const char* const kDeleteSeen = "DELETE FROM seen WHERE trigger_key = ?";
+const char* const kDue = "SELECT " SLUICE_DELIVERY_COLUMNS
+                         " FROM outbox WHERE status = 'pending' AND next_attempt_ms <= ?"
+                         " ORDER BY id LIMIT ?";
+const char* const kStepResults =
+    "SELECT step, result_json FROM step_results WHERE delivery_id = ? ORDER BY step";
+const char* const kRecordStep =
+    "INSERT INTO step_results(delivery_id, step, result_json) VALUES(?, ?, ?)"
+    " ON CONFLICT(delivery_id, step) DO UPDATE SET result_json = excluded.result_json";
+const char* const kMarkDone = "UPDATE outbox SET status = 'done' WHERE id = ?1";
+const char* const kScheduleRetry =
+    "UPDATE outbox SET attempts = ?2, next_attempt_ms = ?3, last_error = ?4 WHERE id = ?1";
+const char* const kMarkDead =
+    "UPDATE outbox SET status = 'dead', attempts = ?2, last_error = ?4 WHERE id = ?1";
+const char* const kDeliveriesAll =
+    "SELECT " SLUICE_DELIVERY_COLUMNS " FROM outbox ORDER BY id DESC LIMIT ?";
+const char* const kDeliveriesByStatus =
+    "SELECT " SLUICE_DELIVERY_COLUMNS " FROM outbox WHERE status = ? ORDER BY id DESC LIMIT ?";
+// The step results stay: a replayed delivery resumes after its last finished step.
+const char* const kReplayAll =
+    "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_ms = ?"
+    " WHERE status = 'dead'";
+const char* const kReplayOne =
+    "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_ms = ?"
+    " WHERE status = 'dead' AND id = ?";
+const char* const kPendingCount = "SELECT COUNT(*) FROM outbox WHERE status = 'pending'";
+const char* const kHistory =
+    "SELECT trigger_key, started_ms, finished_ms, pages, fetched, new_items, duplicates, error,"
+    " cursor_before, cursor_after FROM history WHERE trigger_key = ? ORDER BY id DESC LIMIT ?";
+const char* const kLoadTokens =
+    "SELECT access_token, refresh_token, expires_at_ms FROM oauth_tokens WHERE connection = ?";
+const char* const kSaveTokens =
+    "INSERT INTO oauth_tokens(connection, access_token, refresh_token, expires_at_ms)"
+    " VALUES(?, ?, ?, ?) ON CONFLICT(connection) DO UPDATE SET"
+    " access_token = excluded.access_token, refresh_token = excluded.refresh_token,"
+    " expires_at_ms = excluded.expires_at_ms";
+
+#undef SLUICE_TRIGGER_COLUMNS
+#undef SLUICE_DELIVERY_COLUMNS
+
+TriggerState readTrigger(SQLite::Statement& q) {
+  TriggerState t;
+  t.key = q.getColumn(0).getString();
+  t.op = q.getColumn(1).getString();
+  t.connection = q.getColumn(2).getString();
+  t.cursorJson = q.getColumn(3).getString();
+  t.nextDueMs = q.getColumn(4).getInt64();
+  t.lastPollMs = q.getColumn(5).getInt64();
+  t.watermarkMovedMs = q.getColumn(6).getInt64();
+  t.consecutiveErrors = q.getColumn(7).getInt();
+  t.lastError = q.getColumn(8).getString();
+  return t;
+}
+
+Delivery readDelivery(SQLite::Statement& q) {
+  Delivery d;
+  d.id = q.getColumn(0).getInt64();
+  d.flow = q.getColumn(1).getString();
+  d.itemKey = q.getColumn(2).getString();
+  d.itemJson = q.getColumn(3).getString();
+  d.status = parseStatus(q.getColumn(4).getString());
+  d.attempts = q.getColumn(5).getInt();
+  d.createdMs = q.getColumn(6).getInt64();
+  d.nextAttemptMs = q.getColumn(7).getInt64();
+  d.lastError = q.getColumn(8).getString();
+  return d;
+}
+
+}  // namespace
+
+// A cached statement checked out for one use: reset and unbound when the use ends, so no read
+// snapshot stays open (it would pin the WAL) and no item or token text lingers in bindings.
+class SqliteStateStore::Use {
+ public:
+  explicit Use(SQLite::Statement& statement) : statement_(&statement) {}
+  Use(const Use&) = delete;
+  Use& operator=(const Use&) = delete;
+  ~Use() {
+    statement_->tryReset();
+    try {
+      statement_->clearBindings();
+    } catch (...) {  // sqlite3_clear_bindings cannot fail; a destructor must not throw anyway
+    }
+  }
+  SQLite::Statement* operator->() const { return statement_; }
+  SQLite::Statement& operator*() const { return *statement_; }
+
+ private:
+  SQLite::Statement* statement_;
+};
+
+SqliteStateStore::SqliteStateStore(const std::string& path, SqliteStoreOptions options)
+    : path_(path) {
+  if (path.empty()) throw StateError("state: empty database path");
+  const bool memory = path == ":memory:";
+  if (!memory) createPrivateFile(path);
+  try {
+    db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                                             options.busyTimeoutMs);
+    db_->exec("PRAGMA foreign_keys = ON");
+    // WAL: pollers' and dispatchers' reads never wait for a commit, and a commit is one
+    // sequential append.
+    std::string mode = db_->execAndGet("PRAGMA journal_mode = WAL").getString();
+    if (!memory && mode != "wal") fail("open", path, "cannot switch to WAL (got " + mode + ")");
+    // NORMAL, not FULL. In WAL mode NORMAL keeps every transaction atomic and loses nothing when
+    // the process crashes; only a power cut or OS crash can drop the last few commits, and
+    // then it drops them whole and in order. A dropped commitPoll takes its cursor with its
+    // items, so the next poll fetches them again: nothing lost, nothing doubled in the store.
+    // A dropped recordStep/markDone makes the dispatcher redo a step, a window that exists
+    // anyway between an API call and its record, and that the idempotency key (flow, item,
+    // step) closes. FULL would add an fsync per commit, which tens of thousands of flows on
+    // one core cannot afford.
+    db_->exec("PRAGMA synchronous = NORMAL");
+    sqlite_schema::migrate(*db_);
+  } catch (const SQLite::Exception& e) {
+    fail("open", path, describe(e));
+  } catch (const StateError& e) {
+    if (startsWith(e.what(), "state: ")) throw;
+    fail("open", path, e.what());
+  }
+}
+
+SqliteStateStore::~SqliteStateStore() = default;
+
+template <typename Body>
+auto SqliteStateStore::locked(const char* what, const std::string& subject, Body&& body)
+    -> decltype(body()) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  try {
+    return body();
+  } catch (const SQLite::Exception& e) {
+    fail(what, subject, describe(e));
+  }
+}
+
+SqliteStateStore::Use SqliteStateStore::use(const char* sql) {
+  auto& slot = statements_[sql];
+  if (!slot) slot = std::make_unique<SQLite::Statement>(*db_, sql);
+  slot->tryReset();
+  return Use(*slot);
+}
+
+std::optional<TriggerState> SqliteStateStore::loadTrigger(const std::string& key) {
+  return locked("loadTrigger", key, [&]() -> std::optional<TriggerState> {
+    auto q = use(kLoadTrigger);
+    q->bind(1, key);
+    if (!q->executeStep()) return std::nullopt;
+    return readTrigger(*q);
+  });
+}
+
+std::map<std::string, std::string> SqliteStateStore::seenVersions(
+    const std::string& key, const std::vector<std::string>& itemKeys) {
+  std::map<std::string, std::string> found;
+  if (itemKeys.empty()) return found;
+  locked("seenVersions for trigger", key, [&] {
+    // One read transaction for the page: one snapshot, one lock, one prepared lookup reused.
+    SQLite::Transaction transaction(*db_);
+    auto q = use(kSeenVersion);
+    q->bind(1, key);
+    for (const auto& itemKey : itemKeys) {
+      q->reset();
+      q->bind(2, itemKey);
+      if (q->executeStep()) found[itemKey] = q->getColumn(0).getString();
+    }
+    transaction.commit();
+  });
+  return found;
+}
+
+void SqliteStateStore::insertHistory(const std::string& triggerKey, const PollRecord& record) {
+  {
+    auto q = use(kInsertHistory);
+    q->bind(1, triggerKey);
+    q->bind(2, static_cast<int64_t>(record.startedMs));
+    q->bind(3, static_cast<int64_t>(record.finishedMs));
+    q->bind(4, record.pages);
+    q->bind(5, record.fetched);
+    q->bind(6, record.newItems);
+    q->bind(7, record.duplicates);
+    q->bind(8, record.error);
+    q->bind(9, record.cursorBefore);
+    q->bind(10, record.cursorAfter);
+    q->exec();
+  }
+  auto prune = use(kPruneHistory);
+  prune->bind(1, triggerKey);
+  prune->bind(2, kHistoryPerTrigger);
+  prune->exec();
+}
+
+void SqliteStateStore::commitPoll(const PollCommit& commit) {
+  const char* what = "commitPoll for trigger";
+  if (commit.triggerKey.empty()) fail(what, "", "empty trigger key");
+  for (size_t i = 0; i < commit.items.size(); ++i) {
+    // An empty key would make UNIQUE(flow, item_key) swallow every later item of the flow.
+    if (commit.items[i].flow.empty() || commit.items[i].itemKey.empty()) {
+      fail(what, commit.triggerKey,
+           "outbox item " + std::to_string(i) + " has an empty flow or item key");
+    }
+  }
+  locked(what, commit.triggerKey, [&] {
+    // IMMEDIATE takes the write lock up front, so a competing process makes us wait (or fail)
+    // before anything is written rather than halfway through.
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    const int64_t now = commit.history.finishedMs;
+    {
+      auto q = use(kCommitTrigger);
+      q->bind(1, commit.triggerKey);
+      q->bind(2, commit.op);
+      q->bind(3, commit.connection);
+      q->bind(4, commit.cursorJson);
+      q->bind(5, static_cast<int64_t>(commit.nextDueMs));
+      q->bind(6, now);
+      q->bind(7, commit.cursorMoved ? 1 : 0);
+      q->exec();
+    }
+    // Forget before remembering, so entries seen in this very poll are never pruned.
+    if (commit.forgetSeenBeforeMs > 0) {
+      auto q = use(kForgetSeen);
+      q->bind(1, commit.triggerKey);
+      q->bind(2, static_cast<int64_t>(commit.forgetSeenBeforeMs));
+      q->exec();
+    }
+    if (!commit.seen.empty()) {
+      auto q = use(kUpsertSeen);
+      q->bind(1, commit.triggerKey);
+      q->bind(4, now);
+      for (const auto& entry : commit.seen) {
+        q->reset();
+        q->bind(2, entry.itemKey);
+        q->bind(3, entry.version);
+        q->exec();
+      }
+    }
+    if (!commit.items.empty()) {
+      auto q = use(kEnqueue);
+      q->bind(4, now);
+      q->bind(5, now);
+      for (const auto& item : commit.items) {
+        q->reset();
+        q->bind(1, item.flow);
+        q->bind(2, item.itemKey);
+        q->bind(3, item.itemJson);
+        q->exec();
+      }
+    }
+    insertHistory(commit.triggerKey, commit.history);
+    transaction.commit();
+  });
+}
+
+void SqliteStateStore::recordPollFailure(const std::string& key, const std::string& op,
+                                         const std::string& connection, const PollRecord& history,
+                                         int64_t nextDueMs) {
+  const char* what = "recordPollFailure for trigger";
+  if (key.empty()) fail(what, "", "empty trigger key");
+  locked(what, key, [&] {
+    // A failure without a message would read as a success in history.
+    PollRecord record = history;
+    if (record.error.empty()) record.error = "unknown error";
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    {
+      auto q = use(kFailTrigger);
+      q->bind(1, key);
+      q->bind(2, op);
+      q->bind(3, connection);
+      q->bind(4, static_cast<int64_t>(nextDueMs));
+      q->bind(5, record.error);
+      q->exec();
+    }
+    insertHistory(key, record);
+    transaction.commit();
+  });
+}
+
+std::vector<TriggerState> SqliteStateStore::triggers() {
+  return locked("triggers", "", [&] {
+    std::vector<TriggerState> out;
+    auto q = use(kAllTriggers);
+    while (q->executeStep()) out.push_back(readTrigger(*q));
+    return out;
+  });
+}
+
+bool SqliteStateStore::resetTrigger(const std::string& key) {
+  return locked("resetTrigger", key, [&] {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    int changed = 0;
+    // The foreign key cascades to seen; deleting seen explicitly too keeps the reset whole
+    // even for a database last written with foreign keys off.
+    for (const char* sql : {kDeleteSeen, kDeleteTrigger}) {
+      auto q = use(sql);
+      q->bind(1, key);
+      changed += q->exec();
+    }
+    transaction.commit();
+    return changed > 0;
+  });
+}
+
+std::vector<Delivery> SqliteStateStore::dueDeliveries(int64_t nowMs, int limit) {
+  std::vector<Delivery> out;
+  if (limit <= 0) return out;
+  locked("dueDeliveries", "", [&] {
+    auto q = use(kDue);
+    q->bind(1, static_cast<int64_t>(nowMs));
+    q->bind(2, limit);
+    while (q->executeStep()) out.push_back(readDelivery(*q));
+  });
+  return out;
+}
+
+std::vector<StepResult> SqliteStateStore::stepResults(int64_t deliveryId) {
+  return locked("stepResults for delivery", std::to_string(deliveryId), [&] {
+    std::vector<StepResult> out;
+    auto q = use(kStepResults);
+    q->bind(1, static_cast<int64_t>(deliveryId));
+    while (q->executeStep()) out.push_back({q->getColumn(0).getInt(), q->getColumn(1).getString()});
+    return out;
+  });
+}
+
+void SqliteStateStore::recordStep(int64_t deliveryId, int step, const std::string& resultJson) {
+  locked("recordStep for delivery", std::to_string(deliveryId), [&] {
+    auto q = use(kRecordStep);
+    q->bind(1, static_cast<int64_t>(deliveryId));
+    q->bind(2, step);
+    q->bind(3, resultJson);
+    q->exec();
+  });
+}
+
+void SqliteStateStore::markDone(int64_t deliveryId) {
+  const std::string subject = std::to_string(deliveryId);
+  locked("markDone for delivery", subject, [&] {
+    auto q = use(kMarkDone);
+    q->bind(1, static_cast<int64_t>(deliveryId));
+    if (q->exec() == 0) fail("markDone for delivery", subject, "no such delivery");
+  });
+}
+
+void SqliteStateStore::scheduleRetry(int64_t deliveryId, int attempts, int64_t nextAttemptMs,
+                                     const std::string& error) {
+  const std::string subject = std::to_string(deliveryId);
+  locked("scheduleRetry for delivery", subject, [&] {
+    auto q = use(kScheduleRetry);
+    q->bind(1, static_cast<int64_t>(deliveryId));
+    q->bind(2, attempts);
+    q->bind(3, static_cast<int64_t>(nextAttemptMs));
+    q->bind(4, error);
+    if (q->exec() == 0) fail("scheduleRetry for delivery", subject, "no such delivery");
+  });
+}
+
+void SqliteStateStore::markDead(int64_t deliveryId, int attempts, const std::string& error) {
+  const std::string subject = std::to_string(deliveryId);
+  locked("markDead for delivery", subject, [&] {
+    auto q = use(kMarkDead);
+    q->bind(1, static_cast<int64_t>(deliveryId));
+    q->bind(2, attempts);
+    q->bind(4, error);
+    if (q->exec() == 0) fail("markDead for delivery", subject, "no such delivery");
+  });
+}
+
+std::vector<Delivery> SqliteStateStore::deliveries(std::optional<DeliveryStatus> status,
+                                                   int limit) {
+  std::vector<Delivery> out;
+  if (limit <= 0) return out;
+  locked("deliveries", "", [&] {
+    auto q = use(status ? kDeliveriesByStatus : kDeliveriesAll);
+    int next = 1;
+    if (status) q->bind(next++, toString(*status));
+    q->bind(next, limit);
+    while (q->executeStep()) out.push_back(readDelivery(*q));
+  });
+  return out;
+}
+
+int SqliteStateStore::replayDead(const std::vector<int64_t>& ids, int64_t nowMs) {
+  return locked("replayDead", "", [&] {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    int replayed = 0;
+    if (ids.empty()) {
+      auto q = use(kReplayAll);
+      q->bind(1, static_cast<int64_t>(nowMs));
+      replayed = q->exec();
+    } else {
+      auto q = use(kReplayOne);
+      q->bind(1, static_cast<int64_t>(nowMs));
+      for (int64_t id : ids) {
+        q->reset();
+        q->bind(2, static_cast<int64_t>(id));
+        replayed += q->exec();
+      }
+    }
+    transaction.commit();
+    return replayed;
+  });
+}
+
+int64_t SqliteStateStore::pendingCount() {
+  return locked("pendingCount", "", [&] {
+    auto q = use(kPendingCount);
+    q->executeStep();
+    return q->getColumn(0).getInt64();
+  });
+}
+
+std::vector<PollRecord> SqliteStateStore::history(const std::string& triggerKey, int limit) {
+  std::vector<PollRecord> out;
+  if (limit <= 0) return out;
+  locked("history for trigger", triggerKey, [&] {
+    auto q = use(kHistory);
+    q->bind(1, triggerKey);
+    q->bind(2, limit);
+    while (q->executeStep()) {
+      PollRecord r;
+      r.triggerKey = q->getColumn(0).getString();
+      r.startedMs = q->getColumn(1).getInt64();
+      r.finishedMs = q->getColumn(2).getInt64();
+      r.pages = q->getColumn(3).getInt();
+      r.fetched = q->getColumn(4).getInt();
+      r.newItems = q->getColumn(5).getInt();
+      r.duplicates = q->getColumn(6).getInt();
+      r.error = q->getColumn(7).getString();
+      r.cursorBefore = q->getColumn(8).getString();
+      r.cursorAfter = q->getColumn(9).getString();
+      out.push_back(std::move(r));
+    }
+  });
+  return out;
+}
+
+std::optional<OAuthTokens> SqliteStateStore::loadTokens(const std::string& connection) {
+  return locked("loadTokens for connection", connection, [&]() -> std::optional<OAuthTokens> {
+    auto q = use(kLoadTokens);
+    q->bind(1, connection);
+    if (!q->executeStep()) return std::nullopt;
+    OAuthTokens tokens;
+    tokens.accessToken = q->getColumn(0).getString();
+    tokens.refreshToken = q->getColumn(1).getString();
+    tokens.expiresAtMs = q->getColumn(2).getInt64();
+    return tokens;
+  });
+}
+
+void SqliteStateStore::saveTokens(const std::string& connection, const OAuthTokens& tokens) {
+  locked("saveTokens for connection", connection, [&] {
+    auto q = use(kSaveTokens);
+    q->bind(1, connection);
+    q->bind(2, tokens.accessToken);
+    q->bind(3, tokens.refreshToken);
+    q->bind(4, static_cast<int64_t>(tokens.expiresAtMs));
+    q->exec();
+  });
+}
+
+std::unique_ptr<StateStore> openStateStore(const std::string& url) {
+  std::string path;
+  if (startsWith(url, "sqlite://")) {
+    path = url.substr(9);  // sqlite:///abs/x.db -> /abs/x.db, sqlite://x.db -> x.db
+  } else if (startsWith(url, "sqlite:")) {
+    path = url.substr(7);
+  } else {
+    // Only the scheme goes into the message: the rest of a URL may hold a password.
+    auto schemeEnd = url.find("://");
+    if (schemeEnd != std::string::npos) {
+      throw StateError("state: " + url.substr(0, schemeEnd) +
+                       ":// state stores are not supported yet (use sqlite:PATH)");
+    }
+    if (startsWith(url, "postgresql:") || startsWith(url, "postgres:")) {
+      throw StateError("state: postgresql state stores are not supported yet (use sqlite:PATH)");
+    }
+    path = url;
+  }
+  if (path.empty()) throw StateError("state: no database path in state URL '" + url + "'");
+  return std::make_unique<SqliteStateStore>(path);
+}
+
+}  // namespace sluice

@@ -1,0 +1,85 @@
+// The embedded StateStore: one SQLite file in WAL mode. One connection serves every thread of
+// the process, serialised by a mutex: SQLite has one writer at a time anyway, and a single
+// connection makes every commit see every earlier one without cross-connection locking.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "state/state_store.h"
+
+namespace SQLite {
+class Database;
+class Statement;
+}  // namespace SQLite
+
+namespace sluice {
+
+struct SqliteStoreOptions {
+  // How long a statement waits for a lock held by another process before failing.
+  int busyTimeoutMs = 5000;
+};
+
+class SqliteStateStore : public StateStore {
+ public:
+  // Opens (creating with mode 0600) the database at path and applies migrations. ":memory:"
+  // opens a private in-memory database. Throws StateError.
+  explicit SqliteStateStore(const std::string& path, SqliteStoreOptions options = {});
+  ~SqliteStateStore() override;
+  SqliteStateStore(const SqliteStateStore&) = delete;
+  SqliteStateStore& operator=(const SqliteStateStore&) = delete;
+
+  const std::string& path() const { return path_; }
+
+  std::optional<TriggerState> loadTrigger(const std::string& key) override;
+  std::map<std::string, std::string> seenVersions(
+      const std::string& key, const std::vector<std::string>& itemKeys) override;
+  void commitPoll(const PollCommit& commit) override;
+  void recordPollFailure(const std::string& key, const std::string& op,
+                         const std::string& connection, const PollRecord& history,
+                         int64_t nextDueMs) override;
+  std::vector<TriggerState> triggers() override;
+  bool resetTrigger(const std::string& key) override;
+
+  std::vector<Delivery> dueDeliveries(int64_t nowMs, int limit) override;
+  std::vector<StepResult> stepResults(int64_t deliveryId) override;
+  void recordStep(int64_t deliveryId, int step, const std::string& resultJson) override;
+  void markDone(int64_t deliveryId) override;
+  void scheduleRetry(int64_t deliveryId, int attempts, int64_t nextAttemptMs,
+                     const std::string& error) override;
+  void markDead(int64_t deliveryId, int attempts, const std::string& error) override;
+  std::vector<Delivery> deliveries(std::optional<DeliveryStatus> status, int limit) override;
+  int replayDead(const std::vector<int64_t>& ids, int64_t nowMs) override;
+  int64_t pendingCount() override;
+
+  // Newest first, at most limit.
+  std::vector<PollRecord> history(const std::string& triggerKey, int limit) override;
+
+  std::optional<OAuthTokens> loadTokens(const std::string& connection) override;
+  void saveTokens(const std::string& connection, const OAuthTokens& tokens) override;
+
+  // Poll history kept per trigger; older rows are pruned on every poll.
+  static constexpr int kHistoryPerTrigger = 1000;
+
+ private:
+  class Use;
+
+  // Runs body under the mutex and turns SQLite errors into StateError
+  // "state: <what> <subject>: <cause>". The subject is an id or a trigger key, never item data.
+  template <typename Body>
+  auto locked(const char* what, const std::string& subject, Body&& body) -> decltype(body());
+
+  // A prepared statement for sql (a string literal: cached by address), reset for use.
+  Use use(const char* sql);
+  void insertHistory(const std::string& triggerKey, const PollRecord& record);
+
+  std::string path_;
+  std::mutex mutex_;
+  std::unique_ptr<SQLite::Database> db_;
+  // Declared after db_ so the statements are finalised before the connection closes.
+  std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
+};
+
+}  // namespace sluice
