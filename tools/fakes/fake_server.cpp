@@ -392,8 +392,13 @@ HttpResponse FakeServer::serveApi(const HttpRequest& req, const std::optional<Fa
     if (fault->shouldRetry)
       resp.setHeader("Stripe-Should-Retry", *fault->shouldRetry ? "true" : "false");
   } else {
-    resp = dispatch(req);
-    recordEffect(req, resp);
+    try {
+      resp = dispatch(req);
+      recordEffect(req, resp);
+    } catch (const std::exception& e) {
+      // A bug in a fake must show as a clear 500, not a dropped connection.
+      resp = apiError(500, std::string("fake server error: ") + e.what());
+    }
   }
   decorate(resp);
   return resp;
