@@ -26,8 +26,16 @@ YAML::Node loadYamlText(const std::string& text, const std::string& file, YamlDo
   try {
     return YAML::Load(text);
   } catch (const YAML::ParserException& e) {
+    // The most common slip: ${VAR} unquoted inside a { ... } flow map.
+    std::string hint;
+    std::istringstream lines(text);
+    std::string line;
+    for (int i = 0; i <= e.mark.line && std::getline(lines, line); ++i) {
+    }
+    if (line.find("${") != std::string::npos && line.find('{') != line.find("${") + 1)
+      hint = " (inside { ... } quote values that use ${VAR}: \"${VAR}\")";
     throwYamlError(domain, {file, e.mark.line + 1, e.mark.column + 1},
-                   "invalid YAML: " + e.msg);
+                   "invalid YAML: " + e.msg + hint);
   }
 }
 
