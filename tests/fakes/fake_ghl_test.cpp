@@ -399,5 +399,22 @@ TEST_F(FakeGhlTest, ControlRecordsAndReset) {
   EXPECT_EQ(ghl.recordCount("locations"), 1u);  // the default location comes back
 }
 
+TEST_F(FakeGhlTest, ControlDateAddedPlacesTheRecordInTheList) {
+  rapidjson::Document old;
+  old.Parse(ghl.createRecord("contacts", R"({"locationId":"loc_unit_1","email":"old@x.com",
+                                             "dateAdded":"2020-01-01T00:00:00.000Z"})")
+                .c_str());
+  std::string older = str(old, "id");
+  std::string newer = createContact("new@x.com");
+  HttpResult list = api->get(std::string("/contacts/?locationId=") + kLocation);
+  EXPECT_EQ(ids(list.json()["contacts"]), (std::vector<std::string>{newer, older}));
+  EXPECT_EQ(str(list.json()["contacts"][1], "dateAdded"), "2020-01-01T00:00:00.000Z");
+
+  rapidjson::Document updated;
+  updated.Parse(ghl.updateRecord("contacts", older, R"({"email":"MiXed@X.com"})").c_str());
+  EXPECT_EQ(str(updated, "email"), "mixed@x.com");
+  EXPECT_THROW(ghl.updateRecord("contacts", "nope", "{}"), ControlError);
+}
+
 }  // namespace
 }  // namespace sluice::fakes

@@ -298,6 +298,38 @@ TEST_F(FakeStripeTest, RequestCountersUseRoutePatterns) {
   EXPECT_EQ(stripe.requestCount("POST /v1/customers"), 1);
 }
 
+TEST_F(FakeStripeTest, SubscriptionsAndInvoicesThroughTheApi) {
+  std::string cus = createCustomer("sub%40x.com");
+  std::string prod = str(api->postForm("/v1/products", "name=Pro").json(), "id");
+  HttpResult price = api->postForm(
+      "/v1/prices", "currency=usd&unit_amount=1500&recurring[interval]=month&product=" + prod);
+  ASSERT_EQ(price.status, 200) << price.body;
+  EXPECT_EQ(str(price.json(), "type"), "recurring");
+  HttpResult sub = api->postForm("/v1/subscriptions",
+                                 "customer=" + cus + "&items[0][price]=" + str(price.json(), "id"));
+  ASSERT_EQ(sub.status, 200) << sub.body;
+  std::string subId = str(sub.json(), "id");
+  EXPECT_EQ(str(sub.json(), "status"), "active");
+  EXPECT_EQ(ids(api->get("/v1/subscriptions")).size(), 1u);
+  HttpResult canceled = api->request("DELETE", "/v1/subscriptions/" + subId);
+  EXPECT_EQ(str(canceled.json(), "status"), "canceled");
+  EXPECT_EQ(ids(api->get("/v1/subscriptions")).size(), 0u);
+  EXPECT_EQ(ids(api->get("/v1/subscriptions?status=all")).size(), 1u);
+  EXPECT_EQ(ids(api->get("/v1/events?type=customer.subscription.deleted")).size(), 1u);
+
+  ASSERT_EQ(api->postForm("/v1/invoiceitems", "customer=" + cus + "&amount=700").status, 200);
+  HttpResult inv = api->postForm("/v1/invoices", "customer=" + cus);
+  ASSERT_EQ(inv.status, 200) << inv.body;
+  std::string invId = str(inv.json(), "id");
+  EXPECT_EQ(inv.json()["amount_due"].GetInt64(), 700);
+  EXPECT_EQ(str(inv.json(), "status"), "draft");
+  EXPECT_EQ(str(api->postForm("/v1/invoices/" + invId + "/finalize", "").json(), "status"), "open");
+  HttpResult paid = api->postForm("/v1/invoices/" + invId + "/pay", "");
+  EXPECT_EQ(str(paid.json(), "status"), "paid");
+  EXPECT_EQ(api->postForm("/v1/invoices/" + invId + "/void", "").status, 400);
+  EXPECT_EQ(ids(api->get("/v1/events?type=invoice.paid")).size(), 1u);
+}
+
 // --- faults ---
 
 TEST_F(FakeStripeTest, StatusFaultAppliesToCountMatchingRequestsOnly) {

@@ -441,7 +441,25 @@ rapidjson::Document FakeGhl::controlCreate(const std::string& kind,
       }
       json::set(r->doc, name, json::copy(it->value, r->doc.GetAllocator()), r->doc.GetAllocator());
     }
+    // A given creation time also moves the record in the lists, which sort on it.
+    for (const char* timeField : {"dateAdded", "createdAt"}) {
+      std::int64_t ms = ghl::parseIsoTime(json::getString(fields, timeField));
+      if (ms >= 0) r->createdMs = ms;
+    }
     return copyDoc(r->doc);
+  } catch (const GhlError& e) {
+    throw ControlError(e.status, e.messages.empty() ? e.message : e.messages.front());
+  }
+}
+
+rapidjson::Document FakeGhl::controlUpdate(const std::string& kind, const std::string& id,
+                                           const rapidjson::Value& fields) {
+  if (kind != "contacts") return FakeServer::controlUpdate(kind, id, fields);
+  try {
+    // Through the API's own rules: lower-cased email, derived names, dateUpdated.
+    Record& c = require("contacts", id, "Contact");
+    applyContactFields(c.doc, fields);
+    return copyDoc(c.doc);
   } catch (const GhlError& e) {
     throw ControlError(e.status, e.messages.empty() ? e.message : e.messages.front());
   }

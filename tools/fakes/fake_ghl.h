@@ -72,6 +72,8 @@ class FakeGhl : public FakeServer {
   void decorate(HttpResponse& resp) override;
   rapidjson::Document controlCreate(const std::string& kind,
                                     const rapidjson::Value& fields) override;
+  rapidjson::Document controlUpdate(const std::string& kind, const std::string& id,
+                                    const rapidjson::Value& fields) override;
   bool handleControl(const HttpRequest& req, const std::vector<std::string>& segs,
                      HttpResponse& resp) override;
   void onReset() override;

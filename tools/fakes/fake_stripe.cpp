@@ -497,9 +497,19 @@ HttpResponse FakeStripe::list(const KindInfo& info, const HttpRequest& req) {
       throw StripeError{400, "invalid_request_error", "Invalid limit: must be between 1 and 100",
                         "parameter_invalid_integer", "limit"};
     }
+    // Subscriptions list leaves canceled ones out unless asked (status=canceled or all).
+    bool subscriptions = info.kind == "subscriptions";
+    std::string status = json::getString(q, "status");
+    rapidjson::Document filters;
+    filters.CopyFrom(q, filters.GetAllocator());
+    if (subscriptions && status == "all") filters.RemoveMember("status");
     std::vector<Record*> records;
     for (Record* r : store_.all(info.kind)) {
-      if (!isDeleted(*r) && matchesFilters(*r, q)) records.push_back(r);
+      if (isDeleted(*r) || !matchesFilters(*r, filters)) continue;
+      if (subscriptions && status.empty() && json::getString(r->doc, "status") == "canceled") {
+        continue;
+      }
+      records.push_back(r);
     }
     sortNewestFirst(records);
     std::size_t begin = 0, end = records.size();

@@ -19,6 +19,17 @@ std::string isoTime(std::int64_t unixMillis) {
   return out;
 }
 
+std::int64_t parseIsoTime(const std::string& text) {
+  std::tm tm{};
+  int millis = 0;
+  int n = std::sscanf(text.c_str(), "%d-%d-%dT%d:%d:%d.%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                      &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &millis);
+  if (n < 6) return -1;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<std::int64_t>(timegm(&tm)) * 1000 + (n == 7 ? millis : 0);
+}
+
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });

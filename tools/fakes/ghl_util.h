@@ -14,6 +14,8 @@ namespace sluice::fakes::ghl {
 
 // "2024-03-27T18:13:49.123Z", the format of GHL's dateAdded/createdAt.
 std::string isoTime(std::int64_t unixMillis);
+// The inverse, for ISO 8601 UTC times ("...Z", optional milliseconds); -1 if unparsable.
+std::int64_t parseIsoTime(const std::string& text);
 std::string lower(std::string s);
 // 422 listing "<field> should not be empty" for each missing field.
 void requireFields(const rapidjson::Value& body, std::initializer_list<const char*> fields);
