@@ -1,0 +1,265 @@
+// Issue 4's behaviours, end to end against the fakes: seeding, backfill, exactly-once across
+// restarts, same-second items on a page boundary, bursts over the page cap, updated records,
+// 429 / 5xx / 4xx handling, dead letters and replay, OAuth refresh.
+#include <gmock/gmock.h>
+
+#include "pipeline_fixture.h"
+
+namespace sluice::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST_F(PipelineTest, FirstPollSeedsWithoutFiring) {
+  for (int i = 0; i < 3; ++i) newCustomer("old" + std::to_string(i) + "@x.test");
+  configure(customerToContactFlow());
+  runOnce();
+  EXPECT_EQ(contactCount(), 0);
+  newCustomer("new@x.test");
+  runOnce();
+  EXPECT_EQ(contactCount(), 1);
+  EXPECT_THAT(ghl_.listRecords("contacts"), HasSubstr("new@x.test"));
+}
+
+TEST_F(PipelineTest, BackfillFiresTheNewestN) {
+  for (int i = 0; i < 5; ++i) newCustomer("c" + std::to_string(i) + "@x.test");
+  configure(customerToContactFlow("customers", ", backfill: 2, first_poll: backfill"));
+  runOnce();
+  EXPECT_EQ(contactCount(), 2);
+  const std::string contacts = ghl_.listRecords("contacts");
+  EXPECT_THAT(contacts, HasSubstr("c4@x.test"));
+  EXPECT_THAT(contacts, HasSubstr("c3@x.test"));
+}
+
+TEST_F(PipelineTest, NewItemsFireExactlyOnceAcrossRestarts) {
+  newCustomer("seed@x.test");
+  configure(customerToContactFlow());
+  runOnce();
+  newCustomer("a@x.test");
+  newCustomer("b@x.test");
+  runOnce();
+  reopen();  // restart between polls
+  runOnce();
+  runOnce();
+  newCustomer("c@x.test");
+  reopen();
+  runOnce();
+  EXPECT_EQ(contactCount(), 3);
+  EXPECT_EQ(ghlEffects("/contacts/upsert"), 3);
+}
+
+TEST_F(PipelineTest, SameSecondItemsAcrossAPageBoundaryAreAllDeliveredOnce) {
+  configure(customerToContactFlow());
+  runOnce();                      // seeds an empty list
+  stripe_.setNow(1'800'000'000);  // every record below shares one `created` second
+  for (int i = 0; i < 25; ++i) newCustomer("same" + std::to_string(i) + "@x.test");  // 10+10+5
+  runOnce();
+  for (int i = 25; i < 27; ++i) newCustomer("same" + std::to_string(i) + "@x.test");
+  runOnce();
+  EXPECT_EQ(contactCount(), 27);
+  EXPECT_EQ(ghlEffects("/contacts/upsert"), 27);
+}
+
+TEST_F(PipelineTest, ABurstBiggerThanThePageCapIsDeliveredOverSeveralPolls) {
+  configure(customerToContactFlow());
+  runOnce();
+  for (int i = 0; i < 45; ++i) newCustomer("burst" + std::to_string(i) + "@x.test");
+  runOnce();  // 3 pages of 10: the cap
+  EXPECT_EQ(contactCount(), 30);
+  newCustomer("during@x.test");  // arrives while the backlog is being worked off
+  runOnce();
+  runOnce();
+  EXPECT_EQ(contactCount(), 46);
+  EXPECT_EQ(ghlEffects("/contacts/upsert"), 46);
+}
+
+TEST_F(PipelineTest, AnUpdatedRecordFiresOncePerChange) {
+  const std::string loc = stripe_.createRecord(
+      "terminal/locations",
+      R"({"display_name":"Main St","address":{"line1":"1 Main St","city":"Springfield","country":"US"}})");
+  configure(
+      "  - name: locations\n"
+      "    trigger: { op: stripe.terminal.location_changed, connection: stripe, every: 2s }\n"
+      "    steps:\n"
+      "      - op: ghl.contacts.upsert_contact\n"
+      "        connection: ghl\n"
+      "        with: { email: \"{{trigger.id}}@locations.test\", name: "
+      "\"{{trigger.display_name}}\" }\n");
+  runOnce();
+  EXPECT_EQ(ghlEffects("/contacts/upsert"), 0);
+  JsonDoc doc;
+  ASSERT_FALSE(parseJson(loc, doc));
+  const std::string id = doc["id"].GetString();
+  stripe_.updateRecord("terminal/locations", id, R"({"display_name":"Main Street"})");
+  runOnce();
+  runOnce();
+  EXPECT_EQ(ghlEffects("/contacts/upsert"), 1);
+  stripe_.updateRecord("terminal/locations", id, R"({"display_name":"Main Street 2"})");
+  runOnce();
+  EXPECT_EQ(ghlEffects("/contacts/upsert"), 2);
+  EXPECT_THAT(ghl_.listRecords("contacts"), HasSubstr("Main Street 2"));
+}
+
+TEST_F(PipelineTest, A429WithRetryAfterWaitsAsTold) {
+  configure(customerToContactFlow());
+  runOnce();
+  ghl_.addFaultJson(R"({"match":"/contacts/upsert","status":429,"retry_after":7,"count":1})");
+  newCustomer("limited@x.test");
+  runOnce();
+  EXPECT_EQ(contactCount(), 0);
+  auto pending = state_->deliveries(DeliveryStatus::Pending, 10);
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_GE(pending[0].nextAttemptMs, clock_.nowMs() + 7000);
+  EXPECT_THAT(pending[0].lastError, HasSubstr("429"));
+  clock_.advance(6000);
+  runOnce();
+  EXPECT_EQ(contactCount(), 0);  // not before the server said
+  clock_.advance(1500);
+  runOnce();
+  EXPECT_EQ(contactCount(), 1);
+}
+
+TEST_F(PipelineTest, ServerErrorsAreRetriedWithBackoff) {
+  configure(customerToContactFlow());
+  runOnce();
+  ghl_.addFaultJson(R"({"match":"/contacts/upsert","status":503,"count":2})");
+  newCustomer("flaky@x.test");
+  for (int i = 0; i < 3; ++i) {
+    runOnce();
+    clock_.advance(60'000);
+  }
+  EXPECT_EQ(contactCount(), 1);
+  EXPECT_EQ(state_->deliveries(DeliveryStatus::Dead, 10).size(), 0u);
+}
+
+TEST_F(PipelineTest, APermanent4xxGoesToTheDeadLettersAndReplayDeliversIt) {
+  configure(customerToContactFlow());
+  runOnce();
+  ghl_.addFaultJson(
+      R"({"match":"/contacts/upsert","status":422,"message":"email is invalid","count":1})");
+  newCustomer("bad@x.test");
+  runOnce();
+  auto dead = state_->deliveries(DeliveryStatus::Dead, 10);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_THAT(dead[0].lastError, HasSubstr("422"));
+  EXPECT_THAT(dead[0].lastError, HasSubstr("ghl.contacts.upsert_contact"));
+  EXPECT_EQ(contactCount(), 0);
+  // The fake is fixed (the fault was used up); replay.
+  EXPECT_EQ(state_->replayDead({dead[0].id}, clock_.nowMs()), 1);
+  runOnce();
+  EXPECT_EQ(contactCount(), 1);
+  EXPECT_EQ(state_->deliveries(DeliveryStatus::Dead, 10).size(), 0u);
+}
+
+TEST_F(PipelineTest, AMultiStepFlowRecordsEachStepAndUsesEarlierResults) {
+  configure(
+      "  - name: tagged\n"
+      "    trigger: { op: stripe.customers.new_customer, connection: stripe, every: 2s }\n"
+      "    filter: \"{{trigger.email}} contains '@keep'\"\n"
+      "    steps:\n"
+      "      - name: upsert\n"
+      "        op: ghl.contacts.upsert_contact\n"
+      "        connection: ghl\n"
+      "        with: { email: \"{{trigger.email}}\" }\n"
+      "      - op: ghl.contacts.add_tags_to_contact\n"
+      "        connection: ghl\n"
+      "        if: \"{{trigger.metadata.plan}} != ''\"\n"
+      "        with: { contactId: \"{{steps.upsert.contact.id}}\", tags: [\"stripe\", "
+      "\"{{trigger.metadata.plan | upper}}\"] }\n");
+  runOnce();
+  stripe_.createRecord("customers", R"({"email":"one@keep.test","metadata":{"plan":"pro"}})");
+  stripe_.createRecord("customers", R"({"email":"two@keep.test"})");
+  stripe_.createRecord("customers", R"({"email":"three@drop.test","metadata":{"plan":"pro"}})");
+  // The contact exists already, so its id is known: its tag step fails once, and the retry
+  // must not repeat the upsert that went before it.
+  JsonDoc existing;
+  ASSERT_FALSE(parseJson(ghl_.createContact(R"({"email":"one@keep.test"})"), existing));
+  const std::string id = existing.HasMember("contact") ? existing["contact"]["id"].GetString()
+                                                       : existing["id"].GetString();
+  ghl_.addFaultJson(R"({"match":"/contacts/)" + id + R"(/tags","status":500,"count":1})");
+  for (int i = 0; i < 3; ++i) {
+    runOnce();
+    clock_.advance(60'000);
+  }
+  EXPECT_EQ(contactCount(), 2);
+  const std::string contacts = ghl_.listRecords("contacts");
+  EXPECT_THAT(contacts, HasSubstr(R"("tags":["stripe","pro"])"));  // GHL lower-cases tags
+  EXPECT_EQ(ghlEffects("/contacts/upsert"), 2);
+  int tagCalls = 0;
+  for (const auto& e : ghl_.effects()) tagCalls += e.path.find("/tags") != std::string::npos;
+  EXPECT_EQ(tagCalls, 1);  // only one customer has a plan
+}
+
+TEST_F(PipelineTest, ActionCallsCarryAStableIdempotencyKeyPerFlowItemAndStep) {
+  configure(customerToContactFlow());
+  runOnce();
+  JsonDoc customer;
+  ASSERT_FALSE(parseJson(newCustomer("key@x.test"), customer));
+  runOnce();
+  const auto effects = ghl_.effects();
+  ASSERT_EQ(effects.size(), 1u);
+  EXPECT_EQ(effects[0].idempotencyKey, idempotencyKey("customers", customer["id"].GetString(), 0));
+  EXPECT_THAT(effects[0].idempotencyKey, ::testing::MatchesRegex("sluice-[0-9a-f]{16}-0"));
+}
+
+TEST_F(PipelineTest, TwoFlowsOnTheSameTriggerShareOnePollAndBothDeliver) {
+  configure(customerToContactFlow("first") + customerToContactFlow("second"));
+  runOnce();
+  newCustomer("both@x.test");
+  runOnce();
+  EXPECT_EQ(ghlEffects("/contacts/upsert"), 2);
+  EXPECT_EQ(stripe_.requestCount("GET /v1/customers"), 2);  // one poll per pass, not two
+}
+
+TEST_F(PipelineTest, AnExpiredOAuthTokenIsRefreshedAndTheCallRetried) {
+  ghl_.setOAuthClient("client-1", "client-secret-xyz", "refresh-token-0001");
+  env_["GHL_SECRET"] = "client-secret-xyz";
+  env_["GHL_REFRESH"] = "refresh-token-0001";
+  const std::string conns =
+      "connections:\n"
+      "  stripe: { app: stripe, api_key: \"${STRIPE_KEY}\", base_url: " +
+      stripe_.baseUrl() +
+      " }\n"
+      "  ghl: { app: ghl, client_id: client-1, client_secret: \"${GHL_SECRET}\", refresh_token: "
+      "\"${GHL_REFRESH}\", "
+      "location_id: " +
+      ghl_.locationId() + ", base_url: " + ghl_.baseUrl() + " }\n";
+  configure(customerToContactFlow(), conns);
+  Logger::instance().setSecrets({kStripeKey, kGhlToken, "client-secret-xyz", "refresh-token-0001"});
+  runOnce();
+  newCustomer("oauth1@x.test");
+  runOnce();
+  EXPECT_EQ(contactCount(), 1);
+  EXPECT_EQ(ghl_.refreshCount(), 1);
+  ghl_.expireAccessTokens();  // the server revokes the token before its stated expiry
+  newCustomer("oauth2@x.test");
+  reopen();  // the rotated refresh token must have been persisted
+  runOnce();
+  EXPECT_EQ(contactCount(), 2);
+  EXPECT_EQ(ghl_.refreshCount(), 2);
+  const auto tokens = state_->loadTokens("ghl");
+  ASSERT_TRUE(tokens.has_value());
+  EXPECT_EQ(tokens->refreshToken, ghl_.currentRefreshToken());
+  EXPECT_EQ(log_.str().find("client-secret-xyz"), std::string::npos);
+}
+
+TEST_F(PipelineTest, APollFailureKeepsTheCursorAndIsReportedWithTheOperation) {
+  configure(customerToContactFlow());
+  runOnce();
+  const std::string before = state_->triggers().at(0).cursorJson;
+  stripe_.addFaultJson(R"({"match":"/v1/customers","kind":"missing_records","count":1})");
+  newCustomer("drift@x.test");
+  runOnce();
+  const auto t = state_->triggers().at(0);
+  EXPECT_EQ(t.cursorJson, before);
+  EXPECT_EQ(t.consecutiveErrors, 1);
+  EXPECT_THAT(t.lastError, HasSubstr("stripe.customers.new_customer"));
+  EXPECT_THAT(t.lastError, HasSubstr("/data"));
+  EXPECT_THAT(log_.str(), HasSubstr("poll.failed"));
+  clock_.advance(10 * 60'000);
+  runOnce();
+  EXPECT_EQ(contactCount(), 1);
+}
+
+}  // namespace
+}  // namespace sluice::test
