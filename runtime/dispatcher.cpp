@@ -56,9 +56,23 @@ DeliveryReport Dispatcher::deliver(const Delivery& delivery) {
   JsonValue flowInfo(rapidjson::kObjectType);
   flowInfo.AddMember("name", jsonString(flow->name, alloc), alloc);
   flowInfo.AddMember("item_key", jsonString(delivery.itemKey, alloc), alloc);
+  // now: the time of this attempt, for "{{now.iso}}" or "{{now.unix | date('%Y-%m-%d')}}".
+  JsonValue now(rapidjson::kObjectType);
+  const int64_t nowMs = clock_.nowMs();
+  now.AddMember("ms", JsonValue(static_cast<int64_t>(nowMs)), alloc);
+  now.AddMember("unix", JsonValue(static_cast<int64_t>(nowMs / 1000)), alloc);
+  {
+    JsonValue unix(static_cast<int64_t>(nowMs / 1000));
+    JsonDoc tmp;
+    Template iso = Template::compile("{{t | date}}");
+    MapScope s;
+    s.set("t", &unix);
+    now.AddMember("iso", jsonString(iso.renderText(s), alloc), alloc);
+  }
   MapScope scope;
   scope.set("trigger", &item);
   scope.set("flow", &flowInfo);
+  scope.set("now", &now);
 
   if (!flow->filter.empty() && !flow->filter.evaluate(scope)) {
     state_.markDone(delivery.id);
