@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "fakes/http_test_client.h"
+#include "tools/fakes/fake_json.h"
 #include "tools/fakes/fake_stripe.h"
 #include "tools/fakes/form_decode.h"
 
@@ -185,6 +186,24 @@ TEST_F(FakeStripeTest, MutationsCreateEvents) {
   EXPECT_TRUE(e["data"]["previous_attributes"]["name"].IsNull());
   EXPECT_EQ(ids(api->get("/v1/events?type=customer.*")).size(), 3u);
   EXPECT_EQ(ids(api->get("/v1/customers")).size(), 0u);
+}
+
+// Stripe's previous_attributes.metadata holds only the keys that changed: the old value, or
+// null for a key that was added; a metadata update that changes nothing is not announced.
+TEST_F(FakeStripeTest, MetadataUpdatesAnnounceOnlyTheChangedKeys) {
+  std::string id = createCustomer("m%40x.com");
+  auto previous = [&](const std::string& form) {
+    EXPECT_EQ(api->postForm("/v1/customers/" + id, form).status, 200);
+    rapidjson::Document d = api->get("/v1/events?type=customer.updated&limit=1").json();
+    return json::dump(d["data"][0]["data"]["previous_attributes"]);
+  };
+  EXPECT_EQ(previous("metadata[tags]=a,b&metadata[plan]=pro"),
+            R"({"metadata":{"tags":null,"plan":null}})");
+  EXPECT_EQ(previous("metadata[tags]=b&metadata[plan]=pro"), R"({"metadata":{"tags":"a,b"}})");
+  EXPECT_EQ(previous("metadata[tags]=&name=Mo"), R"({"metadata":{"tags":"b"},"name":null})");
+  std::size_t before = stripe.eventTypes().size();
+  EXPECT_EQ(api->postForm("/v1/customers/" + id, "metadata[plan]=pro&metadata[gone]=").status, 200);
+  EXPECT_EQ(stripe.eventTypes().size(), before);
 }
 
 TEST_F(FakeStripeTest, PaymentInvoiceAndRefundFlowsAnnounceEachStep) {

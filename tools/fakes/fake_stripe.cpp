@@ -448,7 +448,22 @@ rapidjson::Document FakeStripe::update(const KindInfo& info, const std::string& 
     if (key == "expand" || key == "id" || key == "object") continue;
     const rapidjson::Value* old = r.doc.HasMember(key.c_str()) ? &r.doc[key.c_str()] : nullptr;
     if (old && *old == it->value) continue;
-    json::set(prev, key, old ? json::copy(*old, pa) : rapidjson::Value(), pa);
+    if (key == "metadata" && it->value.IsObject() && old && old->IsObject()) {
+      // Like Stripe, previous_attributes.metadata lists only the keys that changed, with
+      // null for a key that was added.
+      rapidjson::Value changed(rapidjson::kObjectType);
+      for (auto m = it->value.MemberBegin(); m != it->value.MemberEnd(); ++m) {
+        const char* name = m->name.GetString();
+        const bool had = old->HasMember(name);
+        const bool removes = m->value.IsString() && m->value.GetStringLength() == 0;
+        if (had ? (*old)[name] == m->value : removes) continue;
+        json::set(changed, name, had ? json::copy((*old)[name], pa) : rapidjson::Value(), pa);
+      }
+      if (changed.MemberCount() == 0) continue;
+      json::set(prev, key, std::move(changed), pa);
+    } else {
+      json::set(prev, key, old ? json::copy(*old, pa) : rapidjson::Value(), pa);
+    }
     if (key == "metadata" && it->value.IsObject() && old && old->IsObject()) {
       // Stripe merges metadata; an empty value removes the key.
       rapidjson::Value merged = json::copy(*old, a);
