@@ -4,6 +4,7 @@
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
 
 #include <cstdlib>
 #include <filesystem>
@@ -59,8 +60,10 @@ CommandResult runSluice(const std::vector<std::string>& args, const std::vector<
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, 1, outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
+  posix_spawn_file_actions_addopen(&actions, 2, errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
   pid_t pid = 0;
   CommandResult result;
   if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data()) == 0) {
@@ -74,7 +77,81 @@ CommandResult runSluice(const std::vector<std::string>& args, const std::vector<
   return result;
 }
 
-std::string catalogRoot() { return std::string(SLUICE_SOURCE_DIR) + "/catalog"; }
-std::string specsRoot() { return SLUICE_SHARED_DIR "/specs"; }
+namespace {
+pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>& env,
+            const std::string& outPath, const std::string& errPath) {
+  std::vector<std::string> argvStore = {SLUICE_BINARY};
+  argvStore.insert(argvStore.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argvStore) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> envStore;
+  for (char** e = environ; *e; ++e) envStore.emplace_back(*e);
+  envStore.insert(envStore.end(), env.begin(), env.end());
+  std::vector<char*> envp;
+  for (auto& e : envStore) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
+  posix_spawn_file_actions_addopen(&actions, 2, errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
+  pid_t pid = -1;
+  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data()) != 0) pid = -1;
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+}  // namespace
+
+SluiceProcess::SluiceProcess(const std::vector<std::string>& args,
+                             const std::vector<std::string>& env) {
+  pid_ = spawn(args, env, dir_.path() + "/out", dir_.path() + "/err");
+  if (pid_ < 0) throw std::runtime_error("cannot start sluice");
+}
+
+SluiceProcess::~SluiceProcess() {
+  if (exitCode_ < 0 && pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+}
+
+void SluiceProcess::signal(int sig) const {
+  ::kill(pid_, sig);
+}
+
+int SluiceProcess::wait(int timeoutMs) {
+  if (exitCode_ >= 0) return exitCode_;
+  for (int waited = 0; waited <= timeoutMs; waited += 10) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      exitCode_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      return exitCode_;
+    }
+    usleep(10 * 1000);
+  }
+  return -1;
+}
+
+bool SluiceProcess::waitForOutput(const std::string& text, int timeoutMs) const {
+  for (int waited = 0; waited <= timeoutMs; waited += 20) {
+    if (output().find(text) != std::string::npos) return true;
+    usleep(20 * 1000);
+  }
+  return false;
+}
+
+std::string SluiceProcess::output() const {
+  return readFile(dir_.path() + "/out") + readFile(dir_.path() + "/err");
+}
+
+std::string catalogRoot() {
+  return std::string(SLUICE_SOURCE_DIR) + "/catalog";
+}
+std::string specsRoot() {
+  return SLUICE_SHARED_DIR "/specs";
+}
 
 }  // namespace sluice::test

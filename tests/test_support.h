@@ -33,6 +33,29 @@ CommandResult runSluice(const std::vector<std::string>& args,
 
 std::string readFile(const std::string& path);
 
+// A sluice process running in the background, for signal and crash tests. Its output goes to
+// files in a private folder. The destructor kills it (SIGKILL) if it still runs.
+class SluiceProcess {
+ public:
+  SluiceProcess(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
+  ~SluiceProcess();
+  SluiceProcess(const SluiceProcess&) = delete;
+  SluiceProcess& operator=(const SluiceProcess&) = delete;
+
+  int pid() const { return pid_; }
+  void signal(int sig) const;
+  // Waits up to timeoutMs for the exit; returns the exit code (128+signal), or -1 on timeout.
+  int wait(int timeoutMs);
+  // Waits up to timeoutMs until the combined output contains text.
+  bool waitForOutput(const std::string& text, int timeoutMs) const;
+  std::string output() const;  // stdout + stderr so far
+
+ private:
+  TempDir dir_;
+  int pid_ = -1;
+  int exitCode_ = -1;
+};
+
 // The repository's catalog folder and the shared specs folder.
 std::string catalogRoot();
 std::string specsRoot();
