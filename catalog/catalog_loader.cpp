@@ -246,6 +246,41 @@ Operation parseOperation(const YAML::Node& node, const std::string& file, const 
         req.fail("headers", "header '" + h.first + "': template '{{" + e.source +
                                 "}}' must name a connection setting");
 
+  op.idempotent = map.boolOr("idempotent", op.request.method == "GET" ||
+                                                op.request.method == "PUT" ||
+                                                op.request.method == "DELETE");
+  if (map.has("lookup")) {
+    YamlMap lm(map.get("lookup"), file, kDomain, ctx + " lookup");
+    LookupSpec lookup;
+    lookup.where = lm.where();
+    lookup.op = lm.requiredString("op");
+    lookup.with = ValueTemplate::fromYaml(lm.get("with"), file, kDomain);
+    lookup.records = pointerOr(lm, "records", true);
+    const YAML::Node match = lm.get("match");
+    if (!match.IsMap() || match.size() == 0)
+      lm.fail("match", "'match': expected a map of record pointer: value");
+    YamlMap mm(match, file, kDomain, ctx + " lookup match");
+    for (const auto& kv : match) {
+      const std::string pointer = kv.first.Scalar();
+      if (!isValidJsonPointer(pointer) || pointer.empty())
+        mm.fail(pointer, "'" + pointer + "' is not a JSON pointer into the record");
+      try {
+        lookup.match.emplace_back(pointer, Template::compile(mm.requiredString(pointer)));
+      } catch (const TemplateError& e) {
+        mm.fail(pointer, e.what());
+      }
+    }
+    lm.rejectUnknown();
+    checkRequestTemplates(op, app, lookup.with);
+    for (const auto& [pointer, t] : lookup.match)
+      for (const auto& e : t.expressions())
+        if (e.path[0] != "inputs" || e.path.size() < 2 || !op.input(e.path[1]))
+          mm.fail(pointer, "template '{{" + e.source + "}}' must name an input of " + op.id);
+    op.lookup = std::move(lookup);
+  } else {
+    map.get("lookup");
+  }
+
   const bool trigger = op.kind == OpKind::Trigger;
   for (const char* key : {"records", "shape", "record_id", "detect", "version", "order_by",
                           "order", "paginate"})
@@ -502,6 +537,10 @@ App Catalog::loadApp(const std::string& folder) {
     }
     app.categories.push_back(category);
   }
+  for (const auto& op : app.operations)
+    if (op.lookup && !app.find(op.lookup->op))
+      throw CatalogError(op.lookup->where, "op " + op.id + ": lookup names unknown operation '" +
+                                               op.lookup->op + "'");
   return app;
 }
 

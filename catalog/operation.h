@@ -65,6 +65,16 @@ struct RequestSpec {
   std::string encoding;  // json | form; empty = the app's
 };
 
+// How to find what an interrupted create made, before trying it again: the dispatcher calls
+// `op` with `with`, and a record under `records` whose fields equal `match` is the result.
+struct LookupSpec {
+  std::string op;  // an operation id of the same app
+  ValueTemplate with;
+  std::string records;  // JSON pointer to the array in the lookup's response
+  std::vector<std::pair<std::string, Template>> match;  // record pointer -> expected value
+  SourceLocation where;
+};
+
 struct SpecException {
   std::string check;  // path | scopes | params | body
   std::string reason;
@@ -82,6 +92,9 @@ struct Operation {
   std::vector<std::string> scopes;
   RequestSpec request;
   std::vector<InputSpec> inputs;
+  // Safe to send twice with the same effect (GET, PUT, DELETE by default; upserts say so).
+  bool idempotent = false;
+  std::optional<LookupSpec> lookup;
 
   // Triggers only.
   std::string records;  // JSON pointer to the array (or the object for single)

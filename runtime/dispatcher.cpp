@@ -32,6 +32,47 @@ int64_t Dispatcher::backoffMs(int attempts, int64_t retryAfterMs) {
   return std::min(ceiling, std::max(jittered, retryAfterMs));
 }
 
+Dispatcher::Lookup Dispatcher::lookup(const Operation& op, ApiClient& client,
+                                      const JsonValue& inputs) {
+  Lookup out;
+  const LookupSpec& spec = *op.lookup;
+  const Operation* lookupOp = catalog_.find(op.app + "." + spec.op);
+  JsonDoc scratch;
+  auto& alloc = scratch.GetAllocator();
+  JsonValue conn = connectionJson(client.connection(), alloc);
+  MapScope scope;
+  scope.set("connection", &conn);
+  scope.set("inputs", &inputs);
+  JsonValue with =
+      spec.with.isNull() ? JsonValue(rapidjson::kObjectType) : spec.with.render(scope, alloc);
+  const ApiResult r = client.call(*lookupOp, with);
+  out.outcome = r.outcome;
+  out.error = r.error;
+  if (r.outcome != Outcome::Ok || !r.json) return out;
+  const JsonValue* records = jsonAt(*r.json, spec.records);
+  if (!records || !records->IsArray()) {
+    out.outcome = Outcome::Retry;
+    out.error =
+        ResponseError(lookupOp->fullId(), spec.records, "missing (expected the records)").what();
+    return out;
+  }
+  for (const auto& record : records->GetArray()) {
+    bool all = true;
+    for (const auto& [pointer, expected] : spec.match) {
+      const JsonValue* v = jsonAt(record, pointer);
+      if (!v || jsonText(*v) != expected.renderText(scope)) {
+        all = false;
+        break;
+      }
+    }
+    if (all) {
+      out.record = toJson(record);
+      return out;
+    }
+  }
+  return out;
+}
+
 DeliveryReport Dispatcher::deliver(const Delivery& delivery) {
   DeliveryReport report;
   const FlowConfig* flow = config_.flow(delivery.flow);
@@ -39,15 +80,16 @@ DeliveryReport Dispatcher::deliver(const Delivery& delivery) {
     report.kind = DeliveryReport::Dead;
     report.error = Logger::instance().mask(error);
     state_.markDead(delivery.id, delivery.attempts + 1, report.error);
-    logError("delivery.dead", kv("flow", delivery.flow) + " " + kv("item", delivery.itemKey) +
-                                  " " + kv("error", report.error));
+    logError("delivery.dead", kv("flow", delivery.flow) + " " + kv("item", delivery.itemKey) + " " +
+                                  kv("error", report.error));
     return report;
   };
   if (!flow) return dead("flow '" + delivery.flow + "' is not in the config any more");
   if (!flow->enabled) return report;  // left pending until the flow is enabled again
 
   JsonDoc item;
-  if (auto err = parseJson(delivery.itemJson, item)) return dead("stored item is not JSON: " + *err);
+  if (auto err = parseJson(delivery.itemJson, item))
+    return dead("stored item is not JSON: " + *err);
 
   // Template roots: trigger, steps (by index and name), flow, and per step its connection.
   JsonDoc scratch;
@@ -81,8 +123,8 @@ DeliveryReport Dispatcher::deliver(const Delivery& delivery) {
     return report;
   }
 
-  std::map<int, std::string> done;
-  for (const auto& r : state_.stepResults(delivery.id)) done[r.step] = r.resultJson;
+  std::map<int, StepResult> done;
+  for (const auto& r : state_.stepResults(delivery.id)) done[r.step] = r;
   std::vector<std::unique_ptr<JsonDoc>> results;  // keeps step results alive for the scope
   auto remember = [&](int index, const std::string& resultJson) {
     auto doc = std::make_unique<JsonDoc>();
@@ -98,10 +140,12 @@ DeliveryReport Dispatcher::deliver(const Delivery& delivery) {
     const StepConfig& step = flow->steps[i];
     const int index = static_cast<int>(i);
     auto it = done.find(index);
-    if (it != done.end()) {
-      remember(index, it->second);
+    if (it != done.end() && !it->second.started) {
+      remember(index, it->second.resultJson);
       continue;
     }
+    // A step marked as sent without a result: the process stopped while its call was out.
+    const bool interrupted = it != done.end() && it->second.started;
     ApiClient& client = clients_.get(step.connection);
     JsonValue conn = connectionJson(client.connection(), alloc);
     scope.set("connection", &conn);
@@ -109,38 +153,75 @@ DeliveryReport Dispatcher::deliver(const Delivery& delivery) {
       state_.recordStep(delivery.id, index, "null");
       remember(index, "null");
       logInfo("step.skipped", kv("flow", flow->name) + " " + kv("step", index) + " " +
-                                  kv("item", delivery.itemKey) + " " + kv("if", step.when.source()));
+                                  kv("item", delivery.itemKey) + " " +
+                                  kv("if", step.when.source()));
       continue;
     }
     const Operation* op = catalog_.find(step.op);
     JsonValue inputs;
     try {
-      inputs = step.with.isNull() ? JsonValue(rapidjson::kObjectType) : step.with.render(scope, alloc);
+      inputs =
+          step.with.isNull() ? JsonValue(rapidjson::kObjectType) : step.with.render(scope, alloc);
     } catch (const TemplateError& e) {
       return dead("step " + std::to_string(index) + " (" + step.op + "): " + e.what());
     }
     const std::string key = idempotencyKey(flow->name, delivery.itemKey, index);
+    // Safe to send again: the API dedupes by our key (Stripe), or the call is idempotent.
+    const App* app = catalog_.app(op->app);
+    const bool safeToRepeat = op->idempotent || (app && !app->idempotencyHeader.empty());
+    const std::string fields = kv("flow", flow->name) + " " + kv("step", index) + " " +
+                               kv("op", step.op) + " " + kv("item", delivery.itemKey);
+    if (interrupted && !safeToRepeat) {
+      if (!op->lookup)
+        return dead("step " + std::to_string(index) + " (" + step.op +
+                    "): the call was interrupted and may have taken effect; " + op->app +
+                    " cannot dedupe it, so it is not sent again. Check, then `sluice dlq replay " +
+                    std::to_string(delivery.id) + "` to send it");
+      const Lookup found = lookup(*op, client, inputs);
+      if (found.outcome == Outcome::Ok && found.record) {
+        state_.recordStep(delivery.id, index, *found.record);
+        remember(index, *found.record);
+        logInfo("step.recovered", fields + " reason=\"found by lookup after an interruption\"");
+        continue;
+      }
+      if (found.outcome != Outcome::Ok) {
+        const int attempts = delivery.attempts + 1;
+        if (found.outcome == Outcome::Fatal || attempts >= config_.settings.maxAttempts)
+          return dead("step " + std::to_string(index) +
+                      ": lookup after an interruption failed: " + found.error);
+        report.kind = DeliveryReport::Retrying;
+        report.error = Logger::instance().mask(found.error);
+        report.nextAttemptMs = clock_.nowMs() + backoffMs(attempts, -1);
+        state_.scheduleRetry(delivery.id, attempts, report.nextAttemptMs, report.error);
+        return report;
+      }
+      // Not found: the interrupted call did not take effect; send it.
+    }
+    if (!safeToRepeat) state_.markStepStarted(delivery.id, index);
     const int64_t started = clock_.nowMs();
     ApiResult result = client.call(*op, inputs, nullptr, key);
-    const std::string fields = kv("flow", flow->name) + " " + kv("step", index) + " " +
-                               kv("op", step.op) + " " + kv("item", delivery.itemKey) + " " +
-                               kv("ms", clock_.nowMs() - started);
+    const std::string timed = fields + " " + kv("ms", clock_.nowMs() - started);
     if (result.outcome == Outcome::Ok) {
       state_.recordStep(delivery.id, index, result.json ? toJson(*result.json) : "null");
       remember(index, result.json ? toJson(*result.json) : "null");
       ++report.stepsRun;
-      logInfo("step.ok", fields + " " + kv("status", result.status));
+      logInfo("step.ok", timed + " " + kv("status", result.status));
       continue;
     }
+    // An answer from the server means the call did not take effect; no answer leaves the mark,
+    // so the next attempt looks before it sends again.
+    if (!safeToRepeat && result.status != 0) state_.clearStepStarted(delivery.id, index);
     const int attempts = delivery.attempts + 1;
     if (result.outcome == Outcome::Fatal || attempts >= config_.settings.maxAttempts)
       return dead("step " + std::to_string(index) + ": " + result.error +
-                  (result.outcome == Outcome::Retry ? " (gave up after " + std::to_string(attempts) + " attempts)" : ""));
+                  (result.outcome == Outcome::Retry
+                       ? " (gave up after " + std::to_string(attempts) + " attempts)"
+                       : ""));
     report.kind = DeliveryReport::Retrying;
     report.error = Logger::instance().mask(result.error);
     report.nextAttemptMs = clock_.nowMs() + backoffMs(attempts, result.retryAfterMs);
     state_.scheduleRetry(delivery.id, attempts, report.nextAttemptMs, report.error);
-    logWarn("step.retry", fields + " " + kv("attempt", attempts) + " " +
+    logWarn("step.retry", timed + " " + kv("attempt", attempts) + " " +
                               kv("in_ms", report.nextAttemptMs - clock_.nowMs()) + " " +
                               kv("error", report.error));
     return report;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -37,6 +38,14 @@ class Dispatcher {
   int64_t backoffMs(int attempts, int64_t retryAfterMs);
 
  private:
+  // The result of an operation's lookup: the matching record's JSON, or none.
+  struct Lookup {
+    Outcome outcome = Outcome::Ok;
+    std::optional<std::string> record;
+    std::string error;
+  };
+  Lookup lookup(const Operation& op, ApiClient& client, const JsonValue& inputs);
+
   const Config& config_;
   const Catalog& catalog_;
   ClientRegistry& clients_;

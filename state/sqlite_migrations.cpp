@@ -86,6 +86,12 @@ CREATE TABLE oauth_tokens (
   expires_at_ms INTEGER NOT NULL
 );
 )sql",
+    // 2: a step is marked 'started' before its call, so that after a crash the dispatcher
+    // knows the call may have reached the API (and looks before it sends it again).
+    R"sql(
+ALTER TABLE step_results ADD COLUMN state TEXT NOT NULL DEFAULT 'done'
+  CHECK (state IN ('started', 'done'));
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -139,10 +139,16 @@ const char* const kDue = "SELECT " SLUICE_DELIVERY_COLUMNS
                          " FROM outbox WHERE status = 'pending' AND next_attempt_ms <= ?"
                          " ORDER BY id LIMIT ?";
 const char* const kStepResults =
-    "SELECT step, result_json FROM step_results WHERE delivery_id = ? ORDER BY step";
+    "SELECT step, result_json, state FROM step_results WHERE delivery_id = ? ORDER BY step";
 const char* const kRecordStep =
-    "INSERT INTO step_results(delivery_id, step, result_json) VALUES(?, ?, ?)"
-    " ON CONFLICT(delivery_id, step) DO UPDATE SET result_json = excluded.result_json";
+    "INSERT INTO step_results(delivery_id, step, result_json, state) VALUES(?, ?, ?, 'done')"
+    " ON CONFLICT(delivery_id, step) DO UPDATE SET result_json = excluded.result_json,"
+    " state = 'done'";
+const char* const kStartStep =
+    "INSERT INTO step_results(delivery_id, step, result_json, state) VALUES(?, ?, 'null', 'started')"
+    " ON CONFLICT(delivery_id, step) DO NOTHING";
+const char* const kClearStarted =
+    "DELETE FROM step_results WHERE delivery_id = ? AND step = ? AND state = 'started'";
 const char* const kMarkDone = "UPDATE outbox SET status = 'done' WHERE id = ?1";
 const char* const kScheduleRetry =
     "UPDATE outbox SET attempts = ?2, next_attempt_ms = ?3, last_error = ?4 WHERE id = ?1";
@@ -159,6 +165,13 @@ const char* const kReplayAll =
 const char* const kReplayOne =
     "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_ms = ?"
     " WHERE status = 'dead' AND id = ?";
+// Replaying is the user's word that an uncertain step did not take effect: its mark goes.
+const char* const kUnmarkAllDead =
+    "DELETE FROM step_results WHERE state = 'started'"
+    " AND delivery_id IN (SELECT id FROM outbox WHERE status = 'dead')";
+const char* const kUnmarkOneDead =
+    "DELETE FROM step_results WHERE state = 'started' AND delivery_id = ?1"
+    " AND EXISTS (SELECT 1 FROM outbox WHERE id = ?1 AND status = 'dead')";
 const char* const kPendingCount = "SELECT COUNT(*) FROM outbox WHERE status = 'pending'";
 const char* const kHistory =
     "SELECT trigger_key, started_ms, finished_ms, pages, fetched, new_items, duplicates, error,"
@@ -452,8 +465,28 @@ std::vector<StepResult> SqliteStateStore::stepResults(int64_t deliveryId) {
     std::vector<StepResult> out;
     auto q = use(kStepResults);
     q->bind(1, static_cast<int64_t>(deliveryId));
-    while (q->executeStep()) out.push_back({q->getColumn(0).getInt(), q->getColumn(1).getString()});
+    while (q->executeStep())
+      out.push_back({q->getColumn(0).getInt(), q->getColumn(1).getString(),
+                     q->getColumn(2).getString() == "started"});
     return out;
+  });
+}
+
+void SqliteStateStore::markStepStarted(int64_t deliveryId, int step) {
+  locked("markStepStarted for delivery", std::to_string(deliveryId), [&] {
+    auto q = use(kStartStep);
+    q->bind(1, static_cast<int64_t>(deliveryId));
+    q->bind(2, step);
+    q->exec();
+  });
+}
+
+void SqliteStateStore::clearStepStarted(int64_t deliveryId, int step) {
+  locked("clearStepStarted for delivery", std::to_string(deliveryId), [&] {
+    auto q = use(kClearStarted);
+    q->bind(1, static_cast<int64_t>(deliveryId));
+    q->bind(2, step);
+    q->exec();
   });
 }
 
@@ -519,6 +552,7 @@ int SqliteStateStore::replayDead(const std::vector<int64_t>& ids, int64_t nowMs)
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     int replayed = 0;
     if (ids.empty()) {
+      use(kUnmarkAllDead)->exec();
       auto q = use(kReplayAll);
       q->bind(1, static_cast<int64_t>(nowMs));
       replayed = q->exec();
@@ -526,6 +560,9 @@ int SqliteStateStore::replayDead(const std::vector<int64_t>& ids, int64_t nowMs)
       auto q = use(kReplayOne);
       q->bind(1, static_cast<int64_t>(nowMs));
       for (int64_t id : ids) {
+        auto unmark = use(kUnmarkOneDead);
+        unmark->bind(1, static_cast<int64_t>(id));
+        unmark->exec();
         q->reset();
         q->bind(2, static_cast<int64_t>(id));
         replayed += q->exec();

@@ -87,6 +87,7 @@ struct Delivery {
 struct StepResult {
   int step = 0;
   std::string resultJson;  // the action's response body (JSON) or "null"
+  bool started = false;    // only marked as sent: the call's outcome is unknown (a crash)
 };
 
 struct OAuthTokens {
@@ -121,6 +122,10 @@ class StateStore {
   virtual std::vector<StepResult> stepResults(int64_t deliveryId) = 0;
   // Records a finished step before the next one runs.
   virtual void recordStep(int64_t deliveryId, int step, const std::string& resultJson) = 0;
+  // Marks a step whose call is about to be sent (for calls that are not safe to repeat), and
+  // clears the mark when the call is known not to have taken effect.
+  virtual void markStepStarted(int64_t deliveryId, int step) = 0;
+  virtual void clearStepStarted(int64_t deliveryId, int step) = 0;
   virtual void markDone(int64_t deliveryId) = 0;
   virtual void scheduleRetry(int64_t deliveryId, int attempts, int64_t nextAttemptMs,
                              const std::string& error) = 0;

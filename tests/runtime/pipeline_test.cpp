@@ -263,3 +263,122 @@ TEST_F(PipelineTest, APollFailureKeepsTheCursorAndIsReportedWithTheOperation) {
 
 }  // namespace
 }  // namespace sluice::test
+
+namespace sluice::test {
+namespace {
+
+// A flow whose second step creates a note: GHL takes no idempotency key for it.
+std::string noteFlow(const std::string& noteOp = "ghl.contacts.create_contact_note") {
+  return "  - name: notes\n"
+         "    trigger: { op: stripe.customers.new_customer, connection: stripe, every: 2s }\n"
+         "    steps:\n"
+         "      - name: contact\n"
+         "        op: ghl.contacts.upsert_contact\n"
+         "        connection: ghl\n"
+         "        with: { email: \"{{trigger.email}}\" }\n"
+         "      - op: " +
+         noteOp +
+         "\n"
+         "        connection: ghl\n"
+         "        with: { contactId: \"{{steps.contact.contact.id}}\", body: \"Stripe customer "
+         "{{trigger.id}}\" }\n";
+}
+
+class InterruptedCallTest : public PipelineTest {
+ protected:
+  // The contact exists before, so the note call's path is known and can be faulted alone.
+  std::string existingContact(const std::string& email) {
+    JsonDoc doc;
+    EXPECT_FALSE(parseJson(ghl_.createContact("{\"email\":\"" + email + "\"}"), doc));
+    return doc.HasMember("contact") ? doc["contact"]["id"].GetString() : doc["id"].GetString();
+  }
+  int notes() const { return static_cast<int>(ghl_.recordCount("notes")); }
+};
+
+TEST_F(InterruptedCallTest, ALostResponseToANoteIsFoundByLookupNotSentTwice) {
+  configure(noteFlow());
+  runOnce();
+  const std::string id = existingContact("lost@x.test");
+  // The server creates the note, then the connection drops before the answer.
+  ghl_.addFaultJson(R"({"match":"/contacts/)" + id +
+                    R"(/notes","method":"POST","kind":"drop","apply":true,"count":1})");
+  newCustomer("lost@x.test");
+  runOnce();
+  EXPECT_EQ(notes(), 1);
+  EXPECT_EQ(state_->deliveries(DeliveryStatus::Pending, 10).size(), 1u);
+  clock_.advance(60'000);
+  runOnce();
+  EXPECT_EQ(notes(), 1);  // found, not created again
+  EXPECT_EQ(state_->deliveries(DeliveryStatus::Pending, 10).size(), 0u);
+  EXPECT_EQ(state_->deliveries(DeliveryStatus::Dead, 10).size(), 0u);
+  EXPECT_THAT(log_.str(), HasSubstr("step.recovered"));
+}
+
+TEST_F(InterruptedCallTest, AnAnswerThatSaysItFailedIsSentAgain) {
+  configure(noteFlow());
+  runOnce();
+  const std::string id = existingContact("busy@x.test");
+  ghl_.addFaultJson(R"({"match":"/contacts/)" + id +
+                    R"(/notes","method":"POST","status":503,"count":1})");
+  newCustomer("busy@x.test");
+  runOnce();
+  EXPECT_EQ(notes(), 0);
+  clock_.advance(60'000);
+  runOnce();
+  EXPECT_EQ(notes(), 1);
+}
+
+TEST_F(InterruptedCallTest, AnUncertainCallWithoutLookupGoesToTheDeadLettersNotTwice) {
+  // create_contact_task's lookup is dropped from this copy of the catalog: nothing can tell
+  // whether an interrupted call took effect, so it must not be sent again on its own.
+  const std::string file = dir_.path() + "/catalog/ghl/contacts.yaml";
+  std::string yaml = readFile(file);
+  const size_t at = yaml.find("    lookup:\n      op: contacts.get_contact_notes");
+  ASSERT_NE(at, std::string::npos);
+  yaml.erase(at, yaml.find("match:", at) - at);
+  yaml.erase(at, yaml.find('\n', at) - at + 1);
+  std::ofstream(file) << yaml;
+  catalog_ = std::make_unique<Catalog>(Catalog::load(dir_.path() + "/catalog"));
+  configure(noteFlow());
+  runOnce();
+  const std::string id = existingContact("unsure@x.test");
+  ghl_.addFaultJson(R"({"match":"/contacts/)" + id +
+                    R"(/notes","method":"POST","kind":"drop","apply":true,"count":1})");
+  newCustomer("unsure@x.test");
+  runOnce();
+  clock_.advance(60'000);
+  runOnce();
+  EXPECT_EQ(notes(), 1);
+  const auto dead = state_->deliveries(DeliveryStatus::Dead, 10);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_THAT(dead[0].lastError, HasSubstr("may have taken effect"));
+  // The user checked and decides to send it: replay clears the mark and sends it once more.
+  EXPECT_EQ(state_->replayDead({dead[0].id}, clock_.nowMs()), 1);
+  runOnce();
+  EXPECT_EQ(notes(), 2);
+}
+
+TEST_F(InterruptedCallTest, StripeDedupesARepeatedCallByItsIdempotencyKey) {
+  configure(
+      "  - name: to-stripe\n"
+      "    trigger: { op: ghl.contacts.search_contacts, connection: ghl, every: 2s }\n"
+      "    steps:\n"
+      "      - op: stripe.customers.create_customer\n"
+      "        connection: stripe\n"
+      "        with: { email: \"{{trigger.email}}\" }\n");
+  runOnce();
+  ghl_.createContact(R"({"email":"tostripe@x.test"})");
+  stripe_.addFaultJson(
+      R"({"match":"/v1/customers","method":"POST","kind":"drop","apply":true,"count":1})");
+  runOnce();
+  clock_.advance(60'000);
+  runOnce();
+  int creates = 0;
+  for (const auto& e : stripe_.effects())
+    creates += e.method == "POST" && e.path == "/v1/customers";
+  EXPECT_EQ(creates, 1);
+  EXPECT_EQ(stripe_.recordCount("customers"), 1u);
+}
+
+}  // namespace
+}  // namespace sluice::test
