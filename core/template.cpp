@@ -30,7 +30,8 @@ namespace {
 const std::vector<std::string>& knownFilters() {
   static const std::vector<std::string> names = {"default", "lower", "upper", "trim",
                                                  "join",    "number", "divide", "date",
-                                                 "json",    "first", "last",   "size"};
+                                                 "json",    "first", "last",   "size",
+                                                 "split"};
   return names;
 }
 
@@ -221,6 +222,22 @@ JsonValue applyFilter(const TemplateFilter& f, JsonValue value, JsonAlloc& alloc
       out += jsonText(item);
     }
     return jsonString(out, alloc);
+  }
+  if (f.name == "split") {
+    // "a, b,,c" -> ["a", "b", "c"]: parts are trimmed, empty ones dropped.
+    if (!value.IsString()) return value;
+    const std::string sep = f.args.empty() || arg0.empty() ? "," : arg0;
+    const std::string text = value.GetString();
+    JsonValue out(rapidjson::kArrayType);
+    size_t start = 0;
+    while (start <= text.size()) {
+      size_t end = text.find(sep, start);
+      if (end == std::string::npos) end = text.size();
+      const std::string part = trim(text.substr(start, end - start));
+      if (!part.empty()) out.PushBack(jsonString(part, alloc), alloc);
+      start = end + sep.size();
+    }
+    return out;
   }
   if (f.name == "number") {
     if (value.IsNull()) return value;

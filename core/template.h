@@ -4,8 +4,9 @@
 //   "{{steps.0.contact.id}}"           a lone expression keeps its JSON type (number, array...)
 //
 // An expression is a dotted path (trigger.metadata.plan, steps.upsert.contact.id, items.0)
-// followed by filters: default(x) lower upper trim join(sep) number(decimals) divide(n)
-// date(format) json first last size. Templates are compiled once at load and rendered many
+// followed by filters: default(x) lower upper trim join(sep) split(sep) number(decimals)
+// divide(n) date(format) json first last size. split turns "a, b" into ["a", "b"] (parts
+// trimmed, empty ones dropped); join does the reverse. Templates are compiled once at load and rendered many
 // times; compile errors name the column.
 #pragma once
 

@@ -309,6 +309,27 @@ TEST_F(FakeStripeTest, ControlEndpointsCreateListAndPinTheClock) {
   EXPECT_EQ(stripe.recordCount("customers"), 0u);
 }
 
+// A subscription made through the control API has Stripe's item list, not the input items.
+TEST_F(FakeStripeTest, ControlCreatedSubscriptionHasTheItemList) {
+  HttpTestClient control(stripe.baseUrl());
+  std::string cus =
+      str(control.postJson("/_control/customers", R"({"email":"s@x.com"})").json(), "id");
+  std::string prod = str(control.postJson("/_control/products", R"({"name":"P"})").json(), "id");
+  std::string price =
+      str(control
+              .postJson("/_control/prices",
+                        R"({"product":")" + prod +
+                            R"(","unit_amount":500,"currency":"usd","nickname":"Pro"})")
+              .json(),
+          "id");
+  HttpResult sub =
+      control.postJson("/_control/subscriptions",
+                       R"({"customer":")" + cus + R"(","items":[{"price":")" + price + R"("}]})");
+  ASSERT_EQ(sub.status, 201) << sub.body;
+  EXPECT_EQ(str(sub.json()["items"]["data"][0]["price"], "nickname"), "Pro");
+  EXPECT_EQ(stripe.eventTypes().back(), "customer.subscription.created");
+}
+
 TEST_F(FakeStripeTest, RequestCountersUseRoutePatterns) {
   std::string id = createCustomer("n%40x.com");
   api->get("/v1/customers/" + id);

@@ -684,7 +684,12 @@ rapidjson::Document FakeStripe::controlCreate(const std::string& kind,
   if (!info) throw ControlError(404, "unknown Stripe kind: " + kind);
   try {
     rapidjson::Document doc = build(*info, fields);
-    json::assign(doc, fields, doc.GetAllocator());
+    // Given fields win over the defaults, except a subscription's `items` ([{price}]), which
+    // the builder turned into the list object Stripe returns.
+    rapidjson::Document given;
+    given.CopyFrom(fields, given.GetAllocator());
+    if (info->kind == "subscriptions" && given.IsObject()) given.RemoveMember("items");
+    json::assign(doc, given, doc.GetAllocator());
     Record& r = insert(*info, std::move(doc));
     announce(*info, r, "created");
     return copyDoc(r.doc);
