@@ -1,6 +1,7 @@
 #include "core/condition.h"
 
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 
 #include "core/error.h"
@@ -89,11 +90,16 @@ std::string operandText(const Condition::Operand& o, const TemplateScope& scope,
   return jsonText(v);
 }
 
+// Decimal numbers only: strtod alone would also read hex ("0x10"), "inf" and "nan", and a NaN
+// compares equal to everything below.
 bool numeric(const std::string& s, double& out) {
-  if (s.empty()) return false;
+  const size_t first = !s.empty() && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+  if (first >= s.size() || !(std::isdigit(static_cast<unsigned char>(s[first])) || s[first] == '.'))
+    return false;
+  if (s.find_first_of("xX") != std::string::npos) return false;
   char* end = nullptr;
   out = std::strtod(s.c_str(), &end);
-  return *end == '\0';
+  return *end == '\0' && std::isfinite(out);
 }
 
 bool compare(const Condition::Comparison& c, const TemplateScope& scope) {

@@ -27,8 +27,10 @@ std::string readSecretFile(const YamlMap& map, const std::string& key, const std
 }
 
 // Replaces ${VAR} and ${VAR:-default}; a missing variable without default is an error.
+// usedEnv: the text named variables and no non-empty default written in the file was used.
 std::string expandEnv(const YamlMap& map, const std::string& key, const std::string& text,
                       const std::map<std::string, std::string>* env, bool& usedEnv) {
+  bool literalDefault = false;
   static const std::regex var(R"(\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\})");
   std::string out;
   auto begin = std::sregex_iterator(text.begin(), text.end(), var);
@@ -44,7 +46,10 @@ std::string expandEnv(const YamlMap& map, const std::string& key, const std::str
     } else if (const char* v = std::getenv(name.c_str())) {
       value = v;
     }
-    if (!value && m[2].matched) value = m[3].str();
+    if (!value && m[2].matched) {
+      value = m[3].str();
+      literalDefault = literalDefault || !value->empty();
+    }
     if (!value)
       map.fail(key, "'" + key + "': environment variable " + name + " is not set");
     out += *value;
@@ -52,6 +57,7 @@ std::string expandEnv(const YamlMap& map, const std::string& key, const std::str
     last = m.position() + m.length();
   }
   out += text.substr(last);
+  if (literalDefault) usedEnv = false;
   return out;
 }
 
