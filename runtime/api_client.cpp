@@ -19,7 +19,9 @@ ApiClient::ApiClient(const App& app, const Connection& connection, HttpTransport
       clock_(clock),
       sleeper_(std::move(sleeper)),
       connector_(makeConnector(app, connection, state, clock)),
-      limiter_(RateLimiter::forApp(app, testMode(connection))) {}
+      limiter_(connection.rateRequests > 0
+                   ? RateLimiter(connection.rateRequests, connection.rateWindowMs)
+                   : RateLimiter::forApp(app, testMode(connection))) {}
 
 ApiResult ApiClient::call(const Operation& op, const JsonValue& inputs, const PageParams* page,
                           const std::string& idempotencyKey) {
@@ -33,9 +35,9 @@ ApiResult ApiClient::call(const Operation& op, const JsonValue& inputs, const Pa
     return result;
   }
   if (!idempotencyKey.empty())
-    base.headers.emplace_back(app_.idempotencyHeader.empty() ? "X-Sluice-Idempotency-Key"
-                                                             : app_.idempotencyHeader,
-                              idempotencyKey);
+    base.headers.emplace_back(
+        app_.idempotencyHeader.empty() ? "X-Sluice-Idempotency-Key" : app_.idempotencyHeader,
+        idempotencyKey);
   bool refreshed = false;
   for (int attempt = 0; attempt < 2; ++attempt) {
     const int64_t wait = limiter_.reserve(clock_.nowMs());
@@ -74,7 +76,8 @@ ApiResult ApiClient::call(const Operation& op, const JsonValue& inputs, const Pa
     if (!result.unauthorized || refreshed) break;
     refreshed = true;  // one refresh, then the 401 stands
   }
-  if (result.unauthorized && result.outcome == Outcome::Fatal && result.error.find("401") != std::string::npos)
+  if (result.unauthorized && result.outcome == Outcome::Fatal &&
+      result.error.find("401") != std::string::npos)
     result.error += " (token expired or revoked)";
   return result;
 }

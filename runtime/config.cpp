@@ -50,8 +50,7 @@ std::string expandEnv(const YamlMap& map, const std::string& key, const std::str
       value = m[3].str();
       literalDefault = literalDefault || !value->empty();
     }
-    if (!value)
-      map.fail(key, "'" + key + "': environment variable " + name + " is not set");
+    if (!value) map.fail(key, "'" + key + "': environment variable " + name + " is not set");
     out += *value;
     usedEnv = true;
     last = m.position() + m.length();
@@ -61,9 +60,8 @@ std::string expandEnv(const YamlMap& map, const std::string& key, const std::str
   return out;
 }
 
-Connection parseConnection(const std::string& name, const YAML::Node& node,
-                           const std::string& file, const Catalog& catalog,
-                           const std::map<std::string, std::string>* env) {
+Connection parseConnection(const std::string& name, const YAML::Node& node, const std::string& file,
+                           const Catalog& catalog, const std::map<std::string, std::string>* env) {
   YamlMap map(node, file, kDomain, "connection " + name);
   Connection c;
   c.name = name;
@@ -85,6 +83,18 @@ Connection parseConnection(const std::string& name, const YAML::Node& node,
     auto ms = parseDurationMs(*t);
     if (!ms || *ms <= 0) map.fail("timeout", "'timeout': expected a duration like 30s");
     c.timeoutMs = static_cast<int>(*ms);
+  }
+  if (map.has("rate_limit")) {
+    YamlMap rl(map.get("rate_limit"), file, kDomain, "connection " + name + " rate_limit");
+    const auto requests = rl.optionalInt("requests");
+    if (!requests || *requests < 1) rl.fail("requests", "'requests' must be a positive number");
+    const auto per = parseDurationMs(rl.requiredString("per"));
+    if (!per || *per <= 0) rl.fail("per", "'per': expected a duration like 10s");
+    c.rateRequests = *requests;
+    c.rateWindowMs = *per;
+    rl.rejectUnknown();
+  } else {
+    map.get("rate_limit");
   }
   for (const auto& s : app->connection) {
     std::optional<std::string> value;
@@ -121,8 +131,9 @@ Connection parseConnection(const std::string& name, const YAML::Node& node,
     c.settings[s.name] = *value;
   }
   if (app->authKind == "oauth2" && !c.settings.count("token") && !c.settings.count("refresh_token"))
-    map.fail("app", "connection needs 'token' or OAuth2 'client_id', 'client_secret' and "
-                    "'refresh_token'");
+    map.fail("app",
+             "connection needs 'token' or OAuth2 'client_id', 'client_secret' and "
+             "'refresh_token'");
   map.rejectUnknown();
   return c;
 }
@@ -132,14 +143,15 @@ struct RefContext {
   std::vector<std::string> earlierSteps;  // names and indexes
 };
 
-void checkReferences(const TemplateExpr& e, const SourceLocation& where,
-                     const RefContext& ctx, const std::string& what) {
+void checkReferences(const TemplateExpr& e, const SourceLocation& where, const RefContext& ctx,
+                     const std::string& what) {
   const std::string& root = e.path[0];
   if (root == "connection" || root == "flow" || root == "now") return;
   if (root == "trigger" && ctx.allowTrigger) return;
   if (root == "steps" && ctx.allowTrigger) {
     if (e.path.size() < 2)
-      throw ConfigError(where, what + ": '{{" + e.source + "}}' must name a step: steps.<name or index>");
+      throw ConfigError(where,
+                        what + ": '{{" + e.source + "}}' must name a step: steps.<name or index>");
     for (const auto& s : ctx.earlierSteps)
       if (s == e.path[1]) return;
     throw ConfigError(where, what + ": '{{" + e.source + "}}' refers to step '" + e.path[1] +
@@ -184,12 +196,11 @@ void checkInputs(const Operation& op, const ValueTemplate& with, const YamlMap& 
       std::string known;
       for (const auto& i : op.inputs) known += (known.empty() ? "" : ", ") + i.name;
       throw ConfigError(value.where(), what + ": " + op.fullId() + " has no input '" + name +
-                                           "' (inputs: " + (known.empty() ? "none" : known) +
-                                           ")");
+                                           "' (inputs: " + (known.empty() ? "none" : known) + ")");
     }
     if (!literalMatchesType(value, in->type))
-      throw ConfigError(value.where(), what + ": input '" + name + "' expects " +
-                                           toString(in->type));
+      throw ConfigError(value.where(),
+                        what + ": input '" + name + "' expects " + toString(in->type));
     if (!in->enumValues.empty() && value.kind() == ValueTemplate::Kind::String &&
         value.text().isLiteral()) {
       bool ok = false;
@@ -220,13 +231,14 @@ const Operation& resolveOp(const Catalog& catalog, YamlMap& map, OpKind kind,
                        (hint.empty() ? "" : " (did you mean " + hint + "?)"));
   }
   if (op->kind != kind)
-    map.fail("op", what + ": " + id + " is " + (op->kind == OpKind::Trigger ? "a trigger" : "an action") +
-                       "; expected " + (kind == OpKind::Trigger ? "a trigger" : "an action"));
+    map.fail("op", what + ": " + id + " is " +
+                       (op->kind == OpKind::Trigger ? "a trigger" : "an action") + "; expected " +
+                       (kind == OpKind::Trigger ? "a trigger" : "an action"));
   return *op;
 }
 
-void resolveConnection(const Config& config, YamlMap& map, const Operation& op,
-                       std::string& out, const std::string& what) {
+void resolveConnection(const Config& config, YamlMap& map, const Operation& op, std::string& out,
+                       const std::string& what) {
   out = map.requiredString("connection");
   auto it = config.connections.find(out);
   if (it == config.connections.end())
@@ -291,7 +303,8 @@ FlowConfig parseFlow(const YAML::Node& node, const std::string& file, const Cata
   RefContext ctx;
   ctx.allowTrigger = true;
   flow.filter = compileCondition(map, "filter", "filter");
-  for (const auto* e : flow.filter.expressions()) checkReferences(*e, map.where("filter"), ctx, "filter");
+  for (const auto* e : flow.filter.expressions())
+    checkReferences(*e, map.where("filter"), ctx, "filter");
 
   const YAML::Node steps = map.get("steps");
   if (!steps.IsSequence() || steps.size() == 0)
@@ -312,9 +325,8 @@ FlowConfig parseFlow(const YAML::Node& node, const std::string& file, const Cata
     for (const auto* e : step.when.expressions()) checkReferences(*e, sm.where("if"), ctx, what);
     step.with = ValueTemplate::fromYaml(sm.get("with"), file, kDomain);
     checkInputs(sop, step.with, sm, what);
-    step.with.forEachExpression([&](const TemplateExpr& e, const SourceLocation& w) {
-      checkReferences(e, w, ctx, what);
-    });
+    step.with.forEachExpression(
+        [&](const TemplateExpr& e, const SourceLocation& w) { checkReferences(e, w, ctx, what); });
     sm.rejectUnknown();
     ctx.earlierSteps.push_back(std::to_string(i));
     if (!step.name.empty()) ctx.earlierSteps.push_back(step.name);
@@ -369,6 +381,10 @@ Config loadConfigText(const std::string& text, const std::string& file, const Ca
     config.settings.workers = static_cast<int>(s.optionalInt("workers").value_or(4));
     if (config.settings.workers < 1 || config.settings.workers > 64)
       s.fail("workers", "'workers' must be between 1 and 64");
+    config.settings.flowConcurrency =
+        static_cast<int>(s.optionalInt("flow_concurrency").value_or(4));
+    if (config.settings.flowConcurrency < 1 || config.settings.flowConcurrency > 64)
+      s.fail("flow_concurrency", "'flow_concurrency' must be between 1 and 64");
     config.settings.maxAttempts = static_cast<int>(s.optionalInt("max_attempts").value_or(8));
     if (config.settings.maxAttempts < 1 || config.settings.maxAttempts > 100)
       s.fail("max_attempts", "'max_attempts' must be between 1 and 100");

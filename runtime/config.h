@@ -21,6 +21,9 @@ struct Connection {
   std::vector<std::string> secretValues;     // for masking in logs
   bool verifyTls = true;
   int timeoutMs = 30000;
+  // Overrides the app's rate limit (app.yaml) for this connection; 0 = the app's.
+  int64_t rateRequests = 0;
+  int64_t rateWindowMs = 0;
   SourceLocation where;
 };
 
@@ -54,6 +57,7 @@ struct FlowConfig {
 struct RunSettings {
   bool demoMode = false;   // allows intervals under 1 minute (reported by `sluice check`)
   int workers = 4;         // poll and dispatch threads
+  int flowConcurrency = 4; // deliveries of one flow running at once
   int maxAttempts = 8;     // per delivery, then dead letter
   int64_t maxRetryDelayMs = 15 * 60 * 1000;
   std::string adminAddress;  // "" = off

@@ -13,7 +13,8 @@ Runner::Runner(const Catalog& catalog, const Config& config, StateStore& state,
       config_(config),
       state_(state),
       clock_(clock),
-      clients_(config, catalog, transport, &state, clock, [this](int64_t ms) { return sleepFor(ms); }),
+      clients_(config, catalog, transport, &state, clock,
+               [this](int64_t ms) { return sleepFor(ms); }),
       dispatcher_(config, catalog, clients_, state, clock) {
   buildTriggers();
   pool_ = std::make_unique<WorkerPool>(config.settings.workers);
@@ -45,7 +46,8 @@ void Runner::buildTriggers() {
       } else {
         // Spread new triggers over their interval so a thousand flows do not poll at once.
         const uint64_t h = std::stoull(stableHash(key).substr(0, 12), nullptr, 16);
-        owned->nextDueMs = clock_.nowMs() + static_cast<int64_t>(h % static_cast<uint64_t>(owned->everyMs / 10 + 1));
+        owned->nextDueMs = clock_.nowMs() +
+                           static_cast<int64_t>(h % static_cast<uint64_t>(owned->everyMs / 10 + 1));
       }
       t = owned.get();
       triggers_.push_back(std::move(owned));
@@ -94,8 +96,9 @@ void Runner::pollTask(ScheduledTrigger* t) {
       next = r.commit.nextDueMs;
       const auto& h = r.commit.history;
       logInfo("poll", kv("flow", flows) + " " + kv("op", name) + " " + kv("pages", h.pages) + " " +
-                          kv("fetched", h.fetched) + " " + kv("new", static_cast<long long>(r.commit.items.size())) +
-                          " " + kv("dup", h.duplicates) + " " + kv("ms", h.finishedMs - h.startedMs) +
+                          kv("fetched", h.fetched) + " " +
+                          kv("new", static_cast<long long>(r.commit.items.size())) + " " +
+                          kv("dup", h.duplicates) + " " + kv("ms", h.finishedMs - h.startedMs) +
                           (r.commit.history.cursorBefore.empty() ? " seeded=true" : ""));
       std::lock_guard<std::mutex> lock(mutex_);
       t->consecutiveErrors = 0;
@@ -112,7 +115,8 @@ void Runner::pollTask(ScheduledTrigger* t) {
       errors = ++t->consecutiveErrors;
     }
     // Back off: every, 2x, 4x ... up to an hour, and never sooner than the server asked.
-    int64_t delay = std::min<int64_t>(t->everyMs << std::min(errors - 1, 6), std::max<int64_t>(t->everyMs, 3600000));
+    int64_t delay = std::min<int64_t>(t->everyMs << std::min(errors - 1, 6),
+                                      std::max<int64_t>(t->everyMs, 3600000));
     if (r.retryAfterMs > delay) delay = r.retryAfterMs;
     next = now + delay;
     const std::string error = Logger::instance().mask(r.error);
@@ -124,7 +128,8 @@ void Runner::pollTask(ScheduledTrigger* t) {
       logError("state", kv("error", e.what()));
     }
     logWarn("poll.failed", kv("flow", flows) + " " + kv("op", name) + " " + kv("errors", errors) +
-                               " " + kv("retry_in_s", (next - now) / 1000) + " " + kv("error", error));
+                               " " + kv("retry_in_s", (next - now) / 1000) + " " +
+                               kv("error", error));
     if (errors == kStaleAfterErrors)
       logWarn("trigger.stale", kv("flow", flows) + " " + kv("op", name) +
                                    " reason=\"watermark not moving: " + std::to_string(errors) +
@@ -134,8 +139,14 @@ void Runner::pollTask(ScheduledTrigger* t) {
     std::lock_guard<std::mutex> lock(mutex_);
     t->nextDueMs = next;
     t->inFlight = false;
+    kicked_ = true;
   }
   wake_.notify_all();
+}
+
+std::string Runner::recordKey(const Delivery& d) {
+  // The item key is the record id, plus "@version" for updated/changed triggers.
+  return d.flow + "\n" + d.itemKey.substr(0, d.itemKey.rfind('@'));
 }
 
 void Runner::deliverTask(Delivery d) {
@@ -148,8 +159,10 @@ void Runner::deliverTask(Delivery d) {
   }
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    flowsInFlight_.erase(d.flow);
+    if (--flowsInFlight_[d.flow] <= 0) flowsInFlight_.erase(d.flow);
+    recordsInFlight_.erase(recordKey(d));
     deliveriesInFlight_.erase(d.id);
+    kicked_ = true;
   }
   wake_.notify_all();
 }
@@ -174,8 +187,14 @@ void Runner::scheduleDeliveries(int64_t now) {
   }
   std::lock_guard<std::mutex> lock(mutex_);
   for (auto& d : due) {
-    if (deliveriesInFlight_.count(d.id) || flowsInFlight_.count(d.flow)) continue;
-    flowsInFlight_.insert(d.flow);
+    // Several items of a flow run side by side, but two changes of one record never do, so
+    // an "updated" record's versions arrive in order.
+    if (deliveriesInFlight_.count(d.id) || recordsInFlight_.count(recordKey(d))) continue;
+    auto running = flowsInFlight_.find(d.flow);
+    if (running != flowsInFlight_.end() && running->second >= config_.settings.flowConcurrency)
+      continue;
+    ++flowsInFlight_[d.flow];
+    recordsInFlight_.insert(recordKey(d));
     deliveriesInFlight_.insert(d.id);
     pool_->submit([this, d] { deliverTask(d); });
   }
@@ -228,7 +247,8 @@ StopReason Runner::run(bool once) {
     }
     std::unique_lock<std::mutex> lock(mutex_);
     wake_.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(wait, 20)),
-                   [this] { return stop_.load(); });
+                   [this] { return stop_.load() || kicked_; });
+    kicked_ = false;
   }
   // Finish what is in flight: polls end within their HTTP timeout, waits are interrupted.
   pool_->waitIdle();

@@ -33,8 +33,8 @@ enum class StopReason { Stopped, Reload, Finished };
 
 class Runner {
  public:
-  Runner(const Catalog& catalog, const Config& config, StateStore& state,
-         HttpTransport& transport, const Clock& clock);
+  Runner(const Catalog& catalog, const Config& config, StateStore& state, HttpTransport& transport,
+         const Clock& clock);
   ~Runner();
 
   // Runs until requestStop() or requestReload(); with once=true, polls every trigger once,
@@ -58,6 +58,7 @@ class Runner {
   void scheduleDeliveries(int64_t now);
   void pollTask(ScheduledTrigger* t);
   void deliverTask(Delivery d);
+  static std::string recordKey(const Delivery& d);
   // Interruptible wait; false when stopping.
   bool sleepFor(int64_t ms);
 
@@ -71,8 +72,10 @@ class Runner {
 
   std::mutex mutex_;  // guards inFlight flags, flowsInFlight_, deliveriesInFlight_
   std::condition_variable wake_;
-  std::set<std::string> flowsInFlight_;
+  std::map<std::string, int> flowsInFlight_;  // deliveries running per flow
+  std::set<std::string> recordsInFlight_;     // flow + record id: one change at a time
   std::set<int64_t> deliveriesInFlight_;
+  bool kicked_ = false;  // a task finished: look for work now
   std::atomic<bool> stop_{false};
   std::atomic<bool> reload_{false};
   std::unique_ptr<WorkerPool> pool_;

@@ -1,0 +1,292 @@
+// sluice-crashtest: kills `sluice run` with SIGKILL at random moments while the fakes produce
+// a steady stream of new Stripe customers, restarts it, and at the end proves that every
+// customer was delivered exactly once: one GHL contact, one tag set, one note each.
+//
+//   sluice-crashtest [--cycles N] [--seed S] [--sluice PATH] [--keep DIR]
+//
+// The fakes run inside this process, so they survive every kill. Faults (503 on notes, dropped
+// responses after the note was made, slow polls) are injected now and then so that kills also
+// land during retry waits and interrupted calls. Prints cycles, items, lost, duplicated.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <rapidjson/document.h>
+
+#include "tools/fakes/fake_ghl.h"
+#include "tools/fakes/fake_stripe.h"
+
+extern char** environ;
+
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+struct Options {
+  int cycles = 30;
+  unsigned seed = 0;
+  std::string sluice = SLUICE_BINARY_PATH;
+  std::string keep;
+  int minRunMs = 150;
+  int maxRunMs = 900;
+};
+
+pid_t startSluice(const std::string& binary, const std::string& config, const std::string& log) {
+  std::vector<std::string> args = {binary, "run", "-c", config};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  pid_t pid = -1;
+  if (posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ) != 0) pid = -1;
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
+int waitExit(pid_t pid, std::chrono::milliseconds timeout) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < until) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid)
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    std::this_thread::sleep_for(10ms);
+  }
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return -1;
+}
+
+std::string config(const sluice::fakes::FakeStripe& stripe, const sluice::fakes::FakeGhl& ghl) {
+  return "# Written by sluice-crashtest.\n"
+         "state: sqlite:state.db\n"
+         "settings: { demo_mode: true, workers: 4, max_attempts: 50, max_retry_delay: 2s }\n"
+         "connections:\n"
+         "  stripe: { app: stripe, api_key: \"${CRASH_STRIPE_KEY}\", base_url: " +
+         stripe.baseUrl() +
+         ", timeout: 2s }\n"
+         "  ghl: { app: ghl, token: \"${CRASH_GHL_TOKEN}\", location_id: " +
+         ghl.locationId() + ", base_url: " + ghl.baseUrl() +
+         ", timeout: 2s, rate_limit: { requests: 100000, per: 10s } }\n"
+         "flows:\n"
+         "  - name: customers\n"
+         "    trigger: { op: stripe.customers.new_customer, connection: stripe, every: 1s }\n"
+         "    steps:\n"
+         "      - name: contact\n"
+         "        op: ghl.contacts.upsert_contact\n"
+         "        connection: ghl\n"
+         "        with: { email: \"{{trigger.email}}\", name: \"{{trigger.name}}\" }\n"
+         "      - op: ghl.contacts.add_tags_to_contact\n"
+         "        connection: ghl\n"
+         "        with: { contactId: \"{{steps.contact.contact.id}}\", tags: [stripe] }\n"
+         "      - op: ghl.contacts.create_contact_note\n"
+         "        connection: ghl\n"
+         "        with: { contactId: \"{{steps.contact.contact.id}}\", body: \"Stripe customer "
+         "{{trigger.id}}\" }\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  o.seed = static_cast<unsigned>(std::random_device{}());
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::cerr << "sluice-crashtest: " << a << " needs a value\n";
+        std::exit(64);
+      }
+      return argv[++i];
+    };
+    if (a == "--cycles")
+      o.cycles = std::atoi(next().c_str());
+    else if (a == "--seed")
+      o.seed = static_cast<unsigned>(std::stoul(next()));
+    else if (a == "--sluice")
+      o.sluice = next();
+    else if (a == "--keep")
+      o.keep = next();
+    else {
+      std::cerr << "usage: sluice-crashtest [--cycles N] [--seed S] [--sluice PATH] [--keep DIR]\n";
+      return a == "--help" ? 0 : 64;
+    }
+  }
+  if (o.cycles < 1 || o.cycles > 100000) {
+    std::cerr << "sluice-crashtest: --cycles must be 1..100000\n";
+    return 64;
+  }
+  std::mt19937 rng(o.seed);
+  const std::string dir =
+      o.keep.empty()
+          ? (fs::temp_directory_path() / ("sluice-crash-" + std::to_string(getpid()))).string()
+          : o.keep;
+  fs::create_directories(dir);
+
+  sluice::fakes::FakeStripe stripe;
+  stripe.setApiKey("sk_test_crashharness01");
+  stripe.start();
+  sluice::fakes::FakeGhl ghl("loc_crash");
+  ghl.setStaticToken("ghl-crash-token-01");
+  ghl.setRateLimit(1000000, 10000);
+  ghl.start();
+  setenv("CRASH_STRIPE_KEY", "sk_test_crashharness01", 1);
+  setenv("CRASH_GHL_TOKEN", "ghl-crash-token-01", 1);
+  setenv("SLUICE_CATALOG", SLUICE_CATALOG_PATH, 0);
+  const std::string configFile = dir + "/sluice.yaml";
+  std::ofstream(configFile) << config(stripe, ghl);
+  const std::string log = dir + "/sluice.log";
+
+  // The first poll of a new flow records what exists and fires nothing: let it happen on an
+  // empty account, so every customer the producer makes is one that must be delivered.
+  {
+    const pid_t first = startSluice(o.sluice, configFile, log);
+    const auto until = std::chrono::steady_clock::now() + 30s;
+    bool seeded = false;
+    while (!seeded && std::chrono::steady_clock::now() < until) {
+      std::ifstream in(log);
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      seeded = text.find("seeded=true") != std::string::npos;
+      std::this_thread::sleep_for(50ms);
+    }
+    kill(first, SIGKILL);
+    waitExit(first, 5000ms);
+    if (!seeded) {
+      std::cerr << "sluice-crashtest: the first poll did not happen; see " << log << "\n";
+      return 1;
+    }
+  }
+
+  // The steady stream: a new customer every 15-40 ms while the cycles run.
+  std::atomic<bool> producing{true};
+  std::atomic<int> produced{0};
+  std::thread producer([&] {
+    std::mt19937 prng(o.seed + 1);
+    while (producing) {
+      const int n = produced++;
+      stripe.createCustomer("crash" + std::to_string(n) + "@x.test",
+                            "Customer " + std::to_string(n));
+      std::this_thread::sleep_for(std::chrono::milliseconds(15 + prng() % 25));
+    }
+  });
+
+  std::printf("sluice-crashtest: seed %u, %d cycles, work dir %s\n", o.seed, o.cycles, dir.c_str());
+  int kills = 0;
+  for (int cycle = 0; cycle < o.cycles; ++cycle) {
+    // Now and then a fault, so kills also land in retry waits and interrupted calls.
+    switch (rng() % 6) {
+      case 0:
+        ghl.addFaultJson(R"({"match":"/contacts/","method":"POST","status":503,"count":2})");
+        break;
+      case 1:
+        ghl.addFaultJson(
+            R"({"match":"/contacts/","method":"POST","kind":"drop","apply":true,"count":1})");
+        break;
+      case 2:
+        stripe.addFaultJson(R"({"match":"/v1/customers","kind":"slow","delay_ms":300,"count":1})");
+        break;
+      default:
+        break;
+    }
+    const pid_t pid = startSluice(o.sluice, configFile, log);
+    if (pid < 0) {
+      std::cerr << "sluice-crashtest: cannot start " << o.sluice << "\n";
+      return 70;
+    }
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(o.minRunMs + rng() % (o.maxRunMs - o.minRunMs)));
+    kill(pid, SIGKILL);
+    waitExit(pid, 5000ms);
+    ++kills;
+    if ((cycle + 1) % 50 == 0)
+      std::printf("  %d cycles, %d customers so far\n", cycle + 1, produced.load());
+  }
+  producing = false;
+  producer.join();
+  ghl.clearFaults();
+  stripe.clearFaults();
+
+  // Let one process run undisturbed until everything is delivered (bounded), then stop it.
+  const int items = produced.load();
+  const pid_t last = startSluice(o.sluice, configFile, log);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60 + items / 20);
+  auto notesFor = [&]() {
+    std::map<std::string, int> notes;
+    rapidjson::Document doc;
+    doc.Parse(ghl.listRecords("notes").c_str());
+    if (doc.IsArray())
+      for (const auto& n : doc.GetArray())
+        if (n.HasMember("body") && n["body"].IsString()) notes[n["body"].GetString()]++;
+    return notes;
+  };
+  while (std::chrono::steady_clock::now() < until) {
+    if (static_cast<int>(notesFor().size()) >= items) break;
+    std::this_thread::sleep_for(200ms);
+  }
+  std::this_thread::sleep_for(1500ms);  // anything still in flight would show up as a double
+  kill(last, SIGTERM);
+  const int lastExit = waitExit(last, 15000ms);
+
+  // The proof: per customer, exactly one contact, the tag, and one note.
+  rapidjson::Document customers;
+  customers.Parse(stripe.listRecords("customers").c_str());
+  rapidjson::Document contacts;
+  contacts.Parse(ghl.listRecords("contacts").c_str());
+  std::map<std::string, int> contactsByEmail;
+  std::set<std::string> tagged;
+  for (const auto& c : contacts.GetArray()) {
+    const std::string email = c["email"].IsString() ? c["email"].GetString() : "";
+    contactsByEmail[email]++;
+    if (c.HasMember("tags") && c["tags"].IsArray())
+      for (const auto& t : c["tags"].GetArray())
+        if (t.IsString() && std::string(t.GetString()) == "stripe") tagged.insert(email);
+  }
+  const auto notes = notesFor();
+  int lost = 0, duplicated = 0;
+  for (const auto& c : customers.GetArray()) {
+    const std::string email = c["email"].GetString();
+    const std::string note = std::string("Stripe customer ") + c["id"].GetString();
+    auto n = notes.find(note);
+    const int noteCount = n == notes.end() ? 0 : n->second;
+    const int contactCount = contactsByEmail[email];
+    if (noteCount == 0 || contactCount == 0 || !tagged.count(email)) ++lost;
+    if (noteCount > 1 || contactCount > 1) ++duplicated;
+  }
+  // Effects per idempotency key: a non-idempotent call (a note) may take effect once per key.
+  std::map<std::string, int> noteEffectsByKey;
+  for (const auto& e : ghl.effects())
+    if (e.method == "POST" && e.path.find("/notes") != std::string::npos && e.status < 300)
+      noteEffectsByKey[e.idempotencyKey]++;
+  int keyDoubles = 0;
+  for (const auto& [key, n] : noteEffectsByKey) keyDoubles += n > 1;
+
+  std::printf(
+      "cycles=%d kills=%d items=%d delivered=%d lost=%d duplicated=%d key_doubles=%d "
+      "last_exit=%d\n",
+      o.cycles, kills, static_cast<int>(customers.Size()),
+      static_cast<int>(customers.Size()) - lost, lost, duplicated, keyDoubles, lastExit);
+  if (o.keep.empty()) fs::remove_all(dir);
+  const bool ok = lost == 0 && duplicated == 0 && keyDoubles == 0 && lastExit == 0;
+  std::printf("%d passed, %d failed\n", ok ? 1 : 0, ok ? 0 : 1);
+  return ok ? 0 : 1;
+}
