@@ -8,13 +8,13 @@
 namespace sluice {
 
 Runner::Runner(const Catalog& catalog, const Config& config, StateStore& state,
-               HttpTransport& transport, const Clock& clock)
+               HttpTransport& transport, const Clock& clock, HttpTransport* insecure)
     : catalog_(catalog),
       config_(config),
       state_(state),
       clock_(clock),
       clients_(config, catalog, transport, &state, clock,
-               [this](int64_t ms) { return sleepFor(ms); }),
+               [this](int64_t ms) { return sleepFor(ms); }, insecure),
       dispatcher_(config, catalog, clients_, state, clock) {
   buildTriggers();
   pool_ = std::make_unique<WorkerPool>(config.settings.workers);

@@ -33,8 +33,9 @@ enum class StopReason { Stopped, Reload, Finished };
 
 class Runner {
  public:
+  // insecure: the transport for connections with verify_tls: false.
   Runner(const Catalog& catalog, const Config& config, StateStore& state, HttpTransport& transport,
-         const Clock& clock);
+         const Clock& clock, HttpTransport* insecure = nullptr);
   ~Runner();
 
   // Runs until requestStop() or requestReload(); with once=true, polls every trigger once,

@@ -11,9 +11,10 @@
 namespace sluice::cli {
 
 int opsCallCommand(const std::vector<std::string>& argv, Io io) {
-  const auto flags = configFlags({{"connection", true, false, "connection name from the file"},
-                                  {"with", true, true, "input as key=value (JSON values allowed)", 'w'},
-                                  {"idempotency-key", true, false, "key to send (default: none)"}});
+  const auto flags =
+      configFlags({{"connection", true, false, "connection name from the file"},
+                   {"with", true, true, "input as key=value (JSON values allowed)", 'w'},
+                   {"idempotency-key", true, false, "key to send (default: none)"}});
   Args args(argv, flags);
   if (args.has("help") || args.positional().size() != 1) {
     io.out << "usage: sluice ops call OP --connection NAME -c FILE [--with key=value ...]\n\n"
@@ -26,11 +27,13 @@ int opsCallCommand(const std::vector<std::string>& argv, Io io) {
   if (!op) {
     std::string hint;
     for (const auto& s : ctx.catalog.suggest(id)) hint += (hint.empty() ? "" : ", ") + s;
-    throw UsageError("unknown operation '" + id + "'" + (hint.empty() ? "" : " (did you mean " + hint + "?)"));
+    throw UsageError("unknown operation '" + id + "'" +
+                     (hint.empty() ? "" : " (did you mean " + hint + "?)"));
   }
   const std::string connName = args.get("connection");
   auto it = ctx.config.connections.find(connName);
-  if (it == ctx.config.connections.end()) throw UsageError("unknown connection '" + connName + "' (--connection)");
+  if (it == ctx.config.connections.end())
+    throw UsageError("unknown connection '" + connName + "' (--connection)");
   if (it->second.app != op->app)
     throw UsageError("connection '" + connName + "' is for " + it->second.app + ", not " + op->app);
   JsonDoc inputs(rapidjson::kObjectType);
@@ -39,21 +42,30 @@ int opsCallCommand(const std::vector<std::string>& argv, Io io) {
     const size_t eq = pair.find('=');
     if (eq == std::string::npos) throw UsageError("--with takes key=value, found '" + pair + "'");
     const std::string key = pair.substr(0, eq), text = pair.substr(eq + 1);
-    if (!op->input(key)) throw UsageError(op->fullId() + " has no input '" + key + "' (see sluice ops show " + op->fullId() + ")");
+    if (!op->input(key))
+      throw UsageError(op->fullId() + " has no input '" + key + "' (see sluice ops show " +
+                       op->fullId() + ")");
     JsonDoc v;
     JsonValue value = parseJson(text, v) ? jsonString(text, a) : JsonValue(v, a);
     inputs.AddMember(jsonString(key, a), value, a);
   }
   auto state = openState(ctx.config);
   auto transport = makePocoTransport();
+  TransportOptions unverified;
+  unverified.verifyTls = false;
+  auto insecure = makePocoTransport(unverified);  // only for verify_tls: false connections
   SystemClock clock;
-  ClientRegistry clients(ctx.config, ctx.catalog, *transport, state.get(), clock, [](int64_t ms) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-    return true;
-  });
+  ClientRegistry clients(
+      ctx.config, ctx.catalog, *transport, state.get(), clock,
+      [](int64_t ms) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+        return true;
+      },
+      insecure.get());
   const ApiResult r = clients.get(connName).call(*op, inputs, nullptr, args.get("idempotency-key"));
   if (r.outcome != Outcome::Ok) {
-    io.err << "sluice: " << Logger::instance().mask(r.error) << " (" << toString(r.outcome) << ")\n";
+    io.err << "sluice: " << Logger::instance().mask(r.error) << " (" << toString(r.outcome)
+           << ")\n";
     return EXIT_UNAVAILABLE;
   }
   io.out << (r.json ? Logger::instance().mask(toJson(*r.json, true)) : "(empty response)") << "\n";

@@ -1,8 +1,8 @@
 // `sluice run`: the long-lived scheduler. SIGTERM/SIGINT stop it after the work in flight;
 // SIGHUP reloads the file (cursors are kept: they belong to triggers, not to the file).
+#include <pthread.h>
 #include <csignal>
 #include <ostream>
-#include <pthread.h>
 #include <thread>
 
 #include "core/exit_codes.h"
@@ -52,13 +52,13 @@ int runCommand(const std::vector<std::string>& argv, Io io) {
   for (const auto& w : ctx.config.warnings) logWarn("config", kv("warning", w));
   for (const auto& [name, c] : ctx.config.connections)
     if (!c.verifyTls)
-      logWarn("tls.verification.off", kv("connection", name) + " reason=\"verify_tls: false in the config\"");
+      logWarn("tls.verification.off",
+              kv("connection", name) + " reason=\"verify_tls: false in the config\"");
   auto state = openState(ctx.config);
-  TransportOptions topts;
-  bool anyInsecure = false;
-  for (const auto& [name, c] : ctx.config.connections) anyInsecure = anyInsecure || !c.verifyTls;
-  topts.verifyTls = !anyInsecure;
-  auto transport = makePocoTransport(topts);
+  auto transport = makePocoTransport();
+  TransportOptions unverified;
+  unverified.verifyTls = false;
+  auto insecure = makePocoTransport(unverified);  // used only by verify_tls: false connections
   SystemClock clock;
 
   std::atomic<Runner*> current{nullptr};
@@ -73,7 +73,8 @@ int runCommand(const std::vector<std::string>& argv, Io io) {
         logInfo("signal", "name=SIGHUP action=reload");
         if (r) r->requestReload();
       } else {
-        logInfo("signal", std::string("name=") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + " action=stop");
+        logInfo("signal",
+                std::string("name=") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + " action=stop");
         done = true;
         if (r) r->requestStop();
       }
@@ -91,7 +92,7 @@ int runCommand(const std::vector<std::string>& argv, Io io) {
   while (true) {
     StopReason reason;
     {
-      Runner runner(ctx.catalog, ctx.config, *state, *transport, clock);
+      Runner runner(ctx.catalog, ctx.config, *state, *transport, clock, insecure.get());
       current = &runner;
       if (done) runner.requestStop();
       reason = runner.run(args.has("once"));
@@ -104,7 +105,8 @@ int runCommand(const std::vector<std::string>& argv, Io io) {
       Logger::instance().setSecrets(ctx.config.secrets());
       logInfo("reload.ok", kv("flows", static_cast<long long>(ctx.config.flows.size())));
     } catch (const Error& e) {
-      logError("reload.failed", kv("error", Logger::instance().mask(e.what())) + " keeping=previous");
+      logError("reload.failed",
+               kv("error", Logger::instance().mask(e.what())) + " keeping=previous");
     }
   }
   return EXIT_OK;

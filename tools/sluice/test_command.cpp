@@ -16,8 +16,9 @@ int testCommand(const std::vector<std::string>& argv, Io io) {
   const auto flags = configFlags({{"limit", true, false, "items to show (default 3)", 'n'}});
   Args args(argv, flags);
   if (args.has("help") || args.positional().size() != 1) {
-    io.out << "usage: sluice test -c FILE FLOW\n\nFetches sample items and shows what would fire.\n\n"
-           << flagHelp(flags);
+    io.out
+        << "usage: sluice test -c FILE FLOW\n\nFetches sample items and shows what would fire.\n\n"
+        << flagHelp(flags);
     return args.has("help") ? EXIT_OK : EXIT_USAGE;
   }
   const Context ctx = loadContext(args);
@@ -25,11 +26,17 @@ int testCommand(const std::vector<std::string>& argv, Io io) {
   if (!flow) throw UsageError("unknown flow '" + args.positional()[0] + "'");
   auto state = openState(ctx.config);
   auto transport = makePocoTransport();
+  TransportOptions unverified;
+  unverified.verifyTls = false;
+  auto insecure = makePocoTransport(unverified);  // only for verify_tls: false connections
   SystemClock clock;
-  ClientRegistry clients(ctx.config, ctx.catalog, *transport, state.get(), clock, [](int64_t ms) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-    return true;
-  });
+  ClientRegistry clients(
+      ctx.config, ctx.catalog, *transport, state.get(), clock,
+      [](int64_t ms) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+        return true;
+      },
+      insecure.get());
   TriggerSpec spec = makeTriggerSpec(*flow, ctx.config, ctx.catalog);
   // Show samples even on a first poll: pretend a backfill of `limit` items.
   const int limit = std::stoi(args.get("limit", "3"));
@@ -47,7 +54,8 @@ int testCommand(const std::vector<std::string>& argv, Io io) {
          << h.pages << " pages\n";
   if (first)
     io.out << "  first poll: `sluice run` would record these as seen and fire nothing"
-           << (flow->trigger.backfill ? " but the newest " + std::to_string(flow->trigger.backfill) : "")
+           << (flow->trigger.backfill ? " but the newest " + std::to_string(flow->trigger.backfill)
+                                      : "")
            << "; samples:\n";
   else
     io.out << "  " << r.commit.items.size() << " new since the last poll:\n";
@@ -68,15 +76,18 @@ int testCommand(const std::vector<std::string>& argv, Io io) {
     }
     for (size_t i = 0; i < flow->steps.size(); ++i) {
       const StepConfig& step = flow->steps[i];
-      JsonValue conn = connectionJson(ctx.config.connections.at(step.connection), scratch.GetAllocator());
+      JsonValue conn =
+          connectionJson(ctx.config.connections.at(step.connection), scratch.GetAllocator());
       scope.set("connection", &conn);
       if (!step.when.empty() && !step.when.evaluate(scope)) {
-        io.out << "  step " << i << " " << step.op << ": skipped (if: " << step.when.source() << ")\n";
+        io.out << "  step " << i << " " << step.op << ": skipped (if: " << step.when.source()
+               << ")\n";
         continue;
       }
       JsonValue with = step.with.isNull() ? JsonValue(rapidjson::kObjectType)
                                           : step.with.render(scope, scratch.GetAllocator());
-      io.out << "  step " << i << " " << step.op << " with " << Logger::instance().mask(toJson(with))
+      io.out << "  step " << i << " " << step.op << " with "
+             << Logger::instance().mask(toJson(with))
              << (i > 0 ? "   (earlier steps' results are empty in a test)" : "") << "\n";
     }
   }
