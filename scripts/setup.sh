@@ -12,7 +12,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config ca-certificates git
   libpoco-dev rapidjson-dev libsqlitecpp-dev libsqlite3-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev zlib1g-dev
-  clang-format
+  clang-format curl
 )
 
 missing=()
