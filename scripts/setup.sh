@@ -12,6 +12,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config ca-certificates git
   libpoco-dev rapidjson-dev libsqlitecpp-dev libsqlite3-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev zlib1g-dev
+  libpqxx-dev libpq-dev
   clang-format curl
 )
 
@@ -29,6 +30,7 @@ fi
 
 jobs=$(nproc 2>/dev/null || echo 2)
 ((jobs > 2)) && jobs=2   # the project's machines have 2 cores; keep memory use bounded
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" > "$build_dir.cmake.log" 2>&1 ||
-  { cat "$build_dir.cmake.log"; exit 1; }
+mkdir -p "$build_dir"
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" > "$build_dir/configure.log" 2>&1 ||
+  { cat "$build_dir/configure.log"; exit 1; }
 cmake --build "$build_dir" -j "$jobs"
