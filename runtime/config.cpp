@@ -393,7 +393,13 @@ Config loadConfigText(const std::string& text, const std::string& file, const Ca
       if (!ms) s.fail("max_retry_delay", "'max_retry_delay': expected a duration like 15m");
       config.settings.maxRetryDelayMs = *ms;
     }
-    config.settings.adminAddress = s.stringOr("admin", "");
+    config.settings.adminAddress = s.stringOr("admin", config.settings.adminAddress);
+    if (config.settings.adminAddress != "off") {
+      static const std::regex adminRe(R"((\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5}))");
+      std::smatch am;
+      if (!std::regex_match(config.settings.adminAddress, am, adminRe) || std::stoi(am[2]) > 65535)
+        s.fail("admin", "'admin': expected HOST:PORT (e.g. 127.0.0.1:9464) or off");
+    }
     s.rejectUnknown();
   } else {
     map.get("settings");

@@ -60,7 +60,8 @@ struct RunSettings {
   int flowConcurrency = 4; // deliveries of one flow running at once
   int maxAttempts = 8;     // per delivery, then dead letter
   int64_t maxRetryDelayMs = 15 * 60 * 1000;
-  std::string adminAddress;  // "" = off
+  // /metrics, /healthz, /readyz of `sluice run` (runtime/admin_server.h); "off" = none.
+  std::string adminAddress = "127.0.0.1:9464";
 };
 
 struct Config {

@@ -14,9 +14,14 @@ Runner::Runner(const Catalog& catalog, const Config& config, StateStore& state,
       state_(state),
       clock_(clock),
       clients_(config, catalog, transport, &state, clock,
-               [this](int64_t ms) { return sleepFor(ms); }, insecure),
+               [this](int64_t ms) {
+                 noteRateLimitWait(ms);
+                 return sleepFor(ms);
+               },
+               insecure),
       dispatcher_(config, catalog, clients_, state, clock) {
   buildTriggers();
+  initMetrics();
   pool_ = std::make_unique<WorkerPool>(config.settings.workers);
 }
 
@@ -43,6 +48,8 @@ void Runner::buildTriggers() {
       if (s != saved.end()) {
         owned->nextDueMs = s->second.nextDueMs;
         owned->consecutiveErrors = s->second.consecutiveErrors;
+        owned->lastPollMs = s->second.lastPollMs;
+        owned->watermarkMovedMs = s->second.watermarkMovedMs;
       } else {
         // Spread new triggers over their interval so a thousand flows do not poll at once.
         const uint64_t h = std::stoull(stableHash(key).substr(0, 12), nullptr, 16);
@@ -78,6 +85,8 @@ void Runner::pollTask(ScheduledTrigger* t) {
   const std::string name = t->spec.op->fullId();
   std::string flows;
   for (const auto& s : t->spec.subscribers) flows += (flows.empty() ? "" : ",") + s.flow;
+  const int64_t pollStarted = clock_.nowMs();
+  notePollStart(*t, flows);
   PollResult r;
   try {
     r = poller.poll(t->spec);
@@ -135,6 +144,7 @@ void Runner::pollTask(ScheduledTrigger* t) {
                                    " reason=\"watermark not moving: " + std::to_string(errors) +
                                    " failed polls in a row\"");
   }
+  notePollDone(*t, r, pollStarted);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     t->nextDueMs = next;
@@ -150,13 +160,18 @@ std::string Runner::recordKey(const Delivery& d) {
 }
 
 void Runner::deliverTask(Delivery d) {
+  const int64_t started = clock_.nowMs();
+  DeliveryReport report;
+  bool recorded = false;
   try {
-    dispatcher_.deliver(d);
+    report = dispatcher_.deliver(d);
+    recorded = true;
   } catch (const std::exception& e) {
     // A state error while recording: the delivery stays pending and is tried again.
     logError("delivery.error", kv("flow", d.flow) + " " + kv("item", d.itemKey) + " " +
                                    kv("error", Logger::instance().mask(e.what())));
   }
+  noteDelivery(d, recorded ? &report : nullptr, started);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (--flowsInFlight_[d.flow] <= 0) flowsInFlight_.erase(d.flow);
@@ -230,6 +245,7 @@ StopReason Runner::run(bool once) {
                            kv("workers", config_.settings.workers));
   if (once) {
     pollAllNow();
+    firstPass_ = true;
     drainOutbox();
     pool_->waitIdle();
     logInfo("run.once.done", kv("pending", static_cast<long long>(state_.pendingCount())));
@@ -239,6 +255,7 @@ StopReason Runner::run(bool once) {
     const int64_t now = clock_.nowMs();
     schedulePolls(now);
     scheduleDeliveries(now);
+    firstPass_ = true;
     int64_t wait = 500;
     {
       std::lock_guard<std::mutex> lock(mutex_);

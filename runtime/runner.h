@@ -16,6 +16,7 @@
 
 #include "runtime/client_registry.h"
 #include "runtime/dispatcher.h"
+#include "runtime/metrics.h"
 #include "runtime/trigger_poller.h"
 #include "runtime/worker_pool.h"
 
@@ -27,6 +28,10 @@ struct ScheduledTrigger {
   int64_t nextDueMs = 0;
   bool inFlight = false;
   int consecutiveErrors = 0;
+  // For metrics and the late-poll warning (runtime/runner_metrics.cpp).
+  int64_t lastPollMs = 0;
+  int64_t watermarkMovedMs = 0;
+  int64_t lateMs = 0;  // how late its last poll started
 };
 
 enum class StopReason { Stopped, Reload, Finished };
@@ -53,8 +58,21 @@ class Runner {
   // A trigger whose polls kept failing this many times in a row is flagged in log and status.
   static constexpr int kStaleAfterErrors = 3;
 
+  // Observability (runtime/runner_metrics.cpp): what /metrics renders, and /readyz: the first
+  // scheduling pass ran and the state store answers.
+  Metrics& metrics() { return metrics_; }
+  bool ready();
+  // A poll that starts this much after its due time is logged (poll.late) and counted.
+  static constexpr int64_t kLateAfterMs = 1000;
+
  private:
   void buildTriggers();
+  void initMetrics();
+  void notePollStart(ScheduledTrigger& t, const std::string& flows);
+  void notePollDone(ScheduledTrigger& t, const PollResult& r, int64_t startedMs);
+  void noteDelivery(const Delivery& d, const DeliveryReport* report, int64_t startedMs);
+  void noteRateLimitWait(int64_t ms);
+  void collectMetrics(Metrics& out);
   void schedulePolls(int64_t now);
   void scheduleDeliveries(int64_t now);
   void pollTask(ScheduledTrigger* t);
@@ -80,6 +98,9 @@ class Runner {
   std::atomic<bool> stop_{false};
   std::atomic<bool> reload_{false};
   std::unique_ptr<WorkerPool> pool_;
+  Metrics metrics_;
+  std::atomic<bool> firstPass_{false};
+  int64_t startedMs_ = 0;
 };
 
 }  // namespace sluice

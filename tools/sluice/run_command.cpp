@@ -7,6 +7,7 @@
 
 #include "core/exit_codes.h"
 #include "core/logger.h"
+#include "runtime/admin_server.h"
 #include "runtime/runner.h"
 #include "tools/sluice/commands.h"
 #include "tools/sluice/context.h"
@@ -89,13 +90,24 @@ int runCommand(const std::vector<std::string>& argv, Io io) {
     }
   } joiner{signalThread, done};
 
+  // /metrics, /healthz, /readyz; a port in use is not a reason to stop polling.
+  AdminServer admin;
+  if (ctx.config.settings.adminAddress != "off" && !args.has("once")) {
+    try {
+      admin.start(ctx.config.settings.adminAddress);
+    } catch (const Error& e) {
+      logWarn("admin.unavailable", kv("error", e.what()));
+    }
+  }
   while (true) {
     StopReason reason;
     {
       Runner runner(ctx.catalog, ctx.config, *state, *transport, clock, insecure.get());
       current = &runner;
+      admin.attach(&runner);
       if (done) runner.requestStop();
       reason = runner.run(args.has("once"));
+      admin.attach(nullptr);
       current = nullptr;
     }
     if (reason != StopReason::Reload || done) break;

@@ -1,5 +1,6 @@
 // Looking at and repairing state: `sluice status`, `history`, `dlq list|replay`,
 // `cursor show|reset`.
+#include <algorithm>
 #include <ctime>
 #include <iomanip>
 #include <ostream>
@@ -35,6 +36,20 @@ const FlowConfig& requireFlow(const Context& ctx, const std::string& name) {
   return *f;
 }
 
+// A duration in its largest unit: 45s, 12m, 3h, 2d; "-" when unknown.
+std::string age(int64_t ms) {
+  if (ms < 0) return "-";
+  const int64_t s = ms / 1000;
+  if (s < 120) return std::to_string(s) + "s";
+  if (s < 7200) return std::to_string(s / 60) + "m";
+  if (s < 2 * 86400) return std::to_string(s / 3600) + "h";
+  return std::to_string(s / 86400) + "d";
+}
+
+// A flow whose trigger is this far past its due time is shown as LATE: its polls fall behind
+// (or no `sluice run` is polling it). The runner itself warns from 1 s (poll.late).
+constexpr int64_t kLateAfterMs = 60 * 1000;
+
 std::string pad(const std::string& s, size_t n) { return s.size() >= n ? s + " " : s + std::string(n - s.size(), ' '); }
 
 }  // namespace
@@ -54,17 +69,21 @@ int statusCommand(const std::vector<std::string>& argv, Io io) {
   for (const auto& d : state->deliveries(DeliveryStatus::Pending, 100000)) backlog[d.flow]++;
   std::map<std::string, int> dead;
   for (const auto& d : state->deliveries(DeliveryStatus::Dead, 100000)) dead[d.flow]++;
+  const int64_t nowMs = SystemClock().nowMs();
   JsonDoc doc(rapidjson::kArrayType);
   auto& a = doc.GetAllocator();
   if (!args.has("json"))
     io.out << pad("FLOW", 34) << pad("LAST POLL", 22) << pad("NEXT DUE", 22) << pad("ERRORS", 7)
-           << pad("BACKLOG", 8) << pad("DEAD", 5) << "STATE\n";
+           << pad("BACKLOG", 8) << pad("DEAD", 5) << pad("WATERMARK AGE", 14) << "STATE\n";
   for (const auto& f : ctx.config.flows) {
     const TriggerSpec spec = makeTriggerSpec(f, ctx.config, ctx.catalog);
     auto it = byKey.find(spec.key);
     const TriggerState* t = it == byKey.end() ? nullptr : &it->second;
     const int errors = t ? t->consecutiveErrors : 0;
     std::string st = !f.enabled ? "disabled" : !t ? "never polled" : errors >= Runner::kStaleAfterErrors ? "STALE" : errors ? "failing" : "ok";
+    const int64_t wmAgeMs = t && t->watermarkMovedMs > 0 ? nowMs - t->watermarkMovedMs : -1;
+    const int64_t lateMs = f.enabled && t && t->nextDueMs > 0 ? nowMs - t->nextDueMs : 0;
+    if (st == "ok" && lateMs > kLateAfterMs) st = "LATE";
     if (args.has("json")) {
       JsonValue o(rapidjson::kObjectType);
       o.AddMember("flow", jsonString(f.name, a), a);
@@ -73,6 +92,11 @@ int statusCommand(const std::vector<std::string>& argv, Io io) {
       o.AddMember("last_poll_ms", JsonValue(static_cast<int64_t>(t ? t->lastPollMs : 0)), a);
       o.AddMember("next_due_ms", JsonValue(static_cast<int64_t>(t ? t->nextDueMs : 0)), a);
       o.AddMember("watermark_moved_ms", JsonValue(static_cast<int64_t>(t ? t->watermarkMovedMs : 0)), a);
+      if (wmAgeMs >= 0)
+        o.AddMember("watermark_age_s", JsonValue(static_cast<int64_t>(wmAgeMs / 1000)), a);
+      else
+        o.AddMember("watermark_age_s", JsonValue(rapidjson::kNullType), a);
+      o.AddMember("late_s", JsonValue(static_cast<int64_t>(std::max<int64_t>(0, lateMs) / 1000)), a);
       o.AddMember("consecutive_errors", errors, a);
       o.AddMember("last_error", jsonString(t ? t->lastError : "", a), a);
       o.AddMember("backlog", backlog[f.name], a);
@@ -82,7 +106,9 @@ int statusCommand(const std::vector<std::string>& argv, Io io) {
     }
     io.out << pad(f.name, 34) << pad(when(t ? t->lastPollMs : 0), 22)
            << pad(when(t ? t->nextDueMs : 0), 22) << pad(std::to_string(errors), 7)
-           << pad(std::to_string(backlog[f.name]), 8) << pad(std::to_string(dead[f.name]), 5) << st
+           << pad(std::to_string(backlog[f.name]), 8) << pad(std::to_string(dead[f.name]), 5)
+           << pad(age(wmAgeMs), 14) << st
+           << (st == "LATE" ? " (" + age(lateMs) + " behind)" : "")
            << (t && !t->lastError.empty() ? "  " + t->lastError : "") << "\n";
   }
   if (args.has("json")) io.out << toJson(doc, true) << "\n";
