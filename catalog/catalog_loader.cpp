@@ -19,8 +19,8 @@ namespace {
 constexpr YamlDomain kDomain = YamlDomain::Catalog;
 
 ValueType parseType(YamlMap& map, const std::string& key) {
-  const std::string t = map.enumOr(
-      key, {"string", "integer", "number", "boolean", "object", "array"}, "string");
+  const std::string t =
+      map.enumOr(key, {"string", "integer", "number", "boolean", "object", "array"}, "string");
   if (t == "integer") return ValueType::Integer;
   if (t == "number") return ValueType::Number;
   if (t == "boolean") return ValueType::Boolean;
@@ -43,16 +43,17 @@ std::string pointerOr(YamlMap& map, const std::string& key, bool required) {
 
 double parseDuration(YamlMap& map, const std::string& key) {
   const std::string text = map.requiredString(key);
-  static const std::regex re(R"((\d+(?:\.\d+)?)(ms|s|m|h))");
+  static const std::regex re(R"((\d+(?:\.\d+)?)(ms|s|m|h|d))");
   std::smatch m;
   if (!std::regex_match(text, m, re))
-    map.fail(key, "'" + key + "': expected a duration like 10s, 500ms or 1m, found '" + text +
-                      "'");
+    map.fail(key,
+             "'" + key + "': expected a duration like 10s, 500ms, 1m or 7d, found '" + text + "'");
   const double n = std::stod(m[1]);
   const std::string unit = m[2];
   if (unit == "ms") return n / 1000;
   if (unit == "m") return n * 60;
   if (unit == "h") return n * 3600;
+  if (unit == "d") return n * 86400;
   return n;
 }
 
@@ -128,7 +129,7 @@ InputSpec parseInput(const YAML::Node& node, const std::string& file, const std:
   if (!std::regex_match(in.name, nameRe))
     map.fail("name", "input name '" + in.name + "' must be a word (letters, digits, _ . -)");
   const std::string where = map.enumOr("in", {"path", "query", "body"}, "query");
-  in.in = where == "path" ? InputLocation::Path
+  in.in = where == "path"   ? InputLocation::Path
           : where == "body" ? InputLocation::Body
                             : InputLocation::Query;
   in.type = parseType(map, "type");
@@ -154,8 +155,7 @@ void checkRequestTemplates(const Operation& op, const App& app, const ValueTempl
     if (root == "connection" && e.path.size() == 2) {
       if (!app.setting(e.path[1]))
         throw CatalogError(where, "op " + op.id + ": template '{{" + e.source +
-                                      "}}' names unknown connection setting '" + e.path[1] +
-                                      "'");
+                                      "}}' names unknown connection setting '" + e.path[1] + "'");
       return;
     }
     if (root == "inputs" && e.path.size() >= 2) {
@@ -172,7 +172,9 @@ void checkRequestTemplates(const Operation& op, const App& app, const ValueTempl
 Operation parseOperation(const YAML::Node& node, const std::string& file, const App& app,
                          const Category& category) {
   std::string ctx = "op";
-  if (node.IsMap() && node["id"].IsScalar()) ctx = "op " + node["id"].Scalar();
+  // A missing key reads as an invalid node, which throws on IsScalar(): ask IsDefined() first.
+  if (node.IsMap() && node["id"].IsDefined() && node["id"].IsScalar())
+    ctx = "op " + node["id"].Scalar();
   YamlMap map(node, file, kDomain, ctx);
   Operation op;
   op.app = app.id;
@@ -184,8 +186,8 @@ Operation parseOperation(const YAML::Node& node, const std::string& file, const 
     map.fail("id", "id '" + op.id + "' must be " + category.id + ".<snake_case_name>");
   op.name = map.requiredString("name");
   op.aliases = map.stringList("aliases");
-  op.kind = map.enumOr("kind", {"trigger", "action"}, "") == "trigger" ? OpKind::Trigger
-                                                                       : OpKind::Action;
+  op.kind =
+      map.enumOr("kind", {"trigger", "action"}, "") == "trigger" ? OpKind::Trigger : OpKind::Action;
   if (!map.has("kind")) map.fail("kind", "missing required key 'kind' (trigger or action)");
   op.description = map.requiredString("description");
   op.status = map.enumOr("status", {"stable", "beta", "deprecated"}, "stable");
@@ -223,8 +225,7 @@ Operation parseOperation(const YAML::Node& node, const std::string& file, const 
   // Every {placeholder} has a path input and every path input a placeholder.
   static const std::regex placeholder("\\{([^}/]+)\\}");
   std::set<std::string> placeholders;
-  for (auto it = std::sregex_iterator(op.request.path.begin(), op.request.path.end(),
-                                      placeholder);
+  for (auto it = std::sregex_iterator(op.request.path.begin(), op.request.path.end(), placeholder);
        it != std::sregex_iterator(); ++it) {
     const std::string name = (*it)[1];
     placeholders.insert(name);
@@ -235,8 +236,7 @@ Operation parseOperation(const YAML::Node& node, const std::string& file, const 
   for (const auto& in : op.inputs)
     if (in.in == InputLocation::Path && !placeholders.count(in.wireName()))
       throw CatalogError(in.where, ctx + ": input '" + in.name +
-                                       "' is in: path but the path has no {" + in.wireName() +
-                                       "}");
+                                       "' is in: path but the path has no {" + in.wireName() + "}");
 
   checkRequestTemplates(op, app, op.request.query);
   checkRequestTemplates(op, app, op.request.body);
@@ -246,9 +246,9 @@ Operation parseOperation(const YAML::Node& node, const std::string& file, const 
         req.fail("headers", "header '" + h.first + "': template '{{" + e.source +
                                 "}}' must name a connection setting");
 
-  op.idempotent = map.boolOr("idempotent", op.request.method == "GET" ||
-                                                op.request.method == "PUT" ||
-                                                op.request.method == "DELETE");
+  op.idempotent =
+      map.boolOr("idempotent", op.request.method == "GET" || op.request.method == "PUT" ||
+                                   op.request.method == "DELETE");
   if (map.has("lookup")) {
     YamlMap lm(map.get("lookup"), file, kDomain, ctx + " lookup");
     LookupSpec lookup;
@@ -282,8 +282,8 @@ Operation parseOperation(const YAML::Node& node, const std::string& file, const 
   }
 
   const bool trigger = op.kind == OpKind::Trigger;
-  for (const char* key : {"records", "shape", "record_id", "detect", "version", "order_by",
-                          "order", "paginate"})
+  for (const char* key : {"records", "shape", "record_id", "detect", "version", "order_by", "order",
+                          "paginate", "window"})
     if (!trigger && map.has(key))
       map.fail(key, std::string("'") + key + "' is only for triggers (this op is an action)");
   if (trigger) {
@@ -291,7 +291,7 @@ Operation parseOperation(const YAML::Node& node, const std::string& file, const 
       map.fail("records", "missing required key 'records' (JSON pointer to the records)");
     op.records = pointerOr(map, "records", false);
     op.shape = map.enumOr("shape", {"list", "single"}, "list") == "single" ? RecordShape::Single
-                                                                          : RecordShape::List;
+                                                                           : RecordShape::List;
     op.recordId = pointerOr(map, "record_id", op.shape == RecordShape::List);
     const std::string detect = map.enumOr("detect", {"new", "updated", "changed"}, "");
     if (detect.empty()) map.fail("detect", "missing required key 'detect' (new, updated, changed)");
@@ -303,10 +303,28 @@ Operation parseOperation(const YAML::Node& node, const std::string& file, const 
     op.version = pointerOr(map, "version", false);
     op.orderBy = pointerOr(map, "order_by", false);
     const std::string order = map.enumOr("order", {"asc", "desc"}, "");
-    op.order = order == "asc" ? SortOrder::Asc : order == "desc" ? SortOrder::Desc
-                                                                 : SortOrder::Unknown;
+    op.order = order == "asc"    ? SortOrder::Asc
+               : order == "desc" ? SortOrder::Desc
+                                 : SortOrder::Unknown;
     if (!order.empty() && op.orderBy.empty())
       map.fail("order", "'order' needs 'order_by' (the field the server orders by)");
+    if (map.has("window")) {
+      YamlMap wm(map.get("window"), file, kDomain, ctx + " window");
+      TimeWindow w;
+      w.startInput = wm.requiredString("start");
+      w.endInput = wm.requiredString("end");
+      for (const auto* name : {&w.startInput, &w.endInput})
+        if (!op.input(*name))
+          wm.fail(*name == w.startInput ? "start" : "end",
+                  "window names unknown input '" + *name + "'");
+      w.format = wm.enumOr("format", {"epoch_ms", "epoch_s", "iso8601"}, "epoch_ms");
+      w.backMs = static_cast<int64_t>(parseDuration(wm, "back") * 1000);
+      w.aheadMs = static_cast<int64_t>(parseDuration(wm, "ahead") * 1000);
+      wm.rejectUnknown();
+      op.window = w;
+    } else {
+      map.get("window");
+    }
     const YAML::Node pag = map.get("paginate");
     if (!pag.IsDefined() || pag.IsNull()) {
       map.fail("paginate", "missing required key 'paginate' (none, a preset name or a map)");
@@ -440,7 +458,9 @@ void parseAppYaml(App& app, const std::string& file) {
 
 }  // namespace
 
-const char* toString(OpKind kind) { return kind == OpKind::Trigger ? "trigger" : "action"; }
+const char* toString(OpKind kind) {
+  return kind == OpKind::Trigger ? "trigger" : "action";
+}
 const char* toString(InputLocation in) {
   return in == InputLocation::Path ? "path" : in == InputLocation::Body ? "body" : "query";
 }
@@ -506,8 +526,8 @@ App Catalog::loadApp(const std::string& folder) {
   const std::string appFile = (fs::path(folder) / "app.yaml").string();
   parseAppYaml(app, appFile);
   if (app.id != fs::path(folder).filename().string())
-    throw CatalogError({appFile, 1, 1}, "app '" + app.id + "' must live in a folder named '" +
-                                            app.id + "'");
+    throw CatalogError({appFile, 1, 1},
+                       "app '" + app.id + "' must live in a folder named '" + app.id + "'");
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(folder))
     if (entry.path().extension() == ".yaml" && entry.path().filename() != "app.yaml")

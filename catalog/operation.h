@@ -75,6 +75,16 @@ struct LookupSpec {
   SourceLocation where;
 };
 
+// A polling window for list endpoints that want a time range (calendar events, free slots):
+// each poll asks for [now - back, now + ahead] unless the flow fixes the range itself.
+struct TimeWindow {
+  std::string startInput;
+  std::string endInput;
+  std::string format = "epoch_ms";  // epoch_ms | epoch_s | iso8601
+  int64_t backMs = 0;
+  int64_t aheadMs = 0;
+};
+
 struct SpecException {
   std::string check;  // path | scopes | params | body
   std::string reason;
@@ -95,6 +105,7 @@ struct Operation {
   // Safe to send twice with the same effect (GET, PUT, DELETE by default; upserts say so).
   bool idempotent = false;
   std::optional<LookupSpec> lookup;
+  std::optional<TimeWindow> window;  // triggers only
 
   // Triggers only.
   std::string records;  // JSON pointer to the array (or the object for single)

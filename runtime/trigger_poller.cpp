@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <set>
 
 namespace sluice {
@@ -28,7 +29,8 @@ void canonical(const JsonValue& v, std::string& out) {
               [](const auto& a, const auto& b) { return a.first < b.first; });
     out += "{";
     for (size_t i = 0; i < members.size(); ++i) {
-      out += (i ? "," : "") + toJson(JsonValue(rapidjson::StringRef(members[i].first.c_str()))) + ":";
+      out +=
+          (i ? "," : "") + toJson(JsonValue(rapidjson::StringRef(members[i].first.c_str()))) + ":";
       canonical(*members[i].second, out);
     }
     out += "}";
@@ -84,7 +86,8 @@ PollResult TriggerPoller::poll(const TriggerSpec& trigger) {
   JsonDoc cursor;
   const auto saved = state_.loadTrigger(trigger.key);
   hist.cursorBefore = saved ? saved->cursorJson : "";
-  if (!saved || saved->cursorJson.empty() || parseJson(saved->cursorJson, cursor) || !cursor.IsObject())
+  if (!saved || saved->cursorJson.empty() || parseJson(saved->cursorJson, cursor) ||
+      !cursor.IsObject())
     cursor.SetObject();
   auto& alloc = cursor.GetAllocator();
   const bool firstPoll = !cursor.HasMember("seeded") || !cursor["seeded"].GetBool();
@@ -102,11 +105,40 @@ PollResult TriggerPoller::poll(const TriggerSpec& trigger) {
   if (resume && resume->IsObject()) {
     if (resume->HasMember("page")) pageNumber = (*resume)["page"].GetInt64();
     if (resume->HasMember("offset")) offset = (*resume)["offset"].GetInt64();
-    if (resume->HasMember("params")) pageState.CopyFrom((*resume)["params"], pageState.GetAllocator());
+    if (resume->HasMember("params"))
+      pageState.CopyFrom((*resume)["params"], pageState.GetAllocator());
   }
   JsonDoc sweepTop;
   if (cursor.HasMember("sweep") && cursor["sweep"].IsObject() && cursor["sweep"].HasMember("top"))
     sweepTop.CopyFrom(cursor["sweep"]["top"], sweepTop.GetAllocator());
+
+  // A time window the flow did not fix: [now - back, now + ahead], fresh on every poll.
+  JsonDoc windowed;
+  if (op.window) {
+    windowed.CopyFrom(*trigger.inputs, windowed.GetAllocator());
+    if (!windowed.IsObject()) windowed.SetObject();
+    const int64_t now = clock_.nowMs();
+    auto put = [&](const std::string& name, int64_t ms) {
+      if (windowed.HasMember(name.c_str())) return;
+      std::string text;
+      if (op.window->format == "epoch_s") {
+        text = std::to_string(ms / 1000);
+      } else if (op.window->format == "iso8601") {
+        const std::time_t t = ms / 1000;
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        char buf[32];
+        std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        text = buf;
+      } else {
+        text = std::to_string(ms);
+      }
+      windowed.AddMember(jsonString(name, windowed.GetAllocator()),
+                         jsonString(text, windowed.GetAllocator()), windowed.GetAllocator());
+    };
+    put(op.window->startInput, now - op.window->backMs);
+    put(op.window->endInput, now + op.window->aheadMs);
+  }
 
   std::vector<Record> records;
   std::vector<std::shared_ptr<JsonDoc>> pages;  // keep page documents alive for order pointers
@@ -124,9 +156,10 @@ PollResult TriggerPoller::poll(const TriggerSpec& trigger) {
       params.values.emplace_back(pag.offsetParam, JsonValue(static_cast<int64_t>(nextOffset)));
     if (pag.style == PaginationStyle::Cursor && pageState.IsObject())
       for (const auto& m : pageState.GetObject())
-        params.values.emplace_back(m.name.GetString(), JsonValue(m.value, pageState.GetAllocator()));
+        params.values.emplace_back(m.name.GetString(),
+                                   JsonValue(m.value, pageState.GetAllocator()));
 
-    ApiResult api = client_.call(op, *trigger.inputs, &params);
+    ApiResult api = client_.call(op, windowed.IsObject() ? windowed : *trigger.inputs, &params);
     if (api.outcome != Outcome::Ok) {
       result.error = api.error;
       result.retryable = api.outcome == Outcome::Retry;
@@ -148,13 +181,15 @@ PollResult TriggerPoller::poll(const TriggerSpec& trigger) {
     };
     std::vector<const JsonValue*> items;
     if (op.shape == RecordShape::Single) {
-      if (!found || found->IsNull()) return fail(op.records.empty() ? "(body)" : op.records, "missing");
+      if (!found || found->IsNull())
+        return fail(op.records.empty() ? "(body)" : op.records, "missing");
       items.push_back(found);
     } else {
       if (!found) return fail(op.records, "missing (expected the array of records)");
       if (!found->IsArray()) return fail(op.records, "expected an array");
       if (found->Size() > kMaxRecordsPerPage)
-        return fail(op.records, "more than " + std::to_string(kMaxRecordsPerPage) + " records on one page");
+        return fail(op.records,
+                    "more than " + std::to_string(kMaxRecordsPerPage) + " records on one page");
       for (const auto& item : found->GetArray()) items.push_back(&item);
     }
     bool reachedKnown = false;
@@ -205,8 +240,8 @@ PollResult TriggerPoller::poll(const TriggerSpec& trigger) {
             more = false;
             break;
           }
-          fresh.AddMember(jsonString(param, fresh.GetAllocator()), JsonValue(*v, fresh.GetAllocator()),
-                          fresh.GetAllocator());
+          fresh.AddMember(jsonString(param, fresh.GetAllocator()),
+                          JsonValue(*v, fresh.GetAllocator()), fresh.GetAllocator());
         }
         if (more) pageState.CopyFrom(fresh, pageState.GetAllocator());
       }
@@ -231,13 +266,15 @@ PollResult TriggerPoller::poll(const TriggerSpec& trigger) {
       continue;
     }
     auto it = seen.find(r.id);
-    const bool isNew = it == seen.end() || (op.detect != DetectMode::New && it->second != r.version);
+    const bool isNew =
+        it == seen.end() || (op.detect != DetectMode::New && it->second != r.version);
     if (!isNew) {
       ++hist.duplicates;
       continue;
     }
     // Below the watermark and never seen: older than what a past sweep already passed.
-    if (ordered && watermark && r.order && compareOrder(*r.order, *watermark) < 0 && it == seen.end()) {
+    if (ordered && watermark && r.order && compareOrder(*r.order, *watermark) < 0 &&
+        it == seen.end()) {
       ++hist.duplicates;
       continue;
     }
@@ -277,9 +314,12 @@ PollResult TriggerPoller::poll(const TriggerSpec& trigger) {
   next.AddMember("seeded", seeded, na);
   if (complete) {
     JsonValue wm;
-    if (!sweepTop.IsNull()) wm.CopyFrom(sweepTop, na);
-    else if (watermark) wm.CopyFrom(*watermark, na);
-    if (watermark && !sweepTop.IsNull() && compareOrder(*watermark, sweepTop) > 0) wm.CopyFrom(*watermark, na);
+    if (!sweepTop.IsNull())
+      wm.CopyFrom(sweepTop, na);
+    else if (watermark)
+      wm.CopyFrom(*watermark, na);
+    if (watermark && !sweepTop.IsNull() && compareOrder(*watermark, sweepTop) > 0)
+      wm.CopyFrom(*watermark, na);
     next.AddMember("wm", wm, na);
   } else {
     if (watermark) next.AddMember("wm", JsonValue(*watermark, na), na);

@@ -1,9 +1,9 @@
 // `sluice ops list|show`: what the catalog offers.
+#include <rapidjson/document.h>
 #include <algorithm>
 #include <iomanip>
 #include <map>
 #include <ostream>
-#include <rapidjson/document.h>
 
 #include "catalog/catalog.h"
 #include "core/error.h"
@@ -39,8 +39,8 @@ std::string lower(std::string s) {
 
 bool matchesSearch(const Operation& op, const std::string& needle) {
   const std::string n = lower(needle);
-  std::string hay = op.fullId() + " " + op.name + " " + op.description + " " +
-                    op.request.method + " " + op.request.path;
+  std::string hay = op.fullId() + " " + op.name + " " + op.description + " " + op.request.method +
+                    " " + op.request.path;
   for (const auto& a : op.aliases) hay += " " + a;
   return lower(hay).find(n) != std::string::npos;
 }
@@ -68,7 +68,8 @@ JsonValue paginationJson(const Pagination& p, JsonAlloc& alloc) {
   if (p.limit) obj.AddMember("limit", JsonValue(static_cast<int64_t>(p.limit)), alloc);
   if (!p.next.empty()) {
     JsonValue next(rapidjson::kObjectType);
-    for (const auto& n : p.next) next.AddMember(jsonString(n.first, alloc), jsonString(n.second, alloc), alloc);
+    for (const auto& n : p.next)
+      next.AddMember(jsonString(n.first, alloc), jsonString(n.second, alloc), alloc);
     obj.AddMember("next", next, alloc);
   }
   if (!p.hasMore.empty()) addString(obj, "has_more", p.hasMore, alloc);
@@ -114,6 +115,15 @@ JsonValue operationJson(const Operation& op, bool full, JsonAlloc& alloc) {
     if (op.order != SortOrder::Unknown)
       addString(t, "order", op.order == SortOrder::Asc ? "asc" : "desc", alloc);
     t.AddMember("paginate", paginationJson(op.paginate, alloc), alloc);
+    if (op.window) {
+      JsonValue w(rapidjson::kObjectType);
+      addString(w, "start", op.window->startInput, alloc);
+      addString(w, "end", op.window->endInput, alloc);
+      addString(w, "format", op.window->format, alloc);
+      w.AddMember("back_ms", JsonValue(static_cast<int64_t>(op.window->backMs)), alloc);
+      w.AddMember("ahead_ms", JsonValue(static_cast<int64_t>(op.window->aheadMs)), alloc);
+      t.AddMember("window", w, alloc);
+    }
     obj.AddMember("trigger", t, alloc);
   }
   JsonValue ex(rapidjson::kArrayType);
@@ -163,7 +173,8 @@ int listOps(const std::vector<std::string>& argv, Io io) {
   }
   if (args.has("json")) {
     JsonDoc doc(rapidjson::kArrayType);
-    for (const auto* op : selected) doc.PushBack(operationJson(*op, false, doc.GetAllocator()), doc.GetAllocator());
+    for (const auto* op : selected)
+      doc.PushBack(operationJson(*op, false, doc.GetAllocator()), doc.GetAllocator());
     io.out << toJson(doc, true) << "\n";
     return EXIT_OK;
   }
@@ -221,8 +232,8 @@ int showOp(const std::vector<std::string>& argv, Io io) {
     io.out << toJson(obj, true) << "\n";
     return EXIT_OK;
   }
-  io.out << op->fullId() << "  " << op->name << "  (" << toString(op->kind) << ", "
-         << op->status << ")\n";
+  io.out << op->fullId() << "  " << op->name << "  (" << toString(op->kind) << ", " << op->status
+         << ")\n";
   if (!op->aliases.empty()) {
     io.out << "  aliases:  ";
     for (size_t i = 0; i < op->aliases.size(); ++i) io.out << (i ? ", " : "") << op->aliases[i];
@@ -239,7 +250,8 @@ int showOp(const std::vector<std::string>& argv, Io io) {
            << (in.required ? "required  " : "optional  ") << in.description;
     if (!in.enumValues.empty()) {
       io.out << " [";
-      for (size_t i = 0; i < in.enumValues.size(); ++i) io.out << (i ? "|" : "") << in.enumValues[i];
+      for (size_t i = 0; i < in.enumValues.size(); ++i)
+        io.out << (i ? "|" : "") << in.enumValues[i];
       io.out << "]";
     }
     io.out << "\n";
@@ -260,6 +272,11 @@ int showOp(const std::vector<std::string>& argv, Io io) {
                                                : "")
              << "\n";
     io.out << "    paginate: " << toJson(obj["trigger"]["paginate"]) << "\n";
+    if (op->window)
+      io.out << "    window:   " << op->window->startInput << " = now - "
+             << op->window->backMs / 1000 << " s, " << op->window->endInput << " = now + "
+             << op->window->aheadMs / 1000 << " s (" << op->window->format
+             << "), unless the flow sets them\n";
   }
   for (const auto& e : op->specExceptions)
     io.out << "  spec exception (" << e.check << "): " << e.reason << "\n";
