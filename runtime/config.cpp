@@ -214,8 +214,11 @@ void checkInputs(const Operation& op, const ValueTemplate& with, const YamlMap& 
                                              ", found '" + value.text().source() + "'");
     }
   }
+  auto windowed = [&](const std::string& name) {
+    return op.window && (name == op.window->startInput || name == op.window->endInput);
+  };
   for (const auto& in : op.inputs)
-    if (in.required && !in.defaultValue && !given.count(in.name))
+    if (in.required && !in.defaultValue && !given.count(in.name) && !windowed(in.name))
       owner.fail("with", what + ": " + op.fullId() + " needs input '" + in.name + "' (" +
                              toString(in.type) + ", " + in.description + ")");
 }
