@@ -301,6 +301,18 @@ FlowConfig parseFlow(const YAML::Node& node, const std::string& file, const Cata
   if (firstPoll == "backfill" && !backfill)
     trig.fail("first_poll", "first_poll: backfill needs 'backfill: N' (how many items)");
   flow.trigger.backfill = backfill ? static_cast<int>(*backfill) : 0;
+  if (trig.has("webhook_events")) {
+    // Webhook items share the trigger's seen ids, so only "new" triggers can be deduped.
+    if (top.app != "ghl" || top.detect != DetectMode::New)
+      trig.fail("webhook_events",
+                "'webhook_events' needs a GHL trigger that detects new records (Stripe events "
+                "triggers receive webhooks without it)");
+    flow.trigger.webhookEvents = trig.stringList("webhook_events");
+    if (flow.trigger.webhookEvents.empty())
+      trig.fail("webhook_events", "'webhook_events': expected a list of GHL event types");
+  } else {
+    trig.get("webhook_events");
+  }
   trig.rejectUnknown();
 
   RefContext ctx;
@@ -402,6 +414,18 @@ Config loadConfigText(const std::string& text, const std::string& file, const Ca
       std::smatch am;
       if (!std::regex_match(config.settings.adminAddress, am, adminRe) || std::stoi(am[2]) > 65535)
         s.fail("admin", "'admin': expected HOST:PORT (e.g. 127.0.0.1:9464) or off");
+    }
+    if (s.has("webhooks")) {
+      YamlMap w(s.get("webhooks"), file, kDomain, "settings webhooks");
+      config.settings.webhookListen = w.requiredString("listen");
+      static const std::regex listenRe(R"((\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5}))");
+      std::smatch lm;
+      if (!std::regex_match(config.settings.webhookListen, lm, listenRe) ||
+          std::stoi(lm[2]) > 65535)
+        w.fail("listen", "'listen': expected HOST:PORT, e.g. 127.0.0.1:8787");
+      w.rejectUnknown();
+    } else {
+      s.get("webhooks");
     }
     s.rejectUnknown();
   } else {

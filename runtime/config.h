@@ -33,6 +33,8 @@ struct TriggerConfig {
   int64_t everyMs = 300000;
   ValueTemplate with;  // inputs
   int backfill = 0;    // first poll: fire the newest N instead of seeding silently
+  // GHL event types (ContactCreate, ...) that a webhook delivers to this flow as new items.
+  std::vector<std::string> webhookEvents;
   SourceLocation where;
 };
 
@@ -62,6 +64,7 @@ struct RunSettings {
   int64_t maxRetryDelayMs = 15 * 60 * 1000;
   // /metrics, /healthz, /readyz of `sluice run` (runtime/admin_server.h); "off" = none.
   std::string adminAddress = "127.0.0.1:9464";
+  std::string webhookListen;  // settings.webhooks.listen, "HOST:PORT"; "" = no webhook intake
 };
 
 struct Config {

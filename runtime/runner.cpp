@@ -4,6 +4,7 @@
 
 #include "core/logger.h"
 #include "runtime/trigger_spec.h"
+#include "runtime/webhook_receiver.h"
 
 namespace sluice {
 
@@ -72,6 +73,14 @@ bool Runner::sleepFor(int64_t ms) {
 
 void Runner::requestStop() {
   stop_ = true;
+  wake_.notify_all();
+}
+
+void Runner::notifyWork() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    kicked_ = true;
+  }
   wake_.notify_all();
 }
 
@@ -251,6 +260,11 @@ StopReason Runner::run(bool once) {
     logInfo("run.once.done", kv("pending", static_cast<long long>(state_.pendingCount())));
     return StopReason::Finished;
   }
+  if (!config_.settings.webhookListen.empty()) {
+    webhooks_ = std::make_unique<WebhookReceiver>(catalog_, config_, state_, clock_,
+                                                  [this] { notifyWork(); });
+    webhooks_->start(config_.settings.webhookListen);
+  }
   while (!stop_) {
     const int64_t now = clock_.nowMs();
     schedulePolls(now);
@@ -267,6 +281,7 @@ StopReason Runner::run(bool once) {
                    [this] { return stop_.load() || kicked_; });
     kicked_ = false;
   }
+  webhooks_.reset();  // stops taking events; requests in progress finish
   // Finish what is in flight: polls end within their HTTP timeout, waits are interrupted.
   pool_->waitIdle();
   logInfo("run.stop", reload_ ? "reason=reload" : "reason=signal");

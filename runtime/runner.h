@@ -22,6 +22,8 @@
 
 namespace sluice {
 
+class WebhookReceiver;
+
 struct ScheduledTrigger {
   TriggerSpec spec;
   int64_t everyMs = 300000;
@@ -48,6 +50,8 @@ class Runner {
   StopReason run(bool once);
   void requestStop();
   void requestReload();
+  // Something put work in the outbox from outside (a webhook): look for it now.
+  void notifyWork();
   bool stopping() const { return stop_.load(); }
 
   // For tests and `--once`: poll every trigger now, then deliver until nothing is due.
@@ -98,6 +102,7 @@ class Runner {
   std::atomic<bool> stop_{false};
   std::atomic<bool> reload_{false};
   std::unique_ptr<WorkerPool> pool_;
+  std::unique_ptr<WebhookReceiver> webhooks_;  // settings.webhooks, while run() runs
   Metrics metrics_;
   std::atomic<bool> firstPass_{false};
   int64_t startedMs_ = 0;

@@ -108,6 +108,9 @@ const char* const kCommitTrigger =
     " last_poll_ms = excluded.last_poll_ms,"
     " watermark_moved_ms = CASE WHEN ?7 THEN ?6 ELSE watermark_moved_ms END,"
     " consecutive_errors = 0, last_error = ''";
+// A webhook's commit: the trigger row must exist for its seen ids; nothing of it changes.
+const char* const kTouchTrigger =
+    "INSERT INTO triggers(key, op, connection) VALUES(?1, ?2, ?3) ON CONFLICT(key) DO NOTHING";
 // The cursor and last_poll_ms stay: lastPollMs is the last poll that got through.
 const char* const kFailTrigger =
     "INSERT INTO triggers(key, op, connection, cursor_json, next_due_ms, consecutive_errors,"
@@ -353,7 +356,13 @@ void SqliteStateStore::commitPoll(const PollCommit& commit) {
     // before anything is written rather than halfway through.
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     const int64_t now = commit.history.finishedMs;
-    {
+    if (commit.fromWebhook) {
+      auto q = use(kTouchTrigger);
+      q->bind(1, commit.triggerKey);
+      q->bind(2, commit.op);
+      q->bind(3, commit.connection);
+      q->exec();
+    } else {
       auto q = use(kCommitTrigger);
       q->bind(1, commit.triggerKey);
       q->bind(2, commit.op);

@@ -67,6 +67,9 @@ struct PollCommit {
   std::vector<OutboxItem> items;   // deliveries to enqueue (duplicates by (flow, itemKey) ignored)
   PollRecord history;
   int64_t nextDueMs = 0;
+  // An item that came by webhook, not by a poll: seen ids, items and history are added, but
+  // the trigger's cursor, schedule and error count stay as they are (a poll may be running).
+  bool fromWebhook = false;
 };
 
 enum class DeliveryStatus { Pending, Done, Dead };
