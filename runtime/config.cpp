@@ -408,6 +408,12 @@ Config loadConfigText(const std::string& text, const std::string& file, const Ca
       if (!ms) s.fail("max_retry_delay", "'max_retry_delay': expected a duration like 15m");
       config.settings.maxRetryDelayMs = *ms;
     }
+    if (auto d = s.optionalString("lease")) {
+      auto ms = parseDurationMs(*d);
+      if (!ms || *ms < 1000 || *ms > 3600 * 1000)
+        s.fail("lease", "'lease': expected a duration from 1s to 1h, like 30s");
+      config.settings.leaseMs = *ms;
+    }
     config.settings.adminAddress = s.stringOr("admin", config.settings.adminAddress);
     if (config.settings.adminAddress != "off") {
       static const std::regex adminRe(R"((\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5}))");

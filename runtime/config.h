@@ -62,6 +62,9 @@ struct RunSettings {
   int flowConcurrency = 4; // deliveries of one flow running at once
   int maxAttempts = 8;     // per delivery, then dead letter
   int64_t maxRetryDelayMs = 15 * 60 * 1000;
+  // How long a process's claim on a trigger or delivery lasts without renewal (renewed every
+  // third of it while the process runs); another process takes the work over after it.
+  int64_t leaseMs = 30 * 1000;
   // /metrics, /healthz, /readyz of `sluice run` (runtime/admin_server.h); "off" = none.
   std::string adminAddress = "127.0.0.1:9464";
   std::string webhookListen;  // settings.webhooks.listen, "HOST:PORT"; "" = no webhook intake

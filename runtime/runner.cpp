@@ -1,10 +1,12 @@
 #include "runtime/runner.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "core/logger.h"
 #include "runtime/trigger_spec.h"
 #include "runtime/webhook_receiver.h"
+#include "state/lease_owner.h"
 
 namespace sluice {
 
@@ -21,6 +23,7 @@ Runner::Runner(const Catalog& catalog, const Config& config, StateStore& state,
                },
                insecure),
       dispatcher_(config, catalog, clients_, state, clock) {
+  owner_ = makeLeaseOwner();
   buildTriggers();
   initMetrics();
   pool_ = std::make_unique<WorkerPool>(config.settings.workers);
@@ -29,6 +32,49 @@ Runner::Runner(const Catalog& catalog, const Config& config, StateStore& state,
 Runner::~Runner() {
   requestStop();
   pool_.reset();  // joins after the queued tasks finished
+  stopRenewing();
+  // Whatever this runner still holds (a delivery whose record failed) is free for the next.
+  try {
+    state_.releaseLeases(owner_);
+  } catch (const StateError& e) {
+    logWarn("lease.release.failed", kv("error", e.what()));
+  }
+}
+
+void Runner::startRenewing() {
+  stopRenewing();
+  renewStop_ = false;
+  renewer_ = std::thread([this] {
+    const int64_t every = std::max<int64_t>(config_.settings.leaseMs / 3, 50);
+    std::unique_lock<std::mutex> lock(renewMutex_);
+    while (!renewWake_.wait_for(lock, std::chrono::milliseconds(every),
+                                [this] { return renewStop_; })) {
+      lock.unlock();
+      try {
+        state_.renewLeases(owner_, clock_.nowMs() + config_.settings.leaseMs);
+      } catch (const StateError& e) {
+        logWarn("lease.renew.failed", kv("error", e.what()));
+      }
+      lock.lock();
+    }
+  });
+}
+
+void Runner::stopRenewing() {
+  {
+    std::lock_guard<std::mutex> lock(renewMutex_);
+    renewStop_ = true;
+  }
+  renewWake_.notify_all();
+  if (renewer_.joinable()) renewer_.join();
+}
+
+int64_t Runner::recheckMs(const ScheduledTrigger& t) const {
+  // A tenth of the lease (0.5 s to 5 s), at most a quarter of the interval: a dead process's
+  // triggers are taken over soon after its leases expire, and a live one's are not asked for
+  // more than a few times per interval.
+  const int64_t recheck = std::clamp<int64_t>(config_.settings.leaseMs / 10, 500, 5000);
+  return std::max<int64_t>(1, std::min(t.everyMs / 4, recheck));
 }
 
 void Runner::buildTriggers() {
@@ -107,11 +153,18 @@ void Runner::pollTask(ScheduledTrigger* t) {
   }
   const int64_t now = clock_.nowMs();
   int64_t next = 0;
+  bool leaseLost = false;
   if (r.ok) {
     r.commit.nextDueMs = now + t->everyMs;
+    r.commit.leaseOwner = owner_;
     try {
       state_.commitPoll(r.commit);
-      next = r.commit.nextDueMs;
+      // This process asks for the trigger again a little after it is due (up to one recheck
+      // later), so that with several processes the next poll goes to any of them, not always
+      // to the one that polled last: the flows spread over the processes.
+      next = r.commit.nextDueMs +
+             static_cast<int64_t>(std::hash<std::string>()(owner_ + t->spec.key + std::to_string(now)) %
+                                  static_cast<uint64_t>(recheckMs(*t)));
       const auto& h = r.commit.history;
       logInfo("poll", kv("flow", flows) + " " + kv("op", name) + " " + kv("pages", h.pages) + " " +
                           kv("fetched", h.fetched) + " " +
@@ -120,13 +173,20 @@ void Runner::pollTask(ScheduledTrigger* t) {
                           (r.commit.history.cursorBefore.empty() ? " seeded=true" : ""));
       std::lock_guard<std::mutex> lock(mutex_);
       t->consecutiveErrors = 0;
+    } catch (const LeaseLostError& e) {
+      // This process stalled past its lease and another one has polled the trigger since:
+      // that poll's cursor stands, this one's items (if any) are its items too.
+      leaseLost = true;
+      next = now + recheckMs(*t);
+      logWarn("poll.lease_lost", kv("flow", flows) + " " + kv("op", name) + " " +
+                                     kv("error", e.what()));
     } catch (const StateError& e) {
       r.ok = false;
       r.error = std::string("state: ") + e.what();
       r.commit.history.error = r.error;
     }
   }
-  if (!r.ok) {
+  if (!r.ok && !leaseLost) {
     int errors;
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -141,7 +201,8 @@ void Runner::pollTask(ScheduledTrigger* t) {
     r.commit.history.error = error;
     r.commit.history.finishedMs = now;
     try {
-      state_.recordPollFailure(t->spec.key, name, t->spec.connection, r.commit.history, next);
+      state_.recordPollFailure(t->spec.key, name, t->spec.connection, r.commit.history, next,
+                               owner_);
     } catch (const StateError& e) {
       logError("state", kv("error", e.what()));
     }
@@ -191,20 +252,45 @@ void Runner::deliverTask(Delivery d) {
   wake_.notify_all();
 }
 
-void Runner::schedulePolls(int64_t now) {
+void Runner::schedulePolls(int64_t now, bool evenIfNotDue) {
+  std::vector<ScheduledTrigger*> due;
+  std::vector<std::string> keys;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& t : triggers_) {
+      if (t->inFlight || t->nextDueMs > now) continue;
+      t->inFlight = true;  // reserved while the store is asked
+      due.push_back(t.get());
+      keys.push_back(t->spec.key);
+    }
+  }
+  if (due.empty()) return;
+  // Only the triggers this process holds a lease on are polled: with several processes on
+  // one store, each due trigger goes to exactly one of them.
+  std::set<std::string> held;
+  try {
+    for (auto& key :
+         state_.claimTriggers(keys, owner_, now, config_.settings.leaseMs, evenIfNotDue))
+      held.insert(std::move(key));
+  } catch (const StateError& e) {
+    logError("state", kv("error", e.what()));
+  }
   std::lock_guard<std::mutex> lock(mutex_);
-  for (auto& t : triggers_) {
-    if (t->inFlight || t->nextDueMs > now) continue;
-    t->inFlight = true;
-    ScheduledTrigger* raw = t.get();
-    pool_->submit([this, raw] { pollTask(raw); });
+  for (ScheduledTrigger* t : due) {
+    if (held.count(t->spec.key)) {
+      pool_->submit([this, t] { pollTask(t); });
+      continue;
+    }
+    // Another process holds it or has polled it: ask again soon (the store knows when).
+    t->inFlight = false;
+    t->nextDueMs = now + recheckMs(*t);
   }
 }
 
 void Runner::scheduleDeliveries(int64_t now) {
   std::vector<Delivery> due;
   try {
-    due = state_.dueDeliveries(now, 200);
+    due = state_.claimDeliveries(owner_, now, 200, config_.settings.leaseMs);
   } catch (const StateError& e) {
     logError("state", kv("error", e.what()));
     return;
@@ -230,7 +316,7 @@ void Runner::pollAllNow() {
     for (auto& t : triggers_)
       if (!t->inFlight) t->nextDueMs = 0;
   }
-  schedulePolls(clock_.nowMs());
+  schedulePolls(clock_.nowMs(), true);
   pool_->waitIdle();
 }
 
@@ -240,7 +326,8 @@ void Runner::drainOutbox() {
     pool_->waitIdle();
     std::vector<Delivery> due;
     try {
-      due = state_.dueDeliveries(clock_.nowMs(), 1);
+      // Claimed, not just due: another process's deliveries are its to finish.
+      due = state_.claimDeliveries(owner_, clock_.nowMs(), 1, config_.settings.leaseMs);
     } catch (const StateError&) {
       return;
     }
@@ -251,12 +338,14 @@ void Runner::drainOutbox() {
 StopReason Runner::run(bool once) {
   logInfo("run.start", kv("flows", static_cast<long long>(config_.flows.size())) + " " +
                            kv("triggers", static_cast<long long>(triggers_.size())) + " " +
-                           kv("workers", config_.settings.workers));
+                           kv("workers", config_.settings.workers) + " " + kv("owner", owner_));
+  startRenewing();
   if (once) {
     pollAllNow();
     firstPass_ = true;
     drainOutbox();
     pool_->waitIdle();
+    stopRenewing();
     logInfo("run.once.done", kv("pending", static_cast<long long>(state_.pendingCount())));
     return StopReason::Finished;
   }
@@ -284,6 +373,12 @@ StopReason Runner::run(bool once) {
   webhooks_.reset();  // stops taking events; requests in progress finish
   // Finish what is in flight: polls end within their HTTP timeout, waits are interrupted.
   pool_->waitIdle();
+  stopRenewing();
+  try {
+    state_.releaseLeases(owner_);  // another process may take the triggers over at once
+  } catch (const StateError& e) {
+    logWarn("lease.release.failed", kv("error", e.what()));
+  }
   logInfo("run.stop", reload_ ? "reason=reload" : "reason=signal");
   return reload_ ? StopReason::Reload : StopReason::Stopped;
 }

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "runtime/client_registry.h"
@@ -59,6 +60,8 @@ class Runner {
   void drainOutbox();
 
   const std::vector<std::unique_ptr<ScheduledTrigger>>& triggers() const { return triggers_; }
+  // The lease owner id this runner claims work under ("host:pid:random").
+  const std::string& owner() const { return owner_; }
   // A trigger whose polls kept failing this many times in a row is flagged in log and status.
   static constexpr int kStaleAfterErrors = 3;
 
@@ -77,7 +80,13 @@ class Runner {
   void noteDelivery(const Delivery& d, const DeliveryReport* report, int64_t startedMs);
   void noteRateLimitWait(int64_t ms);
   void collectMetrics(Metrics& out);
-  void schedulePolls(int64_t now);
+  // Claims the due triggers (claimTriggers) and polls those this process got.
+  void schedulePolls(int64_t now, bool evenIfNotDue = false);
+  // How soon a trigger another process holds or has just polled is asked for again.
+  int64_t recheckMs(const ScheduledTrigger& t) const;
+  // A thread renewing this process's leases every third of the lease while run() works.
+  void startRenewing();
+  void stopRenewing();
   void scheduleDeliveries(int64_t now);
   void pollTask(ScheduledTrigger* t);
   void deliverTask(Delivery d);
@@ -102,10 +111,16 @@ class Runner {
   std::atomic<bool> stop_{false};
   std::atomic<bool> reload_{false};
   std::unique_ptr<WorkerPool> pool_;
-  std::unique_ptr<WebhookReceiver> webhooks_;  // settings.webhooks, while run() runs
   Metrics metrics_;
   std::atomic<bool> firstPass_{false};
   int64_t startedMs_ = 0;
+  std::unique_ptr<WebhookReceiver> webhooks_;  // settings.webhooks, while run() runs
+
+  std::string owner_;
+  std::thread renewer_;
+  std::mutex renewMutex_;
+  std::condition_variable renewWake_;
+  bool renewStop_ = false;
 };
 
 }  // namespace sluice

@@ -14,6 +14,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev zlib1g-dev
   libpqxx-dev libpq-dev
   clang-format curl
+  postgresql   # a real server for the PostgreSQL state store's tests (started by the tests)
 )
 
 missing=()

@@ -92,6 +92,15 @@ CREATE TABLE oauth_tokens (
 ALTER TABLE step_results ADD COLUMN state TEXT NOT NULL DEFAULT 'done'
   CHECK (state IN ('started', 'done'));
 )sql",
+    // 3: leases (owner '' = free). One process per SQLite file is the supported setup; the
+    // leases keep the runner's bookkeeping the same as with PostgreSQL, where several share.
+    R"sql(
+ALTER TABLE triggers ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE triggers ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE triggers ADD COLUMN polled_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <utility>
 
+#include "state/lease_owner.h"
 #include "state/sqlite_migrations.h"
 
 namespace sluice {
@@ -95,8 +96,10 @@ DeliveryStatus parseStatus(const std::string& text) {
   "id, flow, item_key, item_json, status, attempts, created_ms, next_attempt_ms, " \
   "last_error"
 
-const char* const kLoadTrigger = "SELECT " SLUICE_TRIGGER_COLUMNS " FROM triggers WHERE key = ?";
-const char* const kAllTriggers = "SELECT " SLUICE_TRIGGER_COLUMNS " FROM triggers ORDER BY key";
+const char* const kLoadTrigger =
+    "SELECT " SLUICE_TRIGGER_COLUMNS ", polled_by FROM triggers WHERE key = ?";
+const char* const kAllTriggers =
+    "SELECT " SLUICE_TRIGGER_COLUMNS ", polled_by FROM triggers ORDER BY key";
 const char* const kSeenVersion = "SELECT version FROM seen WHERE trigger_key = ? AND item_key = ?";
 // ?6 = finished, ?7 = cursor moved. An upsert, not INSERT OR REPLACE: REPLACE deletes the row
 // first, which would cascade to the trigger's seen entries.
@@ -107,7 +110,8 @@ const char* const kCommitTrigger =
     " cursor_json = excluded.cursor_json, next_due_ms = excluded.next_due_ms,"
     " last_poll_ms = excluded.last_poll_ms,"
     " watermark_moved_ms = CASE WHEN ?7 THEN ?6 ELSE watermark_moved_ms END,"
-    " consecutive_errors = 0, last_error = ''";
+    " consecutive_errors = 0, last_error = '', lease_owner = '', lease_until = 0,"
+    " polled_by = ?8";
 // A webhook's commit: the trigger row must exist for its seen ids; nothing of it changes.
 const char* const kTouchTrigger =
     "INSERT INTO triggers(key, op, connection) VALUES(?1, ?2, ?3) ON CONFLICT(key) DO NOTHING";
@@ -117,7 +121,7 @@ const char* const kFailTrigger =
     " last_error) VALUES(?1, ?2, ?3, '', ?4, 1, ?5)"
     " ON CONFLICT(key) DO UPDATE SET op = excluded.op, connection = excluded.connection,"
     " next_due_ms = excluded.next_due_ms, consecutive_errors = consecutive_errors + 1,"
-    " last_error = excluded.last_error";
+    " last_error = excluded.last_error, lease_owner = '', lease_until = 0";
 const char* const kForgetSeen = "DELETE FROM seen WHERE trigger_key = ? AND seen_ms < ?";
 const char* const kUpsertSeen =
     "INSERT INTO seen(trigger_key, item_key, version, seen_ms) VALUES(?, ?, ?, ?)"
@@ -152,11 +156,14 @@ const char* const kStartStep =
     " ON CONFLICT(delivery_id, step) DO NOTHING";
 const char* const kClearStarted =
     "DELETE FROM step_results WHERE delivery_id = ? AND step = ? AND state = 'started'";
-const char* const kMarkDone = "UPDATE outbox SET status = 'done' WHERE id = ?1";
+const char* const kMarkDone =
+    "UPDATE outbox SET status = 'done', lease_owner = '', lease_until = 0 WHERE id = ?1";
 const char* const kScheduleRetry =
-    "UPDATE outbox SET attempts = ?2, next_attempt_ms = ?3, last_error = ?4 WHERE id = ?1";
+    "UPDATE outbox SET attempts = ?2, next_attempt_ms = ?3, last_error = ?4, lease_owner = '',"
+    " lease_until = 0 WHERE id = ?1";
 const char* const kMarkDead =
-    "UPDATE outbox SET status = 'dead', attempts = ?2, last_error = ?4 WHERE id = ?1";
+    "UPDATE outbox SET status = 'dead', attempts = ?2, last_error = ?4, lease_owner = '',"
+    " lease_until = 0 WHERE id = ?1";
 const char* const kDeliveriesAll =
     "SELECT " SLUICE_DELIVERY_COLUMNS " FROM outbox ORDER BY id DESC LIMIT ?";
 const char* const kDeliveriesByStatus =
@@ -187,6 +194,36 @@ const char* const kSaveTokens =
     " access_token = excluded.access_token, refresh_token = excluded.refresh_token,"
     " expires_at_ms = excluded.expires_at_ms";
 
+// Leases (owner '' = free).
+const char* const kLeaseHolder = "SELECT lease_owner FROM triggers WHERE key = ?";
+const char* const kEnsureTrigger = "INSERT INTO triggers(key) VALUES(?) ON CONFLICT(key) DO NOTHING";
+// ?1 key, ?2 owner, ?3 until, ?4 now, ?5 even if not due.
+const char* const kClaimTrigger =
+    "UPDATE triggers SET lease_owner = ?2, lease_until = ?3 WHERE key = ?1"
+    " AND (lease_owner = '' OR lease_owner = ?2 OR lease_until <= ?4)"
+    " AND (?5 OR next_due_ms <= ?4)";
+const char* const kClaimableDeliveries =
+    "SELECT " SLUICE_DELIVERY_COLUMNS
+    " FROM outbox WHERE status = 'pending' AND next_attempt_ms <= ?1"
+    " AND (lease_owner = '' OR lease_owner = ?2 OR lease_until <= ?1) ORDER BY id LIMIT ?3";
+const char* const kLeaseDelivery =
+    "UPDATE outbox SET lease_owner = ?2, lease_until = ?3 WHERE id = ?1";
+const char* const kRenewTriggers = "UPDATE triggers SET lease_until = ?2 WHERE lease_owner = ?1";
+const char* const kRenewDeliveries =
+    "UPDATE outbox SET lease_until = ?2 WHERE status = 'pending' AND lease_owner = ?1";
+const char* const kReleaseTriggers =
+    "UPDATE triggers SET lease_owner = '', lease_until = 0 WHERE lease_owner = ?1";
+const char* const kReleaseDeliveries =
+    "UPDATE outbox SET lease_owner = '', lease_until = 0 WHERE status = 'pending'"
+    " AND lease_owner = ?1";
+const char* const kTriggerLeases =
+    "SELECT key, lease_owner FROM triggers WHERE lease_owner != '' AND lease_until > ?"
+    " ORDER BY key";
+const char* const kLeaseOwners =
+    "SELECT lease_owner FROM triggers WHERE lease_owner NOT IN ('', ?1) AND lease_until > ?2"
+    " UNION SELECT lease_owner FROM outbox WHERE status = 'pending'"
+    " AND lease_owner NOT IN ('', ?1) AND lease_until > ?2";
+
 #undef SLUICE_TRIGGER_COLUMNS
 #undef SLUICE_DELIVERY_COLUMNS
 
@@ -201,6 +238,7 @@ TriggerState readTrigger(SQLite::Statement& q) {
   t.watermarkMovedMs = q.getColumn(6).getInt64();
   t.consecutiveErrors = q.getColumn(7).getInt();
   t.lastError = q.getColumn(8).getString();
+  t.polledBy = q.getColumn(9).getString();
   return t;
 }
 
@@ -356,6 +394,12 @@ void SqliteStateStore::commitPoll(const PollCommit& commit) {
     // before anything is written rather than halfway through.
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     const int64_t now = commit.history.finishedMs;
+    if (!commit.leaseOwner.empty()) {
+      const auto holder = leaseHolder(commit.triggerKey);
+      if (holder && *holder != commit.leaseOwner)
+        throw LeaseLostError(std::string("state: ") + what + " " + commit.triggerKey +
+                             ": lease lost to " + (holder->empty() ? "a finished poll" : *holder));
+    }
     if (commit.fromWebhook) {
       auto q = use(kTouchTrigger);
       q->bind(1, commit.triggerKey);
@@ -371,6 +415,7 @@ void SqliteStateStore::commitPoll(const PollCommit& commit) {
       q->bind(5, static_cast<int64_t>(commit.nextDueMs));
       q->bind(6, now);
       q->bind(7, commit.cursorMoved ? 1 : 0);
+      q->bind(8, commit.leaseOwner);
       q->exec();
     }
     // Forget before remembering, so entries seen in this very poll are never pruned.
@@ -410,7 +455,7 @@ void SqliteStateStore::commitPoll(const PollCommit& commit) {
 
 void SqliteStateStore::recordPollFailure(const std::string& key, const std::string& op,
                                          const std::string& connection, const PollRecord& history,
-                                         int64_t nextDueMs) {
+                                         int64_t nextDueMs, const std::string& leaseOwner) {
   const char* what = "recordPollFailure for trigger";
   if (key.empty()) fail(what, "", "empty trigger key");
   locked(what, key, [&] {
@@ -418,6 +463,10 @@ void SqliteStateStore::recordPollFailure(const std::string& key, const std::stri
     PollRecord record = history;
     if (record.error.empty()) record.error = "unknown error";
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    if (!leaseOwner.empty()) {
+      const auto holder = leaseHolder(key);
+      if (holder && *holder != leaseOwner) return;  // another process has polled it since
+    }
     {
       auto q = use(kFailTrigger);
       q->bind(1, key);
@@ -615,6 +664,128 @@ std::vector<PollRecord> SqliteStateStore::history(const std::string& triggerKey,
   return out;
 }
 
+std::optional<std::string> SqliteStateStore::leaseHolder(const std::string& key) {
+  auto q = use(kLeaseHolder);
+  q->bind(1, key);
+  if (!q->executeStep()) return std::nullopt;
+  return q->getColumn(0).getString();
+}
+
+void SqliteStateStore::freeLeasesOfGoneProcesses(const std::string& owner, int64_t nowMs) {
+  // At most once a second: a process killed on this machine does not hold its work until its
+  // leases expire (the next `sluice run` takes it over at once).
+  if (nowMs - lastSweepMs_ < 1000 && nowMs >= lastSweepMs_) return;
+  lastSweepMs_ = nowMs;
+  std::vector<std::string> gone;
+  {
+    auto q = use(kLeaseOwners);
+    q->bind(1, owner);
+    q->bind(2, static_cast<int64_t>(nowMs));
+    while (q->executeStep()) {
+      std::string other = q->getColumn(0).getString();
+      if (leaseOwnerGoneHere(other)) gone.push_back(std::move(other));
+    }
+  }
+  for (const auto& other : gone) {
+    for (const char* sql : {kReleaseTriggers, kReleaseDeliveries}) {
+      auto q = use(sql);
+      q->bind(1, other);
+      q->exec();
+    }
+  }
+}
+
+std::vector<std::string> SqliteStateStore::claimTriggers(const std::vector<std::string>& dueKeys,
+                                                         const std::string& owner, int64_t nowMs,
+                                                         int64_t leaseMs, bool evenIfNotDue) {
+  std::vector<std::string> held;
+  if (dueKeys.empty()) return held;
+  if (owner.empty()) fail("claimTriggers", "", "empty lease owner");
+  locked("claimTriggers", "", [&] {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    freeLeasesOfGoneProcesses(owner, nowMs);
+    for (const auto& key : dueKeys) {
+      {
+        auto q = use(kEnsureTrigger);
+        q->bind(1, key);
+        q->exec();
+      }
+      auto q = use(kClaimTrigger);
+      q->bind(1, key);
+      q->bind(2, owner);
+      q->bind(3, static_cast<int64_t>(nowMs + leaseMs));
+      q->bind(4, static_cast<int64_t>(nowMs));
+      q->bind(5, evenIfNotDue ? 1 : 0);
+      if (q->exec() > 0) held.push_back(key);
+    }
+    transaction.commit();
+  });
+  return held;
+}
+
+std::vector<Delivery> SqliteStateStore::claimDeliveries(const std::string& owner, int64_t nowMs,
+                                                        int limit, int64_t leaseMs) {
+  std::vector<Delivery> out;
+  if (limit <= 0) return out;
+  if (owner.empty()) fail("claimDeliveries", "", "empty lease owner");
+  locked("claimDeliveries", "", [&] {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    freeLeasesOfGoneProcesses(owner, nowMs);
+    {
+      auto q = use(kClaimableDeliveries);
+      q->bind(1, static_cast<int64_t>(nowMs));
+      q->bind(2, owner);
+      q->bind(3, limit);
+      while (q->executeStep()) out.push_back(readDelivery(*q));
+    }
+    for (const auto& d : out) {
+      auto q = use(kLeaseDelivery);
+      q->bind(1, static_cast<int64_t>(d.id));
+      q->bind(2, owner);
+      q->bind(3, static_cast<int64_t>(nowMs + leaseMs));
+      q->exec();
+    }
+    transaction.commit();
+  });
+  return out;
+}
+
+void SqliteStateStore::renewLeases(const std::string& owner, int64_t untilMs) {
+  locked("renewLeases of", owner, [&] {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    for (const char* sql : {kRenewTriggers, kRenewDeliveries}) {
+      auto q = use(sql);
+      q->bind(1, owner);
+      q->bind(2, static_cast<int64_t>(untilMs));
+      q->exec();
+    }
+    transaction.commit();
+  });
+}
+
+void SqliteStateStore::releaseLeases(const std::string& owner) {
+  locked("releaseLeases of", owner, [&] {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    for (const char* sql : {kReleaseTriggers, kReleaseDeliveries}) {
+      auto q = use(sql);
+      q->bind(1, owner);
+      q->exec();
+    }
+    transaction.commit();
+  });
+}
+
+std::vector<std::pair<std::string, std::string>> SqliteStateStore::triggerLeases(int64_t nowMs) {
+  return locked("triggerLeases", "", [&] {
+    std::vector<std::pair<std::string, std::string>> out;
+    auto q = use(kTriggerLeases);
+    q->bind(1, static_cast<int64_t>(nowMs));
+    while (q->executeStep())
+      out.emplace_back(q->getColumn(0).getString(), q->getColumn(1).getString());
+    return out;
+  });
+}
+
 std::optional<OAuthTokens> SqliteStateStore::loadTokens(const std::string& connection) {
   return locked("loadTokens for connection", connection, [&]() -> std::optional<OAuthTokens> {
     auto q = use(kLoadTokens);
@@ -637,28 +808,6 @@ void SqliteStateStore::saveTokens(const std::string& connection, const OAuthToke
     q->bind(4, static_cast<int64_t>(tokens.expiresAtMs));
     q->exec();
   });
-}
-
-std::unique_ptr<StateStore> openStateStore(const std::string& url) {
-  std::string path;
-  if (startsWith(url, "sqlite://")) {
-    path = url.substr(9);  // sqlite:///abs/x.db -> /abs/x.db, sqlite://x.db -> x.db
-  } else if (startsWith(url, "sqlite:")) {
-    path = url.substr(7);
-  } else {
-    // Only the scheme goes into the message: the rest of a URL may hold a password.
-    auto schemeEnd = url.find("://");
-    if (schemeEnd != std::string::npos) {
-      throw StateError("state: " + url.substr(0, schemeEnd) +
-                       ":// state stores are not supported yet (use sqlite:PATH)");
-    }
-    if (startsWith(url, "postgresql:") || startsWith(url, "postgres:")) {
-      throw StateError("state: postgresql state stores are not supported yet (use sqlite:PATH)");
-    }
-    path = url;
-  }
-  if (path.empty()) throw StateError("state: no database path in state URL '" + url + "'");
-  return std::make_unique<SqliteStateStore>(path);
 }
 
 }  // namespace sluice

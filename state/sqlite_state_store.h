@@ -39,7 +39,7 @@ class SqliteStateStore : public StateStore {
   void commitPoll(const PollCommit& commit) override;
   void recordPollFailure(const std::string& key, const std::string& op,
                          const std::string& connection, const PollRecord& history,
-                         int64_t nextDueMs) override;
+                         int64_t nextDueMs, const std::string& leaseOwner = "") override;
   std::vector<TriggerState> triggers() override;
   bool resetTrigger(const std::string& key) override;
 
@@ -55,6 +55,18 @@ class SqliteStateStore : public StateStore {
   std::vector<Delivery> deliveries(std::optional<DeliveryStatus> status, int limit) override;
   int replayDead(const std::vector<int64_t>& ids, int64_t nowMs) override;
   int64_t pendingCount() override;
+
+  // Leases, for the runner's bookkeeping: one process per SQLite file is the supported setup
+  // (several share a PostgreSQL store instead). A lease held by a process of this machine that
+  // is gone is free at once, so a restarted `sluice run` does not wait for it to expire.
+  std::vector<std::string> claimTriggers(const std::vector<std::string>& dueKeys,
+                                         const std::string& owner, int64_t nowMs, int64_t leaseMs,
+                                         bool evenIfNotDue = false) override;
+  std::vector<Delivery> claimDeliveries(const std::string& owner, int64_t nowMs, int limit,
+                                        int64_t leaseMs) override;
+  void renewLeases(const std::string& owner, int64_t untilMs) override;
+  void releaseLeases(const std::string& owner) override;
+  std::vector<std::pair<std::string, std::string>> triggerLeases(int64_t nowMs) override;
 
   // Newest first, at most limit.
   std::vector<PollRecord> history(const std::string& triggerKey, int limit) override;
@@ -76,9 +88,13 @@ class SqliteStateStore : public StateStore {
   // A prepared statement for sql (a string literal: cached by address), reset for use.
   Use use(const char* sql);
   void insertHistory(const std::string& triggerKey, const PollRecord& record);
+  // The trigger's lease owner ("" = free), nullopt without a row. Under the mutex.
+  std::optional<std::string> leaseHolder(const std::string& key);
+  void freeLeasesOfGoneProcesses(const std::string& owner, int64_t nowMs);
 
   std::string path_;
   std::mutex mutex_;
+  int64_t lastSweepMs_ = 0;  // freeLeasesOfGoneProcesses
   std::unique_ptr<SQLite::Database> db_;
   // Declared after db_ so the statements are finalised before the connection closes.
   std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements_;

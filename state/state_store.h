@@ -1,7 +1,8 @@
 // Durable state: trigger cursors and seen ids, the outbox of pending deliveries, step results,
 // poll history, dead letters, OAuth tokens and schedule. The one rule: new items and the
 // advanced cursor are committed in ONE transaction (commitPoll), so a crash at any point
-// neither loses an item nor records one twice. SQLite is the embedded implementation.
+// neither loses an item nor records one twice. SQLite is the embedded implementation (one
+// process); PostgreSQL lets several `sluice run` processes share the work through leases.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -26,6 +28,7 @@ struct TriggerState {
   int64_t watermarkMovedMs = 0;  // last time the cursor changed
   int consecutiveErrors = 0;
   std::string lastError;
+  std::string polledBy;  // the lease owner of the last successful poll ("" = none recorded)
 };
 
 // One item key the deduper has seen, with its version ("" for detect: new).
@@ -67,9 +70,19 @@ struct PollCommit {
   std::vector<OutboxItem> items;   // deliveries to enqueue (duplicates by (flow, itemKey) ignored)
   PollRecord history;
   int64_t nextDueMs = 0;
+  // The runner's owner id when it polled under a lease (claimTriggers): the commit is refused
+  // with LeaseLostError when another owner holds the trigger's lease by now. "" = no check.
+  std::string leaseOwner;
   // An item that came by webhook, not by a poll: seen ids, items and history are added, but
   // the trigger's cursor, schedule and error count stay as they are (a poll may be running).
   bool fromWebhook = false;
+};
+
+// commitPoll found the trigger's lease held by another process (this one stalled past its
+// lease): nothing was written; the other owner's poll counts.
+class LeaseLostError : public StateError {
+ public:
+  using StateError::StateError;
 };
 
 enum class DeliveryStatus { Pending, Done, Dead };
@@ -112,9 +125,10 @@ class StateStore {
   // Cursor, seen ids, outbox rows, history and next due time in one transaction.
   virtual void commitPoll(const PollCommit& commit) = 0;
   // A failed poll: history, error count and next due time; the cursor stays where it was.
+  // With leaseOwner set, nothing is recorded when another owner holds the lease by now.
   virtual void recordPollFailure(const std::string& key, const std::string& op,
                                  const std::string& connection, const PollRecord& history,
-                                 int64_t nextDueMs) = 0;
+                                 int64_t nextDueMs, const std::string& leaseOwner = "") = 0;
   virtual std::vector<TriggerState> triggers() = 0;
   // Forgets a trigger's cursor and seen ids (`sluice cursor reset`): the next poll seeds again.
   virtual bool resetTrigger(const std::string& key) = 0;
@@ -138,6 +152,31 @@ class StateStore {
   virtual int replayDead(const std::vector<int64_t>& ids, int64_t nowMs) = 0;
   virtual int64_t pendingCount() = 0;
 
+  // --- leases: several processes sharing one store divide the work ---
+  // A lease is (owner, until): owner is a process id ("host:pid:random"), until a time in ms.
+  // A lease is free when it has no owner or its time has passed. commitPoll and
+  // recordPollFailure release the trigger's lease; markDone, scheduleRetry and markDead
+  // release the delivery's.
+  //
+  // Runner::schedulePolls, before polling: of the trigger keys it believes are due, returns
+  // those owner now holds until nowMs + leaseMs (creating trigger rows that do not exist). A
+  // key is granted when its lease is free or owner's and, unless evenIfNotDue, its stored next
+  // due time has come (another process may have polled it meanwhile). `--once` passes
+  // evenIfNotDue. Two owners never hold one trigger at once.
+  virtual std::vector<std::string> claimTriggers(const std::vector<std::string>& dueKeys,
+                                                 const std::string& owner, int64_t nowMs,
+                                                 int64_t leaseMs, bool evenIfNotDue = false) = 0;
+  // Runner::scheduleDeliveries: pending deliveries due at nowMs whose lease is free or
+  // owner's, oldest first, at most limit, now leased to owner until nowMs + leaseMs.
+  virtual std::vector<Delivery> claimDeliveries(const std::string& owner, int64_t nowMs,
+                                                int limit, int64_t leaseMs) = 0;
+  // The runner, every lease/3 while it runs: extends every lease owner holds to untilMs.
+  virtual void renewLeases(const std::string& owner, int64_t untilMs) = 0;
+  // The runner at a clean stop: frees every lease owner holds.
+  virtual void releaseLeases(const std::string& owner) = 0;
+  // `sluice status`: trigger key -> owner, for the leases unexpired at nowMs.
+  virtual std::vector<std::pair<std::string, std::string>> triggerLeases(int64_t nowMs) = 0;
+
   // --- history ---
   virtual std::vector<PollRecord> history(const std::string& triggerKey, int limit) = 0;
 
@@ -146,7 +185,17 @@ class StateStore {
   virtual void saveTokens(const std::string& connection, const OAuthTokens& tokens) = 0;
 };
 
-// "sqlite:PATH" (or a bare path). Creates the file with mode 0600 and applies migrations.
-std::unique_ptr<StateStore> openStateStore(const std::string& url);
+// How openStateStore treats the schema.
+enum class SchemaPolicy {
+  Migrate,        // bring it to this binary's version (SQLite always does)
+  RequireLatest,  // PostgreSQL for `sluice run` and friends: refuse an unmigrated or newer one
+};
+
+// "sqlite:PATH" (or a bare path): creates the file with mode 0600 and applies migrations.
+// "postgresql://user@host:port/db[?password_file=PATH]" (password from SLUICE_PG_PASSWORD or
+// PGPASSWORD or the file): with RequireLatest, refuses a schema that is not this binary's
+// version ("run `sluice migrate -c FILE` first").
+std::unique_ptr<StateStore> openStateStore(const std::string& url,
+                                           SchemaPolicy policy = SchemaPolicy::Migrate);
 
 }  // namespace sluice

@@ -21,6 +21,17 @@ Context loadContext(const Args& args) {
   return ctx;
 }
 
-std::unique_ptr<StateStore> openState(const Config& config) { return openStateStore(config.state); }
+std::unique_ptr<StateStore> openState(const Config& config) {
+  try {
+    // A shared (PostgreSQL) schema is changed only by `sluice migrate`; SQLite migrates itself.
+    return openStateStore(config.state, SchemaPolicy::RequireLatest);
+  } catch (const StateError& e) {
+    std::string message = e.what();
+    const std::string placeholder = "sluice migrate -c FILE";
+    if (auto at = message.find(placeholder); at != std::string::npos)
+      message.replace(at, placeholder.size(), "sluice migrate -c " + config.file);
+    throw StateError(message);
+  }
+}
 
 }  // namespace sluice::cli

@@ -23,6 +23,7 @@ struct Context {
 // Loads the catalog (--catalog) and the config (-c/--config, default sluice.yaml); registers
 // the config's secrets with the logger so they are masked everywhere.
 Context loadContext(const Args& args);
+// Opens config.state; a PostgreSQL schema must be migrated already (`sluice migrate`).
 std::unique_ptr<StateStore> openState(const Config& config);
 
 }  // namespace sluice::cli

@@ -21,6 +21,7 @@ const char* kUsage =
     "  history -c FILE [FLOW]    recent polls\n"
     "  dlq list|replay -c FILE   dead letters, and sending them again\n"
     "  cursor show|reset -c FILE trigger cursors\n"
+    "  migrate -c FILE           apply the state store's schema migrations (PostgreSQL)\n"
     "  ops list|show|call        what the catalog offers; call one action by hand\n"
     "  catalog check             validate the catalog against its schema and the vendor specs\n";
 
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
     if (verb == "history") return cli::historyCommand(rest, io);
     if (verb == "dlq") return cli::dlqCommand(rest, io);
     if (verb == "cursor") return cli::cursorCommand(rest, io);
+    if (verb == "migrate") return cli::migrateCommand(rest, io);
     throw UsageError("unknown verb '" + verb + "' (try sluice --help)");
   } catch (const UsageError& e) {
     std::cerr << "sluice: " << e.what() << "\n";

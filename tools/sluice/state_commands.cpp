@@ -69,7 +69,11 @@ int statusCommand(const std::vector<std::string>& argv, Io io) {
   for (const auto& d : state->deliveries(DeliveryStatus::Pending, 100000)) backlog[d.flow]++;
   std::map<std::string, int> dead;
   for (const auto& d : state->deliveries(DeliveryStatus::Dead, 100000)) dead[d.flow]++;
+  // Which process polls which trigger right now (several `sluice run` on one PostgreSQL).
+  std::map<std::string, std::string> heldBy;
   const int64_t nowMs = SystemClock().nowMs();
+  for (auto& [key, owner] : state->triggerLeases(nowMs)) heldBy[key] = owner;
+  std::map<std::string, int> flowsByOwner;
   JsonDoc doc(rapidjson::kArrayType);
   auto& a = doc.GetAllocator();
   if (!args.has("json"))
@@ -80,7 +84,12 @@ int statusCommand(const std::vector<std::string>& argv, Io io) {
     auto it = byKey.find(spec.key);
     const TriggerState* t = it == byKey.end() ? nullptr : &it->second;
     const int errors = t ? t->consecutiveErrors : 0;
-    std::string st = !f.enabled ? "disabled" : !t ? "never polled" : errors >= Runner::kStaleAfterErrors ? "STALE" : errors ? "failing" : "ok";
+    const bool polled = t && (t->lastPollMs > 0 || errors > 0 || !t->cursorJson.empty());
+    const auto holder = heldBy.find(spec.key);
+    const std::string owner = holder == heldBy.end() ? "" : holder->second;
+    const std::string who = !owner.empty() ? owner : t ? t->polledBy : "";
+    if (f.enabled && !who.empty()) flowsByOwner[who]++;
+    std::string st = !f.enabled ? "disabled" : !polled ? "never polled" : errors >= Runner::kStaleAfterErrors ? "STALE" : errors ? "failing" : "ok";
     const int64_t wmAgeMs = t && t->watermarkMovedMs > 0 ? nowMs - t->watermarkMovedMs : -1;
     const int64_t lateMs = f.enabled && t && t->nextDueMs > 0 ? nowMs - t->nextDueMs : 0;
     if (st == "ok" && lateMs > kLateAfterMs) st = "LATE";
@@ -101,6 +110,8 @@ int statusCommand(const std::vector<std::string>& argv, Io io) {
       o.AddMember("last_error", jsonString(t ? t->lastError : "", a), a);
       o.AddMember("backlog", backlog[f.name], a);
       o.AddMember("dead", dead[f.name], a);
+      o.AddMember("lease_owner", jsonString(owner, a), a);
+      o.AddMember("polled_by", jsonString(t ? t->polledBy : "", a), a);
       doc.PushBack(o, a);
       continue;
     }
@@ -109,7 +120,14 @@ int statusCommand(const std::vector<std::string>& argv, Io io) {
            << pad(std::to_string(backlog[f.name]), 8) << pad(std::to_string(dead[f.name]), 5)
            << pad(age(wmAgeMs), 14) << st
            << (st == "LATE" ? " (" + age(lateMs) + " behind)" : "")
+           << (owner.empty() ? "" : "  polling: " + owner)
+           << (owner.empty() && t && !t->polledBy.empty() ? "  polled by: " + t->polledBy : "")
            << (t && !t->lastError.empty() ? "  " + t->lastError : "") << "\n";
+  }
+  if (!args.has("json") && !flowsByOwner.empty()) {
+    // A flow belongs to the process polling it now, else to the one that polled it last.
+    io.out << "\n" << pad("PROCESS", 34) << "FLOWS\n";
+    for (const auto& [owner, n] : flowsByOwner) io.out << pad(owner, 34) << n << "\n";
   }
   if (args.has("json")) io.out << toJson(doc, true) << "\n";
   return EXIT_OK;

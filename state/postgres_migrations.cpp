@@ -1,0 +1,143 @@
+#include "state/postgres_migrations.h"
+
+#include <pqxx/pqxx>
+
+#include <string>
+
+#include "core/error.h"
+
+namespace sluice::postgres_schema {
+namespace {
+
+// Append only: migration i takes a database from version i to version i + 1.
+const char* const kMigrations[] = {
+    // 1: the schema of SQLite's migrations 1-3 (steps marked started, leases).
+    R"sql(
+CREATE TABLE triggers (
+  key                TEXT PRIMARY KEY,
+  op                 TEXT NOT NULL DEFAULT '',
+  connection         TEXT NOT NULL DEFAULT '',
+  cursor_json        TEXT NOT NULL DEFAULT '',
+  next_due_ms        BIGINT NOT NULL DEFAULT 0,
+  last_poll_ms       BIGINT NOT NULL DEFAULT 0,
+  watermark_moved_ms BIGINT NOT NULL DEFAULT 0,
+  consecutive_errors INTEGER NOT NULL DEFAULT 0,
+  last_error         TEXT NOT NULL DEFAULT '',
+  -- The process polling it now ('' = nobody) and until when; another may claim it after.
+  lease_owner        TEXT NOT NULL DEFAULT '',
+  lease_until        BIGINT NOT NULL DEFAULT 0,
+  polled_by          TEXT NOT NULL DEFAULT ''
+);
+
+-- Deleting a trigger (cursor reset) forgets what it has seen: the next poll seeds again.
+CREATE TABLE seen (
+  trigger_key TEXT NOT NULL REFERENCES triggers(key) ON DELETE CASCADE,
+  item_key    TEXT NOT NULL,
+  version     TEXT NOT NULL DEFAULT '',
+  seen_ms     BIGINT NOT NULL,
+  PRIMARY KEY (trigger_key, item_key)
+);
+CREATE INDEX seen_by_age ON seen(trigger_key, seen_ms);
+
+-- UNIQUE(flow, item_key): an item enqueued twice (a replayed poll) is ignored.
+CREATE TABLE outbox (
+  id              BIGSERIAL PRIMARY KEY,
+  flow            TEXT NOT NULL,
+  item_key        TEXT NOT NULL,
+  item_json       TEXT NOT NULL,
+  status          TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'dead')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  created_ms      BIGINT NOT NULL,
+  next_attempt_ms BIGINT NOT NULL,
+  last_error      TEXT NOT NULL DEFAULT '',
+  lease_owner     TEXT NOT NULL DEFAULT '',
+  lease_until     BIGINT NOT NULL DEFAULT 0,
+  UNIQUE (flow, item_key)
+);
+CREATE INDEX outbox_by_status ON outbox(status, id);
+CREATE INDEX outbox_due ON outbox(next_attempt_ms) WHERE status = 'pending';
+
+CREATE TABLE step_results (
+  delivery_id BIGINT NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,
+  step        INTEGER NOT NULL,
+  result_json TEXT NOT NULL,
+  state       TEXT NOT NULL DEFAULT 'done' CHECK (state IN ('started', 'done')),
+  PRIMARY KEY (delivery_id, step)
+);
+
+-- No foreign key: history outlives a cursor reset.
+CREATE TABLE history (
+  id            BIGSERIAL PRIMARY KEY,
+  trigger_key   TEXT NOT NULL,
+  started_ms    BIGINT NOT NULL,
+  finished_ms   BIGINT NOT NULL,
+  pages         INTEGER NOT NULL DEFAULT 0,
+  fetched       INTEGER NOT NULL DEFAULT 0,
+  new_items     INTEGER NOT NULL DEFAULT 0,
+  duplicates    INTEGER NOT NULL DEFAULT 0,
+  error         TEXT NOT NULL DEFAULT '',
+  cursor_before TEXT NOT NULL DEFAULT '',
+  cursor_after  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX history_by_trigger ON history(trigger_key, id);
+
+CREATE TABLE oauth_tokens (
+  connection    TEXT PRIMARY KEY,
+  access_token  TEXT NOT NULL,
+  refresh_token TEXT NOT NULL,
+  expires_at_ms BIGINT NOT NULL
+);
+)sql",
+};
+
+constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
+
+// Any constant: the key of the advisory lock `sluice migrate` holds while it migrates.
+constexpr long long kMigrateLock = 0x736c7569636531;  // "sluice1"
+
+int readVersion(pqxx::transaction_base& tx) {
+  if (tx.exec("SELECT to_regclass('schema_version') IS NOT NULL")[0][0].as<bool>() == false)
+    return 0;
+  auto r = tx.exec("SELECT version FROM schema_version WHERE id = 1");
+  return r.empty() ? 0 : r[0][0].as<int>();
+}
+
+void refuseNewer(int version) {
+  if (version > kLatest) {
+    throw StateError("database schema version " + std::to_string(version) +
+                     " is newer than this sluice supports (version " + std::to_string(kLatest) +
+                     "); upgrade sluice to use this database");
+  }
+}
+
+}  // namespace
+
+int latestVersion() {
+  return kLatest;
+}
+
+int currentVersion(pqxx::connection_base& connection) {
+  pqxx::read_transaction tx(connection);
+  return readVersion(tx);
+}
+
+void migrate(pqxx::connection_base& connection) {
+  for (;;) {
+    pqxx::work tx(connection);
+    tx.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrateLock);
+    const int version = readVersion(tx);
+    refuseNewer(version);
+    if (version == kLatest) return;  // the lock goes with the transaction
+    tx.exec(
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        " id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)");
+    tx.exec(kMigrations[version]);
+    tx.exec_params(
+        "INSERT INTO schema_version(id, version) VALUES(1, $1)"
+        " ON CONFLICT(id) DO UPDATE SET version = excluded.version",
+        version + 1);
+    tx.commit();
+  }
+}
+
+}  // namespace sluice::postgres_schema
