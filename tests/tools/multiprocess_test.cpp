@@ -30,6 +30,12 @@ using namespace std::chrono_literals;
 using SteadyClock = std::chrono::steady_clock;
 
 constexpr int kFlows = 1000;
+// Under AddressSanitizer every process runs a few times slower: the waits stretch, not the work.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int kSlow = 3;
+#else
+constexpr int kSlow = 1;
+#endif
 constexpr const char* kStripeKey = "sk_test_multiprocess01";
 constexpr const char* kGhlToken = "ghl-multi-token-01";
 
@@ -125,7 +131,7 @@ TEST_F(MultiProcessTest, ThreeProcessesShareAThousandFlowsThroughAKillAndADataba
     for (const auto& t : state->triggers()) n += t.lastPollMs > 0;
     return n;
   };
-  const auto seedDeadline = SteadyClock::now() + 90s;
+  const auto seedDeadline = SteadyClock::now() + kSlow * 90s;
   while (polledCount() < kFlows && SteadyClock::now() < seedDeadline)
     std::this_thread::sleep_for(200ms);
   ASSERT_EQ(polledCount(), kFlows) << procs[0]->output();
@@ -192,12 +198,12 @@ TEST_F(MultiProcessTest, ThreeProcessesShareAThousandFlowsThroughAKillAndADataba
     }
     return true;
   };
-  while (!leasesTakenOver() && SteadyClock::now() < killedAt + 30s)
+  while (!leasesTakenOver() && SteadyClock::now() < killedAt + kSlow * 30s)
     std::this_thread::sleep_for(50ms);
   const double leaseTakeoverS =
       std::chrono::duration<double>(SteadyClock::now() - killedAt).count();
   EXPECT_TRUE(leasesTakenOver());
-  EXPECT_LT(leaseTakeoverS, 3.0 + 5.0) << "lease 3 s, plus a margin for a loaded machine";
+  EXPECT_LT(leaseTakeoverS, 3.0 + 5.0 * kSlow) << "lease 3 s, plus a margin for a loaded machine";
   auto takenOver = [&] {
     for (const auto& t : state->triggers())
       if (victimsFlows.count(t.key) &&
@@ -205,12 +211,13 @@ TEST_F(MultiProcessTest, ThreeProcessesShareAThousandFlowsThroughAKillAndADataba
         return false;
     return true;
   };
-  while (!takenOver() && SteadyClock::now() < killedAt + 60s) std::this_thread::sleep_for(100ms);
+  while (!takenOver() && SteadyClock::now() < killedAt + kSlow * 60s)
+    std::this_thread::sleep_for(100ms);
   const double takeoverS = std::chrono::duration<double>(SteadyClock::now() - killedAt).count();
   ASSERT_TRUE(takenOver()) << "the killed process's flows were not polled again";
   // Every one of its flows is polled by another process within its interval (10 s) plus the
   // lease (3 s) and a margin for a loaded machine.
-  EXPECT_LT(takeoverS, 25.0);
+  EXPECT_LT(takeoverS, 25.0 * kSlow);
 
   // Restart the database under load: the processes reconnect and carry on.
   std::string error;
@@ -221,14 +228,14 @@ TEST_F(MultiProcessTest, ThreeProcessesShareAThousandFlowsThroughAKillAndADataba
   producer.join();
   const int items = produced.load();
 
-  const auto drainDeadline = SteadyClock::now() + 90s;
+  const auto drainDeadline = SteadyClock::now() + kSlow * 90s;
   while (static_cast<int>(notes().size()) < items && SteadyClock::now() < drainDeadline)
     std::this_thread::sleep_for(250ms);
   const double drainS = std::chrono::duration<double>(SteadyClock::now() - restartedAt).count();
   std::this_thread::sleep_for(1500ms);  // anything still in flight would show up as a double
   for (size_t i = 1; i < procs.size(); ++i) procs[i]->signal(SIGTERM);
   for (size_t i = 1; i < procs.size(); ++i)
-    EXPECT_EQ(procs[i]->wait(20000), 0) << procs[i]->output().substr(0, 4000);
+    EXPECT_EQ(procs[i]->wait(20000 * kSlow), 0) << procs[i]->output().substr(0, 4000);
 
   // The proof: one note per customer.
   rapidjson::Document customers;
