@@ -7,7 +7,39 @@
 
 namespace sluice {
 
+namespace {
+
+// The offset where text nests deeper than kMaxJsonDepth, or npos. Brackets inside strings
+// do not count; malformed text is left to the parser.
+size_t tooDeepAt(const std::string& text) {
+  int depth = 0;
+  bool inString = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (inString) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        inString = false;
+    } else if (c == '"') {
+      inString = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) return i;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return std::string::npos;
+}
+
+}  // namespace
+
 std::optional<std::string> parseJson(const std::string& text, JsonDoc& doc) {
+  if (const size_t at = tooDeepAt(text); at != std::string::npos) {
+    doc.SetNull();
+    return "invalid JSON at offset " + std::to_string(at) + ": nested deeper than " +
+           std::to_string(kMaxJsonDepth) + " levels";
+  }
   doc.Parse(text.c_str(), text.size());
   if (!doc.HasParseError()) return std::nullopt;
   return std::string("invalid JSON at offset ") + std::to_string(doc.GetErrorOffset()) + ": " +

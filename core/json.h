@@ -13,7 +13,13 @@ using JsonDoc = rapidjson::Document;
 using JsonValue = rapidjson::Value;
 using JsonAlloc = rapidjson::Document::AllocatorType;
 
-// Parses text into doc. On failure returns a message naming the offset and the problem.
+// Deepest nesting of arrays and objects parseJson accepts. Real API responses stay far below;
+// a hostile body of a million '[' would otherwise overflow the stack of the recursive parser
+// and of everything that walks the document (toJson, copies).
+constexpr int kMaxJsonDepth = 256;
+
+// Parses text into doc. On failure returns a message naming the offset and the problem
+// (including nesting deeper than kMaxJsonDepth).
 std::optional<std::string> parseJson(const std::string& text, JsonDoc& doc);
 
 std::string toJson(const JsonValue& value, bool pretty = false);

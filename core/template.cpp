@@ -176,12 +176,15 @@ std::string formatDate(const JsonValue& v, const std::string& format) {
   if (v.IsNumber()) {
     double seconds = v.GetDouble();
     if (seconds > 1e11) seconds /= 1000;  // milliseconds since the epoch
+    // Years 1 to 9999 only: a NaN or a huge number does not fit a time_t.
+    if (!(seconds >= -62135596800.0 && seconds <= 253402300799.0)) return "";
     t = static_cast<std::time_t>(seconds);
   } else if (v.IsString()) {
     // ISO 8601 "2024-02-01T10:20:30(.sss)Z": reformat the date and time parts.
     std::tm tm{};
     const std::string s = v.GetString();
-    if (std::sscanf(s.c_str(), "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+    // Field widths keep hostile text ("-2147483648-...") from overflowing tm_year - 1900.
+    if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
                     &tm.tm_hour, &tm.tm_min, &tm.tm_sec) < 3)
       return s;
     tm.tm_year -= 1900;

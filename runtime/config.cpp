@@ -264,7 +264,9 @@ Condition compileCondition(YamlMap& map, const std::string& key, const std::stri
 FlowConfig parseFlow(const YAML::Node& node, const std::string& file, const Catalog& catalog,
                      const Config& config) {
   std::string label = "flow";
-  if (node.IsMap() && node["name"].IsScalar()) label = "flow " + node["name"].Scalar();
+  // A missing key reads as an invalid node, which throws on IsScalar(): ask IsDefined() first.
+  if (node.IsMap() && node["name"].IsDefined() && node["name"].IsScalar())
+    label = "flow " + node["name"].Scalar();
   YamlMap map(node, file, kDomain, label);
   FlowConfig flow;
   flow.where = map.where();
@@ -354,7 +356,8 @@ FlowConfig parseFlow(const YAML::Node& node, const std::string& file, const Cata
 }  // namespace
 
 std::optional<int64_t> parseDurationMs(const std::string& text) {
-  static const std::regex re(R"(\s*(\d+)\s*(ms|s|m|h)\s*)");
+  // At most 12 digits: std::stoll of more can throw, and hours * 3600000 overflow int64.
+  static const std::regex re(R"(\s*(\d{1,12})\s*(ms|s|m|h)\s*)");
   std::smatch m;
   if (!std::regex_match(text, m, re)) return std::nullopt;
   const int64_t n = std::stoll(m[1]);

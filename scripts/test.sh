@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs every test: first a normal build, then the same suite under
-# AddressSanitizer + UndefinedBehaviorSanitizer.
+# AddressSanitizer + UndefinedBehaviorSanitizer, then the fuzz targets for 15 s each.
 #   scripts/test.sh           everything (what CI runs)
 #   scripts/test.sh --quick   the normal build only
 set -euo pipefail
@@ -17,4 +17,6 @@ if ((quick == 0)); then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   (cd build-asan && ctest --output-on-failure -j 2 --timeout 900)
+  # libFuzzer targets (clang): 15 s each here; `scripts/fuzz.sh 600` for a long run.
+  scripts/fuzz.sh 15
 fi
