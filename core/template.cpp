@@ -253,7 +253,8 @@ JsonValue applyFilter(const TemplateFilter& f, JsonValue value, JsonAlloc& alloc
     if (value.IsNull()) return value;
     const double by = f.args.empty() ? 1 : std::atof(arg0.c_str());
     JsonValue out;
-    out.SetDouble(by == 0 ? 0 : toNumber(value) / by);
+    const double result = by == 0 ? 0 : toNumber(value) / by;
+    out.SetDouble(std::isfinite(result) ? result : 0);  // JSON has no NaN or infinity
     return out;
   }
   if (f.name == "date") {

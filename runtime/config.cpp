@@ -81,7 +81,8 @@ Connection parseConnection(const std::string& name, const YAML::Node& node, cons
   c.verifyTls = map.boolOr("verify_tls", true);
   if (auto t = map.optionalString("timeout")) {
     auto ms = parseDurationMs(*t);
-    if (!ms || *ms <= 0) map.fail("timeout", "'timeout': expected a duration like 30s");
+    if (!ms || *ms <= 0 || *ms > 600000)
+      map.fail("timeout", "'timeout': expected a duration from 1ms to 10m, like 30s");
     c.timeoutMs = static_cast<int>(*ms);
   }
   if (map.has("rate_limit")) {
