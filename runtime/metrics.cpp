@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <stdexcept>
 
 namespace sluice {
@@ -54,6 +55,47 @@ void Metrics::observe(const std::string& name, const MetricLabels& labels, doubl
   ++s.buckets[i];
   s.sum += value;
   ++s.count;
+}
+
+void Metrics::setMax(const std::string& name, const MetricLabels& labels, double value) {
+  const std::string key = labelText(labels);
+  std::lock_guard<std::mutex> lock(mutex_);
+  Family& f = family(name, Type::Gauge);
+  auto it = f.series.find(key);
+  if (it == f.series.end())
+    f.series[key].value = value;
+  else if (value > it->second.value)
+    it->second.value = value;
+}
+
+Metrics::HistogramSnapshot Metrics::histogram(const std::string& name,
+                                              const MetricLabels& labels) const {
+  const std::string key = labelText(labels);
+  std::lock_guard<std::mutex> lock(mutex_);
+  HistogramSnapshot out;
+  auto f = families_.find(name);
+  if (f == families_.end() || f->second.type != Type::Histogram) return out;
+  out.bounds = f->second.bounds;
+  out.cumulative.assign(out.bounds.size() + 1, 0);
+  auto s = f->second.series.find(key);
+  if (s == f->second.series.end()) return out;
+  uint64_t total = 0;
+  for (size_t i = 0; i < s->second.buckets.size(); ++i) {
+    total += s->second.buckets[i];
+    out.cumulative[i] = total;
+  }
+  out.sum = s->second.sum;
+  out.count = s->second.count;
+  return out;
+}
+
+double Metrics::HistogramSnapshot::quantileUpperBound(double q) const {
+  if (count == 0) return 0;
+  const double rank = q * static_cast<double>(count);
+  for (size_t i = 0; i < cumulative.size(); ++i)
+    if (static_cast<double>(cumulative[i]) >= rank)
+      return i < bounds.size() ? bounds[i] : std::numeric_limits<double>::infinity();
+  return std::numeric_limits<double>::infinity();
 }
 
 double Metrics::value(const std::string& name, const MetricLabels& labels) const {

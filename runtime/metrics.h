@@ -31,8 +31,23 @@ class Metrics {
   void set(const std::string& name, const MetricLabels& labels, double value);        // gauge
   void observe(const std::string& name, const MetricLabels& labels, double value);    // histogram
 
+  // A gauge that only goes up: value = max(value, v) (e.g. the worst poll lateness so far).
+  void setMax(const std::string& name, const MetricLabels& labels, double value);
+
   // A counter's or gauge's value, a histogram's count; 0 when the sample does not exist.
   double value(const std::string& name, const MetricLabels& labels = {}) const;
+
+  // A histogram's state: bounds, cumulative counts per bound (+Inf last), sum and count.
+  struct HistogramSnapshot {
+    std::vector<double> bounds;
+    std::vector<uint64_t> cumulative;  // bounds.size() + 1 entries
+    double sum = 0;
+    uint64_t count = 0;
+    // The upper bound of the bucket holding quantile q (0..1); +Inf beyond the last bound,
+    // 0 when empty.
+    double quantileUpperBound(double q) const;
+  };
+  HistogramSnapshot histogram(const std::string& name, const MetricLabels& labels = {}) const;
 
   // Runs at every render, after the stored families, with an empty registry to declare and
   // set its families in.

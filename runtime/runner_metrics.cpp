@@ -53,6 +53,8 @@ void Runner::initMetrics() {
             Metrics::lagBuckets());
   m.declare("sluice_poll_lateness_seconds", T::Histogram,
             "How long after its due time a poll started.", Metrics::durationBuckets());
+  m.declare("sluice_poll_lateness_max_seconds", T::Gauge,
+            "The latest start of a poll after its due time since this runner started.");
   m.declare("sluice_polls_late_total", T::Counter,
             "Polls that started more than 1 s after their due time.");
   m.declare("sluice_rate_limit_waits_total", T::Counter,
@@ -63,6 +65,7 @@ void Runner::initMetrics() {
                            "sluice_rate_limit_wait_seconds_total", "sluice_retries_total",
                            "sluice_dead_letters_total"})
     m.add(name, {}, 0);  // present from the start, so rate() works from the first scrape
+  m.set("sluice_poll_lateness_max_seconds", {}, 0);
   m.addCollector([this](Metrics& out) { collectMetrics(out); });
 }
 
@@ -90,6 +93,7 @@ void Runner::notePollStart(ScheduledTrigger& t, const std::string& flows) {
     t.lateMs = late;
   }
   metrics_.observe("sluice_poll_lateness_seconds", {}, seconds(late));
+  metrics_.setMax("sluice_poll_lateness_max_seconds", {}, seconds(late));
   if (late <= kLateAfterMs) return;
   metrics_.add("sluice_polls_late_total");
   // Logged when a trigger falls behind, not at every late poll of a backlog.

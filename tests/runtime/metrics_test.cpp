@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <stdexcept>
 #include <thread>
 
@@ -66,6 +67,27 @@ TEST(MetricsTest, HistogramBucketsAreCumulativeWithInfSumAndCount) {
   plain.observe("h", {}, 3);
   EXPECT_THAT(plain.render(),
               HasSubstr("h_bucket{le=\"1\"} 0\nh_bucket{le=\"+Inf\"} 1\nh_sum 3\n"));
+}
+
+TEST(MetricsTest, SnapshotsQuantilesAndMaxGauges) {
+  Metrics m;
+  m.declare("d", Metrics::Type::Histogram, "D.", {1, 2, 5});
+  m.declare("worst", Metrics::Type::Gauge, "W.");
+  EXPECT_EQ(m.histogram("d").quantileUpperBound(0.5), 0);
+  for (int i = 0; i < 98; ++i) m.observe("d", {}, 0.5);
+  m.observe("d", {}, 3);
+  m.observe("d", {}, 9);
+  const auto h = m.histogram("d");
+  EXPECT_EQ(h.count, 100u);
+  EXPECT_EQ(h.cumulative, (std::vector<uint64_t>{98, 98, 99, 100}));
+  EXPECT_EQ(h.quantileUpperBound(0.5), 1);
+  EXPECT_EQ(h.quantileUpperBound(0.99), 5);
+  EXPECT_TRUE(std::isinf(h.quantileUpperBound(1.0)));
+  m.setMax("worst", {}, 2);
+  m.setMax("worst", {}, 1);
+  EXPECT_EQ(m.value("worst"), 2);
+  m.setMax("worst", {}, 4);
+  EXPECT_EQ(m.value("worst"), 4);
 }
 
 TEST(MetricsTest, ValuesAreFormattedForPrometheus) {

@@ -1,5 +1,6 @@
 // `sluice run`: the long-lived scheduler. SIGTERM/SIGINT stop it after the work in flight;
 // SIGHUP reloads the file (cursors are kept: they belong to triggers, not to the file).
+#include <malloc.h>
 #include <pthread.h>
 #include <csignal>
 #include <ostream>
@@ -50,6 +51,9 @@ int runCommand(const std::vector<std::string>& argv, Io io) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   Context ctx = loadContext(args);
+  // Parsing a large file leaves most of the YAML tree's memory free but resident; give it
+  // back (about 12 KiB per flow otherwise).
+  malloc_trim(0);
   for (const auto& w : ctx.config.warnings) logWarn("config", kv("warning", w));
   for (const auto& [name, c] : ctx.config.connections)
     if (!c.verifyTls)
@@ -114,6 +118,7 @@ int runCommand(const std::vector<std::string>& argv, Io io) {
     try {
       Config next = loadConfig(args.get("config", "sluice.yaml"), ctx.catalog);
       ctx.config = std::move(next);
+      malloc_trim(0);
       Logger::instance().setSecrets(ctx.config.secrets());
       logInfo("reload.ok", kv("flows", static_cast<long long>(ctx.config.flows.size())));
     } catch (const Error& e) {
