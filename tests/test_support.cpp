@@ -43,40 +43,6 @@ std::string readFile(const std::string& path) {
   return buffer.str();
 }
 
-CommandResult runSluice(const std::vector<std::string>& args, const std::vector<std::string>& env) {
-  TempDir tmp;
-  const std::string outPath = tmp.path() + "/out", errPath = tmp.path() + "/err";
-  std::vector<std::string> argvStore = {SLUICE_BINARY};
-  argvStore.insert(argvStore.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argvStore) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> envStore;
-  for (char** e = environ; *e; ++e) envStore.emplace_back(*e);
-  envStore.insert(envStore.end(), env.begin(), env.end());
-  std::vector<char*> envp;
-  for (auto& e : envStore) envp.push_back(e.data());
-  envp.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0600);
-  posix_spawn_file_actions_addopen(&actions, 2, errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0600);
-  pid_t pid = 0;
-  CommandResult result;
-  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data()) == 0) {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  posix_spawn_file_actions_destroy(&actions);
-  result.out = readFile(outPath);
-  result.err = readFile(errPath);
-  return result;
-}
-
 namespace {
 pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>& env,
             const std::string& outPath, const std::string& errPath) {
@@ -103,6 +69,21 @@ pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>
   return pid;
 }
 }  // namespace
+
+CommandResult runSluice(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+  TempDir tmp;
+  const std::string outPath = tmp.path() + "/out", errPath = tmp.path() + "/err";
+  CommandResult result;
+  const pid_t pid = spawn(args, env, outPath, errPath);
+  if (pid > 0) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  result.out = readFile(outPath);
+  result.err = readFile(errPath);
+  return result;
+}
 
 SluiceProcess::SluiceProcess(const std::vector<std::string>& args,
                              const std::vector<std::string>& env) {

@@ -2,6 +2,9 @@
 
 #include "core/logger.h"
 
+#include <chrono>
+#include <thread>
+
 namespace sluice::cli {
 
 std::vector<FlagSpec> configFlags(std::vector<FlagSpec> more) {
@@ -19,6 +22,21 @@ Context loadContext(const Args& args) {
   ctx.config = loadConfig(args.get("config", "sluice.yaml"), ctx.catalog);
   Logger::instance().setSecrets(ctx.config.secrets());
   return ctx;
+}
+
+OneShotClients::OneShotClients(const Context& ctx, StateStore* state)
+    : transport(makePocoTransport()), insecure([] {
+        TransportOptions unverified;
+        unverified.verifyTls = false;
+        return makePocoTransport(unverified);
+      }()) {
+  registry = std::make_unique<ClientRegistry>(
+      ctx.config, ctx.catalog, *transport, state, clock,
+      [](int64_t ms) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+        return true;
+      },
+      insecure.get());
 }
 
 std::unique_ptr<StateStore> openState(const Config& config) {

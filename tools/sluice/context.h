@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "core/clock.h"
+#include "runtime/client_registry.h"
 #include "runtime/config.h"
 #include "state/state_store.h"
 #include "tools/sluice/cli_args.h"
@@ -25,5 +27,15 @@ struct Context {
 Context loadContext(const Args& args);
 // Opens config.state; a PostgreSQL schema must be migrated already (`sluice migrate`).
 std::unique_ptr<StateStore> openState(const Config& config);
+
+// The API clients of a one-off verb (`test`, `ops call`): real transports, and rate-limit
+// waits that really sleep.
+struct OneShotClients {
+  OneShotClients(const Context& ctx, StateStore* state);
+  std::unique_ptr<HttpTransport> transport;
+  std::unique_ptr<HttpTransport> insecure;  // only for verify_tls: false connections
+  SystemClock clock;
+  std::unique_ptr<ClientRegistry> registry;
+};
 
 }  // namespace sluice::cli

@@ -50,18 +50,8 @@ int opsCallCommand(const std::vector<std::string>& argv, Io io) {
     inputs.AddMember(jsonString(key, a), value, a);
   }
   auto state = openState(ctx.config);
-  auto transport = makePocoTransport();
-  TransportOptions unverified;
-  unverified.verifyTls = false;
-  auto insecure = makePocoTransport(unverified);  // only for verify_tls: false connections
-  SystemClock clock;
-  ClientRegistry clients(
-      ctx.config, ctx.catalog, *transport, state.get(), clock,
-      [](int64_t ms) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-        return true;
-      },
-      insecure.get());
+  OneShotClients one(ctx, state.get());
+  ClientRegistry& clients = *one.registry;
   const ApiResult r = clients.get(connName).call(*op, inputs, nullptr, args.get("idempotency-key"));
   if (r.outcome != Outcome::Ok) {
     io.err << "sluice: " << Logger::instance().mask(r.error) << " (" << toString(r.outcome)

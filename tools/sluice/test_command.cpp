@@ -25,18 +25,9 @@ int testCommand(const std::vector<std::string>& argv, Io io) {
   const FlowConfig* flow = ctx.config.flow(args.positional()[0]);
   if (!flow) throw UsageError("unknown flow '" + args.positional()[0] + "'");
   auto state = openState(ctx.config);
-  auto transport = makePocoTransport();
-  TransportOptions unverified;
-  unverified.verifyTls = false;
-  auto insecure = makePocoTransport(unverified);  // only for verify_tls: false connections
-  SystemClock clock;
-  ClientRegistry clients(
-      ctx.config, ctx.catalog, *transport, state.get(), clock,
-      [](int64_t ms) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-        return true;
-      },
-      insecure.get());
+  OneShotClients one(ctx, state.get());
+  ClientRegistry& clients = *one.registry;
+  const Clock& clock = one.clock;
   TriggerSpec spec = makeTriggerSpec(*flow, ctx.config, ctx.catalog);
   // Show samples even on a first poll: pretend a backfill of `limit` items.
   const int limit = std::stoi(args.get("limit", "3"));
