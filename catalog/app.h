@@ -23,10 +23,10 @@ struct SettingSpec {
 };
 
 struct RateLimitSpec {
-  long long requests = 0;     // per window
-  double perSeconds = 0;      // window length
-  long long daily = 0;        // 0 = none
-  long long testRequests = 0; // Stripe test mode
+  long long requests = 0;                      // per window
+  double perSeconds = 0;                       // window length
+  long long daily = 0;                         // 0 = none
+  long long testRequests = 0;                  // Stripe test mode
   std::map<std::string, std::string> headers;  // role -> response header name
 };
 
@@ -49,9 +49,9 @@ struct App {
   std::string name;
   std::string status = "stable";
   std::string baseUrl;
-  std::string spec;       // relative to the shared specs folder
-  std::string encoding;   // json | form
-  std::string authKind;   // bearer | oauth2
+  std::string spec;      // relative to the shared specs folder
+  std::string encoding;  // json | form
+  std::string authKind;  // bearer | oauth2
   std::string tokenUrl;
   std::vector<std::pair<std::string, Template>> headers;
   std::string idempotencyHeader;

@@ -49,10 +49,10 @@ struct Pagination {
   std::string offsetParam;  // offset
   std::string limitParam;
   long long limit = 0;
-  long long start = 1;      // first page number (page style)
+  long long start = 1;  // first page number (page style)
   // cursor: parameter -> source ("/pointer" into the response, or "record:/pointer").
   std::vector<std::pair<std::string, std::string>> next;
-  std::string hasMore;      // pointer; empty = short page means last
+  std::string hasMore;  // pointer; empty = short page means last
   long long maxPages = 10;
 };
 

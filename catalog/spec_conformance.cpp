@@ -193,8 +193,8 @@ std::vector<ConformanceFinding> SpecConformance::check(const App& app) {
         if (!p || !p->IsObject() || !p->HasMember("name") || !p->HasMember("in")) continue;
         const std::string name = (*p)["name"].GetString();
         const std::string in = (*p)["in"].GetString();
-        const bool required = p->HasMember("required") && (*p)["required"].IsBool() &&
-                              (*p)["required"].GetBool();
+        const bool required =
+            p->HasMember("required") && (*p)["required"].IsBool() && (*p)["required"].GetBool();
         if (in == "header" && name == "Version") {
           const JsonValue* allowed = jsonAt(*p, "/schema/enum");
           const std::string ours = headerValue(op, app, "Version");
@@ -207,8 +207,8 @@ std::vector<ConformanceFinding> SpecConformance::check(const App& app) {
                 list += (list.empty() ? "" : ", ") + std::string(v.GetString());
               }
             if (!ok)
-              report("version", "Version header '" + ours + "' is not one of the spec's [" +
-                                    list + "]");
+              report("version",
+                     "Version header '" + ours + "' is not one of the spec's [" + list + "]");
           }
           continue;
         }

@@ -18,7 +18,8 @@ int64_t parseRetryAfterMs(const std::string& value, int64_t nowMs) {
   if (value.empty()) return -1;
   char* end = nullptr;
   const double seconds = std::strtod(value.c_str(), &end);
-  if (end != value.c_str() && *end == '\0') return seconds < 0 ? -1 : static_cast<int64_t>(seconds * 1000);
+  if (end != value.c_str() && *end == '\0')
+    return seconds < 0 ? -1 : static_cast<int64_t>(seconds * 1000);
   try {
     int tz = 0;
     const Poco::DateTime when = Poco::DateTimeParser::parse(value, tz);

@@ -22,12 +22,12 @@ const char* toString(Outcome outcome);
 
 struct ApiResult {
   Outcome outcome = Outcome::Fatal;
-  int status = 0;                  // HTTP status; 0 when no response arrived
-  std::shared_ptr<JsonDoc> json;   // parsed body (Ok, and errors that had a JSON body)
-  int64_t retryAfterMs = -1;       // the server's wish (Retry-After, rate-limit reset); -1 = none
-  std::string error;               // what went wrong, naming the operation; never a secret
+  int status = 0;                 // HTTP status; 0 when no response arrived
+  std::shared_ptr<JsonDoc> json;  // parsed body (Ok, and errors that had a JSON body)
+  int64_t retryAfterMs = -1;      // the server's wish (Retry-After, rate-limit reset); -1 = none
+  std::string error;              // what went wrong, naming the operation; never a secret
   HttpHeaders headers;
-  bool unauthorized = false;       // 401: the connector may refresh and try once more
+  bool unauthorized = false;  // 401: the connector may refresh and try once more
 };
 
 class Connector {

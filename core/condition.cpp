@@ -78,8 +78,7 @@ std::vector<Token> tokenize(const std::string& s) {
   return tokens;
 }
 
-std::string operandText(const Condition::Operand& o, const TemplateScope& scope,
-                        bool& present) {
+std::string operandText(const Condition::Operand& o, const TemplateScope& scope, bool& present) {
   if (!o.isTemplate) {
     present = true;
     return o.text;
@@ -104,7 +103,8 @@ bool numeric(const std::string& s, double& out) {
 
 bool compare(const Condition::Comparison& c, const TemplateScope& scope) {
   if (c.op.empty()) {
-    if (!c.left.isTemplate) return !c.left.text.empty() && c.left.text != "false" && c.left.text != "0";
+    if (!c.left.isTemplate)
+      return !c.left.text.empty() && c.left.text != "false" && c.left.text != "0";
     JsonDoc scratch;
     return jsonTruthy(c.left.expr.render(scope, scratch.GetAllocator()));
   }
@@ -133,7 +133,8 @@ Condition Condition::compile(const std::string& text) {
   std::vector<Comparison> current;
   size_t i = 0;
   while (i < tokens.size()) {
-    if (tokens[i].kind != Token::Operand) fail(text, "expected a value at token " + std::to_string(i + 1));
+    if (tokens[i].kind != Token::Operand)
+      fail(text, "expected a value at token " + std::to_string(i + 1));
     Comparison cmp;
     cmp.left = tokens[i].operand;
     ++i;

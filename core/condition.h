@@ -30,8 +30,8 @@ class Condition {
 
   struct Operand {
     bool isTemplate = false;
-    Template expr;      // when isTemplate
-    std::string text;   // literal
+    Template expr;     // when isTemplate
+    std::string text;  // literal
   };
   struct Comparison {
     Operand left;

@@ -12,7 +12,9 @@ Logger& Logger::instance() {
   return logger;
 }
 
-void Logger::setLevel(LogLevel level) { level_ = level; }
+void Logger::setLevel(LogLevel level) {
+  level_ = level;
+}
 
 void Logger::setSink(std::ostream* sink) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -39,7 +41,8 @@ void Logger::log(LogLevel level, const std::string& event, const std::string& fi
   using namespace std::chrono;
   const auto now = system_clock::now();
   const std::time_t t = system_clock::to_time_t(now);
-  const int ms = static_cast<int>(duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000);
+  const int ms =
+      static_cast<int>(duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char stamp[80];
@@ -54,11 +57,16 @@ void Logger::log(LogLevel level, const std::string& event, const std::string& fi
 }
 
 bool parseLogLevel(const std::string& text, LogLevel& out) {
-  if (text == "debug") out = LogLevel::Debug;
-  else if (text == "info") out = LogLevel::Info;
-  else if (text == "warn") out = LogLevel::Warn;
-  else if (text == "error") out = LogLevel::Error;
-  else return false;
+  if (text == "debug")
+    out = LogLevel::Debug;
+  else if (text == "info")
+    out = LogLevel::Info;
+  else if (text == "warn")
+    out = LogLevel::Warn;
+  else if (text == "error")
+    out = LogLevel::Error;
+  else
+    return false;
   return true;
 }
 
@@ -76,6 +84,8 @@ std::string kv(const std::string& key, const std::string& value) {
   return key + "=" + quoted + "\"";
 }
 
-std::string kv(const std::string& key, long long value) { return key + "=" + std::to_string(value); }
+std::string kv(const std::string& key, long long value) {
+  return key + "=" + std::to_string(value);
+}
 
 }  // namespace sluice

@@ -28,10 +28,9 @@ const JsonValue* MapScope::root(const std::string& name) const {
 namespace {
 
 const std::vector<std::string>& knownFilters() {
-  static const std::vector<std::string> names = {"default", "lower", "upper", "trim",
-                                                 "join",    "number", "divide", "date",
-                                                 "json",    "first", "last",   "size",
-                                                 "split"};
+  static const std::vector<std::string> names = {"default", "lower",  "upper", "trim", "join",
+                                                 "number",  "divide", "date",  "json", "first",
+                                                 "last",    "size",   "split"};
   return names;
 }
 
@@ -110,8 +109,7 @@ TemplateFilter parseFilter(const std::string& text, const std::string& source, s
   return filter;
 }
 
-TemplateExpr parseExpression(const std::string& inner, const std::string& source,
-                             size_t column) {
+TemplateExpr parseExpression(const std::string& inner, const std::string& source, size_t column) {
   TemplateExpr expr;
   expr.source = trim(inner);
   const auto parts = splitPipes(inner);
@@ -134,8 +132,7 @@ TemplateExpr parseExpression(const std::string& inner, const std::string& source
   return expr;
 }
 
-const JsonValue* walk(const JsonValue* value, const std::vector<std::string>& path,
-                      size_t from) {
+const JsonValue* walk(const JsonValue* value, const std::vector<std::string>& path, size_t from) {
   for (size_t i = from; value && i < path.size(); ++i) {
     const std::string& key = path[i];
     if (value->IsObject()) {
@@ -167,8 +164,7 @@ double toNumber(const JsonValue& v) {
 }
 
 bool isEmpty(const JsonValue& v) {
-  return v.IsNull() || (v.IsString() && v.GetStringLength() == 0) ||
-         (v.IsArray() && v.Empty());
+  return v.IsNull() || (v.IsString() && v.GetStringLength() == 0) || (v.IsArray() && v.Empty());
 }
 
 std::string formatDate(const JsonValue& v, const std::string& format) {
@@ -209,9 +205,11 @@ JsonValue applyFilter(const TemplateFilter& f, JsonValue value, JsonAlloc& alloc
   if (f.name == "lower" || f.name == "upper" || f.name == "trim") {
     std::string s = jsonText(value);
     if (f.name == "lower")
-      std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+      std::transform(s.begin(), s.end(), s.begin(),
+                     [](unsigned char c) { return std::tolower(c); });
     else if (f.name == "upper")
-      std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
+      std::transform(s.begin(), s.end(), s.begin(),
+                     [](unsigned char c) { return std::toupper(c); });
     else
       s = trim(s);
     return jsonString(s, alloc);

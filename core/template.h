@@ -6,8 +6,8 @@
 // An expression is a dotted path (trigger.metadata.plan, steps.upsert.contact.id, items.0)
 // followed by filters: default(x) lower upper trim join(sep) split(sep) number(decimals)
 // divide(n) date(format) json first last size. split turns "a, b" into ["a", "b"] (parts
-// trimmed, empty ones dropped); join does the reverse. Templates are compiled once at load and rendered many
-// times; compile errors name the column.
+// trimmed, empty ones dropped); join does the reverse. Templates are compiled once at load and
+// rendered many times; compile errors name the column.
 #pragma once
 
 #include <memory>
@@ -44,7 +44,7 @@ struct TemplateFilter {
 struct TemplateExpr {
   std::vector<std::string> path;  // e.g. {"trigger", "metadata", "plan"}
   std::vector<TemplateFilter> filters;
-  std::string source;             // the text between the braces, for messages
+  std::string source;  // the text between the braces, for messages
 };
 
 class Template {

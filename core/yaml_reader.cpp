@@ -71,7 +71,9 @@ std::string yamlScalar(const YAML::Node& node, const std::string& file, YamlDoma
 }
 
 YamlMap::YamlMap(YAML::Node node, std::string file, YamlDomain domain, std::string context)
-    : node_(std::move(node)), file_(std::move(file)), domain_(domain),
+    : node_(std::move(node)),
+      file_(std::move(file)),
+      domain_(domain),
       context_(std::move(context)) {
   if (!node_.IsMap())
     throwYamlError(domain_, yamlLocation(file_, node_),

@@ -16,9 +16,9 @@ namespace sluice {
 struct Connection {
   std::string name;
   std::string app;
-  std::string baseUrl;                       // the app's, unless overridden
+  std::string baseUrl;                          // the app's, unless overridden
   std::map<std::string, std::string> settings;  // resolved values (secrets included)
-  std::vector<std::string> secretValues;     // for masking in logs
+  std::vector<std::string> secretValues;        // for masking in logs
   bool verifyTls = true;
   int timeoutMs = 30000;
   // Overrides the app's rate limit (app.yaml) for this connection; 0 = the app's.
@@ -57,10 +57,10 @@ struct FlowConfig {
 };
 
 struct RunSettings {
-  bool demoMode = false;   // allows intervals under 1 minute (reported by `sluice check`)
-  int workers = 4;         // poll and dispatch threads
-  int flowConcurrency = 4; // deliveries of one flow running at once
-  int maxAttempts = 8;     // per delivery, then dead letter
+  bool demoMode = false;    // allows intervals under 1 minute (reported by `sluice check`)
+  int workers = 4;          // poll and dispatch threads
+  int flowConcurrency = 4;  // deliveries of one flow running at once
+  int maxAttempts = 8;      // per delivery, then dead letter
   int64_t maxRetryDelayMs = 15 * 60 * 1000;
   // How long a process's claim on a trigger or delivery lasts without renewal (renewed every
   // third of it while the process runs); another process takes the work over after it.

@@ -13,8 +13,8 @@ RateLimiter::RateLimiter(int64_t requests, int64_t windowMs)
       tokens_(static_cast<double>(requests)) {}
 
 RateLimiter RateLimiter::forApp(const App& app, bool testMode) {
-  const int64_t requests =
-      testMode && app.rateLimit.testRequests > 0 ? app.rateLimit.testRequests : app.rateLimit.requests;
+  const int64_t requests = testMode && app.rateLimit.testRequests > 0 ? app.rateLimit.testRequests
+                                                                      : app.rateLimit.requests;
   return RateLimiter(requests, static_cast<int64_t>(app.rateLimit.perSeconds * 1000));
 }
 
@@ -25,7 +25,8 @@ int64_t RateLimiter::reserve(int64_t nowMs) {
   if (lastMs_ >= 0) tokens_ = std::min(capacity_, tokens_ + (nowMs - lastMs_) * refillPerMs_);
   lastMs_ = nowMs;
   tokens_ -= 1;  // may go negative: later callers queue behind this one
-  if (tokens_ < 0) wait = std::max<int64_t>(wait, static_cast<int64_t>(-tokens_ / refillPerMs_) + 1);
+  if (tokens_ < 0)
+    wait = std::max<int64_t>(wait, static_cast<int64_t>(-tokens_ / refillPerMs_) + 1);
   return wait;
 }
 

@@ -8,7 +8,8 @@ namespace sluice {
 
 JsonValue connectionJson(const Connection& connection, JsonAlloc& alloc) {
   JsonValue obj(rapidjson::kObjectType);
-  for (const auto& [k, v] : connection.settings) obj.AddMember(jsonString(k, alloc), jsonString(v, alloc), alloc);
+  for (const auto& [k, v] : connection.settings)
+    obj.AddMember(jsonString(k, alloc), jsonString(v, alloc), alloc);
   obj.AddMember("name", jsonString(connection.name, alloc), alloc);
   return obj;
 }
@@ -64,8 +65,7 @@ HttpRequest buildRequest(const App& app, const Operation& op, const Connection& 
         continue;
       }
     }
-    if (in.required)
-      throw Error(op.fullId() + ": required input '" + in.name + "' has no value");
+    if (in.required) throw Error(op.fullId() + ": required input '" + in.name + "' has no value");
   }
 
   HttpRequest req;
@@ -86,8 +86,7 @@ HttpRequest buildRequest(const App& app, const Operation& op, const Connection& 
                                ? &allInputs[spec->name.c_str()]
                                : nullptr;
       const std::string text = v ? jsonText(*v) : "";
-      if (text.empty())
-        throw Error(op.fullId() + ": path parameter '" + name + "' is empty");
+      if (text.empty()) throw Error(op.fullId() + ": path parameter '" + name + "' is empty");
       path += urlEncode(text);
       i = close + 1;
     } else {

@@ -16,12 +16,13 @@ Runner::Runner(const Catalog& catalog, const Config& config, StateStore& state,
       config_(config),
       state_(state),
       clock_(clock),
-      clients_(config, catalog, transport, &state, clock,
-               [this](int64_t ms) {
-                 noteRateLimitWait(ms);
-                 return sleepFor(ms);
-               },
-               insecure),
+      clients_(
+          config, catalog, transport, &state, clock,
+          [this](int64_t ms) {
+            noteRateLimitWait(ms);
+            return sleepFor(ms);
+          },
+          insecure),
       dispatcher_(config, catalog, clients_, state, clock) {
   owner_ = makeLeaseOwner();
   buildTriggers();
@@ -163,8 +164,9 @@ void Runner::pollTask(ScheduledTrigger* t) {
       // later), so that with several processes the next poll goes to any of them, not always
       // to the one that polled last: the flows spread over the processes.
       next = r.commit.nextDueMs +
-             static_cast<int64_t>(std::hash<std::string>()(owner_ + t->spec.key + std::to_string(now)) %
-                                  static_cast<uint64_t>(recheckMs(*t)));
+             static_cast<int64_t>(
+                 std::hash<std::string>()(owner_ + t->spec.key + std::to_string(now)) %
+                 static_cast<uint64_t>(recheckMs(*t)));
       const auto& h = r.commit.history;
       logInfo("poll", kv("flow", flows) + " " + kv("op", name) + " " + kv("pages", h.pages) + " " +
                           kv("fetched", h.fetched) + " " +
@@ -178,8 +180,8 @@ void Runner::pollTask(ScheduledTrigger* t) {
       // that poll's cursor stands, this one's items (if any) are its items too.
       leaseLost = true;
       next = now + recheckMs(*t);
-      logWarn("poll.lease_lost", kv("flow", flows) + " " + kv("op", name) + " " +
-                                     kv("error", e.what()));
+      logWarn("poll.lease_lost",
+              kv("flow", flows) + " " + kv("op", name) + " " + kv("error", e.what()));
     } catch (const StateError& e) {
       r.ok = false;
       r.error = std::string("state: ") + e.what();

@@ -36,10 +36,10 @@ std::string stableHash(const std::string& text);
 
 struct PollResult {
   bool ok = false;
-  std::string error;    // when !ok: names the operation and, for bad data, the field
+  std::string error;  // when !ok: names the operation and, for bad data, the field
   bool retryable = true;
   int64_t retryAfterMs = -1;
-  PollCommit commit;    // when ok (history filled either way)
+  PollCommit commit;  // when ok (history filled either way)
 };
 
 class TriggerPoller {

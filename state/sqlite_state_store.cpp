@@ -152,7 +152,8 @@ const char* const kRecordStep =
     " ON CONFLICT(delivery_id, step) DO UPDATE SET result_json = excluded.result_json,"
     " state = 'done'";
 const char* const kStartStep =
-    "INSERT INTO step_results(delivery_id, step, result_json, state) VALUES(?, ?, 'null', 'started')"
+    "INSERT INTO step_results(delivery_id, step, result_json, state) VALUES(?, ?, 'null', "
+    "'started')"
     " ON CONFLICT(delivery_id, step) DO NOTHING";
 const char* const kClearStarted =
     "DELETE FROM step_results WHERE delivery_id = ? AND step = ? AND state = 'started'";
@@ -196,7 +197,8 @@ const char* const kSaveTokens =
 
 // Leases (owner '' = free).
 const char* const kLeaseHolder = "SELECT lease_owner FROM triggers WHERE key = ?";
-const char* const kEnsureTrigger = "INSERT INTO triggers(key) VALUES(?) ON CONFLICT(key) DO NOTHING";
+const char* const kEnsureTrigger =
+    "INSERT INTO triggers(key) VALUES(?) ON CONFLICT(key) DO NOTHING";
 // ?1 key, ?2 owner, ?3 until, ?4 now, ?5 even if not due.
 const char* const kClaimTrigger =
     "UPDATE triggers SET lease_owner = ?2, lease_until = ?3 WHERE key = ?1"

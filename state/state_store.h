@@ -120,8 +120,8 @@ class StateStore {
   // The trigger's state, or nullopt when it was never polled.
   virtual std::optional<TriggerState> loadTrigger(const std::string& key) = 0;
   // Versions recorded for the given item keys (missing keys are absent from the map).
-  virtual std::map<std::string, std::string> seenVersions(const std::string& key,
-                                                          const std::vector<std::string>& itemKeys) = 0;
+  virtual std::map<std::string, std::string> seenVersions(
+      const std::string& key, const std::vector<std::string>& itemKeys) = 0;
   // Cursor, seen ids, outbox rows, history and next due time in one transaction.
   virtual void commitPoll(const PollCommit& commit) = 0;
   // A failed poll: history, error count and next due time; the cursor stays where it was.
@@ -168,8 +168,8 @@ class StateStore {
                                                  int64_t leaseMs, bool evenIfNotDue = false) = 0;
   // Runner::scheduleDeliveries: pending deliveries due at nowMs whose lease is free or
   // owner's, oldest first, at most limit, now leased to owner until nowMs + leaseMs.
-  virtual std::vector<Delivery> claimDeliveries(const std::string& owner, int64_t nowMs,
-                                                int limit, int64_t leaseMs) = 0;
+  virtual std::vector<Delivery> claimDeliveries(const std::string& owner, int64_t nowMs, int limit,
+                                                int64_t leaseMs) = 0;
   // The runner, every lease/3 while it runs: extends every lease owner holds to untilMs.
   virtual void renewLeases(const std::string& owner, int64_t untilMs) = 0;
   // The runner at a clean stop: frees every lease owner holds.

@@ -27,8 +27,8 @@ void GhlConnector::refresh(HttpTransport& transport) {
       tokens_.refreshToken.empty() ? setting("refresh_token") : tokens_.refreshToken;
   req.body = "grant_type=refresh_token&client_id=" + urlEncode(setting("client_id")) +
              "&client_secret=" + urlEncode(setting("client_secret")) +
-             "&refresh_token=" + urlEncode(refreshToken) +
-             "&user_type=" + urlEncode(setting("user_type").empty() ? "Location" : setting("user_type"));
+             "&refresh_token=" + urlEncode(refreshToken) + "&user_type=" +
+             urlEncode(setting("user_type").empty() ? "Location" : setting("user_type"));
   req.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
                  {"Accept", "application/json"},
                  {"User-Agent", "sluice/" SLUICE_VERSION}};
@@ -43,8 +43,9 @@ void GhlConnector::refresh(HttpTransport& transport) {
   fresh.refreshToken = doc.HasMember("refresh_token") && doc["refresh_token"].IsString()
                            ? doc["refresh_token"].GetString()
                            : refreshToken;
-  const int64_t expiresIn =
-      doc.HasMember("expires_in") && doc["expires_in"].IsNumber() ? doc["expires_in"].GetInt64() : 3600;
+  const int64_t expiresIn = doc.HasMember("expires_in") && doc["expires_in"].IsNumber()
+                                ? doc["expires_in"].GetInt64()
+                                : 3600;
   fresh.expiresAtMs = clock_.nowMs() + expiresIn * 1000;
   // Persist first: the old refresh token is already dead, so losing the new one would lock
   // the connection out for good.

@@ -13,8 +13,7 @@ namespace sluice {
 
 class GhlConnector : public Connector {
  public:
-  GhlConnector(const App& app, const Connection& connection, StateStore* state,
-               const Clock& clock);
+  GhlConnector(const App& app, const Connection& connection, StateStore* state, const Clock& clock);
   bool authorize(HttpRequest& request, HttpTransport& transport, bool forceRefresh) override;
 
  private:

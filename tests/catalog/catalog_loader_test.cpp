@@ -76,8 +76,10 @@ TEST_F(CatalogLoaderTest, AcceptsAValidOperation) {
 
 TEST_F(CatalogLoaderTest, RejectsUnknownKeyWithLineAndColumn) {
   // 'pagesize' is not a key of an operation.
-  const std::string err = loadWith(replace(kGoodOp, "    detect: new\n", "    detect: new\n    pagesize: 10\n"));
-  EXPECT_THAT(err, HasSubstr("contacts.yaml:18:5: op contacts.list_contacts: unknown key 'pagesize'"));
+  const std::string err =
+      loadWith(replace(kGoodOp, "    detect: new\n", "    detect: new\n    pagesize: 10\n"));
+  EXPECT_THAT(err,
+              HasSubstr("contacts.yaml:18:5: op contacts.list_contacts: unknown key 'pagesize'"));
   EXPECT_THAT(err, HasSubstr("expected one of"));
 }
 
@@ -104,14 +106,16 @@ TEST_F(CatalogLoaderTest, RejectsDuplicateIds) {
 
 TEST_F(CatalogLoaderTest, RejectsTemplateNamingUnknownInput) {
   // {{inputs.contact}} names no input.
-  const std::string err = loadWith(replace(kGoodOp, "{{connection.location_id}}", "{{inputs.contact}}"));
+  const std::string err =
+      loadWith(replace(kGoodOp, "{{connection.location_id}}", "{{inputs.contact}}"));
   EXPECT_THAT(err, HasSubstr("contacts.yaml:12:28:"));
   EXPECT_THAT(err, HasSubstr("names unknown input 'contact'"));
 }
 
 TEST_F(CatalogLoaderTest, RejectsTemplateNamingUnknownSetting) {
   // The app has no connection setting 'company'.
-  const std::string err = loadWith(replace(kGoodOp, "connection.location_id", "connection.company"));
+  const std::string err =
+      loadWith(replace(kGoodOp, "connection.location_id", "connection.company"));
   EXPECT_THAT(err, HasSubstr("unknown connection setting 'company'"));
 }
 
@@ -142,8 +146,9 @@ TEST_F(CatalogLoaderTest, RejectsUnknownPaginationPreset) {
 
 TEST_F(CatalogLoaderTest, RejectsWrongTypeForInputs) {
   // inputs is a list, not a map.
-  const std::string err = loadWith(replace(kGoodOp, "    inputs:\n      - { name: contactId, in: path, type: string, required: true }\n",
-                                           "    inputs: { contactId: string }\n"));
+  const std::string err = loadWith(replace(
+      kGoodOp, "    inputs:\n      - { name: contactId, in: path, type: string, required: true }\n",
+      "    inputs: { contactId: string }\n"));
   EXPECT_THAT(err, HasSubstr("'inputs': expected a list, found a map"));
 }
 
@@ -161,20 +166,23 @@ TEST_F(CatalogLoaderTest, RejectsIdOutsideItsCategory) {
 
 TEST_F(CatalogLoaderTest, RejectsInvalidYamlWithPosition) {
   // An unclosed flow map.
-  const std::string err = loadWith(replace(kGoodOp, "query: { locationId", "query: [ { locationId"));
+  const std::string err =
+      loadWith(replace(kGoodOp, "query: { locationId", "query: [ { locationId"));
   EXPECT_THAT(err, HasSubstr("contacts.yaml:"));
   EXPECT_THAT(err, HasSubstr("invalid YAML"));
 }
 
 TEST_F(CatalogLoaderTest, RejectsDuplicateYamlKeys) {
   // yaml-cpp would keep one of two 'detect' keys silently.
-  EXPECT_THAT(loadWith(replace(kGoodOp, "    detect: new\n", "    detect: new\n    detect: updated\n")),
-              HasSubstr("duplicate key 'detect'"));
+  EXPECT_THAT(
+      loadWith(replace(kGoodOp, "    detect: new\n", "    detect: new\n    detect: updated\n")),
+      HasSubstr("duplicate key 'detect'"));
 }
 
 TEST_F(CatalogLoaderTest, RejectsUnknownFilterInTemplate) {
   // 'capitalize' is not a template filter.
-  EXPECT_THAT(loadWith(replace(kGoodOp, "{{connection.location_id}}", "{{connection.location_id | capitalize}}")),
+  EXPECT_THAT(loadWith(replace(kGoodOp, "{{connection.location_id}}",
+                               "{{connection.location_id | capitalize}}")),
               HasSubstr("unknown filter 'capitalize'"));
 }
 

@@ -21,9 +21,9 @@ const Catalog& catalog() {
 }
 
 std::string seed(const std::string& prefix) {
-  for (const char* name : {"000_ee497943ee344d6e.txt", "001_9af842f4914a88ab.txt",
-                           "002_c7d966a10ff96028.txt", "003_959fc92feecfe94d.txt",
-                           "004_9fad88311c5896d4.txt"})
+  for (const char* name :
+       {"000_ee497943ee344d6e.txt", "001_9af842f4914a88ab.txt", "002_c7d966a10ff96028.txt",
+        "003_959fc92feecfe94d.txt", "004_9fad88311c5896d4.txt"})
     if (std::string(name).rfind(prefix, 0) == 0)
       return test::readFile(SLUICE_SHARED_DIR "/seeds/" + std::string(name));
   return "";
@@ -153,17 +153,19 @@ TEST(GhlCatalog, EverySeedOperationIsThereUnderItsOwnNameAndKind) {
 TEST(GhlCatalog, PaymentsCoverEveryEndpointOfSeed001) {
   const App* ghl = catalog().app("ghl");
   const std::string text = seed("001");
-  static const std::regex entry(R"(- \[(GET|POST|PUT|DELETE|PATCH) (/payments/[^\]]+)\]\([^)]*\) — (.+?) (?=- \[|---))");
+  static const std::regex entry(
+      R"(- \[(GET|POST|PUT|DELETE|PATCH) (/payments/[^\]]+)\]\([^)]*\) — (.+?) (?=- \[|---))");
   std::set<std::string> endpoints;
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), entry); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), entry);
+       it != std::sregex_iterator(); ++it) {
     const std::string method = (*it)[1], path = (*it)[2], name = (*it)[3];
     endpoints.insert(method + " " + path);
     bool found = false;
     for (const auto& op : ghl->operations)
       if (op.category == "payments" && op.request.method == method && op.request.path == path) {
         found = true;
-        EXPECT_TRUE(hasName(op, name)) << method << " " << path << " is named '" << op.name
-                                       << "', seed says '" << name << "'";
+        EXPECT_TRUE(hasName(op, name))
+            << method << " " << path << " is named '" << op.name << "', seed says '" << name << "'";
       }
     EXPECT_TRUE(found) << "seed 001 endpoint " << method << " " << path << " is missing";
   }
@@ -193,7 +195,9 @@ TEST(StripeCatalog, CoversEverySeed004Template) {
 TEST(StripeCatalog, CoversEverySeed003Action) {
   const App* stripe = catalog().app("stripe");
   const std::string text = seed("003");
-  const auto all = lines(text.substr(text.find("Available Actions"), text.find("Webhook Triggers") - text.find("Available Actions")));
+  const auto all =
+      lines(text.substr(text.find("Available Actions"),
+                        text.find("Webhook Triggers") - text.find("Available Actions")));
   static const std::regex action("^[a-z]+[A-Z][A-Za-z]+$");
   int actions = 0;
   for (size_t i = 0; i < all.size(); ++i) {
@@ -210,10 +214,11 @@ TEST(StripeCatalog, CoversEverySeed003Action) {
 
 TEST(StripeCatalog, PollsTheEightSeed003EventTypes) {
   const App* stripe = catalog().app("stripe");
-  for (const char* type : {"invoice.paid", "invoice.payment_failed", "customer.subscription.created",
-                           "customer.subscription.updated", "customer.subscription.deleted",
-                           "payment_intent.succeeded", "payment_intent.payment_failed",
-                           "charge.refunded", "customer.created", "customer.updated"}) {
+  for (const char* type :
+       {"invoice.paid", "invoice.payment_failed", "customer.subscription.created",
+        "customer.subscription.updated", "customer.subscription.deleted",
+        "payment_intent.succeeded", "payment_intent.payment_failed", "charge.refunded",
+        "customer.created", "customer.updated"}) {
     bool found = false;
     for (const auto& op : stripe->operations) {
       if (op.kind != OpKind::Trigger || op.request.path != "/v1/events") continue;

@@ -44,8 +44,8 @@ int catalogCommand(const std::vector<std::string>& argv, Io io) {
   }
   const Catalog catalog = Catalog::load(args.get("catalog", Catalog::defaultRoot()));
   for (const auto& app : catalog.apps())
-    io.out << app.id << ": " << app.operations.size() << " operations in "
-           << app.categories.size() << " categories: schema ok\n";
+    io.out << app.id << ": " << app.operations.size() << " operations in " << app.categories.size()
+           << " categories: schema ok\n";
   if (args.has("no-specs")) return EXIT_OK;
   const std::string specs = args.get("specs", defaultSpecs());
   if (!std::filesystem::is_directory(specs)) {

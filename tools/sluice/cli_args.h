@@ -11,7 +11,7 @@
 namespace sluice::cli {
 
 struct FlagSpec {
-  std::string name;        // without dashes
+  std::string name;  // without dashes
   bool takesValue = true;
   bool repeated = false;
   std::string help;

@@ -50,7 +50,9 @@ std::string age(int64_t ms) {
 // (or no `sluice run` is polling it). The runner itself warns from 1 s (poll.late).
 constexpr int64_t kLateAfterMs = 60 * 1000;
 
-std::string pad(const std::string& s, size_t n) { return s.size() >= n ? s + " " : s + std::string(n - s.size(), ' '); }
+std::string pad(const std::string& s, size_t n) {
+  return s.size() >= n ? s + " " : s + std::string(n - s.size(), ' ');
+}
 
 }  // namespace
 
@@ -89,7 +91,11 @@ int statusCommand(const std::vector<std::string>& argv, Io io) {
     const std::string owner = holder == heldBy.end() ? "" : holder->second;
     const std::string who = !owner.empty() ? owner : t ? t->polledBy : "";
     if (f.enabled && !who.empty()) flowsByOwner[who]++;
-    std::string st = !f.enabled ? "disabled" : !polled ? "never polled" : errors >= Runner::kStaleAfterErrors ? "STALE" : errors ? "failing" : "ok";
+    std::string st = !f.enabled                            ? "disabled"
+                     : !polled                             ? "never polled"
+                     : errors >= Runner::kStaleAfterErrors ? "STALE"
+                     : errors                              ? "failing"
+                                                           : "ok";
     const int64_t wmAgeMs = t && t->watermarkMovedMs > 0 ? nowMs - t->watermarkMovedMs : -1;
     const int64_t lateMs = f.enabled && t && t->nextDueMs > 0 ? nowMs - t->nextDueMs : 0;
     if (st == "ok" && lateMs > kLateAfterMs) st = "LATE";
@@ -100,12 +106,14 @@ int statusCommand(const std::vector<std::string>& argv, Io io) {
       o.AddMember("state", jsonString(st, a), a);
       o.AddMember("last_poll_ms", JsonValue(static_cast<int64_t>(t ? t->lastPollMs : 0)), a);
       o.AddMember("next_due_ms", JsonValue(static_cast<int64_t>(t ? t->nextDueMs : 0)), a);
-      o.AddMember("watermark_moved_ms", JsonValue(static_cast<int64_t>(t ? t->watermarkMovedMs : 0)), a);
+      o.AddMember("watermark_moved_ms",
+                  JsonValue(static_cast<int64_t>(t ? t->watermarkMovedMs : 0)), a);
       if (wmAgeMs >= 0)
         o.AddMember("watermark_age_s", JsonValue(static_cast<int64_t>(wmAgeMs / 1000)), a);
       else
         o.AddMember("watermark_age_s", JsonValue(rapidjson::kNullType), a);
-      o.AddMember("late_s", JsonValue(static_cast<int64_t>(std::max<int64_t>(0, lateMs) / 1000)), a);
+      o.AddMember("late_s", JsonValue(static_cast<int64_t>(std::max<int64_t>(0, lateMs) / 1000)),
+                  a);
       o.AddMember("consecutive_errors", errors, a);
       o.AddMember("last_error", jsonString(t ? t->lastError : "", a), a);
       o.AddMember("backlog", backlog[f.name], a);
@@ -118,8 +126,7 @@ int statusCommand(const std::vector<std::string>& argv, Io io) {
     io.out << pad(f.name, 34) << pad(when(t ? t->lastPollMs : 0), 22)
            << pad(when(t ? t->nextDueMs : 0), 22) << pad(std::to_string(errors), 7)
            << pad(std::to_string(backlog[f.name]), 8) << pad(std::to_string(dead[f.name]), 5)
-           << pad(age(wmAgeMs), 14) << st
-           << (st == "LATE" ? " (" + age(lateMs) + " behind)" : "")
+           << pad(age(wmAgeMs), 14) << st << (st == "LATE" ? " (" + age(lateMs) + " behind)" : "")
            << (owner.empty() ? "" : "  polling: " + owner)
            << (owner.empty() && t && !t->polledBy.empty() ? "  polled by: " + t->polledBy : "")
            << (t && !t->lastError.empty() ? "  " + t->lastError : "") << "\n";
@@ -137,7 +144,8 @@ int historyCommand(const std::vector<std::string>& argv, Io io) {
   const auto flags = configFlags({{"limit", true, false, "rows per flow (default 20)", 'n'}});
   Args args(argv, flags);
   if (args.has("help")) {
-    io.out << "usage: sluice history -c FILE [FLOW] [--limit N]\n\nPolls, newest first.\n\n" << flagHelp(flags);
+    io.out << "usage: sluice history -c FILE [FLOW] [--limit N]\n\nPolls, newest first.\n\n"
+           << flagHelp(flags);
     return EXIT_OK;
   }
   const Context ctx = loadContext(args);
@@ -149,7 +157,8 @@ int historyCommand(const std::vector<std::string>& argv, Io io) {
     io.out << f.name << " (" << f.trigger.op << ")\n";
     for (const auto& h : state->history(spec.key, limit))
       io.out << "  " << when(h.startedMs) << "  pages=" << h.pages << " fetched=" << h.fetched
-             << " new=" << h.newItems << " dup=" << h.duplicates << " ms=" << (h.finishedMs - h.startedMs)
+             << " new=" << h.newItems << " dup=" << h.duplicates
+             << " ms=" << (h.finishedMs - h.startedMs)
              << (h.error.empty() ? "" : "  error: " + h.error) << "\n";
   }
   if (!args.positional().empty()) requireFlow(ctx, args.positional()[0]);
@@ -160,7 +169,8 @@ int dlqCommand(const std::vector<std::string>& argv, Io io) {
   const auto flags = configFlags({{"all", false, false, "replay every dead letter"},
                                   {"json", false, false, "print JSON (list)"}});
   if (argv.empty() || (argv[0] != "list" && argv[0] != "replay")) {
-    io.out << "usage: sluice dlq list -c FILE [--json]\n       sluice dlq replay -c FILE (ID... | --all)\n";
+    io.out << "usage: sluice dlq list -c FILE [--json]\n       sluice dlq replay -c FILE (ID... | "
+              "--all)\n";
     return argv.empty() || argv[0] == "--help" ? EXIT_OK : EXIT_USAGE;
   }
   Args args(std::vector<std::string>(argv.begin() + 1, argv.end()), flags);
@@ -235,7 +245,8 @@ int cursorCommand(const std::vector<std::string>& argv, Io io) {
     const TriggerSpec spec = makeTriggerSpec(f, ctx.config, ctx.catalog);
     const auto t = state->loadTrigger(spec.key);
     io.out << f.name << "  trigger=" << spec.key << "  " << f.trigger.op << "\n  cursor: "
-           << (t && !t->cursorJson.empty() ? t->cursorJson : "(none: the first poll seeds)") << "\n";
+           << (t && !t->cursorJson.empty() ? t->cursorJson : "(none: the first poll seeds)")
+           << "\n";
   }
   if (!args.positional().empty()) requireFlow(ctx, args.positional()[0]);
   return EXIT_OK;
