@@ -252,7 +252,7 @@ JsonValue applyFilter(const TemplateFilter& f, JsonValue value, JsonAlloc& alloc
     const double by = f.args.empty() ? 1 : std::atof(arg0.c_str());
     JsonValue out;
     const double result = by == 0 ? 0 : toNumber(value) / by;
-    out.SetDouble(std::isfinite(result) ? result : 0);  // JSON has no NaN or infinity
+    if (std::isfinite(result)) out.SetDouble(result);  // else null: JSON has no NaN or infinity
     return out;
   }
   if (f.name == "date") {
