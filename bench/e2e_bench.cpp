@@ -628,6 +628,7 @@ int main(int argc, char** argv) {
   const auto t2 = SteadyClock::now();
   malloc_trim(0);  // as `sluice run` does after loading its file
   const double rssConfig = rssMiB();
+  const double liveConfigMiB = static_cast<double>(mallinfo2().uordblks) / (1024.0 * 1024.0);
   auto state = sluice::openStateStore(config.state);
   auto transport = sluice::makePocoTransport();
   sluice::SystemClock clock;
@@ -638,10 +639,11 @@ int main(int argc, char** argv) {
   if (o.startupOnly) {
     std::printf(
         "start-up %.0f ms (catalog %.0f, config %.0f, state %.0f, runner %.0f); resident "
-        "MiB: base %.1f, catalog %.1f, config %.1f, runner %.1f (%.2f KiB per flow)\n",
+        "MiB: base %.1f, catalog %.1f, config %.1f (heap in use %.1f), runner %.1f (%.2f KiB "
+        "per flow)\n",
         seconds(t4 - t0) * 1000, seconds(t1 - t0) * 1000, seconds(t2 - t1) * 1000,
         seconds(t3 - t2) * 1000, seconds(t4 - t3) * 1000, rssBase, rssCatalog, rssConfig,
-        rssStarted, (rssStarted - rssCatalog) * 1024 / o.flows);
+        liveConfigMiB, rssStarted, (rssStarted - rssCatalog) * 1024 / o.flows);
     runner.reset();
     fakes.send('q');
     waitpid(fakes.pid, nullptr, 0);
@@ -708,6 +710,8 @@ int main(int argc, char** argv) {
   // --- capacity: K triggers polled at once, against bare round-trips to the same fake ---
   const int k = std::min(o.burst, o.flows);
   double burstPollsPerS = 0, burstCpuPerPoll = 0;
+  double burstDeliveriesPerS = 0, burstCpuPerDelivery = 0;
+  const int m = std::min(2000, std::max(k, 200));
   {
     const std::string burstFile = dir + "/burst.yaml";
     std::ofstream(burstFile) << configText(o, k, stripeUrl, ghlUrl, dir);
@@ -719,6 +723,25 @@ int main(int argc, char** argv) {
     const double s = seconds(SteadyClock::now() - b0);
     burstPollsPerS = k / s;
     burstCpuPerPoll = (cpuMs() - c0) / k;
+    // Deliveries at capacity: m items put in the outbox at once for the first k flows, then
+    // delivered (one GHL upsert each, against the fake).
+    sluice::PollCommit items;
+    items.triggerKey = "bench-deliveries";
+    items.op = kOp;
+    items.connection = "stripe";
+    items.cursorJson = "{}";
+    items.history.triggerKey = items.triggerKey;
+    items.history.startedMs = items.history.finishedMs = wallMs();
+    items.nextDueMs = wallMs() + 3600 * 1000;
+    for (int i = 0; i < m; ++i)
+      items.items.push_back(
+          {"f" + std::to_string(i % k), "cus_Capacity" + std::to_string(i), customerJson(i)});
+    state->commitPoll(items);
+    const double d0 = cpuMs();
+    const auto e0 = SteadyClock::now();
+    r.drainOutbox();
+    burstDeliveriesPerS = m / seconds(SteadyClock::now() - e0);
+    burstCpuPerDelivery = (cpuMs() - d0) / m;
   }
   const double bare = bareRoundTripsPerSecond(stripeUrl, k, o.workers, 3000);
   const CommitRates commit = commitRates(dir, 2000, 10);
@@ -744,11 +767,7 @@ int main(int argc, char** argv) {
   // waits up to one interval for its trigger's next poll, so the stream alone undercounts).
   const double flowS = seconds(end.at - stream0.at);
   const double flowDone = end.done - stream0.done;
-  const double flowDeliveries = end.deliveries - stream0.deliveries;
   const double flowCpu = end.cpu - stream0.cpu;
-  const double flowPolls = end.polls - stream0.polls;
-  const double cpuPerDelivery =
-      flowDeliveries > 0 ? (flowCpu - flowPolls * cpuPerPoll) / flowDeliveries : 0;
   const double startupMs = seconds(t4 - t0) * 1000;
   const double rowsPerCommit = 2.0 + 2.0 * commit.itemsPerCommit;
   auto row = [](const char* name, const std::string& value) {
@@ -769,7 +788,8 @@ int main(int argc, char** argv) {
   row("  runner (triggers from the state)", f("%.0f ms", seconds(t4 - t3) * 1000));
   row("resident memory: before start-up", f("%.1f MiB", rssBase));
   row("resident memory: after catalog", f("%.1f MiB", rssCatalog));
-  row("resident memory: after config", f("%.1f MiB", rssConfig));
+  row("resident memory: after config",
+      f("%.1f MiB", rssConfig) + f(" (heap in use %.1f MiB)", liveConfigMiB));
   row("resident memory: after start-up", f("%.1f MiB", rssStarted));
   row("resident memory: end of stream", f("%.1f MiB", rssStream));
   row("resident memory: peak (VmHWM)", f("%.1f MiB", peakRssMiB()));
@@ -785,7 +805,6 @@ int main(int argc, char** argv) {
           f(" (produced %.1f/s while streaming)", o.rate));
   row("deliveries/s (stream start to last delivery)", f("%.1f", flowDone / flowS));
   row("deliveries/s, busiest 1 s", f("%.0f", peakDeliveries));
-  row("CPU per delivery (minus polls at idle cost)", f("%.3f ms", cpuPerDelivery));
   row("CPU use, stream start to last delivery", f("%.1f %% of one core", flowCpu / (flowS * 10)));
   row("items produced / delivered", std::to_string(produced) + " / " +
                                         std::to_string(static_cast<long>(end.done)) +
@@ -805,6 +824,9 @@ int main(int argc, char** argv) {
   row("capacity: polls/s, triggers all due at once",
       f("%.0f", burstPollsPerS) + " (" + std::to_string(k) + " triggers)");
   row("  CPU per poll at capacity", f("%.3f ms", burstCpuPerPoll));
+  row("capacity: deliveries/s, outbox full at once",
+      f("%.0f", burstDeliveriesPerS) + " (" + std::to_string(m) + " items)");
+  row("  CPU per delivery at capacity", f("%.3f ms", burstCpuPerDelivery));
   row("bare keep-alive round-trips/s, same fake", f("%.0f", bare));
   row("RATIO polls/s : bare round-trips/s", f("%.2f", burstPollsPerS / bare));
   row("commitPoll/s (10 items + 10 seen ids each)", f("%.0f", commit.commitsPerSecond));

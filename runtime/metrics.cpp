@@ -7,6 +7,22 @@
 
 namespace sluice {
 
+bool LogThrottle::allow(int64_t nowMs, long long& suppressed) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (nowMs - windowStart_ >= windowMs_) {
+    windowStart_ = nowMs;
+    inWindow_ = 0;
+  }
+  if (inWindow_ >= perWindow_) {
+    ++dropped_;
+    return false;
+  }
+  ++inWindow_;
+  suppressed = dropped_;
+  dropped_ = 0;
+  return true;
+}
+
 void Metrics::declare(const std::string& name, Type type, const std::string& help,
                       std::vector<double> buckets) {
   std::lock_guard<std::mutex> lock(mutex_);

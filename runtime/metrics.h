@@ -18,6 +18,24 @@ namespace sluice {
 
 using MetricLabels = std::vector<std::pair<std::string, std::string>>;
 
+// Lets at most `perWindow` events through per window and counts the rest: for warnings that
+// could come by the thousand at once (a whole schedule falling behind).
+class LogThrottle {
+ public:
+  LogThrottle(int perWindow, int64_t windowMs) : perWindow_(perWindow), windowMs_(windowMs) {}
+  // True when this event may be logged; suppressed = events dropped since the last one let
+  // through (to mention in its line).
+  bool allow(int64_t nowMs, long long& suppressed);
+
+ private:
+  std::mutex mutex_;
+  const int perWindow_;
+  const int64_t windowMs_;
+  int64_t windowStart_ = 0;
+  int inWindow_ = 0;
+  long long dropped_ = 0;
+};
+
 class Metrics {
  public:
   enum class Type { Counter, Gauge, Histogram };

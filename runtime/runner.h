@@ -112,6 +112,7 @@ class Runner {
   std::atomic<bool> reload_{false};
   std::unique_ptr<WorkerPool> pool_;
   Metrics metrics_;
+  LogThrottle lateLog_{10, 1000};  // poll.late lines: at most 10 a second
   std::atomic<bool> firstPass_{false};
   int64_t startedMs_ = 0;
   std::unique_ptr<WebhookReceiver> webhooks_;  // settings.webhooks, while run() runs

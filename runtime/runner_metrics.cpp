@@ -96,10 +96,13 @@ void Runner::notePollStart(ScheduledTrigger& t, const std::string& flows) {
   metrics_.setMax("sluice_poll_lateness_max_seconds", {}, seconds(late));
   if (late <= kLateAfterMs) return;
   metrics_.add("sluice_polls_late_total");
-  // Logged when a trigger falls behind, not at every late poll of a backlog.
-  if (became)
+  // Logged when a trigger falls behind, not at every late poll of a backlog, and at most 10
+  // lines a second when a whole schedule falls behind (the metric counts every one).
+  long long suppressed = 0;
+  if (became && lateLog_.allow(now, suppressed))
     logWarn("poll.late", kv("flow", flows) + " " + kv("op", t.spec.op->fullId()) + " " +
-                             kv("late_ms", late) + " " + kv("every_s", t.everyMs / 1000));
+                             kv("late_ms", late) + " " + kv("every_s", t.everyMs / 1000) +
+                             (suppressed ? " " + kv("suppressed", suppressed) : ""));
 }
 
 void Runner::notePollDone(ScheduledTrigger& t, const PollResult& r, int64_t startedMs) {

@@ -90,6 +90,20 @@ TEST(MetricsTest, SnapshotsQuantilesAndMaxGauges) {
   EXPECT_EQ(m.value("worst"), 4);
 }
 
+TEST(MetricsTest, LogThrottleLetsAFewThroughPerWindowAndCountsTheRest) {
+  LogThrottle throttle(2, 1000);
+  long long suppressed = -1;
+  EXPECT_TRUE(throttle.allow(10'000, suppressed));
+  EXPECT_EQ(suppressed, 0);
+  EXPECT_TRUE(throttle.allow(10'100, suppressed));
+  EXPECT_FALSE(throttle.allow(10'200, suppressed));
+  EXPECT_FALSE(throttle.allow(10'999, suppressed));
+  EXPECT_TRUE(throttle.allow(11'000, suppressed));  // a new window
+  EXPECT_EQ(suppressed, 2);
+  EXPECT_TRUE(throttle.allow(11'001, suppressed));
+  EXPECT_EQ(suppressed, 0);
+}
+
 TEST(MetricsTest, ValuesAreFormattedForPrometheus) {
   EXPECT_EQ(Metrics::formatValue(3), "3");
   EXPECT_EQ(Metrics::formatValue(-2), "-2");
