@@ -15,6 +15,7 @@ scripts/setup.sh build
 if ((quick == 0)); then
   scripts/setup.sh build-asan -DSLUICE_SANITIZE=ON -DSLUICE_BENCH=OFF
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+  export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   (cd build-asan && ctest --output-on-failure -j 2 --timeout 900)
   # libFuzzer targets (clang): 15 s each here; `scripts/fuzz.sh 600` for a long run.
