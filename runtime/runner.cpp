@@ -110,6 +110,7 @@ void Runner::buildTriggers() {
     t->everyMs = std::min(t->everyMs, flow.trigger.everyMs);
     t->spec.subscribers.push_back({flow.name, flow.trigger.backfill});
   }
+  for (auto& t : triggers_) dueQueue_.push({t->nextDueMs, t.get()});
 }
 
 bool Runner::sleepFor(int64_t ms) {
@@ -220,6 +221,7 @@ void Runner::pollTask(ScheduledTrigger* t) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     t->nextDueMs = next;
+    dueQueue_.push({next, t});
     t->inFlight = false;
     kicked_ = true;
   }
@@ -259,10 +261,13 @@ void Runner::schedulePolls(int64_t now, bool evenIfNotDue) {
   std::vector<std::string> keys;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    for (auto& t : triggers_) {
-      if (t->inFlight || t->nextDueMs > now) continue;
-      t->inFlight = true;  // reserved while the store is asked
-      due.push_back(t.get());
+    while (!dueQueue_.empty() && dueQueue_.top().dueMs <= now) {
+      const DueEntry e = dueQueue_.top();
+      dueQueue_.pop();
+      ScheduledTrigger* t = e.trigger;
+      if (t->inFlight || t->nextDueMs != e.dueMs) continue;  // stale
+      t->inFlight = true;                                    // reserved while the store is asked
+      due.push_back(t);
       keys.push_back(t->spec.key);
     }
   }
@@ -286,6 +291,7 @@ void Runner::schedulePolls(int64_t now, bool evenIfNotDue) {
     // Another process holds it or has polled it: ask again soon (the store knows when).
     t->inFlight = false;
     t->nextDueMs = now + recheckMs(*t);
+    dueQueue_.push({t->nextDueMs, t});
   }
 }
 
@@ -316,7 +322,10 @@ void Runner::pollAllNow() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     for (auto& t : triggers_)
-      if (!t->inFlight) t->nextDueMs = 0;
+      if (!t->inFlight) {
+        t->nextDueMs = 0;
+        dueQueue_.push({0, t.get()});
+      }
   }
   schedulePolls(clock_.nowMs(), true);
   pool_->waitIdle();
@@ -364,8 +373,8 @@ StopReason Runner::run(bool once) {
     int64_t wait = 500;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      for (auto& t : triggers_)
-        if (!t->inFlight) wait = std::min(wait, std::max<int64_t>(0, t->nextDueMs - now));
+      if (!dueQueue_.empty())
+        wait = std::min(wait, std::max<int64_t>(0, dueQueue_.top().dueMs - now));
     }
     std::unique_lock<std::mutex> lock(mutex_);
     wake_.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(wait, 20)),
