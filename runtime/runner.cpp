@@ -251,6 +251,7 @@ void Runner::deliverTask(Delivery d) {
     if (--flowsInFlight_[d.flow] <= 0) flowsInFlight_.erase(d.flow);
     recordsInFlight_.erase(recordKey(d));
     deliveriesInFlight_.erase(d.id);
+    finishedAt_[d.id] = ++finishCount_;
     kicked_ = true;
   }
   wake_.notify_all();
@@ -297,6 +298,11 @@ void Runner::schedulePolls(int64_t now, bool evenIfNotDue) {
 
 void Runner::scheduleDeliveries(int64_t now) {
   std::vector<Delivery> due;
+  uint64_t listedAfter;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    listedAfter = finishCount_;
+  }
   try {
     due = state_.claimDeliveries(owner_, now, 200, config_.settings.leaseMs);
   } catch (const StateError& e) {
@@ -308,6 +314,8 @@ void Runner::scheduleDeliveries(int64_t now) {
     // Several items of a flow run side by side, but two changes of one record never do, so
     // an "updated" record's versions arrive in order.
     if (deliveriesInFlight_.count(d.id) || recordsInFlight_.count(recordKey(d))) continue;
+    auto finished = finishedAt_.find(d.id);
+    if (finished != finishedAt_.end() && finished->second > listedAfter) continue;  // stale
     auto running = flowsInFlight_.find(d.flow);
     if (running != flowsInFlight_.end() && running->second >= config_.settings.flowConcurrency)
       continue;
@@ -316,6 +324,9 @@ void Runner::scheduleDeliveries(int64_t now) {
     deliveriesInFlight_.insert(d.id);
     pool_->submit([this, d] { deliverTask(d); });
   }
+  // Finishes up to listedAfter cannot make a later list stale (one thread lists).
+  for (auto it = finishedAt_.begin(); it != finishedAt_.end();)
+    it = it->second <= listedAfter ? finishedAt_.erase(it) : std::next(it);
 }
 
 void Runner::pollAllNow() {

@@ -108,6 +108,11 @@ class Runner {
   std::map<std::string, int> flowsInFlight_;  // deliveries running per flow
   std::set<std::string> recordsInFlight_;     // flow + record id: one change at a time
   std::set<int64_t> deliveriesInFlight_;
+  // A delivery that finishes between the store listing it and the check above would be sent
+  // to the dispatcher again from that stale list: each finish gets a number, and a list read
+  // before it skips the delivery.
+  uint64_t finishCount_ = 0;
+  std::map<int64_t, uint64_t> finishedAt_;  // delivery id -> finishCount_ when it finished
   // Due times, soonest first, so that a pass looks at what is due instead of at every trigger
   // (at 100,000 triggers the scans took half the CPU). An entry whose trigger's nextDueMs has
   // changed since, or that is in flight, is stale and skipped. Guarded by mutex_.
