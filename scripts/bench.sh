@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds sluice (scripts/setup.sh) and runs the benchmarks: the micro benchmarks, then the
 # end-to-end benchmark against the fakes on loopback with 1,000, 10,000 and 100,000 flows.
-# About 9 minutes on 2 cores after the build. Figures go to stdout and to BUILD_DIR/bench/.
+# About 7 minutes on 2 cores after the build. Figures go to stdout and to BUILD_DIR/bench/.
 #   scripts/bench.sh [BUILD_DIR]        (default build-bench)
 # Not part of the test suite: nothing here passes or fails on a figure.
 set -euo pipefail
