@@ -1,6 +1,7 @@
 #include "runtime/dispatcher.h"
 
 #include <algorithm>
+#include <ctime>
 
 #include "core/logger.h"
 #include "runtime/trigger_poller.h"
@@ -104,12 +105,13 @@ DeliveryReport Dispatcher::deliver(const Delivery& delivery) {
   now.AddMember("ms", JsonValue(static_cast<int64_t>(nowMs)), alloc);
   now.AddMember("unix", JsonValue(static_cast<int64_t>(nowMs / 1000)), alloc);
   {
-    JsonValue unix(static_cast<int64_t>(nowMs / 1000));
-    JsonDoc tmp;
-    Template iso = Template::compile("{{t | date}}");
-    MapScope s;
-    s.set("t", &unix);
-    now.AddMember("iso", jsonString(iso.renderText(s), alloc), alloc);
+    // The date filter's default format, without compiling a template per delivery.
+    const std::time_t t = static_cast<std::time_t>(nowMs / 1000);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char iso[32];
+    const size_t n = std::strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    now.AddMember("iso", jsonString(std::string(iso, n), alloc), alloc);
   }
   MapScope scope;
   scope.set("trigger", &item);
