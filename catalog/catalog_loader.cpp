@@ -254,8 +254,15 @@ Operation parseOperation(const YAML::Node& node, const std::string& file, const 
     LookupSpec lookup;
     lookup.where = lm.where();
     lookup.op = lm.requiredString("op");
-    lookup.with = ValueTemplate::fromYaml(lm.get("with"), file, kDomain);
+    const YAML::Node with = lm.get("with");
+    if (with.IsDefined() && !with.IsNull() && !with.IsMap())
+      lm.failAt(with, "'with': expected a map of the lookup operation's inputs");
+    if (with.IsMap())
+      for (const auto& kv : with)
+        lookup.withKeys.emplace_back(kv.first.Scalar(), yamlLocation(file, kv.first));
+    lookup.with = ValueTemplate::fromYaml(with, file, kDomain);
     lookup.records = pointerOr(lm, "records", true);
+    lookup.result = pointerOr(lm, "result", false);
     const YAML::Node match = lm.get("match");
     if (!match.IsMap() || match.size() == 0)
       lm.fail("match", "'match': expected a map of record pointer: value");
@@ -271,11 +278,22 @@ Operation parseOperation(const YAML::Node& node, const std::string& file, const 
       }
     }
     lm.rejectUnknown();
-    checkRequestTemplates(op, app, lookup.with);
+    // Both read only what the action was sent: its inputs.
+    lookup.with.forEachExpression([&](const TemplateExpr& e, const SourceLocation& where) {
+      if (e.path[0] != "inputs" || e.path.size() < 2 || !op.input(e.path[1]))
+        throw CatalogError(where, ctx + " lookup with: template '{{" + e.source +
+                                      "}}' must name an input of " + op.id);
+    });
     for (const auto& [pointer, t] : lookup.match)
       for (const auto& e : t.expressions())
         if (e.path[0] != "inputs" || e.path.size() < 2 || !op.input(e.path[1]))
           mm.fail(pointer, "template '{{" + e.source + "}}' must name an input of " + op.id);
+    if (op.kind != OpKind::Action)
+      lm.fail("op", "a lookup is for actions (it finds what an interrupted call made)");
+    if (op.idempotent)
+      lm.fail("op", "op " + op.id +
+                        " is idempotent (sent again after an interruption); a lookup is for "
+                        "operations that are not");
     op.lookup = std::move(lookup);
   } else {
     map.get("lookup");
@@ -353,7 +371,7 @@ Operation parseOperation(const YAML::Node& node, const std::string& file, const 
     for (const auto& item : exceptions) {
       YamlMap em(item, file, kDomain, ctx + " spec_exceptions");
       SpecException ex;
-      ex.check = em.enumOr("check", {"path", "scopes", "params", "body", "version"}, "");
+      ex.check = em.enumOr("check", {"path", "scopes", "params", "body", "version", "lookup"}, "");
       if (ex.check.empty()) em.fail("check", "missing required key 'check'");
       ex.reason = em.requiredString("reason");
       em.rejectUnknown();
@@ -557,10 +575,28 @@ App Catalog::loadApp(const std::string& folder) {
     }
     app.categories.push_back(category);
   }
-  for (const auto& op : app.operations)
-    if (op.lookup && !app.find(op.lookup->op))
-      throw CatalogError(op.lookup->where, "op " + op.id + ": lookup names unknown operation '" +
-                                               op.lookup->op + "'");
+  for (const auto& op : app.operations) {
+    if (!op.lookup) continue;
+    const LookupSpec& lookup = *op.lookup;
+    const Operation* target = app.find(lookup.op);
+    if (!target)
+      throw CatalogError(lookup.where,
+                         "op " + op.id + ": lookup names unknown operation '" + lookup.op + "'");
+    // The lookup's `with` gives the target's inputs by name: an unknown one would be dropped
+    // silently, a missing required one would fail every lookup.
+    for (const auto& [name, where] : lookup.withKeys)
+      if (!target->input(name))
+        throw CatalogError(
+            where, "op " + op.id + ": lookup input '" + name + "' is not an input of " + lookup.op);
+    for (const auto& in : target->inputs) {
+      if (!in.required || in.defaultValue) continue;
+      bool given = false;
+      for (const auto& key : lookup.withKeys) given = given || key.first == in.name;
+      if (!given)
+        throw CatalogError(lookup.where, "op " + op.id + ": lookup must give " + lookup.op +
+                                             "'s required input '" + in.name + "' in 'with'");
+    }
+  }
   return app;
 }
 

@@ -67,10 +67,15 @@ struct RequestSpec {
 
 // How to find what an interrupted create made, before trying it again: the dispatcher calls
 // `op` with `with`, and a record under `records` whose fields equal `match` is the result.
+// Where the records are may name an array, or one object (a list of one; null = none).
 struct LookupSpec {
   std::string op;  // an operation id of the same app
   ValueTemplate with;
-  std::string records;  // JSON pointer to the array in the lookup's response
+  std::vector<std::pair<std::string, SourceLocation>> withKeys;  // the input names `with` gives
+  std::string records;  // JSON pointer to the array or the one object in the lookup's response
+  // Where the action's own answer holds the record ("/note" for {"note": {...}}); "" = the
+  // answer is the record. The found record is put there as the step's result.
+  std::string result;
   std::vector<std::pair<std::string, Template>> match;  // record pointer -> expected value
   SourceLocation where;
 };
@@ -86,7 +91,7 @@ struct TimeWindow {
 };
 
 struct SpecException {
-  std::string check;  // path | scopes | params | body
+  std::string check;  // path | scopes | version | params | body | lookup
   std::string reason;
 };
 

@@ -1,6 +1,8 @@
 #include "runtime/dispatcher.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <ctime>
 
 #include "core/logger.h"
@@ -33,6 +35,65 @@ int64_t Dispatcher::backoffMs(int attempts, int64_t retryAfterMs) {
   return std::min(ceiling, std::max(jittered, retryAfterMs));
 }
 
+namespace {
+
+// "2024-03-10T10:00:00-05:00", "2024-03-10T15:00:00.000Z": milliseconds since the epoch, or
+// nothing when the text is not an ISO 8601 date-time with a zone (without one, the instant is
+// unknown).
+std::optional<int64_t> isoInstantMs(const std::string& s) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, used = 0;
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2d%*1[T ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &used) <
+          6 ||
+      used != 19)
+    return std::nullopt;
+  size_t i = 19;
+  int64_t ms = 0;
+  if (i < s.size() && s[i] == '.') {
+    int digits = 0;
+    for (++i; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); ++i, ++digits)
+      if (digits < 3) ms = ms * 10 + (s[i] - '0');
+    if (digits == 0) return std::nullopt;
+    for (; digits < 3; ++digits) ms *= 10;
+  }
+  const std::string zone = s.substr(i);
+  int64_t offsetMin = 0;
+  if (zone != "Z" && zone != "z") {
+    int oh = 0, om = 0;
+    const bool sign = !zone.empty() && (zone[0] == '+' || zone[0] == '-');
+    const bool colon = zone.size() == 6 && zone[3] == ':';
+    if (!sign || !(colon || zone.size() == 5) ||
+        std::sscanf(zone.c_str() + 1, colon ? "%2d:%2d" : "%2d%2d", &oh, &om) != 2)
+      return std::nullopt;
+    offsetMin = (zone[0] == '-' ? -1 : 1) * (oh * 60 + om);
+  }
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  return (static_cast<int64_t>(timegm(&tm)) - offsetMin * 60) * 1000 + ms;
+}
+
+}  // namespace
+
+bool lookupFieldMatches(const JsonValue* field, const std::string& expected) {
+  const std::string actual = field ? jsonText(*field) : "";
+  if (actual == expected) return true;
+  const auto a = isoInstantMs(actual);
+  const auto b = a ? isoInstantMs(expected) : std::nullopt;
+  return a && b && *a == *b;
+}
+
+std::string lookupResult(const JsonValue& record, const std::string& pointer) {
+  if (pointer.empty()) return toJson(record);
+  JsonDoc answer;
+  rapidjson::Pointer(pointer.c_str())
+      .Set(answer, JsonValue(record, answer.GetAllocator()), answer.GetAllocator());
+  return toJson(answer);
+}
+
 Dispatcher::Lookup Dispatcher::lookup(const Operation& op, ApiClient& client,
                                       const JsonValue& inputs) {
   Lookup out;
@@ -46,31 +107,51 @@ Dispatcher::Lookup Dispatcher::lookup(const Operation& op, ApiClient& client,
   scope.set("inputs", &inputs);
   JsonValue with =
       spec.with.isNull() ? JsonValue(rapidjson::kObjectType) : spec.with.render(scope, alloc);
-  const ApiResult r = client.call(*lookupOp, with);
+  // One request: the first page, as a poll of the lookup operation would ask for it.
+  const Pagination& pag = lookupOp->paginate;
+  PageParams first;
+  first.inBody = pag.inBody;
+  if (pag.style != PaginationStyle::None && !pag.limitParam.empty() && pag.limit > 0)
+    first.values.emplace_back(pag.limitParam, JsonValue(static_cast<int64_t>(pag.limit)));
+  if (pag.style == PaginationStyle::Page)
+    first.values.emplace_back(pag.pageParam, JsonValue(static_cast<int64_t>(pag.start)));
+  if (pag.style == PaginationStyle::Offset)
+    first.values.emplace_back(pag.offsetParam, JsonValue(static_cast<int64_t>(0)));
+  const ApiResult r = client.call(*lookupOp, with, &first);
   out.outcome = r.outcome;
   out.error = r.error;
   if (r.outcome != Outcome::Ok || !r.json) return out;
   const JsonValue* records = jsonAt(*r.json, spec.records);
-  if (!records || !records->IsArray()) {
+  if (!records || !(records->IsArray() || records->IsObject() || records->IsNull())) {
     out.outcome = Outcome::Retry;
-    out.error =
-        ResponseError(lookupOp->fullId(), spec.records, "missing (expected the records)").what();
+    out.error = ResponseError(lookupOp->fullId(), spec.records.empty() ? "(body)" : spec.records,
+                              records ? "expected the records (an array or one object)"
+                                      : "missing (expected the records)")
+                    .what();
     return out;
   }
-  for (const auto& record : records->GetArray()) {
-    bool all = true;
-    for (const auto& [pointer, expected] : spec.match) {
-      const JsonValue* v = jsonAt(record, pointer);
-      if (!v || jsonText(*v) != expected.renderText(scope)) {
-        all = false;
-        break;
-      }
-    }
-    if (all) {
-      out.record = toJson(record);
-      return out;
-    }
+  // The found record goes where the action's own answer holds it ({"note": {...}} for
+  // /note), so later steps read it by the same paths whether the call answered or the lookup
+  // found it.
+  auto result = [&](const JsonValue& record) { return lookupResult(record, spec.result); };
+  auto matches = [&](const JsonValue& record) {
+    if (!record.IsObject()) return false;
+    for (const auto& [pointer, expected] : spec.match)
+      if (!lookupFieldMatches(jsonAt(record, pointer), expected.renderText(scope))) return false;
+    return true;
+  };
+  // null: nothing found (GHL's duplicate search answers {"contact": null}); one object: a
+  // list of one.
+  if (records->IsObject()) {
+    if (matches(*records)) out.record = result(*records);
+    return out;
   }
+  if (records->IsArray())
+    for (const auto& record : records->GetArray())
+      if (matches(record)) {
+        out.record = result(record);
+        return out;
+      }
   return out;
 }
 

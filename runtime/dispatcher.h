@@ -27,6 +27,13 @@ struct DeliveryReport {
 // sluice-<hash>-<step>: the same for every attempt of one step of one item of one flow.
 std::string idempotencyKey(const std::string& flow, const std::string& itemKey, int step);
 
+// A lookup's `match`: a record's field (nullptr when missing) against the rendered value. Equal
+// text, a missing field and null reading as ""; or two ISO 8601 date-times with zones that name
+// the same instant (an API may answer 10:00-05:00 as 15:00:00.000Z).
+bool lookupFieldMatches(const JsonValue* field, const std::string& expected);
+// A found record placed at a lookup's `result` pointer ("" = the record itself), as JSON.
+std::string lookupResult(const JsonValue& record, const std::string& pointer);
+
 class Dispatcher {
  public:
   Dispatcher(const Config& config, const Catalog& catalog, ClientRegistry& clients,

@@ -186,6 +186,93 @@ TEST_F(CatalogLoaderTest, RejectsUnknownFilterInTemplate) {
               HasSubstr("unknown filter 'capitalize'"));
 }
 
+// kGoodOp plus an action whose lookup reads the list above (lines 19-32).
+std::string withLookup() {
+  return std::string(kGoodOp) + R"(  - id: contacts.create_note
+    name: Create Note
+    kind: action
+    description: Adds a note
+    request: { method: POST, path: "/contacts/{contactId}/notes" }
+    inputs:
+      - { name: contactId, in: path, type: string, required: true }
+      - { name: body, in: body, type: string, required: true }
+    lookup:
+      op: contacts.list_contacts
+      with: { contactId: "{{inputs.contactId}}" }
+      records: /notes
+      result: /note
+      match: { /body: "{{inputs.body}}" }
+)";
+}
+
+TEST_F(CatalogLoaderTest, AcceptsALookup) {
+  ASSERT_EQ(loadWith(withLookup()), "");
+  const Catalog catalog = Catalog::load(dir_.path());
+  const Operation* op = catalog.find("demo.contacts.create_note");
+  ASSERT_NE(op, nullptr);
+  ASSERT_TRUE(op->lookup.has_value());
+  EXPECT_EQ(op->lookup->op, "contacts.list_contacts");
+  EXPECT_EQ(op->lookup->records, "/notes");
+  EXPECT_EQ(op->lookup->result, "/note");
+  ASSERT_EQ(op->lookup->match.size(), 1u);
+  EXPECT_EQ(op->lookup->match[0].first, "/body");
+}
+
+TEST_F(CatalogLoaderTest, RejectsALookupOfAnUnknownOperation) {
+  const std::string err =
+      loadWith(replace(withLookup(), "op: contacts.list_contacts", "op: contacts.list_notes"));
+  EXPECT_THAT(err, HasSubstr("contacts.yaml:28:7: op contacts.create_note: lookup names unknown "
+                             "operation 'contacts.list_notes'"));
+}
+
+TEST_F(CatalogLoaderTest, RejectsALookupInputTheLookupOperationDoesNotTake) {
+  // list_contacts has no input 'contact': the value would be dropped silently.
+  const std::string err = loadWith(replace(withLookup(), "with: { contactId:", "with: { contact:"));
+  EXPECT_THAT(err, HasSubstr("contacts.yaml:29:15: op contacts.create_note: lookup input "
+                             "'contact' is not an input of contacts.list_contacts"));
+}
+
+TEST_F(CatalogLoaderTest, RejectsALookupWithoutARequiredInputOfTheLookupOperation) {
+  const std::string err =
+      loadWith(replace(withLookup(), "      with: { contactId: \"{{inputs.contactId}}\" }\n", ""));
+  EXPECT_THAT(err, HasSubstr("contacts.yaml:28:7: op contacts.create_note: lookup must give "
+                             "contacts.list_contacts's required input 'contactId'"));
+}
+
+TEST_F(CatalogLoaderTest, RejectsALookupTemplateThatIsNotAnInput) {
+  // match and with read only what the action was sent.
+  std::string err = loadWith(replace(withLookup(), "{{inputs.body}}", "{{inputs.text}}"));
+  EXPECT_THAT(err, HasSubstr("contacts.yaml:32:"));
+  EXPECT_THAT(err,
+              HasSubstr("template '{{inputs.text}}' must name an input of contacts.create_note"));
+  err = loadWith(
+      replace(withLookup(), "\"{{inputs.contactId}}\" }", "\"{{connection.location_id}}\" }"));
+  EXPECT_THAT(err, HasSubstr("contacts.yaml:29:26:"));
+  EXPECT_THAT(err, HasSubstr("template '{{connection.location_id}}' must name an input of "
+                             "contacts.create_note"));
+}
+
+TEST_F(CatalogLoaderTest, RejectsALookupMatchThatIsNotAPointer) {
+  const std::string err = loadWith(replace(withLookup(), "{ /body:", "{ body:"));
+  EXPECT_THAT(err, HasSubstr("contacts.yaml:32:"));
+  EXPECT_THAT(err, HasSubstr("'body' is not a JSON pointer into the record"));
+}
+
+TEST_F(CatalogLoaderTest, RejectsALookupWithABadRecordsPointer) {
+  const std::string err = loadWith(
+      replace(withLookup(), "records: /notes\n      result", "records: notes\n      result"));
+  EXPECT_THAT(err, HasSubstr("contacts.yaml:30:16:"));
+  EXPECT_THAT(err, HasSubstr("'records': 'notes' is not a JSON pointer"));
+}
+
+TEST_F(CatalogLoaderTest, RejectsALookupOnAnIdempotentAction) {
+  // Sent again anyway after an interruption: a lookup there would never run.
+  const std::string err =
+      loadWith(replace(withLookup(), "    lookup:\n", "    idempotent: true\n    lookup:\n"));
+  EXPECT_THAT(err, HasSubstr("contacts.yaml:29:"));
+  EXPECT_THAT(err, HasSubstr("is idempotent"));
+}
+
 TEST_F(CatalogLoaderTest, RejectsAppWithoutBaseUrl) {
   // base_url is required in app.yaml.
   dir_.write("demo/app.yaml", "app: demo\nname: Demo\nauth: { kind: bearer }\n");
