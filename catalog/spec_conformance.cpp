@@ -145,7 +145,173 @@ bool hasBodyInput(const Operation& op, const std::string& name) {
   return false;
 }
 
+// Unescaped segments of a JSON pointer ("" has none).
+std::vector<std::string> pointerSegments(const std::string& pointer) {
+  std::vector<std::string> out;
+  size_t at = 0;
+  while (at < pointer.size()) {
+    const size_t next = pointer.find('/', at + 1);
+    std::string seg =
+        pointer.substr(at + 1, next == std::string::npos ? std::string::npos : next - at - 1);
+    for (size_t i = 0; (i = seg.find('~', i)) != std::string::npos; ++i)
+      seg.replace(i, 2, i + 1 < seg.size() && seg[i + 1] == '1' ? "/" : "~");
+    out.push_back(seg);
+    at = next == std::string::npos ? pointer.size() : next;
+  }
+  return out;
+}
+
+bool hasKey(const JsonValue& v, const char* key) {
+  return v.IsObject() && v.HasMember(key);
+}
+
+bool isArraySchema(const JsonDoc& doc, const JsonValue* schema) {
+  schema = resolveRef(doc, schema);
+  if (!schema || !schema->IsObject()) return false;
+  const JsonValue* type = jsonAt(*schema, "/type");
+  return (type && type->IsString() && std::string(type->GetString()) == "array") ||
+         hasKey(*schema, "items");
+}
+
+bool isObjectSchema(const JsonDoc& doc, const JsonValue* schema, int depth = 0) {
+  schema = resolveRef(doc, schema);
+  if (!schema || !schema->IsObject() || depth > 8) return false;
+  if (hasKey(*schema, "properties")) return true;
+  if (const JsonValue* all = jsonAt(*schema, "/allOf"); all && all->IsArray())
+    for (const auto& part : all->GetArray())
+      if (isObjectSchema(doc, &part, depth + 1)) return true;
+  return false;
+}
+
+// The schema of one pointer segment below `schema`: a declared property (through $ref, allOf,
+// oneOf and anyOf) or, for a numeric segment, an array's items. nullptr when not declared.
+const JsonValue* childSchema(const JsonDoc& doc, const JsonValue* schema, const std::string& seg,
+                             int depth = 0) {
+  schema = resolveRef(doc, schema);
+  if (!schema || !schema->IsObject() || depth > 8) return nullptr;
+  if (const JsonValue* props = jsonAt(*schema, "/properties"); props && props->IsObject()) {
+    auto it = props->FindMember(rapidjson::StringRef(seg.c_str(), seg.size()));
+    if (it != props->MemberEnd()) return &it->value;
+  }
+  if (!seg.empty() && seg.find_first_not_of("0123456789") == std::string::npos &&
+      isArraySchema(doc, schema))
+    return jsonAt(*schema, "/items");
+  for (const char* combinator : {"/allOf", "/oneOf", "/anyOf"})
+    if (const JsonValue* parts = jsonAt(*schema, combinator); parts && parts->IsArray())
+      for (const auto& part : parts->GetArray())
+        if (const JsonValue* found = childSchema(doc, &part, seg, depth + 1)) return found;
+  return nullptr;
+}
+
+const JsonValue* schemaAt(const JsonDoc& doc, const JsonValue* schema, const std::string& pointer) {
+  for (const auto& seg : pointerSegments(pointer)) {
+    schema = childSchema(doc, schema, seg);
+    if (!schema) return nullptr;
+  }
+  return resolveRef(doc, schema);
+}
+
+// The JSON schema of an operation's first 2xx response.
+const JsonValue* successSchema(const JsonDoc& doc, const JsonValue& specOp) {
+  const JsonValue* responses = jsonAt(specOp, "/responses");
+  if (!responses || !responses->IsObject()) return nullptr;
+  for (const auto& r : responses->GetObject()) {
+    if (r.name.GetString()[0] != '2') continue;
+    const JsonValue* response = resolveRef(doc, &r.value);
+    if (!response) continue;
+    if (const JsonValue* schema = jsonAt(*response, "/content/application~1json/schema"))
+      return schema;
+  }
+  return nullptr;
+}
+
 }  // namespace
+
+void SpecConformance::checkLookup(const App& app, const Operation& op,
+                                  std::vector<ConformanceFinding>& findings) {
+  if (!op.lookup) return;
+  const LookupSpec& lookup = *op.lookup;
+  auto report = [&](const std::string& message) {
+    ConformanceFinding f{op.fullId(), "lookup", message, lookup.where, false, ""};
+    for (const auto& e : op.specExceptions)
+      if (e.check == "lookup") {
+        f.excused = true;
+        f.reason = e.reason;
+      }
+    findings.push_back(f);
+  };
+  // The templates may only read what the create was sent: its inputs.
+  auto onlyInputs = [&](const TemplateExpr& e, const std::string& where) {
+    if (e.path.size() < 2 || e.path[0] != "inputs" || !op.input(e.path[1]))
+      report(where + " template '{{" + e.source + "}}' does not name an input of " + op.id);
+  };
+  lookup.with.forEachExpression(
+      [&](const TemplateExpr& e, const SourceLocation&) { onlyInputs(e, "with"); });
+  for (const auto& [pointer, t] : lookup.match)
+    for (const auto& e : t.expressions()) onlyInputs(e, "match " + pointer);
+
+  // `result`: where the action's own 2xx answer holds the record.
+  if (!lookup.result.empty()) {
+    const SpecIndex::Entry* own = indexFor(app).find(op.request.method, op.request.path);
+    const JsonValue* answer = own ? successSchema(*own->doc, *own->op) : nullptr;
+    if (!answer)
+      report("result '" + lookup.result + "': " + op.request.method + " " + op.request.path +
+             " documents no 2xx JSON response schema");
+    else if (!schemaAt(*own->doc, answer, lookup.result))
+      report("result '" + lookup.result + "' is not in the 2xx response schema of " +
+             op.request.method + " " + own->path);
+  }
+  const Operation* target = app.find(lookup.op);
+  if (!target) {
+    report("lookup names unknown operation '" + lookup.op + "'");
+    return;
+  }
+  for (const auto& m : lookup.with.members())
+    if (!target->input(m.first)) report("with '" + m.first + "' is not an input of " + lookup.op);
+  if (target->request.method != "GET") {
+    report(lookup.op + " is " + target->request.method + " " + target->request.path +
+           "; a lookup must be a GET (it only reads)");
+    return;
+  }
+  const SpecIndex::Entry* entry = indexFor(app).find("GET", target->request.path);
+  if (!entry) {
+    report("GET " + target->request.path + " (" + lookup.op + ") is not in the spec");
+    return;
+  }
+  const std::string where = "GET " + entry->path;
+  const JsonValue* response = successSchema(*entry->doc, *entry->op);
+  if (!response) {
+    report(where + " documents no 2xx JSON response schema: records '" + lookup.records +
+           "' and the match fields cannot be checked");
+    return;
+  }
+  const JsonValue* records = lookup.records.empty()
+                                 ? resolveRef(*entry->doc, response)
+                                 : schemaAt(*entry->doc, response, lookup.records);
+  if (!records) {
+    report("records '" + lookup.records + "' is not in the 2xx response schema of " + where);
+    return;
+  }
+  const JsonValue* record = nullptr;
+  if (isArraySchema(*entry->doc, records))
+    record = jsonAt(*records, "/items");
+  else if (isObjectSchema(*entry->doc, records))
+    record = records;
+  if (!record) {
+    report("records '" + lookup.records + "' of " + where +
+           " is neither an array nor an object with properties");
+    return;
+  }
+  for (const auto& [pointer, t] : lookup.match)
+    if (!schemaAt(*entry->doc, record, pointer))
+      report("match '" + pointer + "' is not a property of the records of " + where);
+}
+
+std::vector<ConformanceFinding> SpecConformance::checkLookups(const App& app) {
+  std::vector<ConformanceFinding> findings;
+  for (const auto& op : app.operations) checkLookup(app, op, findings);
+  return findings;
+}
 
 std::vector<ConformanceFinding> SpecConformance::check(const App& app) {
   SpecIndex& index = indexFor(app);
@@ -160,6 +326,7 @@ std::vector<ConformanceFinding> SpecConformance::check(const App& app) {
         }
       findings.push_back(f);
     };
+    checkLookup(app, op, findings);
     const SpecIndex::Entry* entry = index.find(op.request.method, op.request.path);
     if (!entry) {
       report("path", op.request.method + " " + op.request.path + " is not in the spec");

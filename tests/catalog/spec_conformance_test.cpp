@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
 #include <regex>
 #include <set>
@@ -116,6 +117,85 @@ TEST(SpecConformance, DetectsWrongScopesAndMissingRequiredParameters) {
   for (const auto& f : conformance.check(app)) checks.insert(f.op + ":" + f.check);
   EXPECT_TRUE(checks.count("ghl.contacts.get_contact:scopes"));
   EXPECT_TRUE(checks.count(noLocation.fullId() + ":params"));
+}
+
+TEST(SpecConformance, EveryLookupMatchesTheVendorSpec) {
+  // Every lookup in the catalog: a GET in the spec, its records in the 2xx response schema,
+  // its match fields in the record schema, its result where the action's own answer holds the
+  // record, and templates that read only the action's inputs.
+  SpecConformance conformance(test::specsRoot());
+  int lookups = 0;
+  std::vector<std::string> excused;
+  for (const auto& app : catalog().apps()) {
+    for (const auto& op : app.operations) lookups += op.lookup.has_value();
+    for (const auto& f : conformance.checkLookups(app)) {
+      EXPECT_EQ(f.check, "lookup");
+      if (f.excused) {
+        excused.push_back(f.op + ": " + f.message + " (excused: " + f.reason + ")");
+        continue;
+      }
+      ADD_FAILURE() << f.where.str() << ": " << f.op << ": " << f.message;
+    }
+  }
+  EXPECT_EQ(lookups, 21);
+  for (const auto& e : excused) std::cout << "  lookup exception: " << e << "\n";
+}
+
+// The note lookup, broken one way at a time, is reported each time.
+std::vector<std::string> lookupFindings(const std::function<void(Operation&)>& breakIt) {
+  App app = *catalog().app("ghl");
+  for (auto& op : app.operations)
+    if (op.id == "contacts.create_contact_note") {
+      breakIt(op);
+      op.specExceptions.clear();
+    }
+  SpecConformance conformance(test::specsRoot());
+  std::vector<std::string> out;
+  for (const auto& f : conformance.checkLookups(app))
+    if (f.op == "ghl.contacts.create_contact_note" && !f.excused) out.push_back(f.message);
+  return out;
+}
+
+ValueTemplate yamlTemplate(const std::string& yaml) {
+  return ValueTemplate::fromYaml(YAML::Load(yaml), "test.yaml", YamlDomain::Catalog);
+}
+
+TEST(SpecConformance, DetectsALookupThatDoesNotFitTheSpec) {
+  using ::testing::ElementsAre;
+  using ::testing::HasSubstr;
+  EXPECT_THAT(lookupFindings([](Operation&) {}), ::testing::IsEmpty());
+  EXPECT_THAT(lookupFindings([](Operation& op) { op.lookup->match[0].first = "/text"; }),
+              ElementsAre(HasSubstr("match '/text' is not a property of the records of GET "
+                                    "/contacts/{contactId}/notes")));
+  EXPECT_THAT(lookupFindings([](Operation& op) { op.lookup->records = "/note"; }),
+              ElementsAre(HasSubstr("records '/note' is not in the 2xx response schema")));
+  EXPECT_THAT(lookupFindings([](Operation& op) { op.lookup->records = "/notes/0/body"; }),
+              ElementsAre(HasSubstr("is neither an array nor an object")));
+  EXPECT_THAT(lookupFindings([](Operation& op) { op.lookup->result = "/notes"; }),
+              ElementsAre(HasSubstr("result '/notes' is not in the 2xx response schema of POST")));
+  // A POST is not a read, whatever it answers.
+  EXPECT_THAT(lookupFindings([](Operation& op) { op.lookup->op = "contacts.create_contact_task"; }),
+              ElementsAre(HasSubstr("a lookup must be a GET")));
+  // No response schema: nothing can be checked, which is a finding too.
+  EXPECT_THAT(lookupFindings([](Operation& op) {
+                op.lookup->op = "contacts.get_duplicate_contact";
+                op.lookup->with = ValueTemplate();
+              }),
+              ElementsAre(HasSubstr("documents no 2xx JSON response schema")));
+  EXPECT_THAT(lookupFindings([](Operation& op) {
+                op.lookup->match[0].second = Template::compile("{{inputs.subject}}");
+              }),
+              ElementsAre(HasSubstr("match /body template '{{inputs.subject}}' does not name an "
+                                    "input of contacts.create_contact_note")));
+  EXPECT_THAT(lookupFindings([](Operation& op) {
+                op.lookup->with = yamlTemplate("{contactId: '{{connection.location_id}}'}");
+              }),
+              ElementsAre(HasSubstr("with template '{{connection.location_id}}' does not name")));
+  EXPECT_THAT(
+      lookupFindings([](Operation& op) {
+        op.lookup->with = yamlTemplate("{contact: '{{inputs.contactId}}'}");
+      }),
+      ElementsAre(HasSubstr("with 'contact' is not an input of contacts.get_contact_notes")));
 }
 
 TEST(GhlCatalog, HasTheSeedCatalogOf126Operations) {
