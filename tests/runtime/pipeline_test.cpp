@@ -380,5 +380,199 @@ TEST_F(InterruptedCallTest, StripeDedupesARepeatedCallByItsIdempotencyKey) {
   EXPECT_EQ(stripe_.recordCount("customers"), 1u);
 }
 
+// Creates that GHL cannot dedupe, found by their catalog lookup after an interruption: the
+// step's result is the found record in the shape of the action's own answer, and the next
+// step reads it as usual.
+class InterruptedCreateTest : public InterruptedCallTest {
+ protected:
+  void SetUp() override {
+    InterruptedCallTest::SetUp();
+    // Duplicates allowed: a second create would make a second contact, not a 400.
+    ghl_.setAllowDuplicateContacts(true);
+  }
+  // Step 0 creates the contact, step 1 notes on it by the id read from step 0's result.
+  static std::string contactFlow() {
+    return "  - name: new-contacts\n"
+           "    trigger: { op: stripe.customers.new_customer, connection: stripe, every: 2s }\n"
+           "    steps:\n"
+           "      - name: contact\n"
+           "        op: ghl.contacts.create_contact\n"
+           "        connection: ghl\n"
+           "        with: { email: \"{{trigger.email}}\", firstName: \"{{trigger.name}}\" }\n"
+           "      - op: ghl.contacts.create_contact_note\n"
+           "        connection: ghl\n"
+           "        with: { contactId: \"{{steps.contact.contact.id}}\", body: \"From Stripe\" }\n";
+  }
+  // Step 0 upserts the contact, step 1 creates an opportunity, step 2 notes its id.
+  static std::string opportunityFlow() {
+    return "  - name: deals\n"
+           "    trigger: { op: stripe.customers.new_customer, connection: stripe, every: 2s }\n"
+           "    steps:\n"
+           "      - name: contact\n"
+           "        op: ghl.contacts.upsert_contact\n"
+           "        connection: ghl\n"
+           "        with: { email: \"{{trigger.email}}\" }\n"
+           "      - name: deal\n"
+           "        op: ghl.opportunities.create_opportunity\n"
+           "        connection: ghl\n"
+           "        with:\n"
+           "          pipelineId: pipe_sales\n"
+           "          name: \"Stripe {{trigger.id}}\"\n"
+           "          status: open\n"
+           "          contactId: \"{{steps.contact.contact.id}}\"\n"
+           "      - op: ghl.contacts.create_contact_note\n"
+           "        connection: ghl\n"
+           "        with: { contactId: \"{{steps.contact.contact.id}}\", body: \"deal "
+           "{{steps.deal.opportunity.id}}\" }\n";
+  }
+  int creates(const std::string& path) const {
+    int n = 0;
+    for (const auto& e : ghl_.effects()) n += e.method == "POST" && e.path == path;
+    return n;
+  }
+  JsonDoc records(const std::string& kind) const {
+    JsonDoc doc;
+    EXPECT_FALSE(parseJson(ghl_.listRecords(kind), doc));
+    return doc;
+  }
+  // The recorded result of a step of the flow's only delivery.
+  std::string stepResult(int step) {
+    const auto all = state_->deliveries(std::nullopt, 10);
+    EXPECT_EQ(all.size(), 1u);
+    if (all.empty()) return "";
+    for (const auto& r : state_->stepResults(all[0].id))
+      if (r.step == step) return r.resultJson;
+    return "";
+  }
+};
+
+TEST_F(InterruptedCreateTest, AContactCreatedBeforeACrashIsFoundByLookupAndUsedByTheNextStep) {
+  configure(contactFlow());
+  runOnce();
+  // GHL creates the contact, then the connection drops before the answer.
+  ghl_.addFaultJson(
+      R"({"match":"/contacts/","method":"POST","kind":"drop","apply":true,"count":1})");
+  newCustomer("Crash@X.test");
+  runOnce();
+  EXPECT_EQ(contactCount(), 1);
+  EXPECT_EQ(notes(), 0);
+  EXPECT_EQ(state_->deliveries(DeliveryStatus::Pending, 10).size(), 1u);
+  reopen();  // the process restarts
+  clock_.advance(60'000);
+  runOnce();
+  EXPECT_EQ(creates("/contacts/"), 1);  // found by the duplicate search, not created again
+  EXPECT_EQ(contactCount(), 1);
+  EXPECT_THAT(log_.str(), HasSubstr("step.recovered"));
+  EXPECT_EQ(state_->deliveries(DeliveryStatus::Done, 10).size(), 1u);
+  // The result is the found contact where Create Contact's own answer has it...
+  JsonDoc result;
+  ASSERT_FALSE(parseJson(stepResult(0), result));
+  const JsonValue* email = jsonAt(result, "/contact/email");
+  ASSERT_NE(email, nullptr);
+  EXPECT_EQ(jsonText(*email), "crash@x.test");
+  const JsonDoc contacts = records("contacts");
+  const std::string id = contacts[0]["id"].GetString();
+  EXPECT_EQ(jsonText(*jsonAt(result, "/contact/id")), id);
+  // ...so the note step's {{steps.contact.contact.id}} names it.
+  const JsonDoc noteList = records("notes");
+  ASSERT_EQ(noteList.Size(), 1u);
+  EXPECT_EQ(std::string(noteList[0]["contactId"].GetString()), id);
+}
+
+TEST_F(InterruptedCreateTest, AContactThatWasNotCreatedIsSentOnce) {
+  configure(contactFlow());
+  runOnce();
+  // The connection drops before GHL acts: nothing was created.
+  ghl_.addFaultJson(
+      R"({"match":"/contacts/","method":"POST","kind":"drop","apply":false,"count":1})");
+  newCustomer("lost-before@x.test");
+  runOnce();
+  EXPECT_EQ(contactCount(), 0);
+  reopen();
+  clock_.advance(60'000);
+  runOnce();
+  EXPECT_EQ(creates("/contacts/"), 1);
+  EXPECT_EQ(contactCount(), 1);
+  EXPECT_EQ(notes(), 1);
+  EXPECT_EQ(log_.str().find("step.recovered"), std::string::npos);
+  EXPECT_EQ(state_->deliveries(DeliveryStatus::Done, 10).size(), 1u);
+  JsonDoc result;
+  ASSERT_FALSE(parseJson(stepResult(0), result));
+  EXPECT_NE(jsonAt(result, "/contact/id"), nullptr);  // the answer of the one real call
+}
+
+TEST_F(InterruptedCreateTest, AnOpportunityCreatedBeforeACrashIsFoundByLookupAndUsedByTheNextStep) {
+  configure(opportunityFlow());
+  runOnce();
+  // Another opportunity of the same contact in another pipeline must not be taken for it.
+  const std::string contact = existingContact("deal@x.test");
+  ghl_.createOpportunity(contact, "Older deal");
+  ghl_.addFaultJson(
+      R"({"match":"/opportunities/","method":"POST","kind":"drop","apply":true,"count":1})");
+  const std::string customer = newCustomer("deal@x.test");
+  runOnce();
+  EXPECT_EQ(ghl_.recordCount("opportunities"), 2u);
+  reopen();
+  clock_.advance(60'000);
+  runOnce();
+  EXPECT_EQ(creates("/opportunities/"), 1);
+  EXPECT_EQ(ghl_.recordCount("opportunities"), 2u);
+  EXPECT_THAT(log_.str(), HasSubstr("step.recovered"));
+  JsonDoc result;
+  ASSERT_FALSE(parseJson(stepResult(1), result));
+  const JsonValue* id = jsonAt(result, "/opportunity/id");
+  ASSERT_NE(id, nullptr);
+  EXPECT_EQ(jsonText(*jsonAt(result, "/opportunity/pipelineId")), "pipe_sales");
+  JsonDoc customerDoc;
+  ASSERT_FALSE(parseJson(customer, customerDoc));
+  EXPECT_EQ(jsonText(*jsonAt(result, "/opportunity/name")),
+            "Stripe " + jsonText(customerDoc["id"]));
+  // The note step read {{steps.deal.opportunity.id}} from the found record.
+  const JsonDoc noteList = records("notes");
+  ASSERT_EQ(noteList.Size(), 1u);
+  EXPECT_EQ(std::string(noteList[0]["body"].GetString()), "deal " + jsonText(*id));
+}
+
+TEST_F(InterruptedCreateTest, ALookupAnswerWithoutItsRecordsIsRetriedNotSentAgain) {
+  configure(opportunityFlow());
+  runOnce();
+  ghl_.addFaultJson(
+      R"({"match":"/opportunities/","method":"POST","kind":"drop","apply":true,"count":1})");
+  ghl_.addFaultJson(
+      R"({"match":"/opportunities/search","method":"GET","kind":"missing_records","count":1})");
+  newCustomer("drift@x.test");
+  runOnce();
+  clock_.advance(60'000);
+  runOnce();  // the lookup's answer has no /opportunities: an error naming op and field
+  const auto pending = state_->deliveries(DeliveryStatus::Pending, 10);
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_THAT(pending[0].lastError,
+              HasSubstr("ghl.opportunities.search_opportunities: response field "
+                        "'/opportunities': missing (expected the records)"));
+  EXPECT_EQ(creates("/opportunities/"), 1);
+  clock_.advance(10 * 60'000);
+  runOnce();
+  EXPECT_EQ(creates("/opportunities/"), 1);
+  EXPECT_EQ(ghl_.recordCount("opportunities"), 1u);
+  EXPECT_EQ(state_->deliveries(DeliveryStatus::Done, 10).size(), 1u);
+}
+
+TEST_F(InterruptedCreateTest, AnOpportunityThatWasNotCreatedIsSentOnce) {
+  configure(opportunityFlow());
+  runOnce();
+  ghl_.addFaultJson(
+      R"({"match":"/opportunities/","method":"POST","kind":"drop","apply":false,"count":1})");
+  newCustomer("nodeal@x.test");
+  runOnce();
+  EXPECT_EQ(ghl_.recordCount("opportunities"), 0u);
+  reopen();
+  clock_.advance(60'000);
+  runOnce();
+  EXPECT_EQ(creates("/opportunities/"), 1);
+  EXPECT_EQ(ghl_.recordCount("opportunities"), 1u);
+  EXPECT_EQ(notes(), 1);
+  EXPECT_EQ(state_->deliveries(DeliveryStatus::Done, 10).size(), 1u);
+}
+
 }  // namespace
 }  // namespace sluice::test
