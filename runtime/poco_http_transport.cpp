@@ -34,6 +34,7 @@
 #include "Poco/Net/SSLManager.h"
 #include "Poco/Timespan.h"
 #include "Poco/URI.h"
+#include "core/text.h"
 #include "runtime/http_transport.h"
 
 namespace sluice {
@@ -44,19 +45,6 @@ using Poco::Net::HTTPClientSession;
 
 constexpr int kDefaultTimeoutMs = 30000;
 constexpr std::size_t kMaxLineBytes = 8 * 1024;  // chunk-size and trailer lines
-
-char foldAscii(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-std::string lowerAscii(std::string s) {
-  for (char& c : s) c = foldAscii(c);
-  return s;
-}
-
-bool iequals(const std::string& a, const std::string& b) {
-  return lowerAscii(a) == lowerAscii(b);
-}
 
 std::string trim(const std::string& s) {
   const auto begin = s.find_first_not_of(" \t");
@@ -360,7 +348,7 @@ std::string inflateGzip(const std::string& raw, std::size_t cap, const Target& t
 
 void removeHeader(HttpHeaders& headers, const std::string& name) {
   headers.erase(std::remove_if(headers.begin(), headers.end(),
-                               [&](const auto& h) { return iequals(h.first, name); }),
+                               [&](const auto& h) { return equalsIgnoreCase(h.first, name); }),
                 headers.end());
 }
 
@@ -499,8 +487,9 @@ class PocoHttpTransport final : public HttpTransport {
       bool callerAcceptEncoding = false;
       for (const auto& [name, value] : request.headers) {
         // The body is framed here from request.body; a caller's framing header would clash.
-        if (iequals(name, "Content-Length") || iequals(name, "Transfer-Encoding")) continue;
-        if (iequals(name, "Accept-Encoding")) callerAcceptEncoding = true;
+        if (equalsIgnoreCase(name, "Content-Length") || equalsIgnoreCase(name, "Transfer-Encoding"))
+          continue;
+        if (equalsIgnoreCase(name, "Accept-Encoding")) callerAcceptEncoding = true;
         req.add(name, value);
       }
       if (!callerAcceptEncoding) req.set("Accept-Encoding", "gzip");

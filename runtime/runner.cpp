@@ -137,11 +137,21 @@ void Runner::requestReload() {
   requestStop();
 }
 
+std::string Runner::flowNames(const std::vector<ScheduledTrigger*>& triggers) {
+  constexpr size_t kMaxNamed = 10;  // one log line, whatever the number of flows
+  std::string names;
+  size_t count = 0;
+  for (const ScheduledTrigger* t : triggers)
+    for (const auto& s : t->spec.subscribers)
+      if (count++ < kMaxNamed) names += (names.empty() ? "" : ",") + s.flow;
+  if (count > kMaxNamed) names += " and " + std::to_string(count - kMaxNamed) + " more";
+  return names;
+}
+
 void Runner::pollTask(ScheduledTrigger* t) {
   TriggerPoller poller(clients_.get(t->spec.connection), state_, clock_);
   const std::string name = t->spec.op->fullId();
-  std::string flows;
-  for (const auto& s : t->spec.subscribers) flows += (flows.empty() ? "" : ",") + s.flow;
+  const std::string flows = flowNames({t});
   const int64_t pollStarted = clock_.nowMs();
   notePollStart(*t, flows);
   PollResult r;
@@ -281,7 +291,9 @@ void Runner::schedulePolls(int64_t now, bool evenIfNotDue) {
          state_.claimTriggers(keys, owner_, now, config_.settings.leaseMs, evenIfNotDue))
       held.insert(std::move(key));
   } catch (const StateError& e) {
-    logError("state", kv("error", e.what()));
+    // Nothing was polled (a full disk or a lost database): say which flows wait, so the
+    // operator sees what the fault holds up. They are asked again at the next recheck.
+    logError("poll.failed", kv("flow", flowNames(due)) + " " + kv("error", e.what()));
   }
   std::lock_guard<std::mutex> lock(mutex_);
   for (ScheduledTrigger* t : due) {
@@ -306,7 +318,8 @@ void Runner::scheduleDeliveries(int64_t now) {
   try {
     due = state_.claimDeliveries(owner_, now, 200, config_.settings.leaseMs);
   } catch (const StateError& e) {
-    logError("state", kv("error", e.what()));
+    // The pending deliveries stay in the outbox and are claimed once the store answers again.
+    logError("delivery.claim_failed", kv("error", e.what()));
     return;
   }
   std::lock_guard<std::mutex> lock(mutex_);

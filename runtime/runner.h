@@ -89,6 +89,8 @@ class Runner {
   void startRenewing();
   void stopRenewing();
   void scheduleDeliveries(int64_t now);
+  // The flows fed by these triggers, for a log line ("a,b,c and 12 more").
+  static std::string flowNames(const std::vector<ScheduledTrigger*>& triggers);
   void pollTask(ScheduledTrigger* t);
   void deliverTask(Delivery d);
   static std::string recordKey(const Delivery& d);

@@ -2,18 +2,11 @@
 #include <memory>
 #include <string>
 
+#include "core/text.h"
 #include "state/postgres_state_store.h"
 #include "state/sqlite_state_store.h"
 
 namespace sluice {
-
-namespace {
-
-bool startsWith(const std::string& text, const char* prefix) {
-  return text.rfind(prefix, 0) == 0;
-}
-
-}  // namespace
 
 std::unique_ptr<StateStore> openStateStore(const std::string& url, SchemaPolicy policy) {
   if (startsWith(url, "postgresql://") || startsWith(url, "postgres://"))

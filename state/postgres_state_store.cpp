@@ -1,4 +1,5 @@
 #include "state/postgres_state_store.h"
+#include "core/text.h"
 
 #include <pqxx/pqxx>
 
@@ -17,10 +18,6 @@
 namespace sluice {
 
 namespace {
-
-bool startsWith(const std::string& text, const std::string& prefix) {
-  return text.rfind(prefix, 0) == 0;
-}
 
 // %XX escapes in URL parts.
 std::string percentDecode(const std::string& text) {
@@ -69,13 +66,6 @@ std::string int64Array(const std::vector<int64_t>& values) {
   return out + "}";
 }
 
-DeliveryStatus parseStatus(const std::string& text) {
-  if (text == "pending") return DeliveryStatus::Pending;
-  if (text == "done") return DeliveryStatus::Done;
-  if (text == "dead") return DeliveryStatus::Dead;
-  throw StateError("state: unknown delivery status '" + text + "' in the outbox");
-}
-
 #define SLUICE_TRIGGER_COLUMNS                                                        \
   "key, op, connection, cursor_json, next_due_ms, last_poll_ms, watermark_moved_ms, " \
   "consecutive_errors, last_error, polled_by"
@@ -104,7 +94,7 @@ Delivery readDelivery(const pqxx::row& r) {
   d.flow = r[1].as<std::string>();
   d.itemKey = r[2].as<std::string>();
   d.itemJson = r[3].as<std::string>();
-  d.status = parseStatus(r[4].as<std::string>());
+  d.status = parseDeliveryStatus(r[4].as<std::string>());
   d.attempts = r[5].as<int>();
   d.createdMs = r[6].as<int64_t>();
   d.nextAttemptMs = r[7].as<int64_t>();

@@ -1,4 +1,5 @@
 #include "state/sqlite_state_store.h"
+#include "core/text.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fcntl.h>
@@ -15,23 +16,7 @@
 
 namespace sluice {
 
-const char* toString(DeliveryStatus status) {
-  switch (status) {
-    case DeliveryStatus::Pending:
-      return "pending";
-    case DeliveryStatus::Done:
-      return "done";
-    case DeliveryStatus::Dead:
-      return "dead";
-  }
-  return "unknown";
-}
-
 namespace {
-
-bool startsWith(const std::string& text, const char* prefix) {
-  return text.rfind(prefix, 0) == 0;
-}
 
 // Maps an SQLite failure to words an operator can act on. SQLite's own messages name tables and
 // constraints, never the bound values, so item contents and tokens cannot leak through here.
@@ -79,13 +64,6 @@ void createPrivateFile(const std::string& path) {
   int err = errno;
   ::close(fd);
   if (rc != 0) fail("cannot set mode 0600 on", path, std::strerror(err));
-}
-
-DeliveryStatus parseStatus(const std::string& text) {
-  if (text == "pending") return DeliveryStatus::Pending;
-  if (text == "done") return DeliveryStatus::Done;
-  if (text == "dead") return DeliveryStatus::Dead;
-  throw StateError("state: unknown delivery status '" + text + "' in the outbox");
 }
 
 // Statements are cached by the address of their text, so every SQL text is a named literal.
@@ -250,7 +228,7 @@ Delivery readDelivery(SQLite::Statement& q) {
   d.flow = q.getColumn(1).getString();
   d.itemKey = q.getColumn(2).getString();
   d.itemJson = q.getColumn(3).getString();
-  d.status = parseStatus(q.getColumn(4).getString());
+  d.status = parseDeliveryStatus(q.getColumn(4).getString());
   d.attempts = q.getColumn(5).getInt();
   d.createdMs = q.getColumn(6).getInt64();
   d.nextAttemptMs = q.getColumn(7).getInt64();

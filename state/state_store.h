@@ -87,6 +87,8 @@ class LeaseLostError : public StateError {
 
 enum class DeliveryStatus { Pending, Done, Dead };
 const char* toString(DeliveryStatus status);
+// The inverse of toString, for values read back from a store; StateError on anything else.
+DeliveryStatus parseDeliveryStatus(const std::string& text);
 
 struct Delivery {
   int64_t id = 0;

@@ -10,7 +10,7 @@
 #include "test_support.h"
 
 namespace sluice {
-namespace {
+namespace catalog_fuzz_regression_test {
 
 using ::testing::HasSubstr;
 

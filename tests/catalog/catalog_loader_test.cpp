@@ -7,7 +7,7 @@
 #include "test_support.h"
 
 namespace sluice {
-namespace {
+namespace catalog_loader_test {
 
 using ::testing::HasSubstr;
 

@@ -14,7 +14,7 @@
 #include "test_support.h"
 
 namespace sluice {
-namespace {
+namespace spec_conformance_test {
 
 const Catalog& catalog() {
   static const Catalog c = Catalog::load(test::catalogRoot());

@@ -8,7 +8,7 @@
 #include "core/json.h"
 
 namespace sluice {
-namespace {
+namespace form_encoding_test {
 
 // Form-encodes the object written as JSON text.
 std::string form(const std::string& json) {

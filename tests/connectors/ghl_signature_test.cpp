@@ -14,7 +14,7 @@
 #include "core/error.h"
 
 namespace sluice {
-namespace {
+namespace ghl_signature_test {
 
 struct KeyPair {
   std::shared_ptr<EVP_PKEY> key;

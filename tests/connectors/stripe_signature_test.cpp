@@ -8,7 +8,7 @@
 #include <string>
 
 namespace sluice {
-namespace {
+namespace stripe_signature_test {
 
 constexpr const char* kSecret = "whsec_test_5f3a9c0e1b2d4f6a8c0e2b4d6f8a0c2e";
 constexpr int64_t kNowS = 1'750'000'000;

@@ -9,7 +9,7 @@
 #include "core/json.h"
 
 namespace sluice {
-namespace {
+namespace condition_test {
 
 class ConditionTest : public ::testing::Test {
  protected:

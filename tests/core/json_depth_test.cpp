@@ -8,7 +8,7 @@
 #include "core/json.h"
 
 namespace sluice {
-namespace {
+namespace json_depth_test {
 
 using ::testing::HasSubstr;
 

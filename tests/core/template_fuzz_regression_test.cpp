@@ -8,7 +8,7 @@
 #include "core/template.h"
 
 namespace sluice {
-namespace {
+namespace template_fuzz_regression_test {
 
 std::string render(const std::string& text) {
   JsonDoc doc;

@@ -9,7 +9,7 @@
 #include "core/template.h"
 
 namespace sluice {
-namespace {
+namespace template_split_test {
 
 class TemplateSplitTest : public ::testing::Test {
  protected:

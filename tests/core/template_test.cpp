@@ -9,7 +9,7 @@
 #include "core/json.h"
 
 namespace sluice {
-namespace {
+namespace template_test {
 
 // Roots trigger and steps over one parsed document:
 //   trigger: a Stripe-like customer; steps: the results of earlier steps.

@@ -11,7 +11,7 @@
 #include "runtime/pipeline_fixture.h"
 
 namespace sluice::test {
-namespace {
+namespace examples_test {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;

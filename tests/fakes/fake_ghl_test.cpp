@@ -9,7 +9,7 @@
 #include "tools/fakes/fake_ghl.h"
 
 namespace sluice::fakes {
-namespace {
+namespace fake_ghl_test {
 
 using testing::HttpResult;
 using testing::HttpTestClient;

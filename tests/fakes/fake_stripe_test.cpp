@@ -13,7 +13,7 @@
 #include "tools/fakes/form_decode.h"
 
 namespace sluice::fakes {
-namespace {
+namespace fake_stripe_test {
 
 using testing::HttpResult;
 using testing::HttpTestClient;

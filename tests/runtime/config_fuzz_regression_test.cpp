@@ -12,7 +12,7 @@
 #include "test_support.h"
 
 namespace sluice {
-namespace {
+namespace config_fuzz_regression_test {
 
 using ::testing::HasSubstr;
 

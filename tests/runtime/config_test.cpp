@@ -13,7 +13,7 @@
 #include "test_support.h"
 
 namespace sluice {
-namespace {
+namespace config_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;

@@ -7,7 +7,7 @@
 #include "pipeline_fixture.h"
 
 namespace sluice::test {
-namespace {
+namespace fault_matrix_test {
 
 using ::testing::HasSubstr;
 

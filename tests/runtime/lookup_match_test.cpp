@@ -5,7 +5,7 @@
 #include "runtime/dispatcher.h"
 
 namespace sluice {
-namespace {
+namespace lookup_match_test {
 
 bool fieldMatches(const std::string& recordJson, const std::string& pointer,
                   const std::string& expected) {

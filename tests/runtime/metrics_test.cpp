@@ -9,7 +9,7 @@
 #include <thread>
 
 namespace sluice {
-namespace {
+namespace metrics_test {
 
 using ::testing::HasSubstr;
 using ::testing::Not;

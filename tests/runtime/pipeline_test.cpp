@@ -6,7 +6,7 @@
 #include "pipeline_fixture.h"
 
 namespace sluice::test {
-namespace {
+namespace pipeline_test {
 
 using ::testing::HasSubstr;
 
@@ -265,7 +265,7 @@ TEST_F(PipelineTest, APollFailureKeepsTheCursorAndIsReportedWithTheOperation) {
 }  // namespace sluice::test
 
 namespace sluice::test {
-namespace {
+namespace pipeline_test {
 
 // A flow whose second step creates a note: GHL takes no idempotency key for it.
 std::string noteFlow(const std::string& noteOp = "ghl.contacts.create_contact_note") {

@@ -39,7 +39,7 @@
 #include "test_support.h"
 
 namespace sluice {
-namespace {
+namespace poco_http_transport_test {
 
 using Poco::Net::HTTPResponse;
 using Poco::Net::HTTPServerRequest;

@@ -8,7 +8,7 @@
 #include "test_support.h"
 
 namespace sluice {
-namespace {
+namespace rate_limiter_test {
 
 // GHL's header names, as catalog/ghl/app.yaml declares them.
 RateLimitSpec ghlHeaders() {

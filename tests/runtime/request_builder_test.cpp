@@ -12,7 +12,7 @@
 #include "test_support.h"
 
 namespace sluice {
-namespace {
+namespace request_builder_test {
 
 using ::testing::HasSubstr;
 

@@ -13,7 +13,7 @@
 #include "test_support.h"
 
 namespace sluice {
-namespace {
+namespace time_window_test {
 
 // Answers every request with an empty event list and remembers the URLs.
 class RecordingTransport : public HttpTransport {

@@ -22,7 +22,7 @@
 #include "runtime/trigger_spec.h"
 
 namespace sluice::test {
-namespace {
+namespace webhook_receiver_test {
 
 using fakes::testing::HttpResult;
 using fakes::testing::HttpTestClient;

@@ -17,7 +17,7 @@
 #include "test_support.h"
 
 namespace sluice {
-namespace {
+namespace sqlite_state_store_test {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -493,7 +493,7 @@ TEST(SqliteDeliveryStatus, Names) {
 }  // namespace sluice
 
 namespace sluice {
-namespace {
+namespace sqlite_state_store_test {
 
 // One process per SQLite file: a `sluice run` killed on this machine does not keep its triggers
 // and deliveries until its leases expire; the next one takes them over at once.

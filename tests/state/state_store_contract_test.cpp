@@ -18,7 +18,7 @@
 #include "test_support.h"
 
 namespace sluice {
-namespace {
+namespace state_store_contract_test {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;

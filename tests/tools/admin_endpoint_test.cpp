@@ -20,7 +20,7 @@
 #include "tools/fakes/fake_stripe.h"
 
 namespace sluice::test {
-namespace {
+namespace admin_endpoint_test {
 
 struct Scrape {
   int status = 0;

@@ -12,7 +12,7 @@
 #include "test_support.h"
 
 namespace sluice {
-namespace {
+namespace cli_test {
 
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;

@@ -24,7 +24,7 @@
 #include "tools/fakes/fake_stripe.h"
 
 namespace sluice::test {
-namespace {
+namespace multiprocess_test {
 
 using namespace std::chrono_literals;
 using SteadyClock = std::chrono::steady_clock;

@@ -11,7 +11,7 @@
 #include "tools/fakes/fake_stripe.h"
 
 namespace sluice::test {
-namespace {
+namespace run_signals_test {
 
 class RunSignalsTest : public ::testing::Test {
  protected:

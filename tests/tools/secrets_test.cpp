@@ -8,7 +8,7 @@
 #include "tools/fakes/fake_stripe.h"
 
 namespace sluice::test {
-namespace {
+namespace secrets_test {
 
 constexpr const char* kKey = "sk_test_SECRETstripe4242";
 constexpr const char* kToken = "ghl-SECRET-token-777";

@@ -360,7 +360,7 @@ void FakeGhl::registerLocationRoutes() {
   on("GET", "/locations/search", [this](const HttpRequest& req, const Body&, const PathParams&) {
     std::int64_t skip = ghl::intParam(req, "skip", 0, 0, 1 << 30);
     std::int64_t limit = ghl::intParam(req, "limit", 10, 1, 100);
-    std::string company = req.param("companyId"), email = ghl::lower(req.param("email"));
+    std::string company = req.param("companyId"), email = lower(req.param("email"));
     rapidjson::Document d;
     d.SetObject();
     auto& a = d.GetAllocator();
@@ -368,7 +368,7 @@ void FakeGhl::registerLocationRoutes() {
     std::int64_t seen = 0;
     for (Record* r : store_.all("locations")) {
       if (!company.empty() && !ghl::fieldEquals(r->doc, "companyId", company)) continue;
-      if (!email.empty() && ghl::lower(json::getString(r->doc, "email")) != email) continue;
+      if (!email.empty() && lower(json::getString(r->doc, "email")) != email) continue;
       if (seen++ < skip || static_cast<std::int64_t>(list.Size()) >= limit) continue;
       list.PushBack(json::copy(r->doc, a), a);
     }

@@ -7,13 +7,13 @@
 
 namespace sluice::fakes {
 
-namespace {
-
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
+
+namespace {
 
 bool isParam(const std::string& segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';

@@ -16,6 +16,9 @@
 
 namespace sluice::fakes {
 
+// ASCII lower case (header names, emails).
+std::string lower(std::string s);
+
 struct HttpRequest {
   std::string method;
   std::string path;  // decoded, without the query

@@ -47,11 +47,6 @@ class Factory : public Poco::Net::HTTPRequestHandlerFactory {
   FakeServer& server_;
 };
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // Closes the connection under the client: it sees EOF (or a reset) instead of a response.
 void dropConnection(Poco::Net::HTTPServerRequest& request) {
   auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);

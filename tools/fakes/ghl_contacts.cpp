@@ -28,9 +28,9 @@ void setNames(rapidjson::Value& c, rapidjson::Document::AllocatorType& a) {
   if (full.empty()) full = json::getString(c, "name");
   json::setString(c, "name", full, a);
   json::setString(c, "contactName", full, a);
-  json::setString(c, "firstNameLowerCase", ghl::lower(first), a);
-  json::setString(c, "lastNameLowerCase", ghl::lower(last), a);
-  json::setString(c, "fullNameLowerCase", ghl::lower(full), a);
+  json::setString(c, "firstNameLowerCase", lower(first), a);
+  json::setString(c, "lastNameLowerCase", lower(last), a);
+  json::setString(c, "fullNameLowerCase", lower(full), a);
 }
 
 // GHL keeps tags lower-cased and unique.
@@ -39,7 +39,7 @@ rapidjson::Value normalizedTags(const Body& tags, const rapidjson::Value* keep,
   std::vector<std::string> out;
   auto add = [&out](const rapidjson::Value& v) {
     if (!v.IsString()) return;
-    std::string t = ghl::lower(trim(v.GetString()));
+    std::string t = lower(trim(v.GetString()));
     if (!t.empty() && std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
   };
   if (keep && keep->IsArray()) {
@@ -72,7 +72,7 @@ rapidjson::Value customFields(const Body& input, rapidjson::Document::AllocatorT
 
 std::string fieldText(const rapidjson::Value& doc, const std::string& field) {
   if (!doc.HasMember(field.c_str())) return "";
-  return ghl::lower(json::asText(doc[field.c_str()]));
+  return lower(json::asText(doc[field.c_str()]));
 }
 
 bool filterMatches(const rapidjson::Value& doc, const rapidjson::Value& filter);
@@ -95,7 +95,7 @@ bool filterMatches(const rapidjson::Value& doc, const rapidjson::Value& filter) 
   std::string field = json::getString(filter, "field");
   std::string op = json::getString(filter, "operator", "eq");
   std::string value = filter.HasMember("value") && !filter["value"].IsObject()
-                          ? ghl::lower(json::asText(filter["value"]))
+                          ? lower(json::asText(filter["value"]))
                           : "";
   if (field == "tags") {
     bool has = false;
@@ -127,9 +127,9 @@ bool filterMatches(const rapidjson::Value& doc, const rapidjson::Value& filter) 
 
 bool queryMatches(const rapidjson::Value& doc, const std::string& query) {
   if (query.empty()) return true;
-  std::string q = ghl::lower(query);
+  std::string q = lower(query);
   for (const char* f : {"name", "email", "phone", "companyName"}) {
-    if (ghl::lower(json::getString(doc, f)).find(q) != std::string::npos) return true;
+    if (lower(json::getString(doc, f)).find(q) != std::string::npos) return true;
   }
   return false;
 }
@@ -196,7 +196,7 @@ void FakeGhl::applyContactFields(rapidjson::Document& c, const Body& b) {
     if (b.HasMember(f)) json::set(c, f, json::copy(b[f], a), a);
   }
   if (b.HasMember("email")) {
-    json::set(c, "email", email.empty() ? rapidjson::Value() : json::str(ghl::lower(email), a), a);
+    json::set(c, "email", email.empty() ? rapidjson::Value() : json::str(lower(email), a), a);
     json::set(c, "emailLowerCase", json::copy(c["email"], a), a);
   }
   if (b.HasMember("dnd")) json::setBool(c, "dnd", json::getBool(b, "dnd"), a);
@@ -213,7 +213,7 @@ Record* FakeGhl::findContactByEmailOrPhone(const std::string& location, const st
                                            const std::string& phone) {
   for (Record* r : store_.all("contacts")) {
     if (!ghl::fieldEquals(r->doc, "locationId", location)) continue;
-    if (!email.empty() && json::getString(r->doc, "email") == ghl::lower(email)) return r;
+    if (!email.empty() && json::getString(r->doc, "email") == lower(email)) return r;
     if (!phone.empty() && json::getString(r->doc, "phone") == phone) return r;
   }
   return nullptr;

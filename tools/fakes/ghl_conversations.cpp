@@ -104,7 +104,7 @@ Record& FakeGhl::addMessage(const std::string& contactId, const Body& b,
 HttpResponse FakeGhl::searchConversations(const HttpRequest& req) {
   ghl::requireParams(req, {"locationId"});
   std::string location = req.param("locationId"), contactId = req.param("contactId");
-  std::string query = ghl::lower(req.param("query"));
+  std::string query = lower(req.param("query"));
   std::int64_t limit = ghl::intParam(req, "limit", 20, 1, 100);
   std::int64_t after = ghl::intParam(req, "startAfterDate", -1, -1, INT64_MAX);
   bool ascending = req.param("sort") == "asc";
@@ -113,8 +113,8 @@ HttpResponse FakeGhl::searchConversations(const HttpRequest& req) {
     if (!ghl::fieldEquals(r->doc, "locationId", location)) continue;
     if (!contactId.empty() && !ghl::fieldEquals(r->doc, "contactId", contactId)) continue;
     if (!query.empty() &&
-        ghl::lower(json::getString(r->doc, "contactName")).find(query) == std::string::npos &&
-        ghl::lower(json::getString(r->doc, "email")).find(query) == std::string::npos) {
+        lower(json::getString(r->doc, "contactName")).find(query) == std::string::npos &&
+        lower(json::getString(r->doc, "email")).find(query) == std::string::npos) {
       continue;
     }
     records.push_back(r);

@@ -169,7 +169,7 @@ HttpResponse FakeGhl::searchOpportunities(const HttpRequest& req) {
   ghl::requireParams(req, {"location_id"});
   std::int64_t limit = ghl::intParam(req, "limit", 20, 1, 100);
   std::int64_t page = ghl::intParam(req, "page", 1, 1, INT64_MAX / 200);
-  std::string status = req.param("status"), q = ghl::lower(req.param("q"));
+  std::string status = req.param("status"), q = lower(req.param("q"));
   std::vector<Record*> records;
   for (Record* r : store_.all("opportunities")) {
     if (!ghl::fieldEquals(r->doc, "locationId", req.param("location_id"))) continue;
@@ -180,7 +180,7 @@ HttpResponse FakeGhl::searchOpportunities(const HttpRequest& req) {
         !ghl::fieldEquals(r->doc, "pipelineId", req.param("pipeline_id")))
       continue;
     if (!status.empty() && status != "all" && !ghl::fieldEquals(r->doc, "status", status)) continue;
-    if (!q.empty() && ghl::lower(json::getString(r->doc, "name")).find(q) == std::string::npos)
+    if (!q.empty() && lower(json::getString(r->doc, "name")).find(q) == std::string::npos)
       continue;
     records.push_back(r);
   }

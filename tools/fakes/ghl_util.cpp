@@ -30,12 +30,6 @@ std::int64_t parseIsoTime(const std::string& text) {
   return static_cast<std::int64_t>(timegm(&tm)) * 1000 + (n == 7 ? millis : 0);
 }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 void requireFields(const rapidjson::Value& body, std::initializer_list<const char*> fields) {
   GhlError error{422, "", {}};
   for (const char* f : fields) {

@@ -16,7 +16,6 @@ namespace sluice::fakes::ghl {
 std::string isoTime(std::int64_t unixMillis);
 // The inverse, for ISO 8601 UTC times ("...Z", optional milliseconds); -1 if unparsable.
 std::int64_t parseIsoTime(const std::string& text);
-std::string lower(std::string s);
 // 422 listing "<field> should not be empty" for each missing field.
 void requireFields(const rapidjson::Value& body, std::initializer_list<const char*> fields);
 // 422 unless the query has each parameter.

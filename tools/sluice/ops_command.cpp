@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/exit_codes.h"
 #include "core/json.h"
+#include "core/text.h"
 #include "tools/sluice/cli_args.h"
 #include "tools/sluice/commands.h"
 
@@ -32,17 +33,12 @@ const std::vector<FlagSpec> kShowFlags = {
     {"help", false, false, "show this help", 'h'},
 };
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
 bool matchesSearch(const Operation& op, const std::string& needle) {
-  const std::string n = lower(needle);
+  const std::string n = lowerAscii(needle);
   std::string hay = op.fullId() + " " + op.name + " " + op.description + " " + op.request.method +
                     " " + op.request.path;
   for (const auto& a : op.aliases) hay += " " + a;
-  return lower(hay).find(n) != std::string::npos;
+  return lowerAscii(hay).find(n) != std::string::npos;
 }
 
 void addString(JsonValue& obj, const char* key, const std::string& value, JsonAlloc& alloc) {

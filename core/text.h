@@ -1,0 +1,32 @@
+// Small ASCII text helpers shared across the code base. ASCII-only on purpose: header names,
+// URL schemes and status words are tokens, and locale-dependent tolower would make their
+// handling depend on the process environment.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace sluice {
+
+inline bool startsWith(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+inline char foldAscii(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+inline std::string lowerAscii(std::string s) {
+  for (char& c : s) c = foldAscii(c);
+  return s;
+}
+
+inline bool equalsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (foldAscii(a[i]) != foldAscii(b[i])) return false;
+  return true;
+}
+
+}  // namespace sluice
