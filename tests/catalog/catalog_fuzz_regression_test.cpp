@@ -52,5 +52,5 @@ operations:
   EXPECT_THAT(err, HasSubstr("missing required key 'id'"));
 }
 
-}  // namespace
+}  // namespace catalog_fuzz_regression_test
 }  // namespace sluice

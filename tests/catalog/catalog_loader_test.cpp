@@ -285,5 +285,5 @@ TEST_F(CatalogLoaderTest, RejectsAppWithoutBaseUrl) {
   }
 }
 
-}  // namespace
+}  // namespace catalog_loader_test
 }  // namespace sluice

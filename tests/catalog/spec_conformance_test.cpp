@@ -322,5 +322,5 @@ TEST(Catalog, EveryTriggerSaysHowItIsDeduped) {
     }
 }
 
-}  // namespace
+}  // namespace spec_conformance_test
 }  // namespace sluice

@@ -136,5 +136,5 @@ TEST(UrlEncodeTest, EmptyStaysEmpty) {
   EXPECT_EQ(urlEncode(""), "");
 }
 
-}  // namespace
+}  // namespace form_encoding_test
 }  // namespace sluice

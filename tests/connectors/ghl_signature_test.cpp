@@ -125,5 +125,5 @@ TEST(GhlSignature, TimestampsOutsideFiveMinutesAreStale) {
   EXPECT_EQ(checkGhlTimestamp("yesterday", at).kind, K::Malformed);
 }
 
-}  // namespace
+}  // namespace ghl_signature_test
 }  // namespace sluice

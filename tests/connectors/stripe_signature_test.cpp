@@ -116,5 +116,5 @@ TEST(StripeSignature, AnUppercaseHexSignatureStillMatches) {
   EXPECT_TRUE(verifyStripeSignature(header(kNowS, sig), kBody, kSecret, kNowMs).ok());
 }
 
-}  // namespace
+}  // namespace stripe_signature_test
 }  // namespace sluice

@@ -268,5 +268,5 @@ TEST(ConditionCompileTest, BadTemplateInsideOperand) {
   EXPECT_THROW(Condition::compile("{{trigger.name | shout}} == 'x'"), TemplateError);
 }
 
-}  // namespace
+}  // namespace condition_test
 }  // namespace sluice

@@ -44,5 +44,5 @@ TEST(JsonDepthTest, BracketsInsideStringsDoNotCount) {
   EXPECT_EQ(std::string(doc["text"].GetString()).size(), 2 * brackets.size() + 1);
 }
 
-}  // namespace
+}  // namespace json_depth_test
 }  // namespace sluice

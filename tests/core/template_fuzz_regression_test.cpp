@@ -36,5 +36,5 @@ TEST(TemplateFuzzRegressionTest, DateOfAnExtremeIsoYearDoesNotOverflow) {
             "2024-02-01 10:20");
 }
 
-}  // namespace
+}  // namespace template_fuzz_regression_test
 }  // namespace sluice

@@ -64,5 +64,5 @@ TEST_F(TemplateSplitTest, ComposesWithOtherFilters) {
             "tags: vip;pro;beta");
 }
 
-}  // namespace
+}  // namespace template_split_test
 }  // namespace sluice

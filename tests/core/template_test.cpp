@@ -373,5 +373,5 @@ TEST(JsonTruthyTest, FalsyAndTruthyValues) {
   EXPECT_TRUE(jsonTruthy(doc[9]));
 }
 
-}  // namespace
+}  // namespace template_test
 }  // namespace sluice

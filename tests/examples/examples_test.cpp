@@ -297,5 +297,5 @@ TEST_F(ExampleFlowsTest, GhlOrdersAndTransactionsPostNotes) {
   EXPECT_THAT(notes("buyer@x.test")[2], HasSubstr("5.00 USD failed"));
 }
 
-}  // namespace
+}  // namespace examples_test
 }  // namespace sluice::test

@@ -416,5 +416,5 @@ TEST_F(FakeGhlTest, ControlDateAddedPlacesTheRecordInTheList) {
   EXPECT_THROW(ghl.updateRecord("contacts", "nope", "{}"), ControlError);
 }
 
-}  // namespace
+}  // namespace fake_ghl_test
 }  // namespace sluice::fakes

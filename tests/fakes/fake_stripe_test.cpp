@@ -460,5 +460,5 @@ TEST_F(FakeStripeTest, BadFaultIsRejected) {
   EXPECT_THROW(stripe.addFaultJson(R"({"status":42})"), ControlError);
 }
 
-}  // namespace
+}  // namespace fake_stripe_test
 }  // namespace sluice::fakes

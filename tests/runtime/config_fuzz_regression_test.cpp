@@ -65,5 +65,5 @@ TEST(ConfigFuzzRegressionTest, HugeDurationsAreMalformedNotThrownOrOverflowed) {
   EXPECT_THAT(err, HasSubstr("'every': expected a duration like 5m"));
 }
 
-}  // namespace
+}  // namespace config_fuzz_regression_test
 }  // namespace sluice

@@ -591,5 +591,5 @@ TEST(ParseDurationTest, Units) {
   EXPECT_FALSE(parseDurationMs("-1m").has_value());
 }
 
-}  // namespace
+}  // namespace config_test
 }  // namespace sluice

@@ -129,5 +129,5 @@ TEST_F(PipelineTest, ALockedStateDatabaseFailsThePollWithoutMovingAnything) {
   EXPECT_EQ(contactCount(), 1);
 }
 
-}  // namespace
+}  // namespace fault_matrix_test
 }  // namespace sluice::test

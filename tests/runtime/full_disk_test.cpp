@@ -143,5 +143,5 @@ TEST_F(FullDiskTest, ADeliveryOnAFullDiskStaysPendingAndIsDeliveredOnceLater) {
   state_.reset();
 }
 
-}  // namespace
+}  // namespace full_disk_test
 }  // namespace sluice::test

@@ -56,5 +56,5 @@ TEST(LookupMatchTest, TheRecordGoesWhereTheActionsOwnAnswerHoldsIt) {
   EXPECT_EQ(lookupResult(record, "/0"), R"([{"id":"c1","email":"a@x.test"}])");
 }
 
-}  // namespace
+}  // namespace lookup_match_test
 }  // namespace sluice

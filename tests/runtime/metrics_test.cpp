@@ -154,5 +154,5 @@ TEST(MetricsTest, ConcurrentUpdatesAreAllCounted) {
   EXPECT_EQ(m.value("d"), 4000);
 }
 
-}  // namespace
+}  // namespace metrics_test
 }  // namespace sluice

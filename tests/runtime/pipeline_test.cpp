@@ -261,7 +261,7 @@ TEST_F(PipelineTest, APollFailureKeepsTheCursorAndIsReportedWithTheOperation) {
   EXPECT_EQ(contactCount(), 1);
 }
 
-}  // namespace
+}  // namespace pipeline_test
 }  // namespace sluice::test
 
 namespace sluice::test {
@@ -574,5 +574,5 @@ TEST_F(InterruptedCreateTest, AnOpportunityThatWasNotCreatedIsSentOnce) {
   EXPECT_EQ(state_->deliveries(DeliveryStatus::Done, 10).size(), 1u);
 }
 
-}  // namespace
+}  // namespace pipeline_test
 }  // namespace sluice::test

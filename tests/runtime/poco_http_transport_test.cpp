@@ -573,5 +573,5 @@ TEST(PocoHttpTls, UntrustedCertificateFailsUnlessVerificationIsOff) {
   pool.joinAll();
 }
 
-}  // namespace
+}  // namespace poco_http_transport_test
 }  // namespace sluice

@@ -218,5 +218,5 @@ TEST(RateLimiterTest, ForAppTestModeUsesTheTestBudget) {
   EXPECT_NEAR(live.reserve(0), 10, 1);
 }
 
-}  // namespace
+}  // namespace rate_limiter_test
 }  // namespace sluice

@@ -300,5 +300,5 @@ TEST(ConnectionJsonTest, SettingsAndName) {
   EXPECT_STREQ(v["name"].GetString(), "ghl");
 }
 
-}  // namespace
+}  // namespace request_builder_test
 }  // namespace sluice

@@ -72,5 +72,5 @@ TEST_F(TimeWindowTest, ARangeTheFlowFixedIsKept) {
   EXPECT_THAT(url, ::testing::HasSubstr("endTime=2000"));
 }
 
-}  // namespace
+}  // namespace time_window_test
 }  // namespace sluice

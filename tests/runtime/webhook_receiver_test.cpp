@@ -508,5 +508,5 @@ TEST_F(WebhookTest, ConfigChecksTheWebhookSettings) {
   EXPECT_THROW({ WebhookReceiver receiver(*catalog_, bad, *state_, clock_); }, ConfigError);
 }
 
-}  // namespace
+}  // namespace webhook_receiver_test
 }  // namespace sluice::test

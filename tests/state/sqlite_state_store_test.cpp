@@ -489,7 +489,7 @@ TEST(SqliteDeliveryStatus, Names) {
   EXPECT_STREQ(toString(DeliveryStatus::Dead), "dead");
 }
 
-}  // namespace
+}  // namespace sqlite_state_store_test
 }  // namespace sluice
 
 namespace sluice {
@@ -519,5 +519,5 @@ TEST_F(SqliteStateStoreTest, LeasesOfAProcessOfThisMachineThatIsGoneAreFreeAtOnc
   EXPECT_TRUE(store.claimTriggers({kKey}, "other-host:1:1", 72000, 30000).empty());
 }
 
-}  // namespace
+}  // namespace sqlite_state_store_test
 }  // namespace sluice

@@ -365,5 +365,5 @@ TEST(PostgresStateStore, CallsSurviveADatabaseRestart) {
   EXPECT_EQ(store->loadTrigger(kKey)->cursorJson, "c2");
 }
 
-}  // namespace
+}  // namespace state_store_contract_test
 }  // namespace sluice

@@ -206,5 +206,5 @@ TEST_F(AdminEndpointTest, AdminOffOrAMalformedAddress) {
   EXPECT_THAT(rejected.out + rejected.err, ::testing::HasSubstr("'admin': expected HOST:PORT"));
 }
 
-}  // namespace
+}  // namespace admin_endpoint_test
 }  // namespace sluice::test

@@ -275,5 +275,5 @@ TEST(CliTest, TopLevelHelpAndVersion) {
   EXPECT_THAT(version.out, MatchesRegex("sluice [0-9]+\\.[0-9]+\\.[0-9]+\n"));
 }
 
-}  // namespace
+}  // namespace cli_test
 }  // namespace sluice

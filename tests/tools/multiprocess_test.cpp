@@ -260,5 +260,5 @@ TEST_F(MultiProcessTest, ThreeProcessesShareAThousandFlowsThroughAKillAndADataba
   EXPECT_TRUE(state->deliveries(DeliveryStatus::Dead, 10).empty());
 }
 
-}  // namespace
+}  // namespace multiprocess_test
 }  // namespace sluice::test

@@ -97,5 +97,5 @@ TEST_F(RunSignalsTest, AnInvalidFileOnReloadKeepsThePreviousOne) {
   EXPECT_EQ(run.wait(10000), 0);
 }
 
-}  // namespace
+}  // namespace run_signals_test
 }  // namespace sluice::test

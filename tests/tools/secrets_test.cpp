@@ -80,5 +80,5 @@ TEST(Secrets, NeverAppearInAnyOutputOrTheStateFile) {
     EXPECT_EQ(state.find(secret), std::string::npos) << secret << " is in the state file";
 }
 
-}  // namespace
+}  // namespace secrets_test
 }  // namespace sluice::test
