@@ -180,8 +180,7 @@ HttpResponse FakeGhl::searchOpportunities(const HttpRequest& req) {
         !ghl::fieldEquals(r->doc, "pipelineId", req.param("pipeline_id")))
       continue;
     if (!status.empty() && status != "all" && !ghl::fieldEquals(r->doc, "status", status)) continue;
-    if (!q.empty() && lower(json::getString(r->doc, "name")).find(q) == std::string::npos)
-      continue;
+    if (!q.empty() && lower(json::getString(r->doc, "name")).find(q) == std::string::npos) continue;
     records.push_back(r);
   }
   newestFirst(records);
