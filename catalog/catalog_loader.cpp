@@ -7,6 +7,7 @@
 #include <set>
 
 #include "catalog/catalog.h"
+#include "core/duration.h"
 #include "core/json.h"
 #include "core/yaml_reader.h"
 
@@ -43,18 +44,11 @@ std::string pointerOr(YamlMap& map, const std::string& key, bool required) {
 
 double parseDuration(YamlMap& map, const std::string& key) {
   const std::string text = map.requiredString(key);
-  static const std::regex re(R"((\d+(?:\.\d+)?)(ms|s|m|h|d))");
-  std::smatch m;
-  if (!std::regex_match(text, m, re))
+  const auto ms = parseDurationMs(text);
+  if (!ms)
     map.fail(key,
              "'" + key + "': expected a duration like 10s, 500ms, 1m or 7d, found '" + text + "'");
-  const double n = std::stod(m[1]);
-  const std::string unit = m[2];
-  if (unit == "ms") return n / 1000;
-  if (unit == "m") return n * 60;
-  if (unit == "h") return n * 3600;
-  if (unit == "d") return n * 86400;
-  return n;
+  return static_cast<double>(*ms) / 1000;
 }
 
 std::vector<std::pair<std::string, Template>> parseHeaders(YamlMap& parent,

@@ -356,19 +356,6 @@ FlowConfig parseFlow(const YAML::Node& node, const std::string& file, const Cata
 
 }  // namespace
 
-std::optional<int64_t> parseDurationMs(const std::string& text) {
-  // At most 12 digits: std::stoll of more can throw, and hours * 3600000 overflow int64.
-  static const std::regex re(R"(\s*(\d{1,12})\s*(ms|s|m|h)\s*)");
-  std::smatch m;
-  if (!std::regex_match(text, m, re)) return std::nullopt;
-  const int64_t n = std::stoll(m[1]);
-  const std::string unit = m[2];
-  if (unit == "ms") return n;
-  if (unit == "s") return n * 1000;
-  if (unit == "m") return n * 60000;
-  return n * 3600000;
-}
-
 const FlowConfig* Config::flow(const std::string& name) const {
   for (const auto& f : flows)
     if (f.name == name) return &f;
@@ -411,6 +398,12 @@ Config loadConfigText(const std::string& text, const std::string& file, const Ca
       auto ms = parseDurationMs(*d);
       if (!ms) s.fail("max_retry_delay", "'max_retry_delay': expected a duration like 15m");
       config.settings.maxRetryDelayMs = *ms;
+    }
+    if (auto d = s.optionalString("keep_done")) {
+      auto ms = parseDurationMs(*d);
+      if (!ms || *ms < 3600 * 1000)
+        s.fail("keep_done", "'keep_done': expected a duration of at least 1h, like 30d");
+      config.settings.keepDoneMs = *ms;
     }
     if (auto d = s.optionalString("lease")) {
       auto ms = parseDurationMs(*d);

@@ -9,6 +9,7 @@
 
 #include "catalog/catalog.h"
 #include "core/condition.h"
+#include "core/duration.h"
 #include "core/value_template.h"
 
 namespace sluice {
@@ -62,6 +63,9 @@ struct RunSettings {
   int flowConcurrency = 4;  // deliveries of one flow running at once
   int maxAttempts = 8;      // per delivery, then dead letter
   int64_t maxRetryDelayMs = 15 * 60 * 1000;
+  // Finished (done) deliveries and their step results are deleted this long after they were
+  // queued, so the state file does not grow for ever; dead letters stay until replayed.
+  int64_t keepDoneMs = 30LL * 24 * 3600 * 1000;
   // How long a process's claim on a trigger or delivery lasts without renewal (renewed every
   // third of it while the process runs); another process takes the work over after it.
   int64_t leaseMs = 30 * 1000;
@@ -89,8 +93,5 @@ Config loadConfig(const std::string& path, const Catalog& catalog,
                   const std::map<std::string, std::string>* env = nullptr);
 Config loadConfigText(const std::string& text, const std::string& file, const Catalog& catalog,
                       const std::map<std::string, std::string>* env = nullptr);
-
-// "5m", "90s", "1h", "500ms" -> milliseconds; nullopt when malformed.
-std::optional<int64_t> parseDurationMs(const std::string& text);
 
 }  // namespace sluice

@@ -1,10 +1,9 @@
 #include "runtime/dispatcher.h"
 
 #include <algorithm>
-#include <cctype>
-#include <cstdio>
 #include <ctime>
 
+#include "core/iso_time.h"
 #include "core/logger.h"
 #include "runtime/trigger_poller.h"
 
@@ -35,54 +34,11 @@ int64_t Dispatcher::backoffMs(int attempts, int64_t retryAfterMs) {
   return std::min(ceiling, std::max(jittered, retryAfterMs));
 }
 
-namespace {
-
-// "2024-03-10T10:00:00-05:00", "2024-03-10T15:00:00.000Z": milliseconds since the epoch, or
-// nothing when the text is not an ISO 8601 date-time with a zone (without one, the instant is
-// unknown).
-std::optional<int64_t> isoInstantMs(const std::string& s) {
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, used = 0;
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2d%*1[T ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &used) <
-          6 ||
-      used != 19)
-    return std::nullopt;
-  size_t i = 19;
-  int64_t ms = 0;
-  if (i < s.size() && s[i] == '.') {
-    int digits = 0;
-    for (++i; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); ++i, ++digits)
-      if (digits < 3) ms = ms * 10 + (s[i] - '0');
-    if (digits == 0) return std::nullopt;
-    for (; digits < 3; ++digits) ms *= 10;
-  }
-  const std::string zone = s.substr(i);
-  int64_t offsetMin = 0;
-  if (zone != "Z" && zone != "z") {
-    int oh = 0, om = 0;
-    const bool sign = !zone.empty() && (zone[0] == '+' || zone[0] == '-');
-    const bool colon = zone.size() == 6 && zone[3] == ':';
-    if (!sign || !(colon || zone.size() == 5) ||
-        std::sscanf(zone.c_str() + 1, colon ? "%2d:%2d" : "%2d%2d", &oh, &om) != 2)
-      return std::nullopt;
-    offsetMin = (zone[0] == '-' ? -1 : 1) * (oh * 60 + om);
-  }
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = sec;
-  return (static_cast<int64_t>(timegm(&tm)) - offsetMin * 60) * 1000 + ms;
-}
-
-}  // namespace
-
 bool lookupFieldMatches(const JsonValue* field, const std::string& expected) {
   const std::string actual = field ? jsonText(*field) : "";
   if (actual == expected) return true;
-  const auto a = isoInstantMs(actual);
-  const auto b = a ? isoInstantMs(expected) : std::nullopt;
+  const auto a = parseIsoInstantMs(actual);
+  const auto b = a ? parseIsoInstantMs(expected) : std::nullopt;
   return a && b && *a == *b;
 }
 
@@ -105,6 +61,8 @@ Dispatcher::Lookup Dispatcher::lookup(const Operation& op, ApiClient& client,
   MapScope scope;
   scope.set("connection", &conn);
   scope.set("inputs", &inputs);
+  std::vector<std::string> expected;
+  for (const auto& m : spec.match) expected.push_back(m.second.renderText(scope));
   JsonValue with =
       spec.with.isNull() ? JsonValue(rapidjson::kObjectType) : spec.with.render(scope, alloc);
   // One request: the first page, as a poll of the lookup operation would ask for it.
@@ -136,14 +94,24 @@ Dispatcher::Lookup Dispatcher::lookup(const Operation& op, ApiClient& client,
   auto result = [&](const JsonValue& record) { return lookupResult(record, spec.result); };
   auto matches = [&](const JsonValue& record) {
     if (!record.IsObject()) return false;
-    for (const auto& [pointer, expected] : spec.match)
-      if (!lookupFieldMatches(jsonAt(record, pointer), expected.renderText(scope))) return false;
+    for (size_t i = 0; i < spec.match.size(); ++i)
+      if (!lookupFieldMatches(jsonAt(record, spec.match[i].first), expected[i])) return false;
     return true;
   };
   // null: nothing found (GHL's duplicate search answers {"contact": null}); one object: a
   // list of one.
   if (records->IsObject()) {
     if (matches(*records)) out.record = result(*records);
+    return out;
+  }
+  // A missing field matches an empty value, so when every value to match is empty (the flow
+  // left those inputs out) any record of a list would do: the lookup cannot tell which one
+  // the call made, and a wrong "found" would skip the action. A human decides instead.
+  const bool nothingToMatch =
+      std::all_of(expected.begin(), expected.end(), [](const auto& e) { return e.empty(); });
+  if (records->IsArray() && nothingToMatch && !records->Empty()) {
+    out.outcome = Outcome::Fatal;
+    out.error = lookupOp->fullId() + ": nothing to match on (every match value is empty)";
     return out;
   }
   if (records->IsArray())

@@ -370,6 +370,24 @@ void Runner::drainOutbox() {
   }
 }
 
+int Runner::pruneFinished() {
+  constexpr int kBatch = 1000;     // one short write transaction each
+  constexpr int kMaxBatches = 50;  // the rest waits for the next hour: scheduling goes on
+  const int64_t before = clock_.nowMs() - config_.settings.keepDoneMs;
+  int total = 0;
+  try {
+    for (int i = 0; i < kMaxBatches; ++i) {
+      const int n = state_.pruneDone(before, kBatch);
+      total += n;
+      if (n < kBatch) break;
+    }
+  } catch (const StateError& e) {
+    logWarn("state.prune.failed", kv("error", e.what()));
+  }
+  if (total > 0) logInfo("state.pruned", kv("deliveries", total));
+  return total;
+}
+
 StopReason Runner::run(bool once) {
   logInfo("run.start", kv("flows", static_cast<long long>(config_.flows.size())) + " " +
                            kv("triggers", static_cast<long long>(triggers_.size())) + " " +
@@ -394,6 +412,10 @@ StopReason Runner::run(bool once) {
     schedulePolls(now);
     scheduleDeliveries(now);
     firstPass_ = true;
+    if (now >= nextPruneMs_) {
+      nextPruneMs_ = now + 3600 * 1000;
+      pruneFinished();
+    }
     int64_t wait = 500;
     {
       std::lock_guard<std::mutex> lock(mutex_);

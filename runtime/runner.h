@@ -60,6 +60,10 @@ class Runner {
   void pollAllNow();
   void drainOutbox();
 
+  // Deletes finished deliveries queued more than settings.keep_done ago (run() does it every
+  // hour, in bounded batches); the number deleted.
+  int pruneFinished();
+
   const std::vector<std::unique_ptr<ScheduledTrigger>>& triggers() const { return triggers_; }
   // The lease owner id this runner claims work under ("host:pid:random").
   const std::string& owner() const { return owner_; }
@@ -132,6 +136,7 @@ class Runner {
   LogThrottle lateLog_{10, 1000};  // poll.late lines: at most 10 a second
   std::atomic<bool> firstPass_{false};
   int64_t startedMs_ = 0;
+  int64_t nextPruneMs_ = 0;                    // run(): when pruneFinished runs next
   std::unique_ptr<WebhookReceiver> webhooks_;  // settings.webhooks, while run() runs
 
   std::string owner_;

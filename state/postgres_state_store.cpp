@@ -615,6 +615,19 @@ void PostgresStateStore::clearStepStarted(int64_t deliveryId, int step) {
            });
 }
 
+int PostgresStateStore::pruneDone(int64_t beforeMs, int limit) {
+  int deleted = 0;
+  transact("pruneDone", "", [&](pqxx::transaction_base& tx) {
+    // Oldest first; step_results go with their row (ON DELETE CASCADE).
+    deleted = static_cast<int>(
+        tx.exec_params("DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status = "
+                       "'done' AND created_ms < $1 ORDER BY id LIMIT $2)",
+                       beforeMs, limit)
+            .affected_rows());
+  });
+  return deleted;
+}
+
 void PostgresStateStore::markDone(int64_t deliveryId) {
   const std::string subject = std::to_string(deliveryId);
   transact("markDone for delivery", subject, [&](pqxx::transaction_base& tx) {

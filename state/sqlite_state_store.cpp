@@ -135,6 +135,10 @@ const char* const kStartStep =
     " ON CONFLICT(delivery_id, step) DO NOTHING";
 const char* const kClearStarted =
     "DELETE FROM step_results WHERE delivery_id = ? AND step = ? AND state = 'started'";
+// Oldest first through the status index; step_results go with their row (ON DELETE CASCADE).
+const char* const kPruneDone =
+    "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status = 'done'"
+    " AND created_ms < ?1 ORDER BY id LIMIT ?2)";
 const char* const kMarkDone =
     "UPDATE outbox SET status = 'done', lease_owner = '', lease_until = 0 WHERE id = ?1";
 const char* const kScheduleRetry =
@@ -583,6 +587,15 @@ std::vector<Delivery> SqliteStateStore::deliveries(std::optional<DeliveryStatus>
     while (q->executeStep()) out.push_back(readDelivery(*q));
   });
   return out;
+}
+
+int SqliteStateStore::pruneDone(int64_t beforeMs, int limit) {
+  return locked("pruneDone", "", [&] {
+    auto q = use(kPruneDone);
+    q->bind(1, static_cast<int64_t>(beforeMs));
+    q->bind(2, limit);
+    return q->exec();
+  });
 }
 
 int SqliteStateStore::replayDead(const std::vector<int64_t>& ids, int64_t nowMs) {

@@ -152,6 +152,11 @@ class StateStore {
   virtual std::vector<Delivery> deliveries(std::optional<DeliveryStatus> status, int limit) = 0;
   // Puts dead deliveries back in the queue (all when ids is empty); returns how many.
   virtual int replayDead(const std::vector<int64_t>& ids, int64_t nowMs) = 0;
+  // Deletes up to `limit` finished deliveries (done) queued before beforeMs, with their step
+  // results; the number deleted. Dead letters stay until a human replays them. Safe for the
+  // doubles guard as long as beforeMs is older than the seen-id retention: an item still
+  // listed by its API keeps its seen entry, so it is never queued again.
+  virtual int pruneDone(int64_t beforeMs, int limit) = 0;
   virtual int64_t pendingCount() = 0;
 
   // --- leases: several processes sharing one store divide the work ---

@@ -4,10 +4,8 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#include <cstdio>
-#include <ctime>
-
 #include "core/error.h"
+#include "core/iso_time.h"
 
 namespace sluice {
 
@@ -89,53 +87,9 @@ WebhookVerdict GhlSignatureVerifier::verify(const std::string& signature,
   return WebhookVerdict::accept();
 }
 
-std::optional<int64_t> parseIsoTimestampMs(const std::string& text) {
-  int y, mo, d, h, mi, s, used = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &used) !=
-          6 ||
-      used != 19)
-    return std::nullopt;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
-  size_t i = 19;
-  int64_t ms = 0;
-  if (i < text.size() && text[i] == '.') {
-    ++i;
-    int digits = 0;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-      if (digits < 3) ms = ms * 10 + (text[i] - '0');
-      ++digits;
-      ++i;
-    }
-    if (digits == 0) return std::nullopt;
-    for (int k = digits; k < 3; ++k) ms *= 10;
-  }
-  int64_t offsetS = 0;
-  if (i < text.size() && (text[i] == 'Z' || text[i] == 'z')) {
-    ++i;
-  } else if (i < text.size() && (text[i] == '+' || text[i] == '-')) {
-    int oh, om, n = 0;
-    if (std::sscanf(text.c_str() + i + 1, "%2d:%2d%n", &oh, &om, &n) != 2 || n != 5)
-      return std::nullopt;
-    offsetS = (oh * 3600 + om * 60) * (text[i] == '+' ? 1 : -1);
-    i += 6;
-  } else {
-    return std::nullopt;  // no zone: ambiguous
-  }
-  if (i != text.size()) return std::nullopt;
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = s;
-  const int64_t seconds = static_cast<int64_t>(timegm(&tm)) - offsetS;
-  return seconds * 1000 + ms;
-}
-
 WebhookVerdict checkGhlTimestamp(const std::string& timestamp, int64_t nowMs, int64_t windowMs) {
   using K = WebhookVerdict::Kind;
-  const auto at = parseIsoTimestampMs(timestamp);
+  const auto at = parseIsoInstantMs(timestamp);
   if (!at) return WebhookVerdict::reject(K::Malformed, "timestamp is not ISO 8601");
   const int64_t age = nowMs - *at;
   if (age > windowMs || age < -windowMs)

@@ -37,9 +37,6 @@ class GhlSignatureVerifier {
   EVP_PKEY* key_ = nullptr;
 };
 
-// "2025-01-28T14:35:00Z", with optional fraction and a Z or +hh:mm offset -> unix ms.
-std::optional<int64_t> parseIsoTimestampMs(const std::string& text);
-
 // The payload's timestamp against nowMs: Ok when within the window either way, Malformed when
 // it cannot be read, Stale otherwise.
 WebhookVerdict checkGhlTimestamp(const std::string& timestamp, int64_t nowMs,

@@ -113,11 +113,7 @@ TEST(GhlSignature, APublicKeyThatIsNotPemIsRefused) {
 
 TEST(GhlSignature, TimestampsOutsideFiveMinutesAreStale) {
   const int64_t at = 1738074900000;  // 2025-01-28T14:35:00Z
-  EXPECT_EQ(parseIsoTimestampMs("2025-01-28T14:35:00Z"), at);
-  EXPECT_EQ(parseIsoTimestampMs("2025-01-28T14:35:00.250Z"), at + 250);
-  EXPECT_EQ(parseIsoTimestampMs("2025-01-28T16:35:00+02:00"), at);
-  EXPECT_FALSE(parseIsoTimestampMs("2025-01-28 14:35:00"));
-  EXPECT_FALSE(parseIsoTimestampMs("2025-01-28T14:35:00"));  // no zone
+  EXPECT_TRUE(checkGhlTimestamp("2025-01-28T16:35:00+02:00", at).ok());
   EXPECT_TRUE(checkGhlTimestamp("2025-01-28T14:35:00Z", at + 299'000).ok());
   EXPECT_TRUE(checkGhlTimestamp("2025-01-28T14:35:00Z", at - 299'000).ok());
   EXPECT_EQ(checkGhlTimestamp("2025-01-28T14:35:00Z", at + 301'000).kind, K::Stale);

@@ -585,6 +585,8 @@ TEST(ParseDurationTest, Units) {
   EXPECT_EQ(parseDurationMs("5m"), 300000);
   EXPECT_EQ(parseDurationMs("1h"), 3600000);
   EXPECT_EQ(parseDurationMs(" 2m "), 120000);
+  EXPECT_EQ(parseDurationMs("30d"), 30LL * 86400000);
+  EXPECT_FALSE(parseDurationMs("999999999999d").has_value());  // would overflow
   EXPECT_FALSE(parseDurationMs("5").has_value());
   EXPECT_FALSE(parseDurationMs("m").has_value());
   EXPECT_FALSE(parseDurationMs("1.5m").has_value());

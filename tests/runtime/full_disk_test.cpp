@@ -64,27 +64,37 @@ class SmallDisk {
 
 class FullDiskTest : public PipelineTest {
  protected:
-  // Empties the write-ahead log so that the next commit has to take new space on the disk (a
-  // WAL that still has room would absorb a commit without asking the kernel for space).
-  void truncateWal(const std::string& db) {
-    SQLite::Database other(db, SQLite::OPEN_READWRITE);
-    other.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  // The state database moves onto the small disk (skipped where no tmpfs can be mounted).
+  void SetUp() override {
+    PipelineTest::SetUp();
+    disk_ = std::make_unique<SmallDisk>(dir_.path() + "/disk");
+    if (!disk_->mounted()) GTEST_SKIP() << "cannot mount a tmpfs here: " << disk_->error();
+    db_ = disk_->path() + "/state.db";
+    state_.reset();
+    state_ = openStateStore("sqlite:" + db_);
   }
+  void TearDown() override {
+    state_.reset();  // closed before the disk goes
+    disk_.reset();
+    PipelineTest::TearDown();
+  }
+  // Fills the disk to the last byte. The write-ahead log is emptied first so that the next
+  // commit has to take new space (a WAL with room left would absorb it without asking).
+  void fillDisk() {
+    SQLite::Database(db_, SQLite::OPEN_READWRITE).exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    ASSERT_GT(disk_->fill(), 0u);
+  }
+
+  std::unique_ptr<SmallDisk> disk_;
+  std::string db_;
 };
 
 TEST_F(FullDiskTest, APollOnAFullDiskMovesNothingAndRecoversWhenSpaceIsFreed) {
-  SmallDisk disk(dir_.path() + "/disk");
-  if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here: " << disk.error();
-  const std::string db = disk.path() + "/state.db";
-  state_.reset();
-  state_ = openStateStore("sqlite:" + db);
-
   configure(customerToContactFlow());
   runOnce();  // seeds the cursor
   const std::string cursor = state_->triggers().at(0).cursorJson;
   newCustomer("full@x.test");
-  truncateWal(db);
-  ASSERT_GT(disk.fill(), 0u);
+  fillDisk();
 
   runOnce();
   EXPECT_EQ(state_->triggers().at(0).cursorJson, cursor);
@@ -93,24 +103,17 @@ TEST_F(FullDiskTest, APollOnAFullDiskMovesNothingAndRecoversWhenSpaceIsFreed) {
   EXPECT_THAT(log_.str(), HasSubstr("disk is full"));
   EXPECT_THAT(log_.str(), HasSubstr("poll.failed flow=customers")) << log_.str();
 
-  disk.release();
+  disk_->release();
   clock_.advance(60 * 60'000);
   runOnce();
   EXPECT_NE(state_->triggers().at(0).cursorJson, cursor);
   EXPECT_EQ(contactCount(), 1);
   EXPECT_EQ(state_->pendingCount(), 0);
-  state_.reset();
 }
 
 TEST_F(FullDiskTest, ADeliveryOnAFullDiskStaysPendingAndIsDeliveredOnceLater) {
-  SmallDisk disk(dir_.path() + "/disk");
-  if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here: " << disk.error();
-  const std::string db = disk.path() + "/state.db";
-  state_.reset();
-  state_ = openStateStore("sqlite:" + db);
-
-  // A non-idempotent create: its "started" mark must reach the disk before the call is sent,
-  // so a full disk stops it before it goes out rather than after.
+  // A create GHL cannot dedupe: whatever the dispatcher must write before its call (the claim,
+  // the step's started mark) fails first, so a full disk stops it before the call goes out.
   rapidjson::Document created;
   created.Parse(ghl_.createContact(R"({"email":"a@x.test"})").c_str());
   const std::string contact = created["id"].GetString();
@@ -126,8 +129,7 @@ TEST_F(FullDiskTest, ADeliveryOnAFullDiskStaysPendingAndIsDeliveredOnceLater) {
   newCustomer("note@x.test");
   Runner(*catalog_, *config_, *state_, *transport_, clock_).pollAllNow();
   ASSERT_EQ(state_->pendingCount(), 1);
-  truncateWal(db);
-  ASSERT_GT(disk.fill(), 0u);
+  fillDisk();
 
   Runner(*catalog_, *config_, *state_, *transport_, clock_).drainOutbox();
   EXPECT_EQ(ghlEffects("/contacts/" + contact + "/notes"), 0);
@@ -135,12 +137,11 @@ TEST_F(FullDiskTest, ADeliveryOnAFullDiskStaysPendingAndIsDeliveredOnceLater) {
               HasSubstr("delivery.claim_failed error=\"state: claimDeliveries: disk is full"));
   EXPECT_EQ(state_->pendingCount(), 1);
 
-  disk.release();
+  disk_->release();
   clock_.advance(60 * 60'000);
   runOnce();
   EXPECT_EQ(ghlEffects("/contacts/" + contact + "/notes"), 1) << log_.str();
   EXPECT_EQ(state_->pendingCount(), 0);
-  state_.reset();
 }
 
 }  // namespace full_disk_test

@@ -268,7 +268,8 @@ namespace sluice::test {
 namespace pipeline_test {
 
 // A flow whose second step creates a note: GHL takes no idempotency key for it.
-std::string noteFlow(const std::string& noteOp = "ghl.contacts.create_contact_note") {
+std::string noteFlow(const std::string& noteOp = "ghl.contacts.create_contact_note",
+                     const std::string& body = "Stripe customer {{trigger.id}}") {
   return "  - name: notes\n"
          "    trigger: { op: stripe.customers.new_customer, connection: stripe, every: 2s }\n"
          "    steps:\n"
@@ -280,8 +281,8 @@ std::string noteFlow(const std::string& noteOp = "ghl.contacts.create_contact_no
          noteOp +
          "\n"
          "        connection: ghl\n"
-         "        with: { contactId: \"{{steps.contact.contact.id}}\", body: \"Stripe customer "
-         "{{trigger.id}}\" }\n";
+         "        with: { contactId: \"{{steps.contact.contact.id}}\", body: \"" +
+         body + "\" }\n";
 }
 
 class InterruptedCallTest : public PipelineTest {
@@ -293,17 +294,31 @@ class InterruptedCallTest : public PipelineTest {
     return doc.HasMember("contact") ? doc["contact"]["id"].GetString() : doc["id"].GetString();
   }
   int notes() const { return static_cast<int>(ghl_.recordCount("notes")); }
+  // Replaces text in this test's copy of the catalog and loads it again; false if not found.
+  bool editCatalog(const std::string& file, const std::string& from, const std::string& to) {
+    const std::string path = dir_.path() + "/catalog/" + file;
+    std::string yaml = readFile(path);
+    const size_t at = yaml.find(from);
+    if (at == std::string::npos) return false;
+    std::ofstream(path) << yaml.replace(at, from.size(), to);
+    catalog_ = std::make_unique<Catalog>(Catalog::load(dir_.path() + "/catalog"));
+    return true;
+  }
+  // A new customer whose note GHL creates, but the connection drops before the answer: the
+  // dispatcher cannot know whether the call took effect.
+  void loseTheNoteAnswerFor(const std::string& email) {
+    const std::string id = existingContact(email);
+    ghl_.addFaultJson(R"({"match":"/contacts/)" + id +
+                      R"(/notes","method":"POST","kind":"drop","apply":true,"count":1})");
+    newCustomer(email);
+    runOnce();
+  }
 };
 
 TEST_F(InterruptedCallTest, ALostResponseToANoteIsFoundByLookupNotSentTwice) {
   configure(noteFlow());
   runOnce();
-  const std::string id = existingContact("lost@x.test");
-  // The server creates the note, then the connection drops before the answer.
-  ghl_.addFaultJson(R"({"match":"/contacts/)" + id +
-                    R"(/notes","method":"POST","kind":"drop","apply":true,"count":1})");
-  newCustomer("lost@x.test");
-  runOnce();
+  loseTheNoteAnswerFor("lost@x.test");
   EXPECT_EQ(notes(), 1);
   EXPECT_EQ(state_->deliveries(DeliveryStatus::Pending, 10).size(), 1u);
   clock_.advance(60'000);
@@ -329,7 +344,7 @@ TEST_F(InterruptedCallTest, AnAnswerThatSaysItFailedIsSentAgain) {
 }
 
 TEST_F(InterruptedCallTest, AnUncertainCallWithoutLookupGoesToTheDeadLettersNotTwice) {
-  // create_contact_task's lookup is dropped from this copy of the catalog: nothing can tell
+  // create_contact_note's lookup is dropped from this copy of the catalog: nothing can tell
   // whether an interrupted call took effect, so it must not be sent again on its own.
   const std::string file = dir_.path() + "/catalog/ghl/contacts.yaml";
   std::string yaml = readFile(file);
@@ -341,11 +356,7 @@ TEST_F(InterruptedCallTest, AnUncertainCallWithoutLookupGoesToTheDeadLettersNotT
   catalog_ = std::make_unique<Catalog>(Catalog::load(dir_.path() + "/catalog"));
   configure(noteFlow());
   runOnce();
-  const std::string id = existingContact("unsure@x.test");
-  ghl_.addFaultJson(R"({"match":"/contacts/)" + id +
-                    R"(/notes","method":"POST","kind":"drop","apply":true,"count":1})");
-  newCustomer("unsure@x.test");
-  runOnce();
+  loseTheNoteAnswerFor("unsure@x.test");
   clock_.advance(60'000);
   runOnce();
   EXPECT_EQ(notes(), 1);
@@ -356,6 +367,25 @@ TEST_F(InterruptedCallTest, AnUncertainCallWithoutLookupGoesToTheDeadLettersNotT
   EXPECT_EQ(state_->replayDead({dead[0].id}, clock_.nowMs()), 1);
   runOnce();
   EXPECT_EQ(notes(), 2);
+}
+
+TEST_F(InterruptedCallTest, ALookupWithNothingToMatchOnGoesToTheDeadLetters) {
+  // This copy of the catalog matches notes on their author, an input the flow leaves out: the
+  // lookup's only match value is empty, so any note of the contact would "match". It must not
+  // be taken as the one the interrupted call made.
+  ASSERT_TRUE(editCatalog("ghl/contacts.yaml", R"(match: { /body: "{{inputs.body}}" })",
+                          R"(match: { /userId: "{{inputs.userId}}" })"));
+  configure(noteFlow());
+  runOnce();
+  loseTheNoteAnswerFor("empty@x.test");
+  EXPECT_EQ(notes(), 1);
+  clock_.advance(60'000);
+  runOnce();
+  EXPECT_EQ(notes(), 1);
+  const auto dead = state_->deliveries(DeliveryStatus::Dead, 10);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_THAT(dead[0].lastError, HasSubstr("nothing to match on"));
+  EXPECT_EQ(log_.str().find("step.recovered"), std::string::npos);
 }
 
 TEST_F(InterruptedCallTest, StripeDedupesARepeatedCallByItsIdempotencyKey) {

@@ -4,7 +4,9 @@
 // dispatcher's lifecycle, dead-letter replay, tokens, cursor reset, and the leases that divide
 // work between processes.
 #include <gmock/gmock.h>
+
 #include <gtest/gtest.h>
+#include <map>
 
 #include <algorithm>
 #include <atomic>
@@ -175,6 +177,30 @@ TEST_P(StateStoreContract, DispatcherLifecycle) {
   EXPECT_THROW(store().markDone(987654), StateError);
   EXPECT_THROW(store().scheduleRetry(987654, 1, 1, "x"), StateError);
   EXPECT_THROW(store().markDead(987654, 1, "x"), StateError);
+}
+
+TEST_P(StateStoreContract, PruneDoneDeletesOldFinishedDeliveriesOnly) {
+  store().commitPoll(poll("c1", 1000,
+                          {item("f", "old-done"), item("f", "old-dead"), item("f", "old-pending"),
+                           item("f", "old-done-2")}));
+  store().commitPoll(poll("c2", 9000, {item("f", "new-done")}));
+  const auto all = store().deliveries(std::nullopt, 10);
+  std::map<std::string, int64_t> id;
+  for (const auto& d : all) id[d.itemKey] = d.id;
+  store().recordStep(id["old-done"], 0, R"({"ok":true})");
+  store().markDone(id["old-done"]);
+  store().markDone(id["old-done-2"]);
+  store().markDead(id["old-dead"], 8, "HTTP 400");
+  store().markDone(id["new-done"]);
+
+  EXPECT_EQ(store().pruneDone(5000, 1), 1);  // oldest first, at most the limit
+  EXPECT_EQ(store().pruneDone(5000, 10), 1);
+  EXPECT_EQ(store().pruneDone(5000, 10), 0);
+  std::vector<std::string> left;
+  for (const auto& d : store().deliveries(std::nullopt, 10)) left.push_back(d.itemKey);
+  EXPECT_THAT(left, UnorderedElementsAre("old-dead", "old-pending", "new-done"));
+  EXPECT_TRUE(store().stepResults(id["old-done"]).empty());
+  EXPECT_EQ(store().pendingCount(), 1);
 }
 
 TEST_P(StateStoreContract, ReplayDeadQueuesAgainAndForgetsUncertainMarks) {

@@ -158,6 +158,28 @@ TEST(CliTest, OpsShowJson) {
   EXPECT_STREQ(doc["trigger"]["shape"].GetString(), "single");
 }
 
+// What happens to an action whose call was interrupted: one line per kind of answer.
+TEST(CliTest, OpsShowSaysWhatAnInterruptedActionDoes) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"ghl.contacts.create_contact",
+       "if interrupted: looked up with ghl.contacts.get_duplicate_contact (match "
+       "/emailLowerCase = {{inputs.email | lower}}); sent only if nothing is found"},
+      {"ghl.contacts.upsert_contact", "if interrupted: sent again (a repeat does no harm)"},
+      {"stripe.customers.create_customer", "sent again with the same Idempotency-Key"},
+      {"ghl.conversations.send_message", "not sent again: a dead letter for a human to check"},
+  };
+  for (const auto& [op, expected] : cases) {
+    const test::CommandResult r = sluice({"ops", "show", op});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr(expected)) << op;
+  }
+  const test::CommandResult json =
+      sluice({"ops", "show", "ghl.conversations.send_message", "--json"});
+  JsonDoc doc;
+  ASSERT_FALSE(parseJson(json.out, doc).has_value()) << json.out;
+  EXPECT_THAT(doc["after_interruption"].GetString(), HasSubstr("dead letter"));
+}
+
 // Rejected: a misspelt operation id; the right one is suggested.
 TEST(CliTest, OpsShowTypoSuggestsTheOperation) {
   const test::CommandResult r = sluice({"ops", "show", "ghl.contacts.get_contac"});

@@ -204,6 +204,22 @@ int listOps(const std::vector<std::string>& argv, Io io) {
   return EXIT_OK;
 }
 
+// What the dispatcher does with this action when the process stopped while its call was out.
+std::string afterInterruption(const Operation& op, const Catalog& catalog) {
+  const App* app = catalog.app(op.app);
+  if (op.idempotent) return "sent again (a repeat does no harm)";
+  if (app && !app->idempotencyHeader.empty())
+    return "sent again with the same " + app->idempotencyHeader + " (the API dedupes it)";
+  if (op.lookup) {
+    std::string match;
+    for (const auto& [pointer, value] : op.lookup->match)
+      match += (match.empty() ? "" : ", ") + pointer + " = " + value.source();
+    return "looked up with " + op.app + "." + op.lookup->op + " (match " + match +
+           "); sent only if nothing is found";
+  }
+  return "not sent again: a dead letter for a human to check";
+}
+
 int showOp(const std::vector<std::string>& argv, Io io) {
   Args args(argv, kShowFlags);
   if (args.has("help")) {
@@ -224,6 +240,8 @@ int showOp(const std::vector<std::string>& argv, Io io) {
   }
   JsonDoc doc;
   JsonValue obj = operationJson(*op, true, doc.GetAllocator());
+  if (op->kind == OpKind::Action)
+    addString(obj, "after_interruption", afterInterruption(*op, catalog), doc.GetAllocator());
   if (args.has("json")) {
     io.out << toJson(obj, true) << "\n";
     return EXIT_OK;
@@ -274,6 +292,8 @@ int showOp(const std::vector<std::string>& argv, Io io) {
              << op->window->aheadMs / 1000 << " s (" << op->window->format
              << "), unless the flow sets them\n";
   }
+  if (op->kind == OpKind::Action)
+    io.out << "  if interrupted: " << afterInterruption(*op, catalog) << "\n";
   for (const auto& e : op->specExceptions)
     io.out << "  spec exception (" << e.check << "): " << e.reason << "\n";
   return EXIT_OK;

@@ -1,0 +1,15 @@
+// ISO 8601 instants as APIs send them: "2025-01-28T14:35:00Z", "2025-01-28T14:35:00.250Z",
+// "2025-01-28 16:35:00+02:00", "...+0200". Shared by webhook timestamp checks and lookups.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace sluice {
+
+// Milliseconds since the epoch; nothing when the text is not a date-time with a zone (without
+// one the instant is unknown) or has anything after it.
+std::optional<int64_t> parseIsoInstantMs(const std::string& text);
+
+}  // namespace sluice
