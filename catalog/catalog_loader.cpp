@@ -17,7 +17,7 @@ namespace sluice {
 
 namespace {
 
-constexpr YamlDomain kDomain = YamlDomain::Catalog;
+constexpr YamlDomain kCatalogDomain = YamlDomain::Catalog;
 
 ValueType parseType(YamlMap& map, const std::string& key) {
   const std::string t =
@@ -35,7 +35,7 @@ std::string pointerOr(YamlMap& map, const std::string& key, bool required) {
   // An explicit "" (the whole document) is a valid pointer, so read the raw scalar.
   const YAML::Node node = map.get(key);
   if (!node.IsDefined() || node.IsNull()) return "";
-  const std::string value = yamlScalar(node, map.file(), kDomain, "a JSON pointer");
+  const std::string value = yamlScalar(node, map.file(), kCatalogDomain, "a JSON pointer");
   if (!isValidJsonPointer(value))
     map.failAt(node, "'" + key + "': '" + value +
                          "' is not a JSON pointer (expected \"\" or /a/b/0, RFC 6901)");
@@ -56,7 +56,7 @@ std::vector<std::pair<std::string, Template>> parseHeaders(YamlMap& parent,
   std::vector<std::pair<std::string, Template>> headers;
   const YAML::Node node = parent.get(key);
   if (!node.IsDefined() || node.IsNull()) return headers;
-  YamlMap map(node, parent.file(), kDomain, parent.context());
+  YamlMap map(node, parent.file(), kCatalogDomain, parent.context());
   for (const auto& kv : node) {
     const std::string name = kv.first.Scalar();
     const std::string value = map.requiredString(name);
@@ -91,7 +91,7 @@ Pagination parsePaginationMap(YamlMap& map) {
     const YAML::Node next = map.get("next");
     if (!next.IsDefined() || next.IsNull())
       map.fail("next", "cursor pagination needs 'next' (parameter: source)");
-    YamlMap nextMap(next, map.file(), kDomain, map.context());
+    YamlMap nextMap(next, map.file(), kCatalogDomain, map.context());
     for (const auto& kv : next) {
       const std::string param = kv.first.Scalar();
       std::string source = nextMap.requiredString(param);
@@ -115,7 +115,7 @@ Pagination parsePaginationMap(YamlMap& map) {
 }
 
 InputSpec parseInput(const YAML::Node& node, const std::string& file, const std::string& ctx) {
-  YamlMap map(node, file, kDomain, ctx);
+  YamlMap map(node, file, kCatalogDomain, ctx);
   InputSpec in;
   in.where = map.where();
   in.name = map.requiredString("name");
@@ -131,7 +131,7 @@ InputSpec parseInput(const YAML::Node& node, const std::string& file, const std:
   in.description = map.stringOr("description", "");
   in.enumValues = map.stringList("enum");
   if (map.has("default"))
-    in.defaultValue = ValueTemplate::fromYaml(map.get("default"), file, kDomain);
+    in.defaultValue = ValueTemplate::fromYaml(map.get("default"), file, kCatalogDomain);
   else
     map.get("default");
   in.field = map.stringOr("field", "");
@@ -169,7 +169,7 @@ Operation parseOperation(const YAML::Node& node, const std::string& file, const 
   // A missing key reads as an invalid node, which throws on IsScalar(): ask IsDefined() first.
   if (node.IsMap() && node["id"].IsDefined() && node["id"].IsScalar())
     ctx = "op " + node["id"].Scalar();
-  YamlMap map(node, file, kDomain, ctx);
+  YamlMap map(node, file, kCatalogDomain, ctx);
   Operation op;
   op.app = app.id;
   op.category = category.id;
@@ -202,14 +202,14 @@ Operation parseOperation(const YAML::Node& node, const std::string& file, const 
 
   const YAML::Node reqNode = map.get("request");
   if (!reqNode.IsDefined()) map.fail("request", "missing required key 'request'");
-  YamlMap req(reqNode, file, kDomain, ctx);
+  YamlMap req(reqNode, file, kCatalogDomain, ctx);
   op.request.method = req.enumOr("method", {"GET", "POST", "PUT", "PATCH", "DELETE"}, "");
   if (op.request.method.empty()) req.fail("method", "missing required key 'method'");
   op.request.path = req.requiredString("path");
   if (op.request.path.empty() || op.request.path[0] != '/')
     req.fail("path", "path must start with '/', found '" + op.request.path + "'");
-  op.request.query = ValueTemplate::fromYaml(req.get("query"), file, kDomain);
-  op.request.body = ValueTemplate::fromYaml(req.get("body"), file, kDomain);
+  op.request.query = ValueTemplate::fromYaml(req.get("query"), file, kCatalogDomain);
+  op.request.body = ValueTemplate::fromYaml(req.get("body"), file, kCatalogDomain);
   if (!op.request.query.isNull() && op.request.query.kind() != ValueTemplate::Kind::Object)
     req.fail("query", "'query': expected a map of parameter: value");
   op.request.headers = parseHeaders(req, "headers");
@@ -244,7 +244,7 @@ Operation parseOperation(const YAML::Node& node, const std::string& file, const 
       map.boolOr("idempotent", op.request.method == "GET" || op.request.method == "PUT" ||
                                    op.request.method == "DELETE");
   if (map.has("lookup")) {
-    YamlMap lm(map.get("lookup"), file, kDomain, ctx + " lookup");
+    YamlMap lm(map.get("lookup"), file, kCatalogDomain, ctx + " lookup");
     LookupSpec lookup;
     lookup.where = lm.where();
     lookup.op = lm.requiredString("op");
@@ -254,13 +254,13 @@ Operation parseOperation(const YAML::Node& node, const std::string& file, const 
     if (with.IsMap())
       for (const auto& kv : with)
         lookup.withKeys.emplace_back(kv.first.Scalar(), yamlLocation(file, kv.first));
-    lookup.with = ValueTemplate::fromYaml(with, file, kDomain);
+    lookup.with = ValueTemplate::fromYaml(with, file, kCatalogDomain);
     lookup.records = pointerOr(lm, "records", true);
     lookup.result = pointerOr(lm, "result", false);
     const YAML::Node match = lm.get("match");
     if (!match.IsMap() || match.size() == 0)
       lm.fail("match", "'match': expected a map of record pointer: value");
-    YamlMap mm(match, file, kDomain, ctx + " lookup match");
+    YamlMap mm(match, file, kCatalogDomain, ctx + " lookup match");
     for (const auto& kv : match) {
       const std::string pointer = kv.first.Scalar();
       if (!isValidJsonPointer(pointer) || pointer.empty())
@@ -321,7 +321,7 @@ Operation parseOperation(const YAML::Node& node, const std::string& file, const 
     if (!order.empty() && op.orderBy.empty())
       map.fail("order", "'order' needs 'order_by' (the field the server orders by)");
     if (map.has("window")) {
-      YamlMap wm(map.get("window"), file, kDomain, ctx + " window");
+      YamlMap wm(map.get("window"), file, kCatalogDomain, ctx + " window");
       TimeWindow w;
       w.startInput = wm.requiredString("start");
       w.endInput = wm.requiredString("end");
@@ -353,7 +353,7 @@ Operation parseOperation(const YAML::Node& node, const std::string& file, const 
         op.paginate.preset = name;
       }
     } else {
-      YamlMap pm(pag, file, kDomain, ctx + " paginate");
+      YamlMap pm(pag, file, kCatalogDomain, ctx + " paginate");
       op.paginate = parsePaginationMap(pm);
     }
   }
@@ -363,7 +363,7 @@ Operation parseOperation(const YAML::Node& node, const std::string& file, const 
     if (!exceptions.IsSequence())
       map.failAt(exceptions, "'spec_exceptions': expected a list of {check, reason}");
     for (const auto& item : exceptions) {
-      YamlMap em(item, file, kDomain, ctx + " spec_exceptions");
+      YamlMap em(item, file, kCatalogDomain, ctx + " spec_exceptions");
       SpecException ex;
       ex.check = em.enumOr("check", {"path", "scopes", "params", "body", "version", "lookup"}, "");
       if (ex.check.empty()) em.fail("check", "missing required key 'check'");
@@ -377,8 +377,8 @@ Operation parseOperation(const YAML::Node& node, const std::string& file, const 
 }
 
 void parseAppYaml(App& app, const std::string& file) {
-  const YAML::Node root = loadYamlFile(file, kDomain);
-  YamlMap map(root, file, kDomain, "app");
+  const YAML::Node root = loadYamlFile(file, kCatalogDomain);
+  YamlMap map(root, file, kCatalogDomain, "app");
   app.id = map.requiredString("app");
   app.name = map.requiredString("name");
   app.status = map.enumOr("status", {"stable", "beta"}, "stable");
@@ -388,7 +388,7 @@ void parseAppYaml(App& app, const std::string& file) {
   app.spec = map.stringOr("spec", "");
   app.encoding = map.enumOr("encoding", {"json", "form"}, "json");
 
-  YamlMap auth(map.get("auth"), file, kDomain, "app auth");
+  YamlMap auth(map.get("auth"), file, kCatalogDomain, "app auth");
   app.authKind = auth.enumOr("kind", {"bearer", "oauth2"}, "bearer");
   app.tokenUrl = auth.stringOr("token_url", "");
   if (app.authKind == "oauth2" && app.tokenUrl.empty())
@@ -397,7 +397,7 @@ void parseAppYaml(App& app, const std::string& file) {
 
   app.headers = parseHeaders(map, "headers");
   if (map.has("idempotency")) {
-    YamlMap idem(map.get("idempotency"), file, kDomain, "app idempotency");
+    YamlMap idem(map.get("idempotency"), file, kCatalogDomain, "app idempotency");
     app.idempotencyHeader = idem.stringOr("header", "");
     idem.rejectUnknown();
   } else {
@@ -405,13 +405,13 @@ void parseAppYaml(App& app, const std::string& file) {
   }
 
   if (map.has("rate_limit")) {
-    YamlMap rl(map.get("rate_limit"), file, kDomain, "app rate_limit");
+    YamlMap rl(map.get("rate_limit"), file, kCatalogDomain, "app rate_limit");
     app.rateLimit.requests = rl.optionalInt("requests").value_or(0);
     app.rateLimit.perSeconds = parseDuration(rl, "per");
     app.rateLimit.daily = rl.optionalInt("daily").value_or(0);
     app.rateLimit.testRequests = rl.optionalInt("test_requests").value_or(0);
     if (rl.has("headers")) {
-      YamlMap hm(rl.get("headers"), file, kDomain, "app rate_limit headers");
+      YamlMap hm(rl.get("headers"), file, kCatalogDomain, "app rate_limit headers");
       for (const char* role : {"limit", "remaining", "reset", "window_ms", "daily_remaining"})
         if (auto h = hm.optionalString(role)) app.rateLimit.headers[role] = *h;
       hm.rejectUnknown();
@@ -424,7 +424,7 @@ void parseAppYaml(App& app, const std::string& file) {
   }
 
   if (map.has("errors")) {
-    YamlMap em(map.get("errors"), file, kDomain, "app errors");
+    YamlMap em(map.get("errors"), file, kCatalogDomain, "app errors");
     app.errors.message = em.stringList("message");
     for (const auto& p : app.errors.message)
       if (!isValidJsonPointer(p)) em.fail("message", "'" + p + "' is not a JSON pointer");
@@ -441,7 +441,7 @@ void parseAppYaml(App& app, const std::string& file) {
   if (conn.IsDefined() && !conn.IsNull()) {
     if (!conn.IsSequence()) map.failAt(conn, "'connection': expected a list of settings");
     for (const auto& item : conn) {
-      YamlMap sm(item, file, kDomain, "app connection");
+      YamlMap sm(item, file, kCatalogDomain, "app connection");
       SettingSpec s;
       s.name = sm.requiredString("name");
       s.type = parseType(sm, "type");
@@ -458,10 +458,10 @@ void parseAppYaml(App& app, const std::string& file) {
 
   const YAML::Node pags = map.get("paginations");
   if (pags.IsDefined() && !pags.IsNull()) {
-    YamlMap pm(pags, file, kDomain, "app paginations");
+    YamlMap pm(pags, file, kCatalogDomain, "app paginations");
     for (const auto& kv : pags) {
       const std::string name = kv.first.Scalar();
-      YamlMap one(pm.get(name), file, kDomain, "pagination " + name);
+      YamlMap one(pm.get(name), file, kCatalogDomain, "pagination " + name);
       app.paginations[name] = parsePaginationMap(one);
     }
   }
@@ -548,8 +548,8 @@ App Catalog::loadApp(const std::string& folder) {
   std::set<std::string> ids;
   for (const auto& path : files) {
     const std::string file = path.string();
-    const YAML::Node root = loadYamlFile(file, kDomain);
-    YamlMap map(root, file, kDomain, "category");
+    const YAML::Node root = loadYamlFile(file, kCatalogDomain);
+    YamlMap map(root, file, kCatalogDomain, "category");
     Category category;
     category.file = file;
     category.id = map.requiredString("category");

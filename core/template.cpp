@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "core/error.h"
+#include "core/text.h"
 
 namespace sluice {
 
@@ -32,13 +33,6 @@ const std::vector<std::string>& knownFilters() {
                                                  "number",  "divide", "date",  "json", "first",
                                                  "last",    "size",   "split"};
   return names;
-}
-
-std::string trim(const std::string& s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return s.substr(b, e - b);
 }
 
 [[noreturn]] void fail(const std::string& source, size_t column, const std::string& message) {

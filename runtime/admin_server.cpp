@@ -18,9 +18,9 @@ namespace sluice {
 
 namespace {
 
-class Handler : public Poco::Net::HTTPRequestHandler {
+class AdminHandler : public Poco::Net::HTTPRequestHandler {
  public:
-  explicit Handler(AdminServer& server) : server_(server) {}
+  explicit AdminHandler(AdminServer& server) : server_(server) {}
   void handleRequest(Poco::Net::HTTPServerRequest& request,
                      Poco::Net::HTTPServerResponse& response) override {
     AdminResponse out;
@@ -39,12 +39,12 @@ class Handler : public Poco::Net::HTTPRequestHandler {
   AdminServer& server_;
 };
 
-class Factory : public Poco::Net::HTTPRequestHandlerFactory {
+class AdminHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  explicit Factory(AdminServer& server) : server_(server) {}
+  explicit AdminHandlerFactory(AdminServer& server) : server_(server) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(
       const Poco::Net::HTTPServerRequest&) override {
-    return new Handler(server_);
+    return new AdminHandler(server_);
   }
 
  private:
@@ -74,7 +74,8 @@ void AdminServer::start(const std::string& address) {
     params->setKeepAlive(true);
     params->setTimeout(Poco::Timespan(10, 0));
     pool_ = std::make_unique<Poco::ThreadPool>(1, 2);
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), *pool_, socket, params);
+    server_ = std::make_unique<Poco::Net::HTTPServer>(new AdminHandlerFactory(*this), *pool_,
+                                                      socket, params);
     server_->start();
   } catch (const Poco::Exception& e) {
     server_.reset();

@@ -13,7 +13,7 @@ namespace sluice {
 
 namespace {
 
-constexpr YamlDomain kDomain = YamlDomain::Config;
+constexpr YamlDomain kConfigDomain = YamlDomain::Config;
 
 std::string readSecretFile(const YamlMap& map, const std::string& key, const std::string& path) {
   std::ifstream in(path);
@@ -62,7 +62,7 @@ std::string expandEnv(const YamlMap& map, const std::string& key, const std::str
 
 Connection parseConnection(const std::string& name, const YAML::Node& node, const std::string& file,
                            const Catalog& catalog, const std::map<std::string, std::string>* env) {
-  YamlMap map(node, file, kDomain, "connection " + name);
+  YamlMap map(node, file, kConfigDomain, "connection " + name);
   Connection c;
   c.name = name;
   c.where = map.where();
@@ -86,7 +86,7 @@ Connection parseConnection(const std::string& name, const YAML::Node& node, cons
     c.timeoutMs = static_cast<int>(*ms);
   }
   if (map.has("rate_limit")) {
-    YamlMap rl(map.get("rate_limit"), file, kDomain, "connection " + name + " rate_limit");
+    YamlMap rl(map.get("rate_limit"), file, kConfigDomain, "connection " + name + " rate_limit");
     const auto requests = rl.optionalInt("requests");
     if (!requests || *requests < 1) rl.fail("requests", "'requests' must be a positive number");
     const auto per = parseDurationMs(rl.requiredString("per"));
@@ -268,7 +268,7 @@ FlowConfig parseFlow(const YAML::Node& node, const std::string& file, const Cata
   // A missing key reads as an invalid node, which throws on IsScalar(): ask IsDefined() first.
   if (node.IsMap() && node["name"].IsDefined() && node["name"].IsScalar())
     label = "flow " + node["name"].Scalar();
-  YamlMap map(node, file, kDomain, label);
+  YamlMap map(node, file, kConfigDomain, label);
   FlowConfig flow;
   flow.where = map.where();
   flow.name = map.requiredString("name");
@@ -277,7 +277,7 @@ FlowConfig parseFlow(const YAML::Node& node, const std::string& file, const Cata
     map.fail("name", "flow name '" + flow.name + "' must be letters, digits, _ . -");
   flow.enabled = map.boolOr("enabled", true);
 
-  YamlMap trig(map.get("trigger"), file, kDomain, label + " trigger");
+  YamlMap trig(map.get("trigger"), file, kConfigDomain, label + " trigger");
   if (!map.has("trigger")) map.fail("trigger", "missing required key 'trigger'");
   const Operation& top = resolveOp(catalog, trig, OpKind::Trigger, "trigger");
   flow.trigger.op = top.fullId();
@@ -292,7 +292,7 @@ FlowConfig parseFlow(const YAML::Node& node, const std::string& file, const Cata
                            (config.settings.demoMode ? "1s (demo mode)" : "1m") +
                            " and 15m, found '" + every + "'");
   flow.trigger.everyMs = *ms;
-  flow.trigger.with = ValueTemplate::fromYaml(trig.get("with"), file, kDomain);
+  flow.trigger.with = ValueTemplate::fromYaml(trig.get("with"), file, kConfigDomain);
   checkInputs(top, flow.trigger.with, trig, "trigger");
   flow.trigger.with.forEachExpression([&](const TemplateExpr& e, const SourceLocation& w) {
     checkReferences(e, w, RefContext{}, "trigger");
@@ -330,7 +330,7 @@ FlowConfig parseFlow(const YAML::Node& node, const std::string& file, const Cata
   std::set<std::string> stepNames;
   for (size_t i = 0; i < steps.size(); ++i) {
     const std::string what = "step " + std::to_string(i);
-    YamlMap sm(steps[i], file, kDomain, label + " " + what);
+    YamlMap sm(steps[i], file, kConfigDomain, label + " " + what);
     StepConfig step;
     step.where = sm.where();
     step.name = sm.stringOr("name", "");
@@ -341,7 +341,7 @@ FlowConfig parseFlow(const YAML::Node& node, const std::string& file, const Cata
     resolveConnection(config, sm, sop, step.connection, what);
     step.when = compileCondition(sm, "if", what);
     for (const auto* e : step.when.expressions()) checkReferences(*e, sm.where("if"), ctx, what);
-    step.with = ValueTemplate::fromYaml(sm.get("with"), file, kDomain);
+    step.with = ValueTemplate::fromYaml(sm.get("with"), file, kConfigDomain);
     checkInputs(sop, step.with, sm, what);
     step.with.forEachExpression(
         [&](const TemplateExpr& e, const SourceLocation& w) { checkReferences(e, w, ctx, what); });
@@ -371,14 +371,14 @@ std::vector<std::string> Config::secrets() const {
 
 Config loadConfigText(const std::string& text, const std::string& file, const Catalog& catalog,
                       const std::map<std::string, std::string>* env) {
-  const YAML::Node root = loadYamlText(text, file, kDomain);
-  YamlMap map(root, file, kDomain);
+  const YAML::Node root = loadYamlText(text, file, kConfigDomain);
+  YamlMap map(root, file, kConfigDomain);
   Config config;
   config.file = file;
   bool ignored = false;
   config.state = expandEnv(map, "state", map.stringOr("state", "sqlite:sluice.db"), env, ignored);
   if (map.has("settings")) {
-    YamlMap s(map.get("settings"), file, kDomain, "settings");
+    YamlMap s(map.get("settings"), file, kConfigDomain, "settings");
     config.settings.demoMode = s.boolOr("demo_mode", false);
     if (config.settings.demoMode)
       config.warnings.push_back(s.where("demo_mode").str() +
@@ -419,7 +419,7 @@ Config loadConfigText(const std::string& text, const std::string& file, const Ca
         s.fail("admin", "'admin': expected HOST:PORT (e.g. 127.0.0.1:9464) or off");
     }
     if (s.has("webhooks")) {
-      YamlMap w(s.get("webhooks"), file, kDomain, "settings webhooks");
+      YamlMap w(s.get("webhooks"), file, kConfigDomain, "settings webhooks");
       config.settings.webhookListen = w.requiredString("listen");
       static const std::regex listenRe(R"((\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5}))");
       std::smatch lm;

@@ -46,13 +46,6 @@ using Poco::Net::HTTPClientSession;
 constexpr int kDefaultTimeoutMs = 30000;
 constexpr std::size_t kMaxLineBytes = 8 * 1024;  // chunk-size and trailer lines
 
-std::string trim(const std::string& s) {
-  const auto begin = s.find_first_not_of(" \t");
-  if (begin == std::string::npos) return "";
-  const auto end = s.find_last_not_of(" \t");
-  return s.substr(begin, end - begin + 1);
-}
-
 // The last comma-separated token of a header value ("gzip, chunked" -> "chunked").
 std::string lastToken(const std::string& value) {
   const auto comma = value.rfind(',');
@@ -66,9 +59,9 @@ std::size_t saturatingAdd(std::size_t a, std::size_t b) {
 
 // One pooled connection. Poco keeps raw reads from the connection's buffer protected, so a
 // small template subclass exposes them for the body framing below.
-class Connection {
+class HttpConnection {
  public:
-  virtual ~Connection() = default;
+  virtual ~HttpConnection() = default;
   virtual HTTPClientSession& http() = 0;
   // Up to `length` bytes; 0 at end of stream. Throws Poco exceptions on socket errors.
   virtual int readSome(char* buffer, std::streamsize length) = 0;
@@ -79,10 +72,10 @@ class Connection {
 };
 
 template <class Session>
-class ConnectionImpl final : public Session, public Connection {
+class HttpConnectionImpl final : public Session, public HttpConnection {
  public:
   template <class... Args>
-  explicit ConnectionImpl(Args&&... args) : Session(std::forward<Args>(args)...) {}
+  explicit HttpConnectionImpl(Args&&... args) : Session(std::forward<Args>(args)...) {}
   HTTPClientSession& http() override { return *this; }
   int readSome(char* buffer, std::streamsize length) override { return this->read(buffer, length); }
   int nextByte() override { return this->get(); }
@@ -254,7 +247,7 @@ TransportError malformed(const Target& t, const std::string& detail) {
 }
 
 // Reads exactly `length` bytes, appending to `out`.
-void readExactly(Connection& conn, std::string& out, std::size_t length, const Target& t,
+void readExactly(HttpConnection& conn, std::string& out, std::size_t length, const Target& t,
                  const char* framing) {
   const std::size_t start = out.size();
   out.resize(start + length);
@@ -272,7 +265,7 @@ void readExactly(Connection& conn, std::string& out, std::size_t length, const T
 }
 
 // One CRLF- (or LF-) terminated line without its terminator.
-std::string readLine(Connection& conn, const Target& t) {
+std::string readLine(HttpConnection& conn, const Target& t) {
   std::string line;
   for (;;) {
     const int c = conn.nextByte();
@@ -287,7 +280,7 @@ std::string readLine(Connection& conn, const Target& t) {
   return line;
 }
 
-void readChunked(Connection& conn, std::string& out, std::size_t rawCap, std::size_t cap,
+void readChunked(HttpConnection& conn, std::string& out, std::size_t rawCap, std::size_t cap,
                  const Target& t) {
   for (;;) {
     const std::string line = readLine(conn, t);
@@ -318,7 +311,7 @@ void readChunked(Connection& conn, std::string& out, std::size_t rawCap, std::si
   }
 }
 
-void readUntilClose(Connection& conn, std::string& out, std::size_t rawCap, std::size_t cap,
+void readUntilClose(HttpConnection& conn, std::string& out, std::size_t rawCap, std::size_t cap,
                     const Target& t) {
   char buffer[16 * 1024];
   for (;;) {
@@ -401,7 +394,7 @@ class PocoHttpTransport final : public HttpTransport {
     // answering, and a second POST would create a second record. Those failures go back to the
     // caller, which knows whether the operation is safe to repeat (the dispatcher does).
     const bool mayResend = isIdempotentMethod(request.method);
-    std::unique_ptr<Connection> conn = takeIdle(t.poolKey);
+    std::unique_ptr<HttpConnection> conn = takeIdle(t.poolKey);
     bool retryIfStale = conn != nullptr && mayResend;
     if (!conn) conn = newConnection(t);
     for (;;) {
@@ -419,20 +412,21 @@ class PocoHttpTransport final : public HttpTransport {
   }
 
  private:
-  std::unique_ptr<Connection> newConnection(const Target& t) const {
-    std::unique_ptr<Connection> conn;
+  std::unique_ptr<HttpConnection> newConnection(const Target& t) const {
+    std::unique_ptr<HttpConnection> conn;
     if (t.https) {
-      conn = std::make_unique<ConnectionImpl<Poco::Net::HTTPSClientSession>>(t.host, t.port, tls_);
+      conn =
+          std::make_unique<HttpConnectionImpl<Poco::Net::HTTPSClientSession>>(t.host, t.port, tls_);
     } else {
-      conn = std::make_unique<ConnectionImpl<HTTPClientSession>>(t.host, t.port);
+      conn = std::make_unique<HttpConnectionImpl<HTTPClientSession>>(t.host, t.port);
     }
     conn->http().setKeepAlive(true);
     return conn;
   }
 
-  std::unique_ptr<Connection> takeIdle(const std::string& key) {
+  std::unique_ptr<HttpConnection> takeIdle(const std::string& key) {
     for (;;) {
-      std::unique_ptr<Connection> conn;
+      std::unique_ptr<HttpConnection> conn;
       {
         std::lock_guard<std::mutex> lock(mutex_);
         auto it = idle_.find(key);
@@ -446,7 +440,7 @@ class PocoHttpTransport final : public HttpTransport {
 
   // An idle keep-alive connection has nothing to read. If it is readable, the server closed
   // it (or sent something unsolicited); either way it would fail the next request.
-  static bool stillOpen(Connection& conn) {
+  static bool stillOpen(HttpConnection& conn) {
     try {
       return conn.http().connected() &&
              !conn.http().socket().poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ);
@@ -455,7 +449,7 @@ class PocoHttpTransport final : public HttpTransport {
     }
   }
 
-  void giveBack(const std::string& key, std::unique_ptr<Connection> conn) {
+  void giveBack(const std::string& key, std::unique_ptr<HttpConnection> conn) {
     if (options_.maxIdlePerHost <= 0) return;
     std::lock_guard<std::mutex> lock(mutex_);
     auto& idle = idle_[key];
@@ -468,8 +462,8 @@ class PocoHttpTransport final : public HttpTransport {
   // Sends the request and reads the whole response into `out`. Returns whether the
   // connection can carry another request. Throws TransportError, or StaleConnection when
   // retryIfStale is set and the connection failed like a stale one before any response byte.
-  bool exchange(Connection& conn, const Target& t, const HttpRequest& request, bool retryIfStale,
-                HttpResponse& out) {
+  bool exchange(HttpConnection& conn, const Target& t, const HttpRequest& request,
+                bool retryIfStale, HttpResponse& out) {
     const int timeoutMs = request.timeoutMs > 0 ? request.timeoutMs : kDefaultTimeoutMs;
     const Poco::Timespan timeout(static_cast<Poco::Timespan::TimeDiff>(timeoutMs) * 1000);
     HTTPClientSession& http = conn.http();
@@ -568,7 +562,7 @@ class PocoHttpTransport final : public HttpTransport {
   const TransportOptions options_;
   Poco::Net::Context::Ptr tls_;  // one per transport: the verification mode is per transport
   std::mutex mutex_;
-  std::unordered_map<std::string, std::vector<std::unique_ptr<Connection>>> idle_;
+  std::unordered_map<std::string, std::vector<std::unique_ptr<HttpConnection>>> idle_;
 };
 
 }  // namespace

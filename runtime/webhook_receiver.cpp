@@ -152,9 +152,9 @@ bool commitItem(StateStore& state, const Clock& clock, const TriggerSpec& spec,
   return true;
 }
 
-class Handler : public Poco::Net::HTTPRequestHandler {
+class WebhookHandler : public Poco::Net::HTTPRequestHandler {
  public:
-  explicit Handler(WebhookReceiver& receiver) : receiver_(receiver) {}
+  explicit WebhookHandler(WebhookReceiver& receiver) : receiver_(receiver) {}
   void handleRequest(Poco::Net::HTTPServerRequest& request,
                      Poco::Net::HTTPServerResponse& response) override {
     WebhookResponse out;
@@ -216,12 +216,12 @@ class Handler : public Poco::Net::HTTPRequestHandler {
   WebhookReceiver& receiver_;
 };
 
-class Factory : public Poco::Net::HTTPRequestHandlerFactory {
+class WebhookHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  explicit Factory(WebhookReceiver& receiver) : receiver_(receiver) {}
+  explicit WebhookHandlerFactory(WebhookReceiver& receiver) : receiver_(receiver) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(
       const Poco::Net::HTTPServerRequest&) override {
-    return new Handler(receiver_);
+    return new WebhookHandler(receiver_);
   }
 
  private:
@@ -306,7 +306,8 @@ void WebhookReceiver::start(const std::string& address) {
     params->setKeepAlive(true);
     params->setTimeout(Poco::Timespan(10, 0));
     pool_ = std::make_unique<Poco::ThreadPool>(1, 4);
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), *pool_, socket, params);
+    server_ = std::make_unique<Poco::Net::HTTPServer>(new WebhookHandlerFactory(*this), *pool_,
+                                                      socket, params);
     server_->start();
   } catch (const Poco::Exception& e) {
     server_.reset();

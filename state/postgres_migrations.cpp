@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "state/schema_version.h"
 
 namespace sluice::postgres_schema {
 namespace {
@@ -102,14 +103,6 @@ int readVersion(pqxx::transaction_base& tx) {
   return r.empty() ? 0 : r[0][0].as<int>();
 }
 
-void refuseNewer(int version) {
-  if (version > kLatest) {
-    throw StateError("database schema version " + std::to_string(version) +
-                     " is newer than this sluice supports (version " + std::to_string(kLatest) +
-                     "); upgrade sluice to use this database");
-  }
-}
-
 }  // namespace
 
 int latestVersion() {
@@ -126,11 +119,9 @@ void migrate(pqxx::connection_base& connection) {
     pqxx::work tx(connection);
     tx.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrateLock);
     const int version = readVersion(tx);
-    refuseNewer(version);
+    refuseNewerSchema(version, kLatest);
     if (version == kLatest) return;  // the lock goes with the transaction
-    tx.exec(
-        "CREATE TABLE IF NOT EXISTS schema_version ("
-        " id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)");
+    tx.exec(kCreateSchemaVersionTable);
     tx.exec(kMigrations[version]);
     tx.exec_params(
         "INSERT INTO schema_version(id, version) VALUES(1, $1)"

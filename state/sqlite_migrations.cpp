@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "state/schema_version.h"
 
 namespace sluice::sqlite_schema {
 namespace {
@@ -105,23 +106,10 @@ ALTER TABLE outbox ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
-// A single row (id = 1) holds the version.
-const char* const kCreateVersionTable =
-    "CREATE TABLE IF NOT EXISTS schema_version ("
-    " id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)";
-
 int readVersion(SQLite::Database& db) {
   if (!db.tableExists("schema_version")) return 0;
   SQLite::Statement query(db, "SELECT version FROM schema_version WHERE id = 1");
   return query.executeStep() ? query.getColumn(0).getInt() : 0;
-}
-
-void refuseNewer(int version) {
-  if (version > kLatest) {
-    throw StateError("database schema version " + std::to_string(version) +
-                     " is newer than this sluice supports (version " + std::to_string(kLatest) +
-                     "); upgrade sluice to use this database");
-  }
 }
 
 }  // namespace
@@ -140,9 +128,9 @@ void migrate(SQLite::Database& db) {
     // same fresh file cannot both apply migration 1.
     SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
     int version = readVersion(db);
-    refuseNewer(version);
+    refuseNewerSchema(version, kLatest);
     if (version == kLatest) return;  // nothing written: the destructor's rollback is a no-op
-    db.exec(kCreateVersionTable);
+    db.exec(kCreateSchemaVersionTable);
     db.exec(kMigrations[version]);
     SQLite::Statement record(db,
                              "INSERT INTO schema_version(id, version) VALUES(1, ?)"

@@ -6,16 +6,11 @@
 
 #include <cstdlib>
 
+#include "core/text.h"
+
 namespace sluice {
 
 namespace {
-
-std::string trim(const std::string& s) {
-  size_t b = 0, e = s.size();
-  while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
-  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
-  return s.substr(b, e - b);
-}
 
 int hexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';

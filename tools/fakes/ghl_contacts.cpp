@@ -134,21 +134,13 @@ bool queryMatches(const rapidjson::Value& doc, const std::string& query) {
   return false;
 }
 
-// Newest first, later-inserted first within the same millisecond.
-void newestFirst(std::vector<Record*>& records) {
-  std::sort(records.begin(), records.end(), [](const Record* x, const Record* y) {
-    if (x->createdMs != y->createdMs) return x->createdMs > y->createdMs;
-    return x->seq > y->seq;
-  });
-}
-
 std::vector<Record*> childrenOf(RecordStore& store, const std::string& kind,
                                 const std::string& contactId) {
   std::vector<Record*> out;
   for (Record* r : store.all(kind)) {
     if (ghl::fieldEquals(r->doc, "contactId", contactId)) out.push_back(r);
   }
-  newestFirst(out);
+  ghl::newestFirst(out);
   return out;
 }
 
@@ -242,7 +234,7 @@ HttpResponse FakeGhl::listContacts(const HttpRequest& req) {
       records.push_back(r);
     }
   }
-  newestFirst(records);
+  ghl::newestFirst(records);
   // Cursor: the page after (startAfter, startAfterId) in newest-first order.
   std::size_t begin = 0;
   std::string afterId = req.param("startAfterId");
@@ -306,7 +298,7 @@ HttpResponse FakeGhl::searchContacts(const Body& b) {
     if (b.HasMember("filters") && !groupMatches(r->doc, b["filters"], false)) continue;
     records.push_back(r);
   }
-  newestFirst(records);
+  ghl::newestFirst(records);
   bool ascending = b.HasMember("sort") && b["sort"].IsArray() && !b["sort"].Empty() &&
                    json::getString(b["sort"][0], "direction") == "asc";
   if (ascending) std::reverse(records.begin(), records.end());

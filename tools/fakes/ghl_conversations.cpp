@@ -25,7 +25,7 @@ int typeNumber(const std::string& messageType) {
 }
 
 // Newest first by (sortKey, insertion).
-void newestFirst(std::vector<Record*>& records, const char* key) {
+void newestFirstBy(std::vector<Record*>& records, const char* key) {
   std::sort(records.begin(), records.end(), [key](const Record* x, const Record* y) {
     std::int64_t a = json::getInt(x->doc, key), b = json::getInt(y->doc, key);
     if (a != b) return a > b;
@@ -119,7 +119,7 @@ HttpResponse FakeGhl::searchConversations(const HttpRequest& req) {
     }
     records.push_back(r);
   }
-  newestFirst(records, "lastMessageDate");
+  newestFirstBy(records, "lastMessageDate");
   if (ascending) std::reverse(records.begin(), records.end());
   std::size_t total = records.size();
   rapidjson::Document d;

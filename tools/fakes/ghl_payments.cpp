@@ -12,12 +12,6 @@ namespace {
 
 using Body = rapidjson::Value;
 
-void newestFirst(std::vector<Record*>& records) {
-  std::sort(records.begin(), records.end(), [](const Record* x, const Record* y) {
-    return x->createdMs != y->createdMs ? x->createdMs > y->createdMs : x->seq > y->seq;
-  });
-}
-
 double number(const Body& b, const char* key, double def) {
   if (!b.HasMember(key)) return def;
   if (b[key].IsNumber()) return b[key].GetDouble();
@@ -103,7 +97,7 @@ HttpResponse FakeGhl::listPayments(const std::string& kind, const HttpRequest& r
     }
     if (ok) records.push_back(r);
   }
-  newestFirst(records);
+  ghl::newestFirst(records);
   rapidjson::Document d;
   d.SetObject();
   auto& a = d.GetAllocator();
@@ -183,7 +177,7 @@ HttpResponse FakeGhl::searchOpportunities(const HttpRequest& req) {
     if (!q.empty() && lower(json::getString(r->doc, "name")).find(q) == std::string::npos) continue;
     records.push_back(r);
   }
-  newestFirst(records);
+  ghl::newestFirst(records);
   std::size_t begin = static_cast<std::size_t>((page - 1) * limit);
   std::string afterId = req.param("startAfterId");
   if (!afterId.empty()) {

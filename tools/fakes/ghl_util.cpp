@@ -30,6 +30,12 @@ std::int64_t parseIsoTime(const std::string& text) {
   return static_cast<std::int64_t>(timegm(&tm)) * 1000 + (n == 7 ? millis : 0);
 }
 
+void newestFirst(std::vector<Record*>& records) {
+  std::sort(records.begin(), records.end(), [](const Record* x, const Record* y) {
+    return x->createdMs != y->createdMs ? x->createdMs > y->createdMs : x->seq > y->seq;
+  });
+}
+
 void requireFields(const rapidjson::Value& body, std::initializer_list<const char*> fields) {
   GhlError error{422, "", {}};
   for (const char* f : fields) {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 #include <rapidjson/document.h>
 
@@ -25,6 +26,8 @@ rapidjson::Document wrap(const char* key, const rapidjson::Value& value);
 // An integer query parameter clamped into [min, max]; 422 if it is not a number.
 std::int64_t intParam(const HttpRequest& req, const char* name, std::int64_t def, std::int64_t min,
                       std::int64_t max);
+// Newest first, later-inserted first within the same millisecond.
+void newestFirst(std::vector<Record*>& records);
 // Records of kind whose field equals value, by the store's insertion order.
 bool fieldEquals(const rapidjson::Value& doc, const char* field, const std::string& value);
 

@@ -133,7 +133,7 @@ JsonValue operationJson(const Operation& op, bool full, JsonAlloc& alloc) {
   return obj;
 }
 
-std::string pad(const std::string& s, size_t width) {
+std::string fitTo(const std::string& s, size_t width) {
   if (s.size() >= width) return s.substr(0, width);
   return s + std::string(width - s.size(), ' ');
 }
@@ -174,11 +174,13 @@ int listOps(const std::vector<std::string>& argv, Io io) {
     io.out << toJson(doc, true) << "\n";
     return EXIT_OK;
   }
-  io.out << pad("ID", 52) << pad("KIND", 8) << pad("METHOD", 7) << pad("PATH", 56) << "NAME\n";
+  io.out << fitTo("ID", 52) << fitTo("KIND", 8) << fitTo("METHOD", 7) << fitTo("PATH", 56)
+         << "NAME\n";
   std::map<std::string, std::map<std::string, int>> counts;  // app -> key -> n
   for (const auto* op : selected) {
-    io.out << pad(op->fullId(), 51) << " " << pad(toString(op->kind), 8)
-           << pad(op->request.method, 7) << pad(op->request.path, 55) << " " << op->name << "\n";
+    io.out << fitTo(op->fullId(), 51) << " " << fitTo(toString(op->kind), 8)
+           << fitTo(op->request.method, 7) << fitTo(op->request.path, 55) << " " << op->name
+           << "\n";
     auto& c = counts[op->app];
     c["total"]++;
     c[std::string("kind:") + toString(op->kind)]++;
@@ -260,8 +262,9 @@ int showOp(const std::vector<std::string>& argv, Io io) {
   io.out << "\n  inputs:\n";
   if (op->inputs.empty()) io.out << "    (none)\n";
   for (const auto& in : op->inputs) {
-    io.out << "    " << pad(in.name, 24) << pad(toString(in.in), 6) << pad(toString(in.type), 9)
-           << (in.required ? "required  " : "optional  ") << in.description;
+    io.out << "    " << fitTo(in.name, 24) << fitTo(toString(in.in), 6)
+           << fitTo(toString(in.type), 9) << (in.required ? "required  " : "optional  ")
+           << in.description;
     if (!in.enumValues.empty()) {
       io.out << " [";
       for (size_t i = 0; i < in.enumValues.size(); ++i)

@@ -50,7 +50,7 @@ std::string age(int64_t ms) {
 // (or no `sluice run` is polling it). The runner itself warns from 1 s (poll.late).
 constexpr int64_t kLateAfterMs = 60 * 1000;
 
-std::string pad(const std::string& s, size_t n) {
+std::string column(const std::string& s, size_t n) {
   return s.size() >= n ? s + " " : s + std::string(n - s.size(), ' ');
 }
 
@@ -79,8 +79,9 @@ int statusCommand(const std::vector<std::string>& argv, Io io) {
   JsonDoc doc(rapidjson::kArrayType);
   auto& a = doc.GetAllocator();
   if (!args.has("json"))
-    io.out << pad("FLOW", 34) << pad("LAST POLL", 22) << pad("NEXT DUE", 22) << pad("ERRORS", 7)
-           << pad("BACKLOG", 8) << pad("DEAD", 5) << pad("WATERMARK AGE", 14) << "STATE\n";
+    io.out << column("FLOW", 34) << column("LAST POLL", 22) << column("NEXT DUE", 22)
+           << column("ERRORS", 7) << column("BACKLOG", 8) << column("DEAD", 5)
+           << column("WATERMARK AGE", 14) << "STATE\n";
   for (const auto& f : ctx.config.flows) {
     const TriggerSpec spec = makeTriggerSpec(f, ctx.config, ctx.catalog);
     auto it = byKey.find(spec.key);
@@ -123,18 +124,19 @@ int statusCommand(const std::vector<std::string>& argv, Io io) {
       doc.PushBack(o, a);
       continue;
     }
-    io.out << pad(f.name, 34) << pad(when(t ? t->lastPollMs : 0), 22)
-           << pad(when(t ? t->nextDueMs : 0), 22) << pad(std::to_string(errors), 7)
-           << pad(std::to_string(backlog[f.name]), 8) << pad(std::to_string(dead[f.name]), 5)
-           << pad(age(wmAgeMs), 14) << st << (st == "LATE" ? " (" + age(lateMs) + " behind)" : "")
+    io.out << column(f.name, 34) << column(when(t ? t->lastPollMs : 0), 22)
+           << column(when(t ? t->nextDueMs : 0), 22) << column(std::to_string(errors), 7)
+           << column(std::to_string(backlog[f.name]), 8) << column(std::to_string(dead[f.name]), 5)
+           << column(age(wmAgeMs), 14) << st
+           << (st == "LATE" ? " (" + age(lateMs) + " behind)" : "")
            << (owner.empty() ? "" : "  polling: " + owner)
            << (owner.empty() && t && !t->polledBy.empty() ? "  polled by: " + t->polledBy : "")
            << (t && !t->lastError.empty() ? "  " + t->lastError : "") << "\n";
   }
   if (!args.has("json") && !flowsByOwner.empty()) {
     // A flow belongs to the process polling it now, else to the one that polled it last.
-    io.out << "\n" << pad("PROCESS", 34) << "FLOWS\n";
-    for (const auto& [owner, n] : flowsByOwner) io.out << pad(owner, 34) << n << "\n";
+    io.out << "\n" << column("PROCESS", 34) << "FLOWS\n";
+    for (const auto& [owner, n] : flowsByOwner) io.out << column(owner, 34) << n << "\n";
   }
   if (args.has("json")) io.out << toJson(doc, true) << "\n";
   return EXIT_OK;
