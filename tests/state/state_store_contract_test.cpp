@@ -17,6 +17,7 @@
 #include "state/postgres_server.h"
 #include "state/postgres_state_store.h"
 #include "state/sqlite_state_store.h"
+#include "state/state_test_data.h"
 #include "test_support.h"
 
 namespace sluice {
@@ -28,38 +29,10 @@ using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 
-const char* kKey = "stripe.customers.created|live|{\"email\":\"a,\\\"b\\\"\"}";
-
-OutboxItem item(const std::string& flow, const std::string& key) {
-  return {flow, key, R"({"id":")" + key + R"(","note":"commas, {braces} and \"quotes\""})"};
-}
-
-PollCommit poll(const std::string& cursor, int64_t finishedMs, std::vector<OutboxItem> items = {},
-                std::vector<SeenEntry> seen = {}, const std::string& key = kKey) {
-  PollCommit c;
-  c.triggerKey = key;
-  c.op = "stripe.customers.created";
-  c.connection = "live";
-  c.cursorJson = cursor;
-  c.cursorMoved = true;
-  c.seen = std::move(seen);
-  c.items = std::move(items);
-  c.history.triggerKey = key;
-  c.history.startedMs = finishedMs - 10;
-  c.history.finishedMs = finishedMs;
-  c.history.pages = 1;
-  c.history.fetched = static_cast<int>(c.items.size());
-  c.history.newItems = static_cast<int>(c.items.size());
-  c.history.cursorAfter = cursor;
-  c.nextDueMs = finishedMs + 60000;
-  return c;
-}
-
-std::vector<std::string> itemKeys(const std::vector<Delivery>& deliveries) {
-  std::vector<std::string> keys;
-  for (const auto& d : deliveries) keys.push_back(d.itemKey);
-  return keys;
-}
+using state_test_data::item;
+using state_test_data::itemKeys;
+using state_test_data::kKey;
+using state_test_data::poll;
 
 class StateStoreContract : public ::testing::TestWithParam<std::string> {
  protected:
