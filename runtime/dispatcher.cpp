@@ -34,6 +34,18 @@ int64_t Dispatcher::backoffMs(int attempts, int64_t retryAfterMs) {
   return std::min(ceiling, std::max(jittered, retryAfterMs));
 }
 
+int64_t settleMs(const Connection& connection) {
+  return std::max<int64_t>(2LL * connection.timeoutMs, 5000);
+}
+
+int64_t sentAtMs(const StepResult& started) {
+  try {
+    return std::stoll(started.resultJson);
+  } catch (const std::exception&) {
+    return 0;  // marked before the time was kept: long enough ago
+  }
+}
+
 bool lookupFieldMatches(const JsonValue* field, const std::string& expected) {
   const std::string actual = field ? jsonText(*field) : "";
   if (actual == expected) return true;
@@ -228,6 +240,19 @@ DeliveryReport Dispatcher::deliver(const Delivery& delivery) {
                     "): the call was interrupted and may have taken effect; " + op->app +
                     " cannot dedupe it, so it is not sent again. Check, then `sluice dlq replay " +
                     std::to_string(delivery.id) + "` to send it");
+      // A call that got no answer may still be carried out after sluice gave up on it (a slow
+      // server, or this process killed with the request on the wire). Looking before it has
+      // had time to land could find nothing and send it a second time.
+      const int64_t settleAt = sentAtMs(it->second) + settleMs(client.connection());
+      if (clock_.nowMs() < settleAt) {
+        report.kind = DeliveryReport::Retrying;
+        report.error = "step " + std::to_string(index) + " (" + step.op +
+                       "): waiting for an interrupted call to land before looking for it";
+        report.nextAttemptMs = settleAt;
+        state_.scheduleRetry(delivery.id, delivery.attempts, settleAt, report.error);
+        logInfo("step.settling", fields + " " + kv("in_ms", settleAt - clock_.nowMs()));
+        return report;
+      }
       const Lookup found = lookup(*op, client, inputs);
       if (found.outcome == Outcome::Ok && found.record) {
         state_.recordStep(delivery.id, index, *found.record);
@@ -248,7 +273,7 @@ DeliveryReport Dispatcher::deliver(const Delivery& delivery) {
       }
       // Not found: the interrupted call did not take effect; send it.
     }
-    if (!safeToRepeat) state_.markStepStarted(delivery.id, index);
+    if (!safeToRepeat) state_.markStepStarted(delivery.id, index, clock_.nowMs());
     const int64_t started = clock_.nowMs();
     ApiResult result = client.call(*op, inputs, nullptr, key);
     const std::string timed = fields + " " + kv("ms", clock_.nowMs() - started);

@@ -27,6 +27,12 @@ struct DeliveryReport {
 // sluice-<hash>-<step>: the same for every attempt of one step of one item of one flow.
 std::string idempotencyKey(const std::string& flow, const std::string& itemKey, int step);
 
+// How long an interrupted call (sent, no answer) is given to land before a lookup looks for what
+// it made: twice the connection's timeout, at least 5 s.
+int64_t settleMs(const Connection& connection);
+// When a started step's call was sent (0 when the mark predates keeping the time).
+int64_t sentAtMs(const StepResult& started);
+
 // A lookup's `match`: a record's field (nullptr when missing) against the rendered value. Equal
 // text, a missing field and null reading as ""; or two ISO 8601 date-times with zones that name
 // the same instant (an API may answer 10:00-05:00 as 15:00:00.000Z).

@@ -595,13 +595,15 @@ void PostgresStateStore::recordStep(int64_t deliveryId, int step, const std::str
   });
 }
 
-void PostgresStateStore::markStepStarted(int64_t deliveryId, int step) {
+void PostgresStateStore::markStepStarted(int64_t deliveryId, int step, int64_t sentMs) {
   transact("markStepStarted for delivery", std::to_string(deliveryId),
            [&](pqxx::transaction_base& tx) {
+             // result_json: the time it was sent; a finished step is never marked again.
              tx.exec_params(
                  "INSERT INTO step_results(delivery_id, step, result_json, state)"
-                 " VALUES($1, $2, 'null', 'started') ON CONFLICT(delivery_id, step) DO NOTHING",
-                 deliveryId, step);
+                 " VALUES($1, $2, $3, 'started') ON CONFLICT(delivery_id, step) DO UPDATE SET"
+                 " result_json = excluded.result_json WHERE step_results.state = 'started'",
+                 deliveryId, step, std::to_string(sentMs));
            });
 }
 

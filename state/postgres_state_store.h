@@ -77,7 +77,7 @@ class PostgresStateStore : public StateStore {
   std::vector<Delivery> dueDeliveries(int64_t nowMs, int limit) override;
   std::vector<StepResult> stepResults(int64_t deliveryId) override;
   void recordStep(int64_t deliveryId, int step, const std::string& resultJson) override;
-  void markStepStarted(int64_t deliveryId, int step) override;
+  void markStepStarted(int64_t deliveryId, int step, int64_t sentMs) override;
   void clearStepStarted(int64_t deliveryId, int step) override;
   void markDone(int64_t deliveryId) override;
   void scheduleRetry(int64_t deliveryId, int attempts, int64_t nextAttemptMs,

@@ -129,10 +129,12 @@ const char* const kRecordStep =
     "INSERT INTO step_results(delivery_id, step, result_json, state) VALUES(?, ?, ?, 'done')"
     " ON CONFLICT(delivery_id, step) DO UPDATE SET result_json = excluded.result_json,"
     " state = 'done'";
+// A started step's result_json is the time it was sent; sending again moves it. A finished
+// step is never turned back into a started one.
 const char* const kStartStep =
-    "INSERT INTO step_results(delivery_id, step, result_json, state) VALUES(?, ?, 'null', "
-    "'started')"
-    " ON CONFLICT(delivery_id, step) DO NOTHING";
+    "INSERT INTO step_results(delivery_id, step, result_json, state) VALUES(?, ?, ?, 'started')"
+    " ON CONFLICT(delivery_id, step) DO UPDATE SET result_json = excluded.result_json"
+    " WHERE step_results.state = 'started'";
 const char* const kClearStarted =
     "DELETE FROM step_results WHERE delivery_id = ? AND step = ? AND state = 'started'";
 // Oldest first through the status index; step_results go with their row (ON DELETE CASCADE).
@@ -514,11 +516,12 @@ std::vector<StepResult> SqliteStateStore::stepResults(int64_t deliveryId) {
   });
 }
 
-void SqliteStateStore::markStepStarted(int64_t deliveryId, int step) {
+void SqliteStateStore::markStepStarted(int64_t deliveryId, int step, int64_t sentMs) {
   locked("markStepStarted for delivery", std::to_string(deliveryId), [&] {
     auto q = use(kStartStep);
     q->bind(1, static_cast<int64_t>(deliveryId));
     q->bind(2, step);
+    q->bind(3, std::to_string(sentMs));
     q->exec();
   });
 }

@@ -105,7 +105,9 @@ struct Delivery {
 struct StepResult {
   int step = 0;
   std::string resultJson;  // the action's response body (JSON) or "null"
-  bool started = false;    // only marked as sent: the call's outcome is unknown (a crash)
+  // Only marked as sent: the call's outcome is unknown (a crash, a timeout); resultJson then
+  // holds the time it was sent, in ms (a JSON number).
+  bool started = false;
 };
 
 struct OAuthTokens {
@@ -141,9 +143,10 @@ class StateStore {
   virtual std::vector<StepResult> stepResults(int64_t deliveryId) = 0;
   // Records a finished step before the next one runs.
   virtual void recordStep(int64_t deliveryId, int step, const std::string& resultJson) = 0;
-  // Marks a step whose call is about to be sent (for calls that are not safe to repeat), and
-  // clears the mark when the call is known not to have taken effect.
-  virtual void markStepStarted(int64_t deliveryId, int step) = 0;
+  // Marks a step whose call is about to be sent at sentMs (for calls that are not safe to
+  // repeat; a new send moves the time), and clears the mark when the call is known not to have
+  // taken effect.
+  virtual void markStepStarted(int64_t deliveryId, int step, int64_t sentMs) = 0;
   virtual void clearStepStarted(int64_t deliveryId, int step) = 0;
   virtual void markDone(int64_t deliveryId) = 0;
   virtual void scheduleRetry(int64_t deliveryId, int attempts, int64_t nextAttemptMs,

@@ -4,6 +4,10 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gmock/gmock.h>
 
+#include <iterator>
+#include <random>
+#include <thread>
+
 #include "pipeline_fixture.h"
 
 namespace sluice::test {
@@ -19,6 +23,12 @@ struct FaultCase {
 
 std::ostream& operator<<(std::ostream& out, const FaultCase& c) {
   return out << c.name;
+}
+
+size_t count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
 }
 
 class PollFaultTest : public PipelineTest, public ::testing::WithParamInterface<FaultCase> {
@@ -80,6 +90,95 @@ INSTANTIATE_TEST_SUITE_P(
         FaultCase{"RecordsWithoutIds", R"({"kind":"missing_id"})", "'/id'"},
         FaultCase{"RevokedKey", R"({"status":401,"message":"Invalid API Key provided"})", "401"}),
     [](const auto& info) { return std::string(info.param.name); });
+
+// The same faults mixed at random, on polls and on both steps of a flow whose second step GHL
+// cannot dedupe (a note): whatever lands where, once the faults stop every customer has one
+// contact and one note, and nothing is left pending or dead.
+TEST_F(PollFaultTest, RandomlyMixedFaultsLoseNothingAndDoubleNothing) {
+  // Enough attempts that an item which draws several faults in a row is not given up on.
+  const std::string flow =
+      "  - name: mixed\n"
+      "    trigger: { op: stripe.customers.new_customer, connection: stripe, every: 2s }\n"
+      "    steps:\n"
+      "      - name: contact\n"
+      "        op: ghl.contacts.upsert_contact\n"
+      "        connection: ghl\n"
+      "        with: { email: \"{{trigger.email}}\" }\n"
+      "      - op: ghl.contacts.create_contact_note\n"
+      "        connection: ghl\n"
+      "        with: { contactId: \"{{steps.contact.contact.id}}\", body: \"{{trigger.id}}\" }\n";
+  config_ = std::make_unique<Config>(
+      loadConfigText("settings: { demo_mode: true, workers: 2, max_attempts: 20 }\n" +
+                         fastConnections() + "flows:\n" + flow,
+                     "test.yaml", *catalog_, &env_));
+  runOnce();  // seeds
+  const char* const pollFaults[] = {R"("status":429,"retry_after":30)",
+                                    R"("status":429)",
+                                    R"("status":500)",
+                                    R"("status":502)",
+                                    R"("status":503)",
+                                    R"("kind":"slow","delay_ms":1500)",
+                                    R"("kind":"drop","count":2)",
+                                    R"("kind":"truncate")",
+                                    R"("kind":"malformed")",
+                                    R"("kind":"missing_records")",
+                                    R"("kind":"missing_id")",
+                                    R"("status":401)"};
+  // On an action: answers that say it failed, and connections lost before or after GHL acted.
+  const char* const actionFaults[] = {R"("status":429)",
+                                      R"("status":500)",
+                                      R"("status":503)",
+                                      R"("kind":"slow","delay_ms":1500)",
+                                      R"("kind":"drop","apply":false)",
+                                      R"("kind":"drop","apply":true)"};
+  std::mt19937 rng(20261123);
+  auto pick = [&rng](const auto& list) { return std::string(list[rng() % std::size(list)]); };
+  int customers = 0;
+  for (int round = 0; round < 30; ++round) {
+    // The contact exists in GHL before its customer appears, so a fault can aim at its note.
+    std::vector<std::string> notePaths;
+    for (int n = static_cast<int>(rng() % 3); n > 0; --n) {
+      const std::string email = "mixed" + std::to_string(customers++) + "@x.test";
+      JsonDoc contact;
+      ASSERT_FALSE(parseJson(ghl_.createContact(R"({"email":")" + email + R"("})"), contact));
+      notePaths.push_back(std::string("/contacts/") + contact["id"].GetString() + "/notes");
+      newCustomer(email);
+    }
+    if (rng() % 2)
+      stripe_.addFaultJson(R"({"match":"/v1/customers","method":"GET",)" + pick(pollFaults) + "}");
+    if (rng() % 2) {
+      const std::string path =
+          notePaths.empty() || rng() % 2 ? "/contacts/upsert" : notePaths[rng() % notePaths.size()];
+      ghl_.addFaultJson(R"({"match":")" + path + R"(","method":"POST",)" + pick(actionFaults) +
+                        "}");
+    }
+    const size_t timeoutsBefore = count(log_.str(), "timed out after");
+    runOnce();
+    // A call that timed out lands late (the fake holds it 1.5 s, then acts). The dispatcher
+    // gives it time to land before looking, by its clock; this test's clock is manual, so
+    // GHL gets that time for real here.
+    if (count(log_.str(), "timed out after") > timeoutsBefore)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    clock_.advance(60 * 60'000);  // past any backoff
+  }
+  stripe_.clearFaults();
+  ghl_.clearFaults();
+  for (int i = 0; i < 3; ++i) {
+    runOnce();
+    clock_.advance(60 * 60'000);
+  }
+  ASSERT_GT(customers, 10);
+  // The mix hit both sides: failed polls, retried steps, and a call lost after GHL acted.
+  EXPECT_THAT(log_.str(), HasSubstr("poll.failed"));
+  EXPECT_THAT(log_.str(), HasSubstr("step.retry"));
+  EXPECT_THAT(log_.str(), HasSubstr("step.recovered"));
+  EXPECT_EQ(contactCount(), customers) << ghl_.listRecords("contacts");
+  EXPECT_EQ(static_cast<int>(ghl_.recordCount("notes")), customers);
+  EXPECT_EQ(state_->pendingCount(), 0);
+  for (const auto& dead : state_->deliveries(DeliveryStatus::Dead, 10))
+    ADD_FAILURE() << "dead letter " << dead.itemKey << ": " << dead.lastError;
+  EXPECT_EQ(state_->triggers().at(0).consecutiveErrors, 0);
+}
 
 TEST_F(PipelineTest, ARetryAfterOnAPollIsHonouredBeforeTheNextPoll) {
   configure(customerToContactFlow());

@@ -3,6 +3,8 @@
 // 429 / 5xx / 4xx handling, dead letters and replay, OAuth refresh.
 #include <gmock/gmock.h>
 
+#include <thread>
+
 #include "pipeline_fixture.h"
 
 namespace sluice::test {
@@ -327,6 +329,30 @@ TEST_F(InterruptedCallTest, ALostResponseToANoteIsFoundByLookupNotSentTwice) {
   EXPECT_EQ(state_->deliveries(DeliveryStatus::Pending, 10).size(), 0u);
   EXPECT_EQ(state_->deliveries(DeliveryStatus::Dead, 10).size(), 0u);
   EXPECT_THAT(log_.str(), HasSubstr("step.recovered"));
+}
+
+TEST_F(InterruptedCallTest, ACallThatTimedOutIsGivenTimeToLandBeforeTheLookup) {
+  // GHL is slower than the 400 ms timeout: it creates the note 1.5 s after the call, when
+  // sluice has long given up. A lookup at the next attempt would find nothing and send the
+  // note again; the dispatcher waits for the call to land (2 x timeout, at least 5 s) first.
+  configure(noteFlow(), connections(", timeout: 400ms"));
+  runOnce();
+  const std::string id = existingContact("late@x.test");
+  ghl_.addFaultJson(R"({"match":"/contacts/)" + id +
+                    R"(/notes","method":"POST","kind":"slow","delay_ms":1500})");
+  newCustomer("late@x.test");
+  runOnce();  // the note call times out
+  clock_.advance(1000);
+  runOnce();  // too soon to look
+  EXPECT_THAT(log_.str(), HasSubstr("step.settling"));
+  EXPECT_EQ(state_->deliveries(DeliveryStatus::Pending, 10).size(), 1u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // GHL lands the note
+  EXPECT_EQ(notes(), 1);
+  clock_.advance(10'000);
+  runOnce();
+  EXPECT_EQ(notes(), 1);  // found, not sent again
+  EXPECT_THAT(log_.str(), HasSubstr("step.recovered"));
+  EXPECT_EQ(state_->deliveries(DeliveryStatus::Done, 10).size(), 1u);
 }
 
 TEST_F(InterruptedCallTest, AnAnswerThatSaysItFailedIsSentAgain) {

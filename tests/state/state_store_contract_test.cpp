@@ -124,12 +124,15 @@ TEST_P(StateStoreContract, DispatcherLifecycle) {
   const int64_t c = store().dueDeliveries(1000, 10)[2].id;
 
   store().recordStep(a, 0, R"({"contact":{"id":"x"}})");
-  store().markStepStarted(a, 1);
+  store().markStepStarted(a, 1, 4000);
+  store().markStepStarted(a, 1, 4500);  // sent again: the mark moves
+  store().markStepStarted(a, 0, 4600);  // a finished step is never marked again
   auto steps = store().stepResults(a);
   ASSERT_EQ(steps.size(), 2u);
   EXPECT_FALSE(steps[0].started);
   EXPECT_EQ(steps[0].resultJson, R"({"contact":{"id":"x"}})");
   EXPECT_TRUE(steps[1].started);
+  EXPECT_EQ(steps[1].resultJson, "4500");
   store().clearStepStarted(a, 1);
   EXPECT_EQ(store().stepResults(a).size(), 1u);
   store().markDone(a);
@@ -180,7 +183,7 @@ TEST_P(StateStoreContract, ReplayDeadQueuesAgainAndForgetsUncertainMarks) {
   store().commitPoll(poll("c1", 1000, {item("f", "a"), item("f", "b"), item("f", "c")}));
   auto due = store().dueDeliveries(1000, 10);
   store().recordStep(due[0].id, 0, "{}");
-  store().markStepStarted(due[0].id, 1);
+  store().markStepStarted(due[0].id, 1, 1500);
   for (const auto& d : due) store().markDead(d.id, 8, "gave up");
   EXPECT_EQ(store().replayDead({due[1].id}, 2000), 1);
   EXPECT_EQ(store().replayDead({due[1].id}, 2000), 0);  // not dead any more
