@@ -96,20 +96,9 @@ INSTANTIATE_TEST_SUITE_P(
 // contact and one note, and nothing is left pending or dead.
 TEST_F(PollFaultTest, RandomlyMixedFaultsLoseNothingAndDoubleNothing) {
   // Enough attempts that an item which draws several faults in a row is not given up on.
-  const std::string flow =
-      "  - name: mixed\n"
-      "    trigger: { op: stripe.customers.new_customer, connection: stripe, every: 2s }\n"
-      "    steps:\n"
-      "      - name: contact\n"
-      "        op: ghl.contacts.upsert_contact\n"
-      "        connection: ghl\n"
-      "        with: { email: \"{{trigger.email}}\" }\n"
-      "      - op: ghl.contacts.create_contact_note\n"
-      "        connection: ghl\n"
-      "        with: { contactId: \"{{steps.contact.contact.id}}\", body: \"{{trigger.id}}\" }\n";
   config_ = std::make_unique<Config>(
       loadConfigText("settings: { demo_mode: true, workers: 2, max_attempts: 20 }\n" +
-                         fastConnections() + "flows:\n" + flow,
+                         fastConnections() + "flows:\n" + noteFlow(),
                      "test.yaml", *catalog_, &env_));
   runOnce();  // seeds
   const char* const pollFaults[] = {R"("status":429,"retry_after":30)",

@@ -123,4 +123,22 @@ inline std::string customerToContactFlow(const std::string& name = "customers",
          "        with: { email: \"{{trigger.email}}\", name: \"{{trigger.name}}\" }\n";
 }
 
+// A flow whose second step creates a note: GHL takes no idempotency key for it.
+inline std::string noteFlow(const std::string& noteOp = "ghl.contacts.create_contact_note",
+                            const std::string& body = "Stripe customer {{trigger.id}}") {
+  return "  - name: notes\n"
+         "    trigger: { op: stripe.customers.new_customer, connection: stripe, every: 2s }\n"
+         "    steps:\n"
+         "      - name: contact\n"
+         "        op: ghl.contacts.upsert_contact\n"
+         "        connection: ghl\n"
+         "        with: { email: \"{{trigger.email}}\" }\n"
+         "      - op: " +
+         noteOp +
+         "\n"
+         "        connection: ghl\n"
+         "        with: { contactId: \"{{steps.contact.contact.id}}\", body: \"" +
+         body + "\" }\n";
+}
+
 }  // namespace sluice::test

@@ -269,24 +269,6 @@ TEST_F(PipelineTest, APollFailureKeepsTheCursorAndIsReportedWithTheOperation) {
 namespace sluice::test {
 namespace pipeline_test {
 
-// A flow whose second step creates a note: GHL takes no idempotency key for it.
-std::string noteFlow(const std::string& noteOp = "ghl.contacts.create_contact_note",
-                     const std::string& body = "Stripe customer {{trigger.id}}") {
-  return "  - name: notes\n"
-         "    trigger: { op: stripe.customers.new_customer, connection: stripe, every: 2s }\n"
-         "    steps:\n"
-         "      - name: contact\n"
-         "        op: ghl.contacts.upsert_contact\n"
-         "        connection: ghl\n"
-         "        with: { email: \"{{trigger.email}}\" }\n"
-         "      - op: " +
-         noteOp +
-         "\n"
-         "        connection: ghl\n"
-         "        with: { contactId: \"{{steps.contact.contact.id}}\", body: \"" +
-         body + "\" }\n";
-}
-
 class InterruptedCallTest : public PipelineTest {
  protected:
   // The contact exists before, so the note call's path is known and can be faulted alone.
