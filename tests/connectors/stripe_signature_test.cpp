@@ -2,10 +2,10 @@
 #include "connectors/stripe/stripe_signature.h"
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <string>
+
+#include "webhook_signing.h"
 
 namespace sluice {
 namespace stripe_signature_test {
@@ -18,18 +18,7 @@ const std::string kBody =
 
 // v1 as Stripe computes it: hex HMAC-SHA256 of "<t>.<body>" keyed with the endpoint secret.
 std::string sign(const std::string& secret, int64_t t, const std::string& body) {
-  const std::string message = std::to_string(t) + "." + body;
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
+  return test::hmacSha256Hex(secret, std::to_string(t) + "." + body);
 }
 
 std::string header(int64_t t, const std::string& v1) {

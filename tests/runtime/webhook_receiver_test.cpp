@@ -4,11 +4,6 @@
 #include "runtime/webhook_receiver.h"
 
 #include <gmock/gmock.h>
-#include <openssl/bio.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/pem.h>
-#include <openssl/rsa.h>
 
 #include <Poco/Net/ServerSocket.h>
 
@@ -20,6 +15,7 @@
 #include "fakes/http_test_client.h"
 #include "pipeline_fixture.h"
 #include "runtime/trigger_spec.h"
+#include "webhook_signing.h"
 
 namespace sluice::test {
 namespace webhook_receiver_test {
@@ -31,64 +27,8 @@ using ::testing::Not;
 
 constexpr const char* kWebhookSecret = "whsec_pipelineWebhookSecret42";
 
-std::string hmacHex(const std::string& key, const std::string& message) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
-}
-
-// An RSA-2048 key pair standing in for HighLevel's: the test signs, the receiver verifies
-// with the public half (webhook_public_key_file).
-struct RsaKeys {
-  std::shared_ptr<EVP_PKEY> key;
-  std::string publicPem;
-
-  RsaKeys() {
-    EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_RSA, nullptr);
-    EVP_PKEY* raw = nullptr;
-    EVP_PKEY_keygen_init(ctx);
-    EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, 2048);
-    EVP_PKEY_keygen(ctx, &raw);
-    EVP_PKEY_CTX_free(ctx);
-    key.reset(raw, EVP_PKEY_free);
-    BIO* bio = BIO_new(BIO_s_mem());
-    PEM_write_bio_PUBKEY(bio, raw);
-    char* data = nullptr;
-    const long n = BIO_get_mem_data(bio, &data);
-    publicPem.assign(data, static_cast<size_t>(n));
-    BIO_free(bio);
-  }
-
-  std::string sign(const std::string& body) const {
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, key.get());
-    size_t length = 0;
-    EVP_DigestSign(ctx, nullptr, &length, reinterpret_cast<const unsigned char*>(body.data()),
-                   body.size());
-    std::string sig(length, '\0');
-    EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(sig.data()), &length,
-                   reinterpret_cast<const unsigned char*>(body.data()), body.size());
-    sig.resize(length);
-    EVP_MD_CTX_free(ctx);
-    std::string b64(4 * ((sig.size() + 2) / 3) + 1, '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()),
-                                  reinterpret_cast<const unsigned char*>(sig.data()),
-                                  static_cast<int>(sig.size()));
-    b64.resize(static_cast<size_t>(n));
-    return b64;
-  }
-};
-
-const RsaKeys& rsa() {
-  static const RsaKeys keys;
+const test::RsaKeyPair& rsa() {
+  static const test::RsaKeyPair keys = test::RsaKeyPair::generate();
   return keys;
 }
 
@@ -165,7 +105,7 @@ class WebhookTest : public PipelineTest {
 
   std::string stripeSignature(const std::string& body, int64_t t,
                               const std::string& secret = kWebhookSecret) {
-    const std::string v1 = hmacHex(secret, std::to_string(t) + "." + body);
+    const std::string v1 = test::hmacSha256Hex(secret, std::to_string(t) + "." + body);
     signatures_.push_back(v1);
     return "t=" + std::to_string(t) + ",v1=" + v1;
   }
@@ -328,10 +268,11 @@ TEST_F(WebhookTest, UnsignedTamperedStaleOrMalformedStripeRequestsAreRejected) {
   EXPECT_EQ(postStripe(notJson, stripeSignature(notJson, nowS())).status, 400);
   // One valid v1 among several is enough (Stripe signs with both secrets during a roll).
   const std::string t = std::to_string(nowS());
-  const std::string good = hmacHex(kWebhookSecret, t + "." + event);
+  const std::string good = test::hmacSha256Hex(kWebhookSecret, t + "." + event);
   signatures_.push_back(good);
-  const std::string both =
-      "t=" + t + ",v1=" + hmacHex("whsec_rolledSecret", t + "." + event) + ",v1=" + good;
+  const std::string both = "t=" + t +
+                           ",v1=" + test::hmacSha256Hex("whsec_rolledSecret", t + "." + event) +
+                           ",v1=" + good;
   EXPECT_EQ(postStripe(event, both).status, 200);
   EXPECT_EQ(deliveries("paid"), 1);
   EXPECT_EQ(wakes_.load(), 1);
