@@ -12,22 +12,10 @@ cd "$(dirname "$0")/.."
 seconds=${1:-20}
 build_dir=build-fuzz
 
-# clang, libFuzzer (libclang_rt.fuzzer, in libclang-rt-dev for the default clang) and the
-# project's own dependencies, read from the list in scripts/setup.sh.
-mapfile -t packages < <(sed -n '/^packages=(/,/^)/p' scripts/setup.sh | sed '1d;$d;s/#.*//' | tr -s ' ' '\n')
-packages+=(clang libclang-rt-dev)
-missing=()
-for p in "${packages[@]}"; do
-  [ -n "$p" ] || continue
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "fuzz: installing ${missing[*]}"
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+# clang and libFuzzer (libclang_rt.fuzzer, in libclang-rt-dev for the default clang) besides
+# the project's own dependencies.
+source scripts/lib/packages.sh
+install_missing fuzz "${sluice_packages[@]}" clang libclang-rt-dev
 
 export CCACHE_NOHASHDIR=1
 jobs=$(nproc 2>/dev/null || echo 2)
