@@ -41,13 +41,14 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "config/config.h"
 #include "core/clock.h"
+#include "core/http.h"
 #include "core/json.h"
 #include "core/logger.h"
-#include "runtime/config.h"
-#include "runtime/http_transport.h"
-#include "runtime/runner.h"
-#include "runtime/trigger_spec.h"
+#include "http/poco_http_transport.h"
+#include "poll/trigger_spec.h"
+#include "service/runner.h"
 #include "state/state_store.h"
 #include "tools/fakes/fake_ghl.h"
 #include "tools/fakes/fake_stripe.h"

@@ -10,17 +10,17 @@
 #include <vector>
 
 #include "catalog/catalog.h"
-#include "connectors/form_encoding.h"
+#include "core/form_encoding.h"
 #include "core/clock.h"
 #include "core/json.h"
 #include "core/template.h"
 #include "core/value_template.h"
 #include "core/yaml_reader.h"
-#include "runtime/client_registry.h"
-#include "runtime/config.h"
-#include "runtime/http_transport.h"
-#include "runtime/trigger_poller.h"
-#include "runtime/trigger_spec.h"
+#include "http/client_registry.h"
+#include "config/config.h"
+#include "core/http.h"
+#include "poll/trigger_poller.h"
+#include "poll/trigger_spec.h"
 #include "state/state_store.h"
 
 namespace sluice {

@@ -1,5 +1,8 @@
 #include "core/iso_time.h"
 
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Timestamp.h>
+
 #include <cstdio>
 #include <ctime>
 
@@ -46,6 +49,10 @@ std::optional<int64_t> parseIsoInstantMs(const std::string& text) {
   tm.tm_min = mi;
   tm.tm_sec = s;
   return (static_cast<int64_t>(timegm(&tm)) - offsetS) * 1000 + ms;
+}
+
+std::string formatIsoSeconds(int64_t ms) {
+  return Poco::DateTimeFormatter::format(Poco::Timestamp(ms * 1000), "%Y-%m-%dT%H:%M:%SZ");
 }
 
 }  // namespace sluice

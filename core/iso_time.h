@@ -12,4 +12,8 @@ namespace sluice {
 // one the instant is unknown) or has anything after it.
 std::optional<int64_t> parseIsoInstantMs(const std::string& text);
 
+// "2025-01-28T14:35:00Z": the instant ms (since the epoch) in UTC, to the second, as API
+// date-time inputs and the {{now.iso}} template root take it.
+std::string formatIsoSeconds(int64_t ms);
+
 }  // namespace sluice

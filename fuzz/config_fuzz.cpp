@@ -1,4 +1,4 @@
-// Fuzzes the user's config loader (runtime/config.h loadConfigText) against the real catalog.
+// Fuzzes the user's config loader (config/config.h loadConfigText) against the real catalog.
 // Expected failures are sluice errors (ConfigError with file:line:col); anything else escaping,
 // a crash, a hang or a sanitizer report is a finding.
 #include <cstddef>
@@ -8,7 +8,7 @@
 
 #include "catalog/catalog.h"
 #include "core/error.h"
-#include "runtime/config.h"
+#include "config/config.h"
 
 namespace {
 

@@ -1,11 +1,11 @@
-// Fuzzes the form encoder (connectors/form_encoding.h): the input is parsed as JSON and, when
+// Fuzzes the form encoder (core/form_encoding.h): the input is parsed as JSON and, when
 // it is valid, form-encoded (objects directly; anything else wrapped as {"value": ...}).
 // A crash, a hang, an exception or a sanitizer report is a finding.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
-#include "connectors/form_encoding.h"
+#include "core/form_encoding.h"
 #include "core/json.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

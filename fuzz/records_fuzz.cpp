@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
-#include "connectors/connector.h"
+#include "apps/connector.h"
 #include "core/error.h"
 #include "core/json.h"
 #include "core/template.h"

@@ -1,5 +1,5 @@
 // Signatures made the way Stripe and HighLevel make them, so that webhook checks are tested
-// against real signatures (tests/connectors/*_signature_test.cpp, the webhook receiver test).
+// against real signatures (tests/apps/*_signature_test.cpp, the webhook receiver test).
 #pragma once
 
 #include <openssl/evp.h>

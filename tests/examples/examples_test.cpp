@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "runtime/pipeline_fixture.h"
+#include "service/pipeline_fixture.h"
 
 namespace sluice::test {
 namespace examples_test {

@@ -1,6 +1,7 @@
 #include "tools/sluice/context.h"
 
 #include "core/logger.h"
+#include "http/poco_http_transport.h"
 
 #include <chrono>
 #include <thread>

@@ -7,8 +7,8 @@
 
 #include "catalog/catalog.h"
 #include "core/clock.h"
-#include "runtime/client_registry.h"
-#include "runtime/config.h"
+#include "http/client_registry.h"
+#include "config/config.h"
 #include "state/state_store.h"
 #include "tools/sluice/cli_args.h"
 

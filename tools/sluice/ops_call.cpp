@@ -4,7 +4,7 @@
 
 #include "core/exit_codes.h"
 #include "core/logger.h"
-#include "runtime/client_registry.h"
+#include "http/client_registry.h"
 #include "tools/sluice/commands.h"
 #include "tools/sluice/context.h"
 

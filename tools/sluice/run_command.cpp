@@ -8,8 +8,9 @@
 
 #include "core/exit_codes.h"
 #include "core/logger.h"
-#include "runtime/admin_server.h"
-#include "runtime/runner.h"
+#include "http/poco_http_transport.h"
+#include "service/admin_server.h"
+#include "service/runner.h"
 #include "tools/sluice/commands.h"
 #include "tools/sluice/context.h"
 

@@ -7,8 +7,8 @@
 
 #include "core/exit_codes.h"
 #include "core/json.h"
-#include "runtime/runner.h"
-#include "runtime/trigger_spec.h"
+#include "service/runner.h"
+#include "poll/trigger_spec.h"
 #include "tools/sluice/commands.h"
 #include "tools/sluice/context.h"
 

@@ -5,8 +5,8 @@
 
 #include "core/exit_codes.h"
 #include "core/logger.h"
-#include "runtime/client_registry.h"
-#include "runtime/trigger_spec.h"
+#include "http/client_registry.h"
+#include "poll/trigger_spec.h"
 #include "tools/sluice/commands.h"
 #include "tools/sluice/context.h"
 

@@ -1,0 +1,45 @@
+// What an app needs beyond its YAML: authentication, app-specific headers and how its
+// responses are classified. A connector is created per connection and is thread-safe.
+//   authorize(): called by ApiClient before every request.
+//   classify():  called by ApiClient on every response: Ok, Retry{after} or Fatal{reason}.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "catalog/app.h"
+#include "config/config.h"
+#include "core/clock.h"
+#include "core/http.h"
+#include "core/json.h"
+#include "core/outcome.h"
+
+namespace sluice {
+
+class StateStore;
+
+class Connector {
+ public:
+  Connector(const App& app, const Connection& connection) : app_(app), connection_(connection) {}
+  virtual ~Connector() = default;
+
+  // Adds Authorization and app-specific headers. forceRefresh: the last call got a 401.
+  // Returns false when there is nothing new to try (no refreshable credentials).
+  virtual bool authorize(HttpRequest& request, HttpTransport& transport, bool forceRefresh);
+  // Classifies a response. The default reads the app's error shape from app.yaml.
+  virtual ApiResult classify(const Operation& op, const HttpResponse& response) const;
+
+  // Whether the connection runs against the vendor's test mode, where the app's test rate
+  // limit applies (rate_limit.test_requests in app.yaml).
+  virtual bool testMode() const { return false; }
+
+  const App& app() const { return app_; }
+  const Connection& connection() const { return connection_; }
+
+ protected:
+  std::string setting(const std::string& name) const;
+  const App& app_;
+  const Connection& connection_;
+};
+
+}  // namespace sluice

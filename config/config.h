@@ -1,0 +1,97 @@
+// The user's file (sluice.yaml): state, connections and flows. Parsed once, validated
+// against the catalog, then immutable and shared by pollers and dispatchers.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "core/condition.h"
+#include "core/duration.h"
+#include "core/value_template.h"
+
+namespace sluice {
+
+struct Connection {
+  std::string name;
+  std::string app;
+  std::string baseUrl;                          // the app's, unless overridden
+  std::map<std::string, std::string> settings;  // resolved values (secrets included)
+  std::vector<std::string> secretValues;        // for masking in logs
+  bool verifyTls = true;
+  int timeoutMs = 30000;
+  // Overrides the app's rate limit (app.yaml) for this connection; 0 = the app's.
+  int64_t rateRequests = 0;
+  int64_t rateWindowMs = 0;
+  SourceLocation where;
+};
+
+struct TriggerConfig {
+  std::string op;  // full id
+  std::string connection;
+  int64_t everyMs = 300000;
+  ValueTemplate with;  // inputs
+  int backfill = 0;    // first poll: fire the newest N instead of seeding silently
+  // GHL event types (ContactCreate, ...) that a webhook delivers to this flow as new items.
+  std::vector<std::string> webhookEvents;
+  SourceLocation where;
+};
+
+struct StepConfig {
+  std::string name;  // optional; steps.<name> or steps.<index>
+  std::string op;
+  std::string connection;
+  ValueTemplate with;
+  Condition when;  // `if:`
+  SourceLocation where;
+};
+
+struct FlowConfig {
+  std::string name;
+  bool enabled = true;
+  TriggerConfig trigger;
+  Condition filter;
+  std::vector<StepConfig> steps;
+  SourceLocation where;
+};
+
+struct RunSettings {
+  bool demoMode = false;    // allows intervals under 1 minute (reported by `sluice check`)
+  int workers = 4;          // poll and dispatch threads
+  int flowConcurrency = 4;  // deliveries of one flow running at once
+  int maxAttempts = 8;      // per delivery, then dead letter
+  int64_t maxRetryDelayMs = 15 * 60 * 1000;
+  // Finished (done) deliveries and their step results are deleted this long after they were
+  // queued, so the state file does not grow for ever; dead letters stay until replayed.
+  int64_t keepDoneMs = 30LL * 24 * 3600 * 1000;
+  // How long a process's claim on a trigger or delivery lasts without renewal (renewed every
+  // third of it while the process runs); another process takes the work over after it.
+  int64_t leaseMs = 30 * 1000;
+  // /metrics, /healthz, /readyz of `sluice run` (service/admin_server.h); "off" = none.
+  std::string adminAddress = "127.0.0.1:9464";
+  std::string webhookListen;  // settings.webhooks.listen, "HOST:PORT"; "" = no webhook intake
+};
+
+struct Config {
+  std::string file;
+  std::string state = "sqlite:sluice.db";
+  RunSettings settings;
+  std::map<std::string, Connection> connections;
+  std::vector<FlowConfig> flows;
+  std::vector<std::string> warnings;  // e.g. demo polling intervals
+
+  const FlowConfig* flow(const std::string& name) const;
+  // Every secret value of every connection, for masking.
+  std::vector<std::string> secrets() const;
+};
+
+// Reads and validates the file against the catalog; throws ConfigError (file:line:col: what
+// was expected) on the first mistake. `env` resolves ${VAR} (defaults to the process env).
+Config loadConfig(const std::string& path, const Catalog& catalog,
+                  const std::map<std::string, std::string>* env = nullptr);
+Config loadConfigText(const std::string& text, const std::string& file, const Catalog& catalog,
+                      const std::map<std::string, std::string>* env = nullptr);
+
+}  // namespace sluice

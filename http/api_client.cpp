@@ -1,0 +1,78 @@
+#include "http/api_client.h"
+
+#include "apps/registry.h"
+
+namespace sluice {
+
+ApiClient::ApiClient(const App& app, const Connection& connection, HttpTransport& transport,
+                     StateStore* state, const Clock& clock, Sleeper sleeper)
+    : app_(app),
+      connection_(connection),
+      transport_(transport),
+      clock_(clock),
+      sleeper_(std::move(sleeper)),
+      connector_(makeConnector(app, connection, state, clock)),
+      limiter_(connection.rateRequests > 0
+                   ? RateLimiter(connection.rateRequests, connection.rateWindowMs)
+                   : RateLimiter::forApp(app, connector_->testMode())) {}
+
+ApiResult ApiClient::call(const Operation& op, const JsonValue& inputs, const PageParams* page,
+                          const std::string& idempotencyKey) {
+  ApiResult result;
+  HttpRequest base;
+  try {
+    base = buildRequest(app_, op, connection_, inputs, page);
+  } catch (const Error& e) {
+    result.outcome = Outcome::Fatal;
+    result.error = e.what();
+    return result;
+  }
+  if (!idempotencyKey.empty())
+    base.headers.emplace_back(
+        app_.idempotencyHeader.empty() ? "X-Sluice-Idempotency-Key" : app_.idempotencyHeader,
+        idempotencyKey);
+  bool refreshed = false;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const int64_t wait = limiter_.reserve(clock_.nowMs());
+    if (wait > kMaxInlineWaitMs) {
+      result.outcome = Outcome::Retry;
+      result.retryAfterMs = wait;
+      result.error = op.fullId() + ": rate limit of connection " + connection_.name +
+                     " exhausted; next request in " + std::to_string(wait / 1000) + " s";
+      return result;
+    }
+    if (wait > 0 && !sleeper_(wait)) {
+      result.outcome = Outcome::Retry;
+      result.error = op.fullId() + ": stopped while waiting for the rate limit";
+      return result;
+    }
+    HttpRequest req = base;
+    try {
+      if (!connector_->authorize(req, transport_, refreshed)) return result;
+      const HttpResponse resp = transport_.send(req);
+      limiter_.observe(app_.rateLimit, resp, clock_.nowMs());
+      result = connector_->classify(op, resp);
+    } catch (const TransportError& e) {
+      result = ApiResult{};
+      result.outcome = e.retryable() ? Outcome::Retry : Outcome::Fatal;
+      result.error = op.fullId() + ": " + e.what();
+      return result;
+    } catch (const Error& e) {  // token refresh failed
+      result = ApiResult{};
+      result.outcome = Outcome::Fatal;
+      result.unauthorized = true;
+      result.error = op.fullId() + ": " + e.what();
+      return result;
+    }
+    if (result.status == 429)
+      limiter_.pause(clock_.nowMs(), result.retryAfterMs > 0 ? result.retryAfterMs : 1000);
+    if (!result.unauthorized || refreshed) break;
+    refreshed = true;  // one refresh, then the 401 stands
+  }
+  if (result.unauthorized && result.outcome == Outcome::Fatal &&
+      result.error.find("401") != std::string::npos)
+    result.error += " (token expired or revoked)";
+  return result;
+}
+
+}  // namespace sluice

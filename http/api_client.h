@@ -1,0 +1,45 @@
+// One connection's door to its API: builds the request from the catalog, waits for the rate
+// limiter, authorizes (refreshing OAuth tokens on 401 once), sends, and classifies. Used by
+// the poller for every page and by the dispatcher for every action call.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "apps/connector.h"
+#include "http/rate_limiter.h"
+#include "http/request_builder.h"
+
+namespace sluice {
+
+// Waits ms milliseconds; returns false when the process is stopping (give up the call).
+using Sleeper = std::function<bool(int64_t ms)>;
+
+class ApiClient {
+ public:
+  ApiClient(const App& app, const Connection& connection, HttpTransport& transport,
+            StateStore* state, const Clock& clock, Sleeper sleeper);
+
+  // Never throws for API or network trouble: the result says Ok, Retry or Fatal with an
+  // error naming the operation. idempotencyKey: sent in the app's idempotency header (or a
+  // trace header for apps without one).
+  ApiResult call(const Operation& op, const JsonValue& inputs, const PageParams* page = nullptr,
+                 const std::string& idempotencyKey = "");
+
+  const Connection& connection() const { return connection_; }
+  RateLimiter& limiter() { return limiter_; }
+  // Longest wait the client accepts for its rate limiter before it reports Retry instead.
+  static constexpr int64_t kMaxInlineWaitMs = 60 * 1000;
+
+ private:
+  const App& app_;
+  const Connection& connection_;
+  HttpTransport& transport_;
+  const Clock& clock_;
+  Sleeper sleeper_;
+  std::unique_ptr<Connector> connector_;
+  RateLimiter limiter_;
+};
+
+}  // namespace sluice

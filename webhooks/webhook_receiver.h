@@ -1,0 +1,93 @@
+// Optional webhook intake (settings.webhooks.listen): an HTTP server on the configured address
+// that takes signed events at POST /webhooks/<connection> and puts them in the same dedupe and
+// outbox as polled items, so an event seen both by webhook and by a poll fires once.
+//   Stripe (connection webhook_secret): Stripe-Signature is checked (HMAC-SHA256, 300 s
+//     tolerance); the event goes to every enabled flow whose trigger polls GET /v1/events on
+//     that connection with a matching `type` (or none): item key = the event id, as a poll has it.
+//   GHL (every ghl connection; key: webhook_public_key, else HighLevel's published one):
+//     x-wh-signature is checked (RSA-SHA256), the payload's timestamp must be within 5 minutes,
+//     and the event goes to the flows whose trigger lists its type in `webhook_events`
+//     (item key = the record id, as the trigger's poll has it; webhookId is kept with it, so a
+//     redelivered webhook is a duplicate).
+// Answers: 200 {"received":true} (also for duplicates and events no flow wants), 400 malformed
+// or stale, 401 missing or wrong signature, 404 unknown path or a connection without webhooks,
+// 405 not POST, 413 body over 1 MiB, 500 the state store failed (the sender retries).
+// Every rejection is logged as webhook.rejected with the connection and the reason; never the
+// secret, the key or the signature.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "core/clock.h"
+#include "config/config.h"
+#include "state/state_store.h"
+
+namespace Poco {
+class ThreadPool;
+namespace Net {
+class HTTPServer;
+}
+}  // namespace Poco
+
+namespace sluice {
+
+struct WebhookResponse {
+  int status = 200;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+class WebhookReceiver {
+ public:
+  static constexpr size_t kMaxBodyBytes = 1 << 20;
+
+  // onAccepted runs after an event put new items in the outbox (the runner wakes its
+  // dispatcher). Throws ConfigError when a connection's webhook_public_key is not a PEM key.
+  WebhookReceiver(const Catalog& catalog, const Config& config, StateStore& state,
+                  const Clock& clock, std::function<void()> onAccepted = {});
+  ~WebhookReceiver();
+  WebhookReceiver(const WebhookReceiver&) = delete;
+  WebhookReceiver& operator=(const WebhookReceiver&) = delete;
+
+  // Listens on "HOST:PORT" (that address only; port 0 picks a free one) until stop().
+  // Throws Error when the address cannot be bound.
+  void start(const std::string& address);
+  // Stops accepting, lets requests in progress finish. Idempotent.
+  void stop();
+  uint16_t port() const { return port_; }
+
+  // One request whose body was read (at most kMaxBodyBytes). headers: lowercase names.
+  // What the HTTP server calls; safe from several threads at once.
+  WebhookResponse handle(const std::string& method, const std::string& path,
+                         const std::map<std::string, std::string>& headers,
+                         const std::string& body);
+  // The answer to a body over kMaxBodyBytes (logged like every rejection).
+  WebhookResponse tooLarge(const std::string& path);
+
+  struct Endpoint;
+
+ private:
+  WebhookResponse reject(const std::string& connection, int status, const std::string& reason);
+  WebhookResponse handleStripe(const Endpoint& e, const std::string& body,
+                               const std::map<std::string, std::string>& headers);
+  WebhookResponse handleGhl(const Endpoint& e, const std::string& body,
+                            const std::map<std::string, std::string>& headers);
+
+  const Config& config_;
+  StateStore& state_;
+  const Clock& clock_;
+  std::function<void()> onAccepted_;
+  std::map<std::string, std::unique_ptr<Endpoint>> endpoints_;  // by connection name
+  std::unique_ptr<Poco::ThreadPool> pool_;
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  uint16_t port_ = 0;
+};
+
+}  // namespace sluice
