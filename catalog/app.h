@@ -55,6 +55,8 @@ struct App {
   std::string tokenUrl;
   std::vector<std::pair<std::string, Template>> headers;
   std::string idempotencyHeader;
+  // Flows may name webhook event types that bring this app's new records (webhook_events).
+  bool webhookEventTypes = false;
   RateLimitSpec rateLimit;
   ErrorShape errors;
   std::vector<SettingSpec> connection;

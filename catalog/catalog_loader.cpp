@@ -396,6 +396,7 @@ void parseAppYaml(App& app, const std::string& file) {
   auth.rejectUnknown();
 
   app.headers = parseHeaders(map, "headers");
+  app.webhookEventTypes = map.boolOr("webhook_event_types", false);
   if (map.has("idempotency")) {
     YamlMap idem(map.get("idempotency"), file, kCatalogDomain, "app idempotency");
     app.idempotencyHeader = idem.stringOr("header", "");

@@ -262,6 +262,89 @@ Condition compileCondition(YamlMap& map, const std::string& key, const std::stri
   }
 }
 
+// The apps whose flows may list webhook_events, for the error that names them.
+std::string webhookEventApps(const Catalog& catalog) {
+  std::string names;
+  for (const auto& app : catalog.apps())
+    if (app.webhookEventTypes) names += (names.empty() ? "" : ", ") + app.id;
+  return names.empty() ? "none" : names;
+}
+
+void parseWebhookEvents(YamlMap& trig, const Operation& top, const Catalog& catalog,
+                        TriggerConfig& trigger) {
+  if (!trig.has("webhook_events")) {
+    trig.get("webhook_events");
+    return;
+  }
+  // Webhook items share the trigger's seen ids, so only "new" triggers can be deduped.
+  const App* app = catalog.app(top.app);
+  if (!app || !app->webhookEventTypes || top.detect != DetectMode::New)
+    trig.fail("webhook_events",
+              "'webhook_events' needs a trigger that detects new records, of an app whose "
+              "webhooks name event types (app.yaml webhook_event_types: " +
+                  webhookEventApps(catalog) + ")");
+  trigger.webhookEvents = trig.stringList("webhook_events");
+  if (trigger.webhookEvents.empty())
+    trig.fail("webhook_events", "'webhook_events': expected a list of event types");
+}
+
+void parseSchedule(YamlMap& trig, const Config& config, TriggerConfig& trigger) {
+  const std::string every = trig.stringOr("every", "5m");
+  auto ms = parseDurationMs(every);
+  if (!ms) trig.fail("every", "'every': expected a duration like 5m, found '" + every + "'");
+  const int64_t minMs = config.settings.demoMode ? 1000 : 60000;
+  if (*ms < minMs || *ms > 15 * 60000)
+    trig.fail("every", std::string("'every': must be between ") +
+                           (config.settings.demoMode ? "1s (demo mode)" : "1m") +
+                           " and 15m, found '" + every + "'");
+  trigger.everyMs = *ms;
+  const std::string firstPoll = trig.enumOr("first_poll", {"seed", "backfill"}, "seed");
+  const auto backfill = trig.optionalInt("backfill");
+  if (backfill && (*backfill < 0 || *backfill > 1000))
+    trig.fail("backfill", "'backfill' must be between 0 and 1000");
+  if (firstPoll == "backfill" && !backfill)
+    trig.fail("first_poll", "first_poll: backfill needs 'backfill: N' (how many items)");
+  trigger.backfill = backfill ? static_cast<int>(*backfill) : 0;
+}
+
+TriggerConfig parseTrigger(YamlMap& map, const std::string& file, const std::string& label,
+                           const Catalog& catalog, const Config& config) {
+  TriggerConfig trigger;
+  YamlMap trig(map.get("trigger"), file, kConfigDomain, label + " trigger");
+  if (!map.has("trigger")) map.fail("trigger", "missing required key 'trigger'");
+  const Operation& top = resolveOp(catalog, trig, OpKind::Trigger, "trigger");
+  trigger.op = top.fullId();
+  trigger.where = trig.where();
+  resolveConnection(config, trig, top, trigger.connection, "trigger");
+  trigger.with = ValueTemplate::fromYaml(trig.get("with"), file, kConfigDomain);
+  checkInputs(top, trigger.with, trig, "trigger");
+  trigger.with.forEachExpression([&](const TemplateExpr& e, const SourceLocation& w) {
+    checkReferences(e, w, RefContext{}, "trigger");
+  });
+  parseSchedule(trig, config, trigger);
+  parseWebhookEvents(trig, top, catalog, trigger);
+  trig.rejectUnknown();
+  return trigger;
+}
+
+StepConfig parseStep(YamlMap& sm, const std::string& what, const std::string& file,
+                     const Catalog& catalog, const Config& config, const RefContext& ctx) {
+  StepConfig step;
+  step.where = sm.where();
+  step.name = sm.stringOr("name", "");
+  const Operation& sop = resolveOp(catalog, sm, OpKind::Action, what);
+  step.op = sop.fullId();
+  resolveConnection(config, sm, sop, step.connection, what);
+  step.when = compileCondition(sm, "if", what);
+  for (const auto* e : step.when.expressions()) checkReferences(*e, sm.where("if"), ctx, what);
+  step.with = ValueTemplate::fromYaml(sm.get("with"), file, kConfigDomain);
+  checkInputs(sop, step.with, sm, what);
+  step.with.forEachExpression(
+      [&](const TemplateExpr& e, const SourceLocation& w) { checkReferences(e, w, ctx, what); });
+  sm.rejectUnknown();
+  return step;
+}
+
 FlowConfig parseFlow(const YAML::Node& node, const std::string& file, const Catalog& catalog,
                      const Config& config) {
   std::string label = "flow";
@@ -276,47 +359,7 @@ FlowConfig parseFlow(const YAML::Node& node, const std::string& file, const Cata
   if (!std::regex_match(flow.name, nameRe))
     map.fail("name", "flow name '" + flow.name + "' must be letters, digits, _ . -");
   flow.enabled = map.boolOr("enabled", true);
-
-  YamlMap trig(map.get("trigger"), file, kConfigDomain, label + " trigger");
-  if (!map.has("trigger")) map.fail("trigger", "missing required key 'trigger'");
-  const Operation& top = resolveOp(catalog, trig, OpKind::Trigger, "trigger");
-  flow.trigger.op = top.fullId();
-  flow.trigger.where = trig.where();
-  resolveConnection(config, trig, top, flow.trigger.connection, "trigger");
-  const std::string every = trig.stringOr("every", "5m");
-  auto ms = parseDurationMs(every);
-  if (!ms) trig.fail("every", "'every': expected a duration like 5m, found '" + every + "'");
-  const int64_t minMs = config.settings.demoMode ? 1000 : 60000;
-  if (*ms < minMs || *ms > 15 * 60000)
-    trig.fail("every", std::string("'every': must be between ") +
-                           (config.settings.demoMode ? "1s (demo mode)" : "1m") +
-                           " and 15m, found '" + every + "'");
-  flow.trigger.everyMs = *ms;
-  flow.trigger.with = ValueTemplate::fromYaml(trig.get("with"), file, kConfigDomain);
-  checkInputs(top, flow.trigger.with, trig, "trigger");
-  flow.trigger.with.forEachExpression([&](const TemplateExpr& e, const SourceLocation& w) {
-    checkReferences(e, w, RefContext{}, "trigger");
-  });
-  const std::string firstPoll = trig.enumOr("first_poll", {"seed", "backfill"}, "seed");
-  const auto backfill = trig.optionalInt("backfill");
-  if (backfill && (*backfill < 0 || *backfill > 1000))
-    trig.fail("backfill", "'backfill' must be between 0 and 1000");
-  if (firstPoll == "backfill" && !backfill)
-    trig.fail("first_poll", "first_poll: backfill needs 'backfill: N' (how many items)");
-  flow.trigger.backfill = backfill ? static_cast<int>(*backfill) : 0;
-  if (trig.has("webhook_events")) {
-    // Webhook items share the trigger's seen ids, so only "new" triggers can be deduped.
-    if (top.app != "ghl" || top.detect != DetectMode::New)
-      trig.fail("webhook_events",
-                "'webhook_events' needs a GHL trigger that detects new records (Stripe events "
-                "triggers receive webhooks without it)");
-    flow.trigger.webhookEvents = trig.stringList("webhook_events");
-    if (flow.trigger.webhookEvents.empty())
-      trig.fail("webhook_events", "'webhook_events': expected a list of GHL event types");
-  } else {
-    trig.get("webhook_events");
-  }
-  trig.rejectUnknown();
+  flow.trigger = parseTrigger(map, file, label, catalog, config);
 
   RefContext ctx;
   ctx.allowTrigger = true;
@@ -331,21 +374,9 @@ FlowConfig parseFlow(const YAML::Node& node, const std::string& file, const Cata
   for (size_t i = 0; i < steps.size(); ++i) {
     const std::string what = "step " + std::to_string(i);
     YamlMap sm(steps[i], file, kConfigDomain, label + " " + what);
-    StepConfig step;
-    step.where = sm.where();
-    step.name = sm.stringOr("name", "");
+    StepConfig step = parseStep(sm, what, file, catalog, config, ctx);
     if (!step.name.empty() && !stepNames.insert(step.name).second)
       sm.fail("name", "duplicate step name '" + step.name + "'");
-    const Operation& sop = resolveOp(catalog, sm, OpKind::Action, what);
-    step.op = sop.fullId();
-    resolveConnection(config, sm, sop, step.connection, what);
-    step.when = compileCondition(sm, "if", what);
-    for (const auto* e : step.when.expressions()) checkReferences(*e, sm.where("if"), ctx, what);
-    step.with = ValueTemplate::fromYaml(sm.get("with"), file, kConfigDomain);
-    checkInputs(sop, step.with, sm, what);
-    step.with.forEachExpression(
-        [&](const TemplateExpr& e, const SourceLocation& w) { checkReferences(e, w, ctx, what); });
-    sm.rejectUnknown();
     ctx.earlierSteps.push_back(std::to_string(i));
     if (!step.name.empty()) ctx.earlierSteps.push_back(step.name);
     flow.steps.push_back(std::move(step));

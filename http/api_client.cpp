@@ -1,17 +1,16 @@
 #include "http/api_client.h"
 
-#include "apps/registry.h"
-
 namespace sluice {
 
 ApiClient::ApiClient(const App& app, const Connection& connection, HttpTransport& transport,
-                     StateStore* state, const Clock& clock, Sleeper sleeper)
+                     StateStore* state, const Clock& clock, Sleeper sleeper,
+                     const AppRegistry& apps)
     : app_(app),
       connection_(connection),
       transport_(transport),
       clock_(clock),
       sleeper_(std::move(sleeper)),
-      connector_(makeConnector(app, connection, state, clock)),
+      connector_(apps.connector(app, connection, state, clock)),
       limiter_(connection.rateRequests > 0
                    ? RateLimiter(connection.rateRequests, connection.rateWindowMs)
                    : RateLimiter::forApp(app, connector_->testMode())) {}

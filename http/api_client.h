@@ -8,6 +8,7 @@
 #include <string>
 
 #include "apps/connector.h"
+#include "apps/registry.h"
 #include "http/rate_limiter.h"
 #include "http/request_builder.h"
 
@@ -19,7 +20,8 @@ using Sleeper = std::function<bool(int64_t ms)>;
 class ApiClient {
  public:
   ApiClient(const App& app, const Connection& connection, HttpTransport& transport,
-            StateStore* state, const Clock& clock, Sleeper sleeper);
+            StateStore* state, const Clock& clock, Sleeper sleeper,
+            const AppRegistry& apps = AppRegistry::builtIn());
 
   // Never throws for API or network trouble: the result says Ok, Retry or Fatal with an
   // error naming the operation. idempotencyKey: sent in the app's idempotency header (or a

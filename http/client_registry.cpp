@@ -4,7 +4,7 @@ namespace sluice {
 
 ClientRegistry::ClientRegistry(const Config& config, const Catalog& catalog,
                                HttpTransport& transport, StateStore* state, const Clock& clock,
-                               Sleeper sleeper, HttpTransport* insecure) {
+                               Sleeper sleeper, HttpTransport* insecure, const AppRegistry& apps) {
   for (const auto& [name, connection] : config.connections) {
     const App* app = catalog.app(connection.app);
     if (!app) throw Error("connection " + name + ": unknown app " + connection.app);
@@ -12,7 +12,7 @@ ClientRegistry::ClientRegistry(const Config& config, const Catalog& catalog,
     if (!connection.verifyTls && !insecure)
       throw Error("connection " + name + ": verify_tls: false, but no unverified transport given");
     HttpTransport& t = connection.verifyTls ? transport : *insecure;
-    clients_[name] = std::make_unique<ApiClient>(*app, connection, t, state, clock, sleeper);
+    clients_[name] = std::make_unique<ApiClient>(*app, connection, t, state, clock, sleeper, apps);
   }
 }
 

@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "catalog/app.h"
-#include "core/json.h"
 #include "config/config.h"
 #include "core/http.h"
+#include "core/json.h"
 
 namespace sluice {
 

@@ -12,11 +12,10 @@
 #include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 
-#include "apps/ghl/ghl_signature.h"
-#include "apps/stripe/stripe_signature.h"
 #include "core/json.h"
 #include "core/logger.h"
 #include "poll/trigger_spec.h"
@@ -25,14 +24,10 @@ namespace sluice {
 
 struct WebhookReceiver::Endpoint {
   std::string name;
-  const Connection* connection = nullptr;
-  bool stripe = false;
-  std::string secret;                         // Stripe: the endpoint's whsec_ secret
-  std::unique_ptr<GhlSignatureVerifier> ghl;  // GHL: the public key
+  std::unique_ptr<WebhookSource> source;  // the app's verification and routing
   struct Route {
-    TriggerSpec spec;                // with every enabled flow of the trigger
-    bool anyType = false;            // Stripe: no type filter
-    std::vector<std::string> types;  // Stripe: type patterns; GHL: event names
+    TriggerSpec spec;  // with every enabled flow of the trigger
+    WebhookTypes types;
   };
   std::vector<Route> routes;
 };
@@ -40,61 +35,6 @@ struct WebhookReceiver::Endpoint {
 namespace {
 
 const char* const kReceived = "{\"received\":true}";
-
-// Stripe's type filter: `*` matches any run of characters (invoice.*).
-bool globMatch(const std::string& pattern, const std::string& text) {
-  size_t p = 0, t = 0, star = std::string::npos, mark = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (p < pattern.size() && pattern[p] == text[t]) {
-      ++p;
-      ++t;
-    } else if (star != std::string::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
-
-// A trigger whose records are Stripe events: a webhook's body is exactly one of them.
-bool isStripeEventsTrigger(const Operation& op) {
-  return op.app == "stripe" && op.kind == OpKind::Trigger && op.request.method == "GET" &&
-         op.request.path == "/v1/events" && op.records == "/data" && op.recordId == "/id" &&
-         op.detect == DetectMode::New;
-}
-
-// The trigger's event type filter: the op's fixed query `type`, or its `type` input.
-// false when the filter cannot be known ahead (a templated query): such triggers only poll.
-bool stripeTypeFilter(const TriggerSpec& spec, bool& any, std::vector<std::string>& types) {
-  any = true;
-  types.clear();
-  for (const auto& [name, value] : spec.op->request.query.members()) {
-    if (name != "type") continue;
-    if (value.kind() != ValueTemplate::Kind::String || !value.text().isLiteral()) return false;
-    any = false;
-    types.push_back(value.text().source());
-  }
-  if (const JsonValue* t = jsonAt(*spec.inputs, "/type")) {
-    if (!t->IsString()) return false;
-    if (t->GetStringLength() > 0) {
-      any = false;
-      types.assign(1, t->GetString());
-    }
-  }
-  return true;
-}
-
-std::string stringAt(const JsonValue& doc, const std::string& pointer) {
-  const JsonValue* v = jsonAt(doc, pointer);
-  if (!v || !(v->IsString() || v->IsNumber())) return "";
-  return jsonText(*v);
-}
 
 // A name from the request path, safe for a log line.
 std::string printable(const std::string& text) {
@@ -117,11 +57,6 @@ int statusFor(WebhookVerdict::Kind kind) {
       return 400;
   }
   return 400;
-}
-
-std::string header(const std::map<std::string, std::string>& headers, const std::string& name) {
-  auto it = headers.find(name);
-  return it == headers.end() ? "" : it->second;
 }
 
 // One verified item for one trigger: unless the trigger has seen it (by a poll or an earlier
@@ -231,61 +166,46 @@ class WebhookHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
 }  // namespace
 
 WebhookReceiver::WebhookReceiver(const Catalog& catalog, const Config& config, StateStore& state,
-                                 const Clock& clock, std::function<void()> onAccepted)
+                                 const Clock& clock, std::function<void()> onAccepted,
+                                 const AppRegistry& apps)
     : config_(config), state_(state), clock_(clock), onAccepted_(std::move(onAccepted)) {
   for (const auto& [name, c] : config.connections) {
+    auto source = apps.webhooks(c);
+    if (!source) continue;  // webhooks are off for this connection
     auto e = std::make_unique<Endpoint>();
     e->name = name;
-    e->connection = &c;
-    if (c.app == "stripe") {
-      auto secret = c.settings.find("webhook_secret");
-      if (secret == c.settings.end() || secret->second.empty()) continue;  // not enabled
-      e->stripe = true;
-      e->secret = secret->second;
-    } else if (c.app == "ghl") {
-      auto pem = c.settings.find("webhook_public_key");
-      try {
-        e->ghl = std::make_unique<GhlSignatureVerifier>(
-            pem == c.settings.end() ? std::string(kGhlWebhookPublicKeyPem) : pem->second);
-      } catch (const Error& err) {
-        throw ConfigError(c.where, "connection " + name + ": webhook_public_key: " + err.what());
-      }
-    } else {
-      continue;
-    }
+    e->source = std::move(source);
     endpoints_[name] = std::move(e);
   }
-  // Flows that share a trigger share its items: a webhook item goes to all of them, as a
-  // poll's would (the trigger's seen ids are shared too).
-  std::map<std::string, Endpoint::Route> byKey;
-  std::map<std::string, std::set<std::string>> ghlEvents;
+  routeTriggers(catalog);
+}
+
+// Flows that share a trigger share its items: a webhook item goes to all of them, as a poll's
+// would (the trigger's seen ids are shared too).
+void WebhookReceiver::routeTriggers(const Catalog& catalog) {
+  std::map<std::string, TriggerSpec> byKey;
+  std::map<std::string, std::vector<std::string>> flowEvents;
   std::vector<std::string> order;
-  for (const auto& flow : config.flows) {
+  for (const auto& flow : config_.flows) {
     if (!flow.enabled || !endpoints_.count(flow.trigger.connection)) continue;
-    TriggerSpec spec = makeTriggerSpec(flow, config, catalog);
+    TriggerSpec spec = makeTriggerSpec(flow, config_, catalog);
     auto it = byKey.find(spec.key);
     if (it == byKey.end()) {
       order.push_back(spec.key);
-      byKey[spec.key].spec = spec;
+      byKey[spec.key] = spec;
     } else {
-      it->second.spec.subscribers.push_back(spec.subscribers.front());
+      it->second.subscribers.push_back(spec.subscribers.front());
     }
-    ghlEvents[spec.key].insert(flow.trigger.webhookEvents.begin(),
-                               flow.trigger.webhookEvents.end());
+    auto& events = flowEvents[spec.key];
+    for (const auto& type : flow.trigger.webhookEvents)
+      if (std::find(events.begin(), events.end(), type) == events.end()) events.push_back(type);
   }
   for (const auto& key : order) {
-    Endpoint::Route& route = byKey[key];
-    Endpoint& e = *endpoints_[route.spec.connection];
-    if (e.stripe) {
-      if (!isStripeEventsTrigger(*route.spec.op) ||
-          !stripeTypeFilter(route.spec, route.anyType, route.types))
-        continue;
-    } else {
-      const auto& events = ghlEvents[key];
-      if (events.empty()) continue;
-      route.types.assign(events.begin(), events.end());
-    }
-    e.routes.push_back(std::move(route));
+    TriggerSpec& spec = byKey[key];
+    Endpoint& e = *endpoints_[spec.connection];
+    std::sort(flowEvents[key].begin(), flowEvents[key].end());
+    auto types = e.source->typesFor(*spec.op, *spec.inputs, flowEvents[key]);
+    if (types) e.routes.push_back({std::move(spec), std::move(*types)});
   }
 }
 
@@ -352,9 +272,8 @@ WebhookResponse WebhookReceiver::handle(const std::string& method, const std::st
   auto it = endpoints_.find(name);
   if (it == endpoints_.end())
     return reject(printable(name), 404,
-                  config_.connections.count(name)
-                      ? "webhooks are not enabled for this connection (Stripe: webhook_secret)"
-                      : "unknown connection");
+                  config_.connections.count(name) ? "webhooks are not enabled for this connection"
+                                                  : "unknown connection");
   if (method != "POST") {
     WebhookResponse r = reject(name, 405, "method " + printable(method) + " not allowed");
     r.headers.emplace_back("Allow", "POST");
@@ -362,8 +281,7 @@ WebhookResponse WebhookReceiver::handle(const std::string& method, const std::st
   }
   if (body.size() > kMaxBodyBytes) return tooLarge(path);
   try {
-    return it->second->stripe ? handleStripe(*it->second, body, headers)
-                              : handleGhl(*it->second, body, headers);
+    return accept(*it->second, body, headers);
   } catch (const StateError& e) {
     // Not accepted: the sender delivers it again later.
     logError("webhook.error",
@@ -372,103 +290,35 @@ WebhookResponse WebhookReceiver::handle(const std::string& method, const std::st
   }
 }
 
-WebhookResponse WebhookReceiver::handleStripe(const Endpoint& e, const std::string& body,
-                                              const std::map<std::string, std::string>& headers) {
-  const WebhookVerdict verdict =
-      verifyStripeSignature(header(headers, "stripe-signature"), body, e.secret, clock_.nowMs());
+WebhookResponse WebhookReceiver::accept(const Endpoint& e, const std::string& body,
+                                        const std::map<std::string, std::string>& headers) {
+  WebhookEvent event;
+  const WebhookVerdict verdict = e.source->read(body, headers, clock_.nowMs(), event);
   if (!verdict.ok()) return reject(e.name, statusFor(verdict.kind), verdict.reason);
-  JsonDoc event;
-  if (parseJson(body, event) || !event.IsObject())
-    return reject(e.name, 400, "body is not a JSON object");
-  const std::string id = stringAt(event, "/id"), type = stringAt(event, "/type");
-  if (id.empty() || type.empty()) return reject(e.name, 400, "event without id or type");
-  // A Connect endpoint also gets connected accounts' events; this connection's polls only see
-  // its own account's (Stripe-Account), so only those are routed.
-  const auto account = e.connection->settings.find("account");
-  const std::string want = account == e.connection->settings.end() ? "" : account->second;
-  const bool sameAccount = stringAt(event, "/account") == want;
-  const std::string itemJson = toJson(event);
-  int fresh = 0, dup = 0, routed = 0;
-  for (const auto& route : e.routes) {
-    bool match = route.anyType;
-    for (const auto& pattern : route.types) match = match || globMatch(pattern, type);
-    if (!match || !sameAccount) continue;
-    ++routed;
-    if (commitItem(state_, clock_, route.spec, id, "", itemJson))
-      fresh += static_cast<int>(route.spec.subscribers.size());
-    else
-      ++dup;
-  }
-  logInfo("webhook.accepted", kv("connection", e.name) + " " + kv("event", id) + " " +
-                                  kv("type", type) + " " + kv("triggers", routed) + " " +
-                                  kv("new", fresh) + " " + kv("dup", dup));
-  if (fresh && onAccepted_) onAccepted_();
-  return {200, kReceived, {}};
-}
-
-WebhookResponse WebhookReceiver::handleGhl(const Endpoint& e, const std::string& body,
-                                           const std::map<std::string, std::string>& headers) {
-  const WebhookVerdict verdict = e.ghl->verify(header(headers, "x-wh-signature"), body);
-  if (!verdict.ok()) return reject(e.name, statusFor(verdict.kind), verdict.reason);
-  JsonDoc event;
-  if (parseJson(body, event) || !event.IsObject())
-    return reject(e.name, 400, "body is not a JSON object");
-  if (const JsonValue* ts = jsonAt(event, "/timestamp")) {
-    WebhookVerdict fresh;
-    if (ts->IsString()) {
-      fresh = checkGhlTimestamp(ts->GetString(), clock_.nowMs());
-    } else if (ts->IsNumber()) {
-      const int64_t n = ts->IsInt64() ? ts->GetInt64() : static_cast<int64_t>(ts->GetDouble());
-      const int64_t ms = n > 100000000000LL ? n : n * 1000;  // unix ms or seconds
-      const int64_t age = clock_.nowMs() - ms;
-      if (age > kGhlTimestampWindowMs || age < -kGhlTimestampWindowMs)
-        fresh = WebhookVerdict::reject(
-            WebhookVerdict::Kind::Stale,
-            "timestamp is " + std::to_string(age / 1000) + " s from now (window 300 s)");
-    } else {
-      fresh = WebhookVerdict::reject(WebhookVerdict::Kind::Malformed, "timestamp is not a time");
-    }
-    if (!fresh.ok()) return reject(e.name, statusFor(fresh.kind), fresh.reason);
-  }
-  const std::string type = stringAt(event, "/type"), webhookId = stringAt(event, "/webhookId");
-  if (type.empty()) return reject(e.name, 400, "event without type");
-  // One app's webhooks come for every location that installed it; a connection's flows want
-  // its own location's.
-  const auto location = e.connection->settings.find("location_id");
-  const std::string eventLocation = stringAt(event, "/locationId");
-  if (location != e.connection->settings.end() && !location->second.empty() &&
-      !eventLocation.empty() && eventLocation != location->second) {
-    logInfo("webhook.ignored", kv("connection", e.name) + " " + kv("type", type) + " " +
-                                   kv("webhook_id", webhookId) + " reason=\"other location\"");
+  const std::string named = kv("connection", e.name) + " " + event.logFields;
+  const std::string notOurs = e.source->notOurs(event);
+  if (!notOurs.empty()) {
+    logInfo("webhook.ignored", named + " " + kv("reason", notOurs));
     return {200, kReceived, {}};
   }
-  const std::string itemJson = toJson(event);
+  const std::string itemJson = toJson(event.body);
   int fresh = 0, dup = 0, routed = 0;
   for (const auto& route : e.routes) {
-    bool match = false;
-    for (const auto& t : route.types) match = match || t == type;
-    if (!match) continue;
-    const std::string& pointer = route.spec.op->recordId.empty() ? "/id" : route.spec.op->recordId;
-    std::string id = stringAt(event, pointer);
-    if (id.empty()) id = stringAt(event, "/id");
+    if (!route.types.matches(event.type)) continue;
+    const std::string id = e.source->recordId(*route.spec.op, event);
     if (id.empty()) {
-      logWarn("webhook.unrouted", kv("connection", e.name) + " " + kv("type", type) + " " +
-                                      kv("op", route.spec.op->fullId()) +
+      logWarn("webhook.unrouted", named + " " + kv("op", route.spec.op->fullId()) +
                                       " reason=\"no record id in the event\"");
       continue;
     }
     ++routed;
-    // The webhookId is kept next to the record id: the same delivery again is a duplicate
-    // even when it names a record the trigger has not seen.
-    if (commitItem(state_, clock_, route.spec, id, webhookId.empty() ? "" : "webhook:" + webhookId,
-                   itemJson))
+    if (commitItem(state_, clock_, route.spec, id, event.deliveryTag, itemJson))
       fresh += static_cast<int>(route.spec.subscribers.size());
     else
       ++dup;
   }
-  logInfo("webhook.accepted", kv("connection", e.name) + " " + kv("type", type) + " " +
-                                  kv("webhook_id", webhookId) + " " + kv("triggers", routed) + " " +
-                                  kv("new", fresh) + " " + kv("dup", dup));
+  logInfo("webhook.accepted",
+          named + " " + kv("triggers", routed) + " " + kv("new", fresh) + " " + kv("dup", dup));
   if (fresh && onAccepted_) onAccepted_();
   return {200, kReceived, {}};
 }

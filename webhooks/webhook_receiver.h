@@ -1,14 +1,8 @@
 // Optional webhook intake (settings.webhooks.listen): an HTTP server on the configured address
 // that takes signed events at POST /webhooks/<connection> and puts them in the same dedupe and
 // outbox as polled items, so an event seen both by webhook and by a poll fires once.
-//   Stripe (connection webhook_secret): Stripe-Signature is checked (HMAC-SHA256, 300 s
-//     tolerance); the event goes to every enabled flow whose trigger polls GET /v1/events on
-//     that connection with a matching `type` (or none): item key = the event id, as a poll has it.
-//   GHL (every ghl connection; key: webhook_public_key, else HighLevel's published one):
-//     x-wh-signature is checked (RSA-SHA256), the payload's timestamp must be within 5 minutes,
-//     and the event goes to the flows whose trigger lists its type in `webhook_events`
-//     (item key = the record id, as the trigger's poll has it; webhookId is kept with it, so a
-//     redelivered webhook is a duplicate).
+// What an app's webhooks need of their own (signature, event type, which triggers, which
+// record id, whose event) is its WebhookSource (apps/webhook_source.h, apps/<app>/*_webhooks.h).
 // Answers: 200 {"received":true} (also for duplicates and events no flow wants), 400 malformed
 // or stale, 401 missing or wrong signature, 404 unknown path or a connection without webhooks,
 // 405 not POST, 413 body over 1 MiB, 500 the state store failed (the sender retries).
@@ -24,9 +18,10 @@
 #include <utility>
 #include <vector>
 
+#include "apps/registry.h"
 #include "catalog/catalog.h"
-#include "core/clock.h"
 #include "config/config.h"
+#include "core/clock.h"
 #include "state/state_store.h"
 
 namespace Poco {
@@ -51,7 +46,8 @@ class WebhookReceiver {
   // onAccepted runs after an event put new items in the outbox (the runner wakes its
   // dispatcher). Throws ConfigError when a connection's webhook_public_key is not a PEM key.
   WebhookReceiver(const Catalog& catalog, const Config& config, StateStore& state,
-                  const Clock& clock, std::function<void()> onAccepted = {});
+                  const Clock& clock, std::function<void()> onAccepted = {},
+                  const AppRegistry& apps = AppRegistry::builtIn());
   ~WebhookReceiver();
   WebhookReceiver(const WebhookReceiver&) = delete;
   WebhookReceiver& operator=(const WebhookReceiver&) = delete;
@@ -75,10 +71,9 @@ class WebhookReceiver {
 
  private:
   WebhookResponse reject(const std::string& connection, int status, const std::string& reason);
-  WebhookResponse handleStripe(const Endpoint& e, const std::string& body,
-                               const std::map<std::string, std::string>& headers);
-  WebhookResponse handleGhl(const Endpoint& e, const std::string& body,
-                            const std::map<std::string, std::string>& headers);
+  void routeTriggers(const Catalog& catalog);
+  WebhookResponse accept(const Endpoint& e, const std::string& body,
+                         const std::map<std::string, std::string>& headers);
 
   const Config& config_;
   StateStore& state_;

@@ -13,8 +13,8 @@
 
 #include "core/json.h"
 #include "fakes/http_test_client.h"
-#include "service/pipeline_fixture.h"
 #include "poll/trigger_spec.h"
+#include "service/pipeline_fixture.h"
 #include "webhook_signing.h"
 
 namespace sluice::test {
@@ -423,7 +423,8 @@ TEST_F(WebhookTest, ConfigChecksTheWebhookSettings) {
   EXPECT_THAT(error("", invoicePaidFlow("x",
                                         "op: stripe.events.invoice_paid, "
                                         "webhook_events: [ContactCreate]")),
-              HasSubstr("'webhook_events' needs a GHL trigger"));
+              HasSubstr("'webhook_events' needs a trigger that detects new records, of an app "
+                        "whose webhooks name event types (app.yaml webhook_event_types: ghl)"));
   EXPECT_EQ(load("", ghlContactFlow()).flows[0].trigger.webhookEvents,
             std::vector<std::string>{"ContactCreate"});
   // The Stripe secret is a secret: never written in the file itself.
