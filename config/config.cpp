@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "config/run_settings.h"
 #include "core/yaml_reader.h"
 
 namespace sluice {
@@ -407,61 +408,10 @@ Config loadConfigText(const std::string& text, const std::string& file, const Ca
   Config config;
   config.file = file;
   bool ignored = false;
-  config.state = expandEnv(map, "state", map.stringOr("state", "sqlite:sluice.db"), env, ignored);
+  config.state = expandEnv(map, "state", map.stringOr("state", config.state), env, ignored);
   if (map.has("settings")) {
-    YamlMap s(map.get("settings"), file, kConfigDomain, "settings");
-    config.settings.demoMode = s.boolOr("demo_mode", false);
-    if (config.settings.demoMode)
-      config.warnings.push_back(s.where("demo_mode").str() +
-                                ": demo_mode is on: polling intervals under 1 minute are allowed "
-                                "(for demos and tests only)");
-    config.settings.workers = static_cast<int>(s.optionalInt("workers").value_or(4));
-    if (config.settings.workers < 1 || config.settings.workers > 64)
-      s.fail("workers", "'workers' must be between 1 and 64");
-    config.settings.flowConcurrency =
-        static_cast<int>(s.optionalInt("flow_concurrency").value_or(4));
-    if (config.settings.flowConcurrency < 1 || config.settings.flowConcurrency > 64)
-      s.fail("flow_concurrency", "'flow_concurrency' must be between 1 and 64");
-    config.settings.maxAttempts = static_cast<int>(s.optionalInt("max_attempts").value_or(8));
-    if (config.settings.maxAttempts < 1 || config.settings.maxAttempts > 100)
-      s.fail("max_attempts", "'max_attempts' must be between 1 and 100");
-    if (auto d = s.optionalString("max_retry_delay")) {
-      auto ms = parseDurationMs(*d);
-      if (!ms) s.fail("max_retry_delay", "'max_retry_delay': expected a duration like 15m");
-      config.settings.maxRetryDelayMs = *ms;
-    }
-    if (auto d = s.optionalString("keep_done")) {
-      auto ms = parseDurationMs(*d);
-      if (!ms || *ms < 3600 * 1000)
-        s.fail("keep_done", "'keep_done': expected a duration of at least 1h, like 30d");
-      config.settings.keepDoneMs = *ms;
-    }
-    if (auto d = s.optionalString("lease")) {
-      auto ms = parseDurationMs(*d);
-      if (!ms || *ms < 1000 || *ms > 3600 * 1000)
-        s.fail("lease", "'lease': expected a duration from 1s to 1h, like 30s");
-      config.settings.leaseMs = *ms;
-    }
-    config.settings.adminAddress = s.stringOr("admin", config.settings.adminAddress);
-    if (config.settings.adminAddress != "off") {
-      static const std::regex adminRe(R"((\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5}))");
-      std::smatch am;
-      if (!std::regex_match(config.settings.adminAddress, am, adminRe) || std::stoi(am[2]) > 65535)
-        s.fail("admin", "'admin': expected HOST:PORT (e.g. 127.0.0.1:9464) or off");
-    }
-    if (s.has("webhooks")) {
-      YamlMap w(s.get("webhooks"), file, kConfigDomain, "settings webhooks");
-      config.settings.webhookListen = w.requiredString("listen");
-      static const std::regex listenRe(R"((\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5}))");
-      std::smatch lm;
-      if (!std::regex_match(config.settings.webhookListen, lm, listenRe) ||
-          std::stoi(lm[2]) > 65535)
-        w.fail("listen", "'listen': expected HOST:PORT, e.g. 127.0.0.1:8787");
-      w.rejectUnknown();
-    } else {
-      s.get("webhooks");
-    }
-    s.rejectUnknown();
+    YamlMap settings(map.get("settings"), file, kConfigDomain, "settings");
+    config.settings = parseRunSettings(settings, file, config.warnings);
   } else {
     map.get("settings");
   }

@@ -1,0 +1,73 @@
+#include "config/run_settings.h"
+
+#include <regex>
+
+namespace sluice {
+
+namespace {
+
+bool isHostPort(const std::string& text) {
+  static const std::regex re(R"((\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5}))");
+  std::smatch m;
+  return std::regex_match(text, m, re) && std::stoi(m[2]) <= 65535;
+}
+
+int intBetween(YamlMap& map, const std::string& key, int fallback, int low, int high) {
+  const int value = static_cast<int>(map.optionalInt(key).value_or(fallback));
+  if (value < low || value > high)
+    map.fail(key, "'" + key + "' must be between " + std::to_string(low) + " and " +
+                      std::to_string(high));
+  return value;
+}
+
+// A duration setting from lowMs to highMs; fallback when the key is absent.
+int64_t durationBetween(YamlMap& map, const std::string& key, int64_t fallback, int64_t lowMs,
+                        int64_t highMs, const std::string& expected) {
+  const auto text = map.optionalString(key);
+  if (!text) return fallback;
+  const auto ms = parseDurationMs(*text);
+  if (!ms || *ms < lowMs || *ms > highMs) map.fail(key, "'" + key + "': expected " + expected);
+  return *ms;
+}
+
+std::string parseWebhookListen(YamlMap& settings, const std::string& file) {
+  if (!settings.has("webhooks")) {
+    settings.get("webhooks");
+    return "";
+  }
+  YamlMap w(settings.get("webhooks"), file, YamlDomain::Config, "settings webhooks");
+  const std::string listen = w.requiredString("listen");
+  if (!isHostPort(listen)) w.fail("listen", "'listen': expected HOST:PORT, e.g. 127.0.0.1:8787");
+  w.rejectUnknown();
+  return listen;
+}
+
+}  // namespace
+
+RunSettings parseRunSettings(YamlMap& s, const std::string& file,
+                             std::vector<std::string>& warnings) {
+  RunSettings out;
+  out.demoMode = s.boolOr("demo_mode", out.demoMode);
+  if (out.demoMode)
+    warnings.push_back(s.where("demo_mode").str() +
+                       ": demo_mode is on: polling intervals under 1 minute are allowed "
+                       "(for demos and tests only)");
+  out.workers = intBetween(s, "workers", out.workers, 1, 64);
+  out.flowConcurrency = intBetween(s, "flow_concurrency", out.flowConcurrency, 1, 64);
+  out.maxAttempts = intBetween(s, "max_attempts", out.maxAttempts, 1, 100);
+  const int64_t forever = INT64_MAX;
+  out.maxRetryDelayMs =
+      durationBetween(s, "max_retry_delay", out.maxRetryDelayMs, 0, forever, "a duration like 15m");
+  out.keepDoneMs = durationBetween(s, "keep_done", out.keepDoneMs, 3600 * 1000, forever,
+                                   "a duration of at least 1h, like 30d");
+  out.leaseMs = durationBetween(s, "lease", out.leaseMs, 1000, 3600 * 1000,
+                                "a duration from 1s to 1h, like 30s");
+  out.adminAddress = s.stringOr("admin", out.adminAddress);
+  if (out.adminAddress != "off" && !isHostPort(out.adminAddress))
+    s.fail("admin", "'admin': expected HOST:PORT (e.g. 127.0.0.1:9464) or off");
+  out.webhookListen = parseWebhookListen(s, file);
+  s.rejectUnknown();
+  return out;
+}
+
+}  // namespace sluice
