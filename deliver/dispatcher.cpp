@@ -1,8 +1,7 @@
 #include "deliver/dispatcher.h"
 
-#include <algorithm>
+#include <map>
 
-#include "core/iso_time.h"
 #include "core/keys.h"
 #include "core/logger.h"
 
@@ -15,284 +14,173 @@ Dispatcher::Dispatcher(const Config& config, const Catalog& catalog, ClientRegis
       clients_(clients),
       state_(state),
       clock_(clock),
-      rng_(std::random_device{}()) {}
-
-int64_t Dispatcher::backoffMs(int attempts, int64_t retryAfterMs) {
-  const int64_t ceiling = config_.settings.maxRetryDelayMs;
-  const int64_t base = std::min<int64_t>(ceiling, 1000LL << std::min(attempts - 1, 20));
-  double factor;
-  {
-    std::lock_guard<std::mutex> lock(rngMutex_);
-    factor = std::uniform_real_distribution<double>(0.5, 1.0)(rng_);  // "equal jitter"
-  }
-  const int64_t jittered = static_cast<int64_t>(base * factor);
-  return std::min(ceiling, std::max(jittered, retryAfterMs));
-}
-
-int64_t settleMs(const Connection& connection) {
-  return std::max<int64_t>(2LL * connection.timeoutMs, 5000);
-}
-
-int64_t sentAtMs(const StepResult& started) {
-  try {
-    return std::stoll(started.resultJson);
-  } catch (const std::exception&) {
-    return 0;  // marked before the time was kept: long enough ago
-  }
-}
-
-bool lookupFieldMatches(const JsonValue* field, const std::string& expected) {
-  const std::string actual = field ? jsonText(*field) : "";
-  if (actual == expected) return true;
-  const auto a = parseIsoInstantMs(actual);
-  const auto b = a ? parseIsoInstantMs(expected) : std::nullopt;
-  return a && b && *a == *b;
-}
-
-std::string lookupResult(const JsonValue& record, const std::string& pointer) {
-  if (pointer.empty()) return toJson(record);
-  JsonDoc answer;
-  rapidjson::Pointer(pointer.c_str())
-      .Set(answer, JsonValue(record, answer.GetAllocator()), answer.GetAllocator());
-  return toJson(answer);
-}
-
-Dispatcher::Lookup Dispatcher::lookup(const Operation& op, ApiClient& client,
-                                      const JsonValue& inputs) {
-  Lookup out;
-  const LookupSpec& spec = *op.lookup;
-  const Operation* lookupOp = catalog_.find(op.app + "." + spec.op);
-  JsonDoc scratch;
-  auto& alloc = scratch.GetAllocator();
-  JsonValue conn = connectionJson(client.connection(), alloc);
-  MapScope scope;
-  scope.set("connection", &conn);
-  scope.set("inputs", &inputs);
-  std::vector<std::string> expected;
-  for (const auto& m : spec.match) expected.push_back(m.second.renderText(scope));
-  JsonValue with =
-      spec.with.isNull() ? JsonValue(rapidjson::kObjectType) : spec.with.render(scope, alloc);
-  // One request: the first page, as a poll of the lookup operation would ask for it.
-  const Pagination& pag = lookupOp->paginate;
-  PageParams first;
-  first.inBody = pag.inBody;
-  if (pag.style != PaginationStyle::None && !pag.limitParam.empty() && pag.limit > 0)
-    first.values.emplace_back(pag.limitParam, JsonValue(static_cast<int64_t>(pag.limit)));
-  if (pag.style == PaginationStyle::Page)
-    first.values.emplace_back(pag.pageParam, JsonValue(static_cast<int64_t>(pag.start)));
-  if (pag.style == PaginationStyle::Offset)
-    first.values.emplace_back(pag.offsetParam, JsonValue(static_cast<int64_t>(0)));
-  const ApiResult r = client.call(*lookupOp, with, &first);
-  out.outcome = r.outcome;
-  out.error = r.error;
-  if (r.outcome != Outcome::Ok || !r.json) return out;
-  const JsonValue* records = jsonAt(*r.json, spec.records);
-  if (!records || !(records->IsArray() || records->IsObject() || records->IsNull())) {
-    out.outcome = Outcome::Retry;
-    out.error = ResponseError(lookupOp->fullId(), spec.records.empty() ? "(body)" : spec.records,
-                              records ? "expected the records (an array or one object)"
-                                      : "missing (expected the records)")
-                    .what();
-    return out;
-  }
-  // The found record goes where the action's own answer holds it ({"note": {...}} for
-  // /note), so later steps read it by the same paths whether the call answered or the lookup
-  // found it.
-  auto result = [&](const JsonValue& record) { return lookupResult(record, spec.result); };
-  auto matches = [&](const JsonValue& record) {
-    if (!record.IsObject()) return false;
-    for (size_t i = 0; i < spec.match.size(); ++i)
-      if (!lookupFieldMatches(jsonAt(record, spec.match[i].first), expected[i])) return false;
-    return true;
-  };
-  // null: nothing found (GHL's duplicate search answers {"contact": null}); one object: a
-  // list of one.
-  if (records->IsObject()) {
-    if (matches(*records)) out.record = result(*records);
-    return out;
-  }
-  // A missing field matches an empty value, so when every value to match is empty (the flow
-  // left those inputs out) any record of a list would do: the lookup cannot tell which one
-  // the call made, and a wrong "found" would skip the action. A human decides instead.
-  const bool nothingToMatch =
-      std::all_of(expected.begin(), expected.end(), [](const auto& e) { return e.empty(); });
-  if (records->IsArray() && nothingToMatch && !records->Empty()) {
-    out.outcome = Outcome::Fatal;
-    out.error = lookupOp->fullId() + ": nothing to match on (every match value is empty)";
-    return out;
-  }
-  if (records->IsArray())
-    for (const auto& record : records->GetArray())
-      if (matches(record)) {
-        out.record = result(record);
-        return out;
-      }
-  return out;
-}
+      retry_(config.settings.maxAttempts, config.settings.maxRetryDelayMs) {}
 
 DeliveryReport Dispatcher::deliver(const Delivery& delivery) {
   DeliveryReport report;
   const FlowConfig* flow = config_.flow(delivery.flow);
-  auto dead = [&](const std::string& error) {
-    report.kind = DeliveryReport::Dead;
-    report.error = Logger::instance().mask(error);
-    state_.markDead(delivery.id, delivery.attempts + 1, report.error);
-    logError("delivery.dead", kv("flow", delivery.flow) + " " + kv("item", delivery.itemKey) + " " +
-                                  kv("error", report.error));
-    return report;
-  };
-  if (!flow) return dead("flow '" + delivery.flow + "' is not in the config any more");
+  if (!flow)
+    return dead(delivery, report, "flow '" + delivery.flow + "' is not in the config any more");
   if (!flow->enabled) return report;  // left pending until the flow is enabled again
-
   JsonDoc item;
   if (auto err = parseJson(delivery.itemJson, item))
-    return dead("stored item is not JSON: " + *err);
+    return dead(delivery, report, "stored item is not JSON: " + *err);
 
-  // Template roots: trigger, steps (by index and name), flow, and per step its connection.
-  JsonDoc scratch;
-  auto& alloc = scratch.GetAllocator();
-  JsonValue steps(rapidjson::kObjectType);
-  JsonValue flowInfo(rapidjson::kObjectType);
-  flowInfo.AddMember("name", jsonString(flow->name, alloc), alloc);
-  flowInfo.AddMember("item_key", jsonString(delivery.itemKey, alloc), alloc);
-  // now: the time of this attempt, for "{{now.iso}}" or "{{now.unix | date('%Y-%m-%d')}}".
-  JsonValue now(rapidjson::kObjectType);
-  const int64_t nowMs = clock_.nowMs();
-  now.AddMember("ms", JsonValue(static_cast<int64_t>(nowMs)), alloc);
-  now.AddMember("unix", JsonValue(static_cast<int64_t>(nowMs / 1000)), alloc);
-  now.AddMember("iso", jsonString(formatIsoSeconds(nowMs), alloc), alloc);
-  MapScope scope;
-  scope.set("trigger", &item);
-  scope.set("flow", &flowInfo);
-  scope.set("now", &now);
-
-  if (!flow->filter.empty() && !flow->filter.evaluate(scope)) {
+  DeliveryScope scope(*flow, delivery, item, clock_.nowMs());
+  if (!flow->filter.empty() && !flow->filter.evaluate(scope.scope())) {
     state_.markDone(delivery.id);
     report.kind = DeliveryReport::Filtered;
     logInfo("delivery.filtered", kv("flow", flow->name) + " " + kv("item", delivery.itemKey));
     return report;
   }
-
   std::map<int, StepResult> done;
   for (const auto& r : state_.stepResults(delivery.id)) done[r.step] = r;
-  std::vector<std::unique_ptr<JsonDoc>> results;  // keeps step results alive for the scope
-  auto remember = [&](int index, const std::string& resultJson) {
-    auto doc = std::make_unique<JsonDoc>();
-    if (parseJson(resultJson, *doc)) doc->SetNull();
-    const std::string idx = std::to_string(index);
-    steps.AddMember(jsonString(idx, alloc), JsonValue(*doc, alloc), alloc);
-    const std::string& name = flow->steps[index].name;
-    if (!name.empty()) steps.AddMember(jsonString(name, alloc), JsonValue(*doc, alloc), alloc);
-    results.push_back(std::move(doc));
-  };
+  scope.beginSteps();
   for (size_t i = 0; i < flow->steps.size(); ++i) {
-    scope.set("steps", &steps);
-    const StepConfig& step = flow->steps[i];
-    const int index = static_cast<int>(i);
-    auto it = done.find(index);
-    if (it != done.end() && !it->second.started) {
-      remember(index, it->second.resultJson);
-      continue;
-    }
-    // A step marked as sent without a result: the process stopped while its call was out.
-    const bool interrupted = it != done.end() && it->second.started;
-    ApiClient& client = clients_.get(step.connection);
-    JsonValue conn = connectionJson(client.connection(), alloc);
-    scope.set("connection", &conn);
-    if (!step.when.empty() && !step.when.evaluate(scope)) {
-      state_.recordStep(delivery.id, index, "null");
-      remember(index, "null");
-      logInfo("step.skipped", kv("flow", flow->name) + " " + kv("step", index) + " " +
-                                  kv("item", delivery.itemKey) + " " +
-                                  kv("if", step.when.source()));
-      continue;
-    }
-    const Operation* op = catalog_.find(step.op);
-    JsonValue inputs;
-    try {
-      inputs =
-          step.with.isNull() ? JsonValue(rapidjson::kObjectType) : step.with.render(scope, alloc);
-    } catch (const TemplateError& e) {
-      return dead("step " + std::to_string(index) + " (" + step.op + "): " + e.what());
-    }
-    const std::string key = idempotencyKey(flow->name, delivery.itemKey, index);
-    // Safe to send again: the API dedupes by our key (Stripe), or the call is idempotent.
-    const App* app = catalog_.app(op->app);
-    const bool safeToRepeat = op->idempotent || (app && !app->idempotencyHeader.empty());
-    const std::string fields = kv("flow", flow->name) + " " + kv("step", index) + " " +
-                               kv("op", step.op) + " " + kv("item", delivery.itemKey);
-    if (interrupted && !safeToRepeat) {
-      if (!op->lookup)
-        return dead("step " + std::to_string(index) + " (" + step.op +
-                    "): the call was interrupted and may have taken effect; " + op->app +
-                    " cannot dedupe it, so it is not sent again. Check, then `sluice dlq replay " +
-                    std::to_string(delivery.id) + "` to send it");
-      // A call that got no answer may still be carried out after sluice gave up on it (a slow
-      // server, or this process killed with the request on the wire). Looking before it has
-      // had time to land could find nothing and send it a second time.
-      const int64_t settleAt = sentAtMs(it->second) + settleMs(client.connection());
-      if (clock_.nowMs() < settleAt) {
-        report.kind = DeliveryReport::Retrying;
-        report.error = "step " + std::to_string(index) + " (" + step.op +
-                       "): waiting for an interrupted call to land before looking for it";
-        report.nextAttemptMs = settleAt;
-        state_.scheduleRetry(delivery.id, delivery.attempts, settleAt, report.error);
-        logInfo("step.settling", fields + " " + kv("in_ms", settleAt - clock_.nowMs()));
-        return report;
-      }
-      const Lookup found = lookup(*op, client, inputs);
-      if (found.outcome == Outcome::Ok && found.record) {
-        state_.recordStep(delivery.id, index, *found.record);
-        remember(index, *found.record);
-        logInfo("step.recovered", fields + " reason=\"found by lookup after an interruption\"");
-        continue;
-      }
-      if (found.outcome != Outcome::Ok) {
-        const int attempts = delivery.attempts + 1;
-        if (found.outcome == Outcome::Fatal || attempts >= config_.settings.maxAttempts)
-          return dead("step " + std::to_string(index) +
-                      ": lookup after an interruption failed: " + found.error);
-        report.kind = DeliveryReport::Retrying;
-        report.error = Logger::instance().mask(found.error);
-        report.nextAttemptMs = clock_.nowMs() + backoffMs(attempts, -1);
-        state_.scheduleRetry(delivery.id, attempts, report.nextAttemptMs, report.error);
-        return report;
-      }
-      // Not found: the interrupted call did not take effect; send it.
-    }
-    if (!safeToRepeat) state_.markStepStarted(delivery.id, index, clock_.nowMs());
-    const int64_t started = clock_.nowMs();
-    ApiResult result = client.call(*op, inputs, nullptr, key);
-    const std::string timed = fields + " " + kv("ms", clock_.nowMs() - started);
-    if (result.outcome == Outcome::Ok) {
-      state_.recordStep(delivery.id, index, result.json ? toJson(*result.json) : "null");
-      remember(index, result.json ? toJson(*result.json) : "null");
-      ++report.stepsRun;
-      logInfo("step.ok", timed + " " + kv("status", result.status));
-      continue;
-    }
-    // An answer from the server means the call did not take effect; no answer leaves the mark,
-    // so the next attempt looks before it sends again.
-    if (!safeToRepeat && result.status != 0) state_.clearStepStarted(delivery.id, index);
-    const int attempts = delivery.attempts + 1;
-    if (result.outcome == Outcome::Fatal || attempts >= config_.settings.maxAttempts)
-      return dead("step " + std::to_string(index) + ": " + result.error +
-                  (result.outcome == Outcome::Retry
-                       ? " (gave up after " + std::to_string(attempts) + " attempts)"
-                       : ""));
-    report.kind = DeliveryReport::Retrying;
-    report.error = Logger::instance().mask(result.error);
-    report.nextAttemptMs = clock_.nowMs() + backoffMs(attempts, result.retryAfterMs);
-    state_.scheduleRetry(delivery.id, attempts, report.nextAttemptMs, report.error);
-    logWarn("step.retry", timed + " " + kv("attempt", attempts) + " " +
-                              kv("in_ms", report.nextAttemptMs - clock_.nowMs()) + " " +
-                              kv("error", report.error));
-    return report;
+    StepRun run{delivery, *flow, static_cast<int>(i), scope, report};
+    const auto prior = done.find(run.index);
+    if (auto stop = runStep(run, prior == done.end() ? nullptr : &prior->second)) return *stop;
   }
   state_.markDone(delivery.id);
   logInfo("delivery.done", kv("flow", flow->name) + " " + kv("item", delivery.itemKey) + " " +
                                kv("steps", report.stepsRun));
   return report;
+}
+
+std::optional<DeliveryReport> Dispatcher::runStep(StepRun& run, const StepResult* prior) {
+  const StepConfig& step = run.flow.steps[run.index];
+  if (prior && !prior->started) {  // ran in an earlier attempt
+    run.scope.remember(run.index, prior->resultJson);
+    return std::nullopt;
+  }
+  ApiClient& client = clients_.get(step.connection);
+  run.scope.useConnection(client.connection());
+  if (!step.when.empty() && !step.when.evaluate(run.scope.scope())) {
+    state_.recordStep(run.delivery.id, run.index, "null");
+    run.scope.remember(run.index, "null");
+    logInfo("step.skipped", kv("flow", run.flow.name) + " " + kv("step", run.index) + " " +
+                                kv("item", run.delivery.itemKey) + " " +
+                                kv("if", step.when.source()));
+    return std::nullopt;
+  }
+  const Operation* op = catalog_.find(step.op);
+  JsonValue inputs;
+  try {
+    inputs = step.with.isNull() ? JsonValue(rapidjson::kObjectType)
+                                : step.with.render(run.scope.scope(), run.scope.alloc());
+  } catch (const TemplateError& e) {
+    return dead(run.delivery, run.report,
+                "step " + std::to_string(run.index) + " (" + step.op + "): " + e.what());
+  }
+  // Safe to send again: the API dedupes by our key (Stripe), or the call is idempotent.
+  const App* app = catalog_.app(op->app);
+  const bool safeToRepeat = op->idempotent || (app && !app->idempotencyHeader.empty());
+  // A step marked as sent without a result: the process stopped while its call was out.
+  if (prior && prior->started && !safeToRepeat) {
+    bool recovered = false;
+    if (auto stop = recover(run, *op, client, inputs, *prior, recovered)) return stop;
+    if (recovered) return std::nullopt;
+  }
+  return send(run, *op, client, inputs, safeToRepeat);
+}
+
+std::optional<DeliveryReport> Dispatcher::recover(StepRun& run, const Operation& op,
+                                                  ApiClient& client, const JsonValue& inputs,
+                                                  const StepResult& started, bool& recovered) {
+  const Delivery& d = run.delivery;
+  const std::string step = "step " + std::to_string(run.index);
+  const std::string& opId = run.flow.steps[run.index].op;
+  if (!op.lookup)
+    return dead(d, run.report,
+                step + " (" + opId + "): the call was interrupted and may have taken effect; " +
+                    op.app + " cannot dedupe it, so it is not sent again. Check, then `sluice " +
+                    "dlq replay " + std::to_string(d.id) + "` to send it");
+  // A call that got no answer may still be carried out after sluice gave up on it (a slow
+  // server, or this process killed with the request on the wire). Looking before it has had
+  // time to land could find nothing and send it a second time.
+  const int64_t settleAt = sentAtMs(started) + settleMs(client.connection());
+  if (clock_.nowMs() < settleAt) {
+    DeliveryReport& report = run.report;
+    report.kind = DeliveryReport::Retrying;
+    report.error =
+        step + " (" + opId + "): waiting for an interrupted call to land before looking for it";
+    report.nextAttemptMs = settleAt;
+    state_.scheduleRetry(d.id, d.attempts, settleAt, report.error);
+    logInfo("step.settling", stepFields(run) + " " + kv("in_ms", settleAt - clock_.nowMs()));
+    return report;
+  }
+  const LookupResult found = lookupRecord(catalog_, op, client, inputs);
+  if (found.outcome == Outcome::Ok && found.record) {
+    state_.recordStep(d.id, run.index, *found.record);
+    run.scope.remember(run.index, *found.record);
+    logInfo("step.recovered",
+            stepFields(run) + " reason=\"found by lookup after an interruption\"");
+    recovered = true;
+    return std::nullopt;
+  }
+  if (found.outcome == Outcome::Ok) return std::nullopt;  // not found: it did not take effect
+  const RetryDecision decision = retry_.afterFailure(found.outcome, d.attempts, -1, clock_.nowMs());
+  if (decision.giveUp)
+    return dead(d, run.report, step + ": lookup after an interruption failed: " + found.error);
+  return retryLater(d, run.report, decision, found.error);
+}
+
+std::optional<DeliveryReport> Dispatcher::send(StepRun& run, const Operation& op, ApiClient& client,
+                                               const JsonValue& inputs, bool safeToRepeat) {
+  const Delivery& d = run.delivery;
+  if (!safeToRepeat) state_.markStepStarted(d.id, run.index, clock_.nowMs());
+  const int64_t started = clock_.nowMs();
+  const std::string key = idempotencyKey(run.flow.name, d.itemKey, run.index);
+  const ApiResult result = client.call(op, inputs, nullptr, key);
+  const std::string timed = stepFields(run) + " " + kv("ms", clock_.nowMs() - started);
+  if (result.outcome == Outcome::Ok) {
+    const std::string json = result.json ? toJson(*result.json) : "null";
+    state_.recordStep(d.id, run.index, json);
+    run.scope.remember(run.index, json);
+    ++run.report.stepsRun;
+    logInfo("step.ok", timed + " " + kv("status", result.status));
+    return std::nullopt;
+  }
+  // An answer from the server means the call did not take effect; no answer leaves the mark,
+  // so the next attempt looks before it sends again.
+  if (!safeToRepeat && result.status != 0) state_.clearStepStarted(d.id, run.index);
+  const RetryDecision decision =
+      retry_.afterFailure(result.outcome, d.attempts, result.retryAfterMs, clock_.nowMs());
+  if (decision.giveUp)
+    return dead(d, run.report,
+                "step " + std::to_string(run.index) + ": " + result.error +
+                    (result.outcome == Outcome::Retry
+                         ? " (gave up after " + std::to_string(decision.attempts) + " attempts)"
+                         : ""));
+  const DeliveryReport report = retryLater(d, run.report, decision, result.error);
+  logWarn("step.retry", timed + " " + kv("attempt", decision.attempts) + " " +
+                            kv("in_ms", report.nextAttemptMs - clock_.nowMs()) + " " +
+                            kv("error", report.error));
+  return report;
+}
+
+DeliveryReport Dispatcher::dead(const Delivery& delivery, DeliveryReport report,
+                                const std::string& error) {
+  report.kind = DeliveryReport::Dead;
+  report.error = Logger::instance().mask(error);
+  state_.markDead(delivery.id, delivery.attempts + 1, report.error);
+  logError("delivery.dead", kv("flow", delivery.flow) + " " + kv("item", delivery.itemKey) + " " +
+                                kv("error", report.error));
+  return report;
+}
+
+DeliveryReport Dispatcher::retryLater(const Delivery& delivery, DeliveryReport report,
+                                      const RetryDecision& decision, const std::string& error) {
+  report.kind = DeliveryReport::Retrying;
+  report.error = Logger::instance().mask(error);
+  report.nextAttemptMs = decision.nextAttemptMs;
+  state_.scheduleRetry(delivery.id, decision.attempts, decision.nextAttemptMs, report.error);
+  return report;
+}
+
+std::string Dispatcher::stepFields(const StepRun& run) const {
+  return kv("flow", run.flow.name) + " " + kv("step", run.index) + " " +
+         kv("op", run.flow.steps[run.index].op) + " " + kv("item", run.delivery.itemKey);
 }
 
 }  // namespace sluice

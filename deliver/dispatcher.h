@@ -1,17 +1,20 @@
 // Delivers outbox items: for one item of one flow, evaluates the filter, then runs the steps
 // that have not run yet, each with its `if:`, its rendered `with:` mapping and an idempotency
 // key derived from flow, item and step. A step's result is recorded before the next step
-// runs, so a crash repeats at most the one step in flight, with the same key.
-// Retryable failures back off exponentially with jitter (honouring Retry-After within the
-// ceiling); fatal ones, and the last attempt, go to the dead letters.
+// runs, so a crash repeats at most the one step in flight, with the same key; an interrupted
+// step that is not safe to repeat is looked up first (deliver/interrupted_call.h).
+// Failures follow one retry policy (deliver/retry_policy.h); fatal ones, and the last
+// attempt, go to the dead letters.
 #pragma once
 
-#include <mutex>
 #include <optional>
-#include <random>
 #include <string>
 
 #include "config/config.h"
+#include "deliver/delivery_scope.h"
+#include "deliver/interrupted_call.h"
+#include "deliver/lookup.h"
+#include "deliver/retry_policy.h"
 #include "http/client_registry.h"
 #include "state/state_store.h"
 
@@ -24,19 +27,6 @@ struct DeliveryReport {
   int64_t nextAttemptMs = 0;
 };
 
-// How long an interrupted call (sent, no answer) is given to land before a lookup looks for what
-// it made: twice the connection's timeout, at least 5 s.
-int64_t settleMs(const Connection& connection);
-// When a started step's call was sent (0 when the mark predates keeping the time).
-int64_t sentAtMs(const StepResult& started);
-
-// A lookup's `match`: a record's field (nullptr when missing) against the rendered value. Equal
-// text, a missing field and null reading as ""; or two ISO 8601 date-times with zones that name
-// the same instant (an API may answer 10:00-05:00 as 15:00:00.000Z).
-bool lookupFieldMatches(const JsonValue* field, const std::string& expected);
-// A found record placed at a lookup's `result` pointer ("" = the record itself), as JSON.
-std::string lookupResult(const JsonValue& record, const std::string& pointer);
-
 class Dispatcher {
  public:
   Dispatcher(const Config& config, const Catalog& catalog, ClientRegistry& clients,
@@ -44,25 +34,35 @@ class Dispatcher {
 
   // Runs what is left of one delivery and records the outcome in the state store.
   DeliveryReport deliver(const Delivery& delivery);
-  // The wait before attempt number `attempts` (1-based), jittered, at least retryAfterMs.
-  int64_t backoffMs(int attempts, int64_t retryAfterMs);
 
  private:
-  // The result of an operation's lookup: the matching record's JSON, or none.
-  struct Lookup {
-    Outcome outcome = Outcome::Ok;
-    std::optional<std::string> record;
-    std::string error;
+  // One step of a delivery in progress; none = go on with the next step.
+  struct StepRun {
+    const Delivery& delivery;
+    const FlowConfig& flow;
+    int index;
+    DeliveryScope& scope;
+    DeliveryReport& report;
   };
-  Lookup lookup(const Operation& op, ApiClient& client, const JsonValue& inputs);
+  std::optional<DeliveryReport> runStep(StepRun& run, const StepResult* prior);
+  std::optional<DeliveryReport> send(StepRun& run, const Operation& op, ApiClient& client,
+                                     const JsonValue& inputs, bool safeToRepeat);
+  // An interrupted call of an action not safe to repeat: wait, recover by lookup, or fail;
+  // none with recovered=false = send it again.
+  std::optional<DeliveryReport> recover(StepRun& run, const Operation& op, ApiClient& client,
+                                        const JsonValue& inputs, const StepResult& started,
+                                        bool& recovered);
+  DeliveryReport dead(const Delivery& delivery, DeliveryReport report, const std::string& error);
+  DeliveryReport retryLater(const Delivery& delivery, DeliveryReport report,
+                            const RetryDecision& decision, const std::string& error);
+  std::string stepFields(const StepRun& run) const;
 
   const Config& config_;
   const Catalog& catalog_;
   ClientRegistry& clients_;
   StateStore& state_;
   const Clock& clock_;
-  std::mutex rngMutex_;
-  std::mt19937_64 rng_;
+  RetryPolicy retry_;
 };
 
 }  // namespace sluice
