@@ -4,6 +4,7 @@
 
 #include "core/iso_time.h"
 #include "http/request_builder.h"
+#include "poll/page_walker.h"
 
 namespace sluice {
 
@@ -24,19 +25,6 @@ std::string lookupResult(const JsonValue& record, const std::string& pointer) {
 }
 
 namespace {
-
-// One request: the first page, as a poll of the lookup operation would ask for it.
-PageParams firstPage(const Pagination& pag) {
-  PageParams first;
-  first.inBody = pag.inBody;
-  if (pag.style != PaginationStyle::None && !pag.limitParam.empty() && pag.limit > 0)
-    first.values.emplace_back(pag.limitParam, JsonValue(static_cast<int64_t>(pag.limit)));
-  if (pag.style == PaginationStyle::Page)
-    first.values.emplace_back(pag.pageParam, JsonValue(static_cast<int64_t>(pag.start)));
-  if (pag.style == PaginationStyle::Offset)
-    first.values.emplace_back(pag.offsetParam, JsonValue(static_cast<int64_t>(0)));
-  return first;
-}
 
 // The record among the answer's records whose match fields equal the expected values.
 LookupResult pickRecord(const LookupSpec& spec, const Operation& lookupOp, const JsonValue& records,
@@ -92,6 +80,7 @@ LookupResult lookupRecord(const Catalog& catalog, const Operation& op, ApiClient
   for (const auto& m : spec.match) expected.push_back(m.second.renderText(scope));
   JsonValue with =
       spec.with.isNull() ? JsonValue(rapidjson::kObjectType) : spec.with.render(scope, alloc);
+  // One request: the first page, as a poll of the lookup operation would ask for it.
   const PageParams first = firstPage(lookupOp->paginate);
   const ApiResult r = client.call(*lookupOp, with, &first);
   out.outcome = r.outcome;

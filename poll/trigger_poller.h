@@ -1,8 +1,10 @@
 // Polls one trigger (operation + connection + inputs) and dedupes what it got:
-//   fetch pages (within the page cap, resuming where the last poll stopped) ->
-//   extract records -> compare with the cursor and the seen ids/versions ->
-//   a PollCommit with the new outbox items AND the advanced cursor, for one transaction.
-// On any failure it returns the error and the cursor stays where it was.
+//   decode the cursor (poll/trigger_cursor.h) -> walk the pages within the page cap, resuming
+//   where the last poll stopped (poll/page_walker.h) -> read the records
+//   (poll/record_reader.h) -> drop what the trigger saw (poll/deduper.h) -> a PollCommit with
+//   the new outbox items AND the advanced cursor, for one transaction.
+// On any failure it returns the error and the cursor stays where it was. The poller writes
+// nothing: the caller commits the PollCommit.
 #pragma once
 
 #include <optional>
@@ -11,14 +13,10 @@
 
 #include "core/keys.h"
 #include "http/api_client.h"
+#include "poll/deduper.h"
 #include "state/state_store.h"
 
 namespace sluice {
-
-struct Subscriber {
-  std::string flow;
-  int backfill = 0;  // first poll fires the newest N instead of seeding silently
-};
 
 struct TriggerSpec {
   std::string key;  // op + connection + normalized inputs
@@ -38,18 +36,22 @@ struct PollResult {
 
 class TriggerPoller {
  public:
-  // Upper bounds against hostile or broken servers.
-  static constexpr size_t kMaxRecordsPerPage = 1000;
+  static constexpr size_t kMaxRecordsPerPage = ::sluice::kMaxRecordsPerPage;
   static constexpr int64_t kSeenRetentionMs = 30LL * 24 * 3600 * 1000;
 
   TriggerPoller(ApiClient& client, StateStore& state, const Clock& clock)
       : client_(client), state_(state), clock_(clock) {}
 
-  // dryRun: fetch and dedupe but mark nothing (for `sluice test`); the commit is not applied
-  // by the poller in any case: the caller commits it.
   PollResult poll(const TriggerSpec& trigger);
 
  private:
+  struct Sweep;
+  bool fetch(const TriggerSpec& trigger, Sweep& sweep, PollResult& result);
+  bool readPage(const Operation& op, const JsonValue& body, std::vector<const JsonValue*>& items,
+                Sweep& sweep, PollResult& result);
+  PollResult& fail(PollResult& result, const std::string& error, bool retryable);
+  void finish(const TriggerSpec& trigger, Sweep& sweep, PollResult& result);
+
   ApiClient& client_;
   StateStore& state_;
   const Clock& clock_;

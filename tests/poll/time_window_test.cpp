@@ -6,8 +6,8 @@
 #include <mutex>
 
 #include "catalog/catalog.h"
-#include "http/api_client.h"
 #include "config/config.h"
+#include "http/api_client.h"
 #include "poll/trigger_poller.h"
 #include "poll/trigger_spec.h"
 #include "test_support.h"
