@@ -43,19 +43,12 @@ std::string plainQuery(const JsonValue& query) {
 
 }  // namespace
 
-HttpRequest buildRequest(const App& app, const Operation& op, const Connection& connection,
-                         const JsonValue& inputs, const PageParams* page) {
-  JsonDoc scratch;
-  auto& alloc = scratch.GetAllocator();
-  // Scope for the catalog's own templates: connection settings and the inputs.
-  JsonValue conn = connectionJson(connection, alloc);
-  JsonValue allInputs(rapidjson::kObjectType);
-  if (inputs.IsObject())
-    for (const auto& m : inputs.GetObject())
-      allInputs.AddMember(JsonValue(m.name, alloc), JsonValue(m.value, alloc), alloc);
-  MapScope scope;
-  scope.set("connection", &conn);
-  scope.set("inputs", &allInputs);
+namespace {
+
+// The inputs with the catalog's defaults filled in where the flow gave none; a required input
+// without a value is an error naming the operation.
+void fillInputDefaults(const Operation& op, const MapScope& scope, JsonValue& allInputs,
+                       JsonAlloc& alloc) {
   for (const auto& in : op.inputs) {
     if (allInputs.HasMember(in.name.c_str()) && !allInputs[in.name.c_str()].IsNull()) continue;
     if (in.defaultValue) {
@@ -67,37 +60,35 @@ HttpRequest buildRequest(const App& app, const Operation& op, const Connection& 
     }
     if (in.required) throw Error(op.fullId() + ": required input '" + in.name + "' has no value");
   }
+}
 
-  HttpRequest req;
-  req.method = op.request.method;
-  req.timeoutMs = connection.timeoutMs;
-
-  // Path.
+// The path with each {param} replaced by its input, percent-encoded; empty ones are errors.
+std::string expandPathTemplate(const Operation& op, const JsonValue& allInputs) {
   std::string path;
   const std::string& tmpl = op.request.path;
   for (size_t i = 0; i < tmpl.size();) {
-    if (tmpl[i] == '{') {
-      const size_t close = tmpl.find('}', i);
-      const std::string name = tmpl.substr(i + 1, close - i - 1);
-      const InputSpec* spec = nullptr;
-      for (const auto& in : op.inputs)
-        if (in.in == InputLocation::Path && in.wireName() == name) spec = &in;
-      const JsonValue* v = spec && allInputs.HasMember(spec->name.c_str())
-                               ? &allInputs[spec->name.c_str()]
-                               : nullptr;
-      const std::string text = v ? jsonText(*v) : "";
-      if (text.empty()) throw Error(op.fullId() + ": path parameter '" + name + "' is empty");
-      path += urlEncode(text);
-      i = close + 1;
-    } else {
+    if (tmpl[i] != '{') {
       path += tmpl[i++];
+      continue;
     }
+    const size_t close = tmpl.find('}', i);
+    const std::string name = tmpl.substr(i + 1, close - i - 1);
+    const InputSpec* spec = nullptr;
+    for (const auto& in : op.inputs)
+      if (in.in == InputLocation::Path && in.wireName() == name) spec = &in;
+    const JsonValue* v =
+        spec && allInputs.HasMember(spec->name.c_str()) ? &allInputs[spec->name.c_str()] : nullptr;
+    const std::string text = v ? jsonText(*v) : "";
+    if (text.empty()) throw Error(op.fullId() + ": path parameter '" + name + "' is empty");
+    path += urlEncode(text);
+    i = close + 1;
   }
+  return path;
+}
 
-  // Query and body: fixed parts first, then inputs, then pagination.
-  JsonValue query = op.request.query.isNull() ? JsonValue(rapidjson::kObjectType)
-                                              : op.request.query.render(scope, alloc);
-  JsonValue body = op.request.body.isNull() ? JsonValue() : op.request.body.render(scope, alloc);
+// Each input in its place: the query, a body pointer, or a body field.
+void placeInputs(const Operation& op, const JsonValue& allInputs, JsonValue& query, JsonValue& body,
+                 JsonAlloc& alloc) {
   for (const auto& in : op.inputs) {
     if (in.in == InputLocation::Path || !allInputs.HasMember(in.name.c_str())) continue;
     JsonValue v(allInputs[in.name.c_str()], alloc);
@@ -111,24 +102,23 @@ HttpRequest buildRequest(const App& app, const Operation& op, const Connection& 
       setMember(body, in.wireName(), std::move(v), alloc);
     }
   }
-  if (page) {
-    for (const auto& [name, value] : page->values) {
-      JsonValue v(value, alloc);
-      if (page->inBody) {
-        if (!body.IsObject()) body.SetObject();
-        setMember(body, name, std::move(v), alloc);
-      } else {
-        setMember(query, name, std::move(v), alloc);
-      }
+}
+
+void placePageParams(const PageParams& page, JsonValue& query, JsonValue& body, JsonAlloc& alloc) {
+  for (const auto& [name, value] : page.values) {
+    JsonValue v(value, alloc);
+    if (page.inBody) {
+      if (!body.IsObject()) body.SetObject();
+      setMember(body, name, std::move(v), alloc);
+    } else {
+      setMember(query, name, std::move(v), alloc);
     }
   }
+}
 
-  const std::string encoding = op.request.encoding.empty() ? app.encoding : op.request.encoding;
-  std::string queryText = encoding == "form" ? formEncode(query) : plainQuery(query);
-  req.url = connection.baseUrl + path + (queryText.empty() ? "" : "?" + queryText);
-
-  // Headers: the app's, overridden by the operation's.
-  JsonDoc none;
+// The app's headers, overridden by the operation's.
+void applyHeaderTemplates(const App& app, const Operation& op, const MapScope& scope,
+                          HttpRequest& req) {
   for (const auto* list : {&app.headers, &op.request.headers})
     for (const auto& [name, value] : *list) {
       const std::string text = value.renderText(scope);
@@ -140,14 +130,45 @@ HttpRequest buildRequest(const App& app, const Operation& op, const Connection& 
         }
       if (!replaced) req.headers.emplace_back(name, text);
     }
+}
+
+}  // namespace
+
+HttpRequest buildRequest(const App& app, const Operation& op, const Connection& connection,
+                         const JsonValue& inputs, const PageParams* page) {
+  JsonDoc scratch;
+  auto& alloc = scratch.GetAllocator();
+  // Scope for the catalog's own templates: connection settings and the inputs.
+  JsonValue conn = connectionJson(connection, alloc);
+  JsonValue allInputs(rapidjson::kObjectType);
+  if (inputs.IsObject())
+    for (const auto& m : inputs.GetObject())
+      allInputs.AddMember(JsonValue(m.name, alloc), JsonValue(m.value, alloc), alloc);
+  MapScope scope;
+  scope.set("connection", &conn);
+  scope.set("inputs", &allInputs);
+  fillInputDefaults(op, scope, allInputs, alloc);
+
+  HttpRequest req;
+  req.method = op.request.method;
+  req.timeoutMs = connection.timeoutMs;
+  const std::string path = expandPathTemplate(op, allInputs);
+  // Query and body: fixed parts first, then inputs, then pagination.
+  JsonValue query = op.request.query.isNull() ? JsonValue(rapidjson::kObjectType)
+                                              : op.request.query.render(scope, alloc);
+  JsonValue body = op.request.body.isNull() ? JsonValue() : op.request.body.render(scope, alloc);
+  placeInputs(op, allInputs, query, body, alloc);
+  if (page) placePageParams(*page, query, body, alloc);
+
+  const std::string encoding = op.request.encoding.empty() ? app.encoding : op.request.encoding;
+  const std::string queryText = encoding == "form" ? formEncode(query) : plainQuery(query);
+  req.url = connection.baseUrl + path + (queryText.empty() ? "" : "?" + queryText);
+  applyHeaderTemplates(app, op, scope, req);
   if (!body.IsNull() && req.method != "GET") {
-    if (encoding == "form") {
-      req.body = formEncode(body);
-      req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
-    } else {
-      req.body = toJson(body);
-      req.headers.emplace_back("Content-Type", "application/json");
-    }
+    const bool form = encoding == "form";
+    req.body = form ? formEncode(body) : toJson(body);
+    req.headers.emplace_back("Content-Type",
+                             form ? "application/x-www-form-urlencoded" : "application/json");
   }
   return req;
 }

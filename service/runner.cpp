@@ -5,8 +5,8 @@
 
 #include "core/logger.h"
 #include "poll/trigger_spec.h"
-#include "webhooks/webhook_receiver.h"
 #include "state/lease_owner.h"
+#include "webhooks/webhook_receiver.h"
 
 namespace sluice {
 
@@ -149,84 +149,15 @@ std::string Runner::flowNames(const std::vector<ScheduledTrigger*>& triggers) {
 }
 
 void Runner::pollTask(ScheduledTrigger* t) {
-  TriggerPoller poller(clients_.get(t->spec.connection), state_, clock_);
-  const std::string name = t->spec.op->fullId();
   const std::string flows = flowNames({t});
   const int64_t pollStarted = clock_.nowMs();
   notePollStart(*t, flows);
-  PollResult r;
-  try {
-    r = poller.poll(t->spec);
-  } catch (const std::exception& e) {
-    r.ok = false;
-    r.error = t->spec.op->fullId() + ": " + e.what();
-    r.commit.history.triggerKey = t->spec.key;
-    r.commit.history.error = r.error;
-  }
+  PollResult r = pollOnce(*t);
   const int64_t now = clock_.nowMs();
   int64_t next = 0;
   bool leaseLost = false;
-  if (r.ok) {
-    r.commit.nextDueMs = now + t->everyMs;
-    r.commit.leaseOwner = owner_;
-    try {
-      state_.commitPoll(r.commit);
-      // This process asks for the trigger again a little after it is due (up to one recheck
-      // later), so that with several processes the next poll goes to any of them, not always
-      // to the one that polled last: the flows spread over the processes.
-      next = r.commit.nextDueMs +
-             static_cast<int64_t>(
-                 std::hash<std::string>()(owner_ + t->spec.key + std::to_string(now)) %
-                 static_cast<uint64_t>(recheckMs(*t)));
-      const auto& h = r.commit.history;
-      logInfo("poll", kv("flow", flows) + " " + kv("op", name) + " " + kv("pages", h.pages) + " " +
-                          kv("fetched", h.fetched) + " " +
-                          kv("new", static_cast<long long>(r.commit.items.size())) + " " +
-                          kv("dup", h.duplicates) + " " + kv("ms", h.finishedMs - h.startedMs) +
-                          (r.commit.history.cursorBefore.empty() ? " seeded=true" : ""));
-      std::lock_guard<std::mutex> lock(mutex_);
-      t->consecutiveErrors = 0;
-    } catch (const LeaseLostError& e) {
-      // This process stalled past its lease and another one has polled the trigger since:
-      // that poll's cursor stands, this one's items (if any) are its items too.
-      leaseLost = true;
-      next = now + recheckMs(*t);
-      logWarn("poll.lease_lost",
-              kv("flow", flows) + " " + kv("op", name) + " " + kv("error", e.what()));
-    } catch (const StateError& e) {
-      r.ok = false;
-      r.error = std::string("state: ") + e.what();
-      r.commit.history.error = r.error;
-    }
-  }
-  if (!r.ok && !leaseLost) {
-    int errors;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      errors = ++t->consecutiveErrors;
-    }
-    // Back off: every, 2x, 4x ... up to an hour, and never sooner than the server asked.
-    int64_t delay = std::min<int64_t>(t->everyMs << std::min(errors - 1, 6),
-                                      std::max<int64_t>(t->everyMs, 3600000));
-    if (r.retryAfterMs > delay) delay = r.retryAfterMs;
-    next = now + delay;
-    const std::string error = Logger::instance().mask(r.error);
-    r.commit.history.error = error;
-    r.commit.history.finishedMs = now;
-    try {
-      state_.recordPollFailure(t->spec.key, name, t->spec.connection, r.commit.history, next,
-                               owner_);
-    } catch (const StateError& e) {
-      logError("state", kv("error", e.what()));
-    }
-    logWarn("poll.failed", kv("flow", flows) + " " + kv("op", name) + " " + kv("errors", errors) +
-                               " " + kv("retry_in_s", (next - now) / 1000) + " " +
-                               kv("error", error));
-    if (errors == kStaleAfterErrors)
-      logWarn("trigger.stale", kv("flow", flows) + " " + kv("op", name) +
-                                   " reason=\"watermark not moving: " + std::to_string(errors) +
-                                   " failed polls in a row\"");
-  }
+  if (r.ok) next = commitPolled(*t, r, flows, now, leaseLost);
+  if (!r.ok && !leaseLost) next = notePollFailure(*t, r, flows, now);
   notePollDone(*t, r, pollStarted);
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -236,6 +167,92 @@ void Runner::pollTask(ScheduledTrigger* t) {
     kicked_ = true;
   }
   wake_.notify_all();
+}
+
+PollResult Runner::pollOnce(const ScheduledTrigger& t) {
+  TriggerPoller poller(clients_.get(t.spec.connection), state_, clock_);
+  PollResult r;
+  try {
+    r = poller.poll(t.spec);
+  } catch (const std::exception& e) {
+    r.ok = false;
+    r.error = t.spec.op->fullId() + ": " + e.what();
+    r.commit.history.triggerKey = t.spec.key;
+    r.commit.history.error = r.error;
+  }
+  return r;
+}
+
+// Commits a successful poll; the time to ask for the trigger again. A failed commit turns r
+// into a failure; a lost lease leaves the trigger to the process that holds it now.
+int64_t Runner::commitPolled(ScheduledTrigger& t, PollResult& r, const std::string& flows,
+                             int64_t now, bool& leaseLost) {
+  const std::string name = t.spec.op->fullId();
+  r.commit.nextDueMs = now + t.everyMs;
+  r.commit.leaseOwner = owner_;
+  try {
+    state_.commitPoll(r.commit);
+    const auto& h = r.commit.history;
+    logInfo("poll", kv("flow", flows) + " " + kv("op", name) + " " + kv("pages", h.pages) + " " +
+                        kv("fetched", h.fetched) + " " +
+                        kv("new", static_cast<long long>(r.commit.items.size())) + " " +
+                        kv("dup", h.duplicates) + " " + kv("ms", h.finishedMs - h.startedMs) +
+                        (h.cursorBefore.empty() ? " seeded=true" : ""));
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      t.consecutiveErrors = 0;
+    }
+    // This process asks for the trigger again a little after it is due (up to one recheck
+    // later), so that with several processes the next poll goes to any of them, not always
+    // to the one that polled last: the flows spread over the processes.
+    return r.commit.nextDueMs + static_cast<int64_t>(std::hash<std::string>()(owner_ + t.spec.key +
+                                                                              std::to_string(now)) %
+                                                     static_cast<uint64_t>(recheckMs(t)));
+  } catch (const LeaseLostError& e) {
+    // This process stalled past its lease and another one has polled the trigger since:
+    // that poll's cursor stands, this one's items (if any) are its items too.
+    leaseLost = true;
+    logWarn("poll.lease_lost",
+            kv("flow", flows) + " " + kv("op", name) + " " + kv("error", e.what()));
+    return now + recheckMs(t);
+  } catch (const StateError& e) {
+    r.ok = false;
+    r.error = std::string("state: ") + e.what();
+    r.commit.history.error = r.error;
+    return 0;
+  }
+}
+
+// Records a failed poll and backs off: every, 2x, 4x ... up to an hour, and never sooner than
+// the server asked. The time to poll again.
+int64_t Runner::notePollFailure(ScheduledTrigger& t, PollResult& r, const std::string& flows,
+                                int64_t now) {
+  const std::string name = t.spec.op->fullId();
+  int errors;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    errors = ++t.consecutiveErrors;
+  }
+  int64_t delay = std::min<int64_t>(t.everyMs << std::min(errors - 1, 6),
+                                    std::max<int64_t>(t.everyMs, 3600000));
+  if (r.retryAfterMs > delay) delay = r.retryAfterMs;
+  const int64_t next = now + delay;
+  const std::string error = Logger::instance().mask(r.error);
+  r.commit.history.error = error;
+  r.commit.history.finishedMs = now;
+  try {
+    state_.recordPollFailure(t.spec.key, name, t.spec.connection, r.commit.history, next, owner_);
+  } catch (const StateError& e) {
+    logError("state", kv("error", e.what()));
+  }
+  logWarn("poll.failed", kv("flow", flows) + " " + kv("op", name) + " " + kv("errors", errors) +
+                             " " + kv("retry_in_s", (next - now) / 1000) + " " +
+                             kv("error", error));
+  if (errors == kStaleAfterErrors)
+    logWarn("trigger.stale", kv("flow", flows) + " " + kv("op", name) +
+                                 " reason=\"watermark not moving: " + std::to_string(errors) +
+                                 " failed polls in a row\"");
+  return next;
 }
 
 std::string Runner::recordKey(const Delivery& d) {

@@ -16,10 +16,10 @@
 #include <thread>
 #include <vector>
 
-#include "http/client_registry.h"
 #include "deliver/dispatcher.h"
-#include "service/metrics.h"
+#include "http/client_registry.h"
 #include "poll/trigger_poller.h"
+#include "service/metrics.h"
 #include "service/worker_pool.h"
 
 namespace sluice {
@@ -96,6 +96,11 @@ class Runner {
   // The flows fed by these triggers, for a log line ("a,b,c and 12 more").
   static std::string flowNames(const std::vector<ScheduledTrigger*>& triggers);
   void pollTask(ScheduledTrigger* t);
+  PollResult pollOnce(const ScheduledTrigger& t);
+  int64_t commitPolled(ScheduledTrigger& t, PollResult& r, const std::string& flows, int64_t now,
+                       bool& leaseLost);
+  int64_t notePollFailure(ScheduledTrigger& t, PollResult& r, const std::string& flows,
+                          int64_t now);
   void deliverTask(Delivery d);
   static std::string recordKey(const Delivery& d);
   // Interruptible wait; false when stopping.
