@@ -19,22 +19,6 @@ namespace sluice {
 
 namespace {
 
-// %XX escapes in URL parts.
-std::string percentDecode(const std::string& text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() &&
-        std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
-      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
 // A libpq connection-string value: single-quoted, with \ and ' escaped.
 std::string quoteValue(const std::string& value) {
   std::string out = "'";
@@ -147,92 +131,6 @@ std::string PostgresTarget::connectionString() const {
   if (!password.empty()) s += " password=" + quoteValue(password);
   if (!sslmode.empty()) s += " sslmode=" + quoteValue(sslmode);
   return s;
-}
-
-PostgresTarget parsePostgresUrl(const std::string& url) {
-  PostgresTarget t;
-  std::string rest;
-  if (startsWith(url, "postgresql://"))
-    rest = url.substr(13);
-  else if (startsWith(url, "postgres://"))
-    rest = url.substr(11);
-  else
-    throw StateError("state: a PostgreSQL URL starts with postgresql://");
-  std::string query;
-  if (auto q = rest.find('?'); q != std::string::npos) {
-    query = rest.substr(q + 1);
-    rest = rest.substr(0, q);
-  }
-  std::string urlPassword;
-  if (auto at = rest.rfind('@'); at != std::string::npos) {
-    std::string userInfo = rest.substr(0, at);
-    rest = rest.substr(at + 1);
-    if (auto colon = userInfo.find(':'); colon != std::string::npos) {
-      urlPassword = percentDecode(userInfo.substr(colon + 1));
-      userInfo = userInfo.substr(0, colon);
-    }
-    t.user = percentDecode(userInfo);
-  }
-  const auto slash = rest.find('/');
-  if (slash == std::string::npos || slash + 1 >= rest.size())
-    throw StateError(
-        "state: no database name in the PostgreSQL URL (postgresql://user@host:port/db)");
-  t.database = percentDecode(rest.substr(slash + 1));
-  std::string hostPort = rest.substr(0, slash);
-  if (auto colon = hostPort.rfind(':');
-      colon != std::string::npos && hostPort.find(']') == std::string::npos) {
-    const std::string port = hostPort.substr(colon + 1);
-    if (port.empty() || port.size() > 5 ||
-        port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) < 1 ||
-        std::stoi(port) > 65535)
-      throw StateError("state: bad port '" + port + "' in the PostgreSQL URL");
-    t.port = std::stoi(port);
-    hostPort = hostPort.substr(0, colon);
-  }
-  if (!hostPort.empty()) t.host = percentDecode(hostPort);
-  if (t.host.size() > 2 && t.host.front() == '[' && t.host.back() == ']')
-    t.host = t.host.substr(1, t.host.size() - 2);
-  std::string passwordFile;
-  std::stringstream params(query);
-  for (std::string param; std::getline(params, param, '&');) {
-    if (param.empty()) continue;
-    const auto eq = param.find('=');
-    const std::string name = param.substr(0, eq);
-    const std::string value = eq == std::string::npos ? "" : percentDecode(param.substr(eq + 1));
-    auto number = [&](int low, int high) {
-      if (value.empty() || value.size() > 6 ||
-          value.find_first_not_of("0123456789") != std::string::npos || std::stoi(value) < low ||
-          std::stoi(value) > high)
-        throw StateError("state: PostgreSQL URL parameter " + name + " must be a number from " +
-                         std::to_string(low) + " to " + std::to_string(high));
-      return std::stoi(value);
-    };
-    if (name == "password_file")
-      passwordFile = value;
-    else if (name == "pool")
-      t.pool = number(1, 64);
-    else if (name == "connect_timeout")
-      t.connectTimeoutS = number(1, 300);
-    else if (name == "sslmode")
-      t.sslmode = value;
-    else
-      throw StateError("state: unknown PostgreSQL URL parameter '" + name +
-                       "' (known: password_file, pool, connect_timeout, sslmode)");
-  }
-  if (!passwordFile.empty()) {
-    std::ifstream in(passwordFile);
-    if (!in) throw StateError("state: cannot read the PostgreSQL password file " + passwordFile);
-    std::getline(in, t.password);
-    while (!t.password.empty() && (t.password.back() == '\r' || t.password.back() == ' '))
-      t.password.pop_back();
-  } else if (const char* v = std::getenv("SLUICE_PG_PASSWORD"); v && *v) {
-    t.password = v;
-  } else if (const char* v = std::getenv("PGPASSWORD"); v && *v) {
-    t.password = v;
-  } else {
-    t.password = urlPassword;
-  }
-  return t;
 }
 
 PostgresStateStore::PostgresStateStore(const PostgresTarget& target, SchemaPolicy policy,
