@@ -190,24 +190,52 @@ std::string formatDate(const JsonValue& v, const std::string& format) {
   return std::string(buffer, n);
 }
 
+// lower, upper or trim.
+std::string changeCase(const std::string& filter, std::string s) {
+  if (filter == "trim") return trim(s);
+  const bool lower = filter == "lower";
+  std::transform(s.begin(), s.end(), s.begin(), [lower](unsigned char c) {
+    return static_cast<char>(lower ? std::tolower(c) : std::toupper(c));
+  });
+  return s;
+}
+
+// "a, b,,c" -> ["a", "b", "c"]: parts are trimmed, empty ones dropped.
+JsonValue splitText(const std::string& text, const std::string& sep, JsonAlloc& alloc) {
+  JsonValue out(rapidjson::kArrayType);
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(sep, start);
+    if (end == std::string::npos) end = text.size();
+    const std::string part = trim(text.substr(start, end - start));
+    if (!part.empty()) out.PushBack(jsonString(part, alloc), alloc);
+    start = end + sep.size();
+  }
+  return out;
+}
+
+// Items of an array, members of an object, characters of a string; 0 otherwise.
+JsonValue sizeOf(const JsonValue& value) {
+  JsonValue out;
+  if (value.IsArray())
+    out.SetUint(value.Size());
+  else if (value.IsObject())
+    out.SetUint(value.MemberCount());
+  else if (value.IsString())
+    out.SetUint(value.GetStringLength());
+  else
+    out.SetUint(0);
+  return out;
+}
+
 JsonValue applyFilter(const TemplateFilter& f, JsonValue value, JsonAlloc& alloc) {
   const std::string arg0 = f.args.empty() ? "" : f.args[0];
   if (f.name == "default") {
     if (isEmpty(value)) return jsonString(arg0, alloc);
     return value;
   }
-  if (f.name == "lower" || f.name == "upper" || f.name == "trim") {
-    std::string s = jsonText(value);
-    if (f.name == "lower")
-      std::transform(s.begin(), s.end(), s.begin(),
-                     [](unsigned char c) { return std::tolower(c); });
-    else if (f.name == "upper")
-      std::transform(s.begin(), s.end(), s.begin(),
-                     [](unsigned char c) { return std::toupper(c); });
-    else
-      s = trim(s);
-    return jsonString(s, alloc);
-  }
+  if (f.name == "lower" || f.name == "upper" || f.name == "trim")
+    return jsonString(changeCase(f.name, jsonText(value)), alloc);
   if (f.name == "join") {
     if (!value.IsArray()) return value;
     const std::string sep = f.args.empty() ? "," : arg0;
@@ -219,20 +247,8 @@ JsonValue applyFilter(const TemplateFilter& f, JsonValue value, JsonAlloc& alloc
     return jsonString(out, alloc);
   }
   if (f.name == "split") {
-    // "a, b,,c" -> ["a", "b", "c"]: parts are trimmed, empty ones dropped.
     if (!value.IsString()) return value;
-    const std::string sep = f.args.empty() || arg0.empty() ? "," : arg0;
-    const std::string text = value.GetString();
-    JsonValue out(rapidjson::kArrayType);
-    size_t start = 0;
-    while (start <= text.size()) {
-      size_t end = text.find(sep, start);
-      if (end == std::string::npos) end = text.size();
-      const std::string part = trim(text.substr(start, end - start));
-      if (!part.empty()) out.PushBack(jsonString(part, alloc), alloc);
-      start = end + sep.size();
-    }
-    return out;
+    return splitText(value.GetString(), f.args.empty() || arg0.empty() ? "," : arg0, alloc);
   }
   if (f.name == "number") {
     if (value.IsNull()) return value;
@@ -259,18 +275,7 @@ JsonValue applyFilter(const TemplateFilter& f, JsonValue value, JsonAlloc& alloc
     const auto index = f.name == "first" ? 0 : value.Size() - 1;
     return JsonValue(value[index], alloc);
   }
-  if (f.name == "size") {
-    JsonValue out;
-    if (value.IsArray())
-      out.SetUint(value.Size());
-    else if (value.IsObject())
-      out.SetUint(value.MemberCount());
-    else if (value.IsString())
-      out.SetUint(value.GetStringLength());
-    else
-      out.SetUint(0);
-    return out;
-  }
+  if (f.name == "size") return sizeOf(value);
   return value;
 }
 
