@@ -28,6 +28,98 @@ const std::vector<FlagSpec>& runFlags() {
 
 }  // namespace
 
+namespace {
+
+void applyLogLevel(const Args& args) {
+  if (!args.has("log-level")) return;
+  LogLevel level;
+  if (!parseLogLevel(args.get("log-level"), level))
+    throw UsageError("--log-level must be debug, info, warn or error");
+  Logger::instance().setLevel(level);
+}
+
+void logConfigWarnings(const Config& config) {
+  for (const auto& w : config.warnings) logWarn("config", kv("warning", w));
+  for (const auto& [name, c] : config.connections)
+    if (!c.verifyTls)
+      logWarn("tls.verification.off",
+              kv("connection", name) + " reason=\"verify_tls: false in the config\"");
+}
+
+// Signals go to one thread that turns them into requests to the current runner; every other
+// thread blocks them (the mask is set before any other thread starts).
+class SignalWatcher {
+ public:
+  SignalWatcher() {
+    sigemptyset(&signals_);
+    sigaddset(&signals_, SIGTERM);
+    sigaddset(&signals_, SIGINT);
+    sigaddset(&signals_, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
+  }
+  ~SignalWatcher() {
+    done_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  void start() {
+    thread_ = std::thread([this] { watch(); });
+  }
+  void attach(Runner* runner) {
+    current_ = runner;
+    if (runner && done_) runner->requestStop();
+  }
+  bool stopRequested() const { return done_; }
+
+ private:
+  void watch() {
+    while (!done_) {
+      timespec timeout{0, 200 * 1000 * 1000};
+      const int sig = sigtimedwait(&signals_, nullptr, &timeout);
+      if (sig < 0) continue;
+      Runner* r = current_.load();
+      if (sig == SIGHUP) {
+        logInfo("signal", "name=SIGHUP action=reload");
+        if (r) r->requestReload();
+      } else {
+        logInfo("signal",
+                std::string("name=") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + " action=stop");
+        done_ = true;
+        if (r) r->requestStop();
+      }
+    }
+  }
+
+  sigset_t signals_;
+  std::atomic<Runner*> current_{nullptr};
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+// /metrics, /healthz, /readyz; a port in use is not a reason to stop polling.
+void startAdmin(AdminServer& admin, const Config& config, const Args& args) {
+  if (config.settings.adminAddress == "off" || args.has("once")) return;
+  try {
+    admin.start(config.settings.adminAddress);
+  } catch (const Error& e) {
+    logWarn("admin.unavailable", kv("error", e.what()));
+  }
+}
+
+// SIGHUP: the file again; a broken file keeps the running config.
+void reloadConfig(const Args& args, Context& ctx) {
+  try {
+    Config next = loadConfig(args.get("config", "sluice.yaml"), ctx.catalog);
+    ctx.config = std::move(next);
+    malloc_trim(0);
+    Logger::instance().setSecrets(ctx.config.secrets());
+    logInfo("reload.ok", kv("flows", static_cast<long long>(ctx.config.flows.size())));
+  } catch (const Error& e) {
+    logError("reload.failed", kv("error", Logger::instance().mask(e.what())) + " keeping=previous");
+  }
+}
+
+}  // namespace
+
 int runCommand(const std::vector<std::string>& argv, Io io) {
   Args args(argv, runFlags());
   if (args.has("help")) {
@@ -37,95 +129,34 @@ int runCommand(const std::vector<std::string>& argv, Io io) {
            << flagHelp(runFlags());
     return EXIT_OK;
   }
-  if (args.has("log-level")) {
-    LogLevel level;
-    if (!parseLogLevel(args.get("log-level"), level))
-      throw UsageError("--log-level must be debug, info, warn or error");
-    Logger::instance().setLevel(level);
-  }
-  // Signals go to one thread that turns them into requests; every other thread blocks them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
+  applyLogLevel(args);
+  SignalWatcher signals;
   Context ctx = loadContext(args);
   // Parsing a large file leaves most of the YAML tree's memory free but resident; give it
   // back (about 12 KiB per flow otherwise).
   malloc_trim(0);
-  for (const auto& w : ctx.config.warnings) logWarn("config", kv("warning", w));
-  for (const auto& [name, c] : ctx.config.connections)
-    if (!c.verifyTls)
-      logWarn("tls.verification.off",
-              kv("connection", name) + " reason=\"verify_tls: false in the config\"");
+  logConfigWarnings(ctx.config);
   auto state = openState(ctx.config);
   auto transport = makePocoTransport();
   TransportOptions unverified;
   unverified.verifyTls = false;
   auto insecure = makePocoTransport(unverified);  // used only by verify_tls: false connections
   SystemClock clock;
-
-  std::atomic<Runner*> current{nullptr};
-  std::atomic<bool> done{false};
-  std::thread signalThread([&] {
-    while (!done) {
-      timespec timeout{0, 200 * 1000 * 1000};
-      const int sig = sigtimedwait(&signals, nullptr, &timeout);
-      if (sig < 0) continue;
-      Runner* r = current.load();
-      if (sig == SIGHUP) {
-        logInfo("signal", "name=SIGHUP action=reload");
-        if (r) r->requestReload();
-      } else {
-        logInfo("signal",
-                std::string("name=") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + " action=stop");
-        done = true;
-        if (r) r->requestStop();
-      }
-    }
-  });
-  struct Joiner {
-    std::thread& t;
-    std::atomic<bool>& done;
-    ~Joiner() {
-      done = true;
-      t.join();
-    }
-  } joiner{signalThread, done};
-
-  // /metrics, /healthz, /readyz; a port in use is not a reason to stop polling.
+  signals.start();
   AdminServer admin;
-  if (ctx.config.settings.adminAddress != "off" && !args.has("once")) {
-    try {
-      admin.start(ctx.config.settings.adminAddress);
-    } catch (const Error& e) {
-      logWarn("admin.unavailable", kv("error", e.what()));
-    }
-  }
+  startAdmin(admin, ctx.config, args);
   while (true) {
     StopReason reason;
     {
       Runner runner(ctx.catalog, ctx.config, *state, *transport, clock, insecure.get());
-      current = &runner;
+      signals.attach(&runner);
       admin.attach(&runner);
-      if (done) runner.requestStop();
       reason = runner.run(args.has("once"));
       admin.attach(nullptr);
-      current = nullptr;
+      signals.attach(nullptr);
     }
-    if (reason != StopReason::Reload || done) break;
-    try {
-      Config next = loadConfig(args.get("config", "sluice.yaml"), ctx.catalog);
-      ctx.config = std::move(next);
-      malloc_trim(0);
-      Logger::instance().setSecrets(ctx.config.secrets());
-      logInfo("reload.ok", kv("flows", static_cast<long long>(ctx.config.flows.size())));
-    } catch (const Error& e) {
-      logError("reload.failed",
-               kv("error", Logger::instance().mask(e.what())) + " keeping=previous");
-    }
+    if (reason != StopReason::Reload || signals.stopRequested()) break;
+    reloadConfig(args, ctx);
   }
   return EXIT_OK;
 }
