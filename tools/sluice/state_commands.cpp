@@ -1,5 +1,8 @@
 // Looking at and repairing state: `sluice status`, `history`, `dlq list|replay`,
 // `cursor show|reset`.
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Timestamp.h>
+
 #include <algorithm>
 #include <ctime>
 #include <iomanip>
@@ -7,8 +10,8 @@
 
 #include "core/exit_codes.h"
 #include "core/json.h"
-#include "service/runner.h"
 #include "poll/trigger_spec.h"
+#include "service/runner.h"
 #include "tools/sluice/commands.h"
 #include "tools/sluice/context.h"
 
@@ -18,12 +21,8 @@ namespace {
 
 std::string when(int64_t ms) {
   if (ms <= 0) return "-";
-  const std::time_t t = ms / 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%SZ", &tm);
-  return buf;
+  return Poco::DateTimeFormatter::format(Poco::Timestamp((ms / 1000) * 1000000),
+                                         "%Y-%m-%d %H:%M:%SZ");
 }
 
 const FlowConfig& requireFlow(const Context& ctx, const std::string& name) {
@@ -56,6 +55,101 @@ std::string column(const std::string& s, size_t n) {
 
 }  // namespace
 
+namespace {
+
+// What the state store knows of every trigger, for `sluice status`.
+struct StoreView {
+  std::map<std::string, TriggerState> byKey;
+  std::map<std::string, int> backlog;  // pending deliveries per flow
+  std::map<std::string, int> dead;     // dead letters per flow
+  // Which process polls which trigger right now (several `sluice run` on one PostgreSQL).
+  std::map<std::string, std::string> heldBy;
+};
+
+StoreView readStore(StateStore& state, int64_t nowMs) {
+  StoreView v;
+  for (auto& t : state.triggers()) v.byKey[t.key] = t;
+  for (const auto& d : state.deliveries(DeliveryStatus::Pending, 100000)) v.backlog[d.flow]++;
+  for (const auto& d : state.deliveries(DeliveryStatus::Dead, 100000)) v.dead[d.flow]++;
+  for (auto& [key, owner] : state.triggerLeases(nowMs)) v.heldBy[key] = owner;
+  return v;
+}
+
+struct FlowStatus {
+  const FlowConfig* flow = nullptr;
+  const TriggerState* trigger = nullptr;  // none: never polled
+  std::string state;
+  std::string owner;  // the process polling it now
+  int errors = 0;
+  int64_t watermarkAgeMs = -1;
+  int64_t lateMs = 0;
+};
+
+FlowStatus flowStatus(const FlowConfig& f, const Context& ctx, const StoreView& v, int64_t nowMs) {
+  FlowStatus s;
+  s.flow = &f;
+  const TriggerSpec spec = makeTriggerSpec(f, ctx.config, ctx.catalog);
+  const auto it = v.byKey.find(spec.key);
+  const TriggerState* t = s.trigger = it == v.byKey.end() ? nullptr : &it->second;
+  s.errors = t ? t->consecutiveErrors : 0;
+  const bool polled = t && (t->lastPollMs > 0 || s.errors > 0 || !t->cursorJson.empty());
+  const auto holder = v.heldBy.find(spec.key);
+  s.owner = holder == v.heldBy.end() ? "" : holder->second;
+  s.state = !f.enabled                              ? "disabled"
+            : !polled                               ? "never polled"
+            : s.errors >= Runner::kStaleAfterErrors ? "STALE"
+            : s.errors                              ? "failing"
+                                                    : "ok";
+  s.watermarkAgeMs = t && t->watermarkMovedMs > 0 ? nowMs - t->watermarkMovedMs : -1;
+  s.lateMs = f.enabled && t && t->nextDueMs > 0 ? nowMs - t->nextDueMs : 0;
+  if (s.state == "ok" && s.lateMs > kLateAfterMs) s.state = "LATE";
+  return s;
+}
+
+int countIn(const std::map<std::string, int>& counts, const std::string& flow) {
+  const auto it = counts.find(flow);
+  return it == counts.end() ? 0 : it->second;
+}
+
+JsonValue statusJson(const FlowStatus& s, const StoreView& v, JsonAlloc& a) {
+  const TriggerState* t = s.trigger;
+  JsonValue o(rapidjson::kObjectType);
+  o.AddMember("flow", jsonString(s.flow->name, a), a);
+  o.AddMember("trigger", jsonString(s.flow->trigger.op, a), a);
+  o.AddMember("state", jsonString(s.state, a), a);
+  o.AddMember("last_poll_ms", JsonValue(static_cast<int64_t>(t ? t->lastPollMs : 0)), a);
+  o.AddMember("next_due_ms", JsonValue(static_cast<int64_t>(t ? t->nextDueMs : 0)), a);
+  o.AddMember("watermark_moved_ms", JsonValue(static_cast<int64_t>(t ? t->watermarkMovedMs : 0)),
+              a);
+  if (s.watermarkAgeMs >= 0)
+    o.AddMember("watermark_age_s", JsonValue(static_cast<int64_t>(s.watermarkAgeMs / 1000)), a);
+  else
+    o.AddMember("watermark_age_s", JsonValue(rapidjson::kNullType), a);
+  o.AddMember("late_s", JsonValue(static_cast<int64_t>(std::max<int64_t>(0, s.lateMs) / 1000)), a);
+  o.AddMember("consecutive_errors", s.errors, a);
+  o.AddMember("last_error", jsonString(t ? t->lastError : "", a), a);
+  o.AddMember("backlog", countIn(v.backlog, s.flow->name), a);
+  o.AddMember("dead", countIn(v.dead, s.flow->name), a);
+  o.AddMember("lease_owner", jsonString(s.owner, a), a);
+  o.AddMember("polled_by", jsonString(t ? t->polledBy : "", a), a);
+  return o;
+}
+
+void printStatusRow(std::ostream& out, const FlowStatus& s, const StoreView& v) {
+  const TriggerState* t = s.trigger;
+  const std::string& name = s.flow->name;
+  out << column(name, 34) << column(when(t ? t->lastPollMs : 0), 22)
+      << column(when(t ? t->nextDueMs : 0), 22) << column(std::to_string(s.errors), 7)
+      << column(std::to_string(countIn(v.backlog, name)), 8)
+      << column(std::to_string(countIn(v.dead, name)), 5) << column(age(s.watermarkAgeMs), 14)
+      << s.state << (s.state == "LATE" ? " (" + age(s.lateMs) + " behind)" : "")
+      << (s.owner.empty() ? "" : "  polling: " + s.owner)
+      << (s.owner.empty() && t && !t->polledBy.empty() ? "  polled by: " + t->polledBy : "")
+      << (t && !t->lastError.empty() ? "  " + t->lastError : "") << "\n";
+}
+
+}  // namespace
+
 int statusCommand(const std::vector<std::string>& argv, Io io) {
   const auto flags = configFlags({{"json", false, false, "print JSON"}});
   Args args(argv, flags);
@@ -65,80 +159,30 @@ int statusCommand(const std::vector<std::string>& argv, Io io) {
   }
   const Context ctx = loadContext(args);
   auto state = openState(ctx.config);
-  std::map<std::string, TriggerState> byKey;
-  for (auto& t : state->triggers()) byKey[t.key] = t;
-  std::map<std::string, int> backlog;
-  for (const auto& d : state->deliveries(DeliveryStatus::Pending, 100000)) backlog[d.flow]++;
-  std::map<std::string, int> dead;
-  for (const auto& d : state->deliveries(DeliveryStatus::Dead, 100000)) dead[d.flow]++;
-  // Which process polls which trigger right now (several `sluice run` on one PostgreSQL).
-  std::map<std::string, std::string> heldBy;
   const int64_t nowMs = SystemClock().nowMs();
-  for (auto& [key, owner] : state->triggerLeases(nowMs)) heldBy[key] = owner;
+  const StoreView view = readStore(*state, nowMs);
+  const bool json = args.has("json");
   std::map<std::string, int> flowsByOwner;
   JsonDoc doc(rapidjson::kArrayType);
-  auto& a = doc.GetAllocator();
-  if (!args.has("json"))
+  if (!json)
     io.out << column("FLOW", 34) << column("LAST POLL", 22) << column("NEXT DUE", 22)
            << column("ERRORS", 7) << column("BACKLOG", 8) << column("DEAD", 5)
            << column("WATERMARK AGE", 14) << "STATE\n";
   for (const auto& f : ctx.config.flows) {
-    const TriggerSpec spec = makeTriggerSpec(f, ctx.config, ctx.catalog);
-    auto it = byKey.find(spec.key);
-    const TriggerState* t = it == byKey.end() ? nullptr : &it->second;
-    const int errors = t ? t->consecutiveErrors : 0;
-    const bool polled = t && (t->lastPollMs > 0 || errors > 0 || !t->cursorJson.empty());
-    const auto holder = heldBy.find(spec.key);
-    const std::string owner = holder == heldBy.end() ? "" : holder->second;
-    const std::string who = !owner.empty() ? owner : t ? t->polledBy : "";
+    const FlowStatus s = flowStatus(f, ctx, view, nowMs);
+    const std::string who = !s.owner.empty() ? s.owner : s.trigger ? s.trigger->polledBy : "";
     if (f.enabled && !who.empty()) flowsByOwner[who]++;
-    std::string st = !f.enabled                            ? "disabled"
-                     : !polled                             ? "never polled"
-                     : errors >= Runner::kStaleAfterErrors ? "STALE"
-                     : errors                              ? "failing"
-                                                           : "ok";
-    const int64_t wmAgeMs = t && t->watermarkMovedMs > 0 ? nowMs - t->watermarkMovedMs : -1;
-    const int64_t lateMs = f.enabled && t && t->nextDueMs > 0 ? nowMs - t->nextDueMs : 0;
-    if (st == "ok" && lateMs > kLateAfterMs) st = "LATE";
-    if (args.has("json")) {
-      JsonValue o(rapidjson::kObjectType);
-      o.AddMember("flow", jsonString(f.name, a), a);
-      o.AddMember("trigger", jsonString(f.trigger.op, a), a);
-      o.AddMember("state", jsonString(st, a), a);
-      o.AddMember("last_poll_ms", JsonValue(static_cast<int64_t>(t ? t->lastPollMs : 0)), a);
-      o.AddMember("next_due_ms", JsonValue(static_cast<int64_t>(t ? t->nextDueMs : 0)), a);
-      o.AddMember("watermark_moved_ms",
-                  JsonValue(static_cast<int64_t>(t ? t->watermarkMovedMs : 0)), a);
-      if (wmAgeMs >= 0)
-        o.AddMember("watermark_age_s", JsonValue(static_cast<int64_t>(wmAgeMs / 1000)), a);
-      else
-        o.AddMember("watermark_age_s", JsonValue(rapidjson::kNullType), a);
-      o.AddMember("late_s", JsonValue(static_cast<int64_t>(std::max<int64_t>(0, lateMs) / 1000)),
-                  a);
-      o.AddMember("consecutive_errors", errors, a);
-      o.AddMember("last_error", jsonString(t ? t->lastError : "", a), a);
-      o.AddMember("backlog", backlog[f.name], a);
-      o.AddMember("dead", dead[f.name], a);
-      o.AddMember("lease_owner", jsonString(owner, a), a);
-      o.AddMember("polled_by", jsonString(t ? t->polledBy : "", a), a);
-      doc.PushBack(o, a);
-      continue;
-    }
-    io.out << column(f.name, 34) << column(when(t ? t->lastPollMs : 0), 22)
-           << column(when(t ? t->nextDueMs : 0), 22) << column(std::to_string(errors), 7)
-           << column(std::to_string(backlog[f.name]), 8) << column(std::to_string(dead[f.name]), 5)
-           << column(age(wmAgeMs), 14) << st
-           << (st == "LATE" ? " (" + age(lateMs) + " behind)" : "")
-           << (owner.empty() ? "" : "  polling: " + owner)
-           << (owner.empty() && t && !t->polledBy.empty() ? "  polled by: " + t->polledBy : "")
-           << (t && !t->lastError.empty() ? "  " + t->lastError : "") << "\n";
+    if (json)
+      doc.PushBack(statusJson(s, view, doc.GetAllocator()), doc.GetAllocator());
+    else
+      printStatusRow(io.out, s, view);
   }
-  if (!args.has("json") && !flowsByOwner.empty()) {
+  if (!json && !flowsByOwner.empty()) {
     // A flow belongs to the process polling it now, else to the one that polled it last.
     io.out << "\n" << column("PROCESS", 34) << "FLOWS\n";
     for (const auto& [owner, n] : flowsByOwner) io.out << column(owner, 34) << n << "\n";
   }
-  if (args.has("json")) io.out << toJson(doc, true) << "\n";
+  if (json) io.out << toJson(doc, true) << "\n";
   return EXIT_OK;
 }
 
