@@ -376,6 +376,66 @@ Operation parseOperation(const YAML::Node& node, const std::string& file, const 
   return op;
 }
 
+// rate_limit: requests per window, daily cap, test-mode limit, the response headers to read.
+void parseRateLimit(YamlMap& map, const std::string& file, RateLimitSpec& out) {
+  if (!map.has("rate_limit")) {
+    map.get("rate_limit");
+    return;
+  }
+  YamlMap rl(map.get("rate_limit"), file, kCatalogDomain, "app rate_limit");
+  out.requests = rl.optionalInt("requests").value_or(0);
+  out.perSeconds = parseDuration(rl, "per");
+  out.daily = rl.optionalInt("daily").value_or(0);
+  out.testRequests = rl.optionalInt("test_requests").value_or(0);
+  if (rl.has("headers")) {
+    YamlMap hm(rl.get("headers"), file, kCatalogDomain, "app rate_limit headers");
+    for (const char* role : {"limit", "remaining", "reset", "window_ms", "daily_remaining"})
+      if (auto h = hm.optionalString(role)) out.headers[role] = *h;
+    hm.rejectUnknown();
+  } else {
+    rl.get("headers");
+  }
+  rl.rejectUnknown();
+}
+
+// errors: where an error response says what went wrong.
+void parseErrorShape(YamlMap& map, const std::string& file, ErrorShape& out) {
+  if (!map.has("errors")) {
+    map.get("errors");
+    return;
+  }
+  YamlMap em(map.get("errors"), file, kCatalogDomain, "app errors");
+  out.message = em.stringList("message");
+  for (const auto& p : out.message)
+    if (!isValidJsonPointer(p)) em.fail("message", "'" + p + "' is not a JSON pointer");
+  out.code = pointerOr(em, "code", false);
+  out.type = pointerOr(em, "type", false);
+  out.param = pointerOr(em, "param", false);
+  out.retryHeader = em.stringOr("retry_header", "");
+  em.rejectUnknown();
+}
+
+// connection: the settings a connection of this app takes.
+void parseConnectionSettings(YamlMap& map, const std::string& file, App& app) {
+  const YAML::Node conn = map.get("connection");
+  if (!conn.IsDefined() || conn.IsNull()) return;
+  if (!conn.IsSequence()) map.failAt(conn, "'connection': expected a list of settings");
+  for (const auto& item : conn) {
+    YamlMap sm(item, file, kCatalogDomain, "app connection");
+    SettingSpec s;
+    s.name = sm.requiredString("name");
+    s.type = parseType(sm, "type");
+    s.required = sm.boolOr("required", false);
+    s.secret = sm.boolOr("secret", false);
+    s.description = sm.stringOr("description", "");
+    s.enumValues = sm.stringList("enum");
+    s.defaultValue = sm.stringOr("default", "");
+    sm.rejectUnknown();
+    if (app.setting(s.name)) sm.fail("name", "duplicate connection setting '" + s.name + "'");
+    app.connection.push_back(s);
+  }
+}
+
 void parseAppYaml(App& app, const std::string& file) {
   const YAML::Node root = loadYamlFile(file, kCatalogDomain);
   YamlMap map(root, file, kCatalogDomain, "app");
@@ -405,58 +465,9 @@ void parseAppYaml(App& app, const std::string& file) {
     map.get("idempotency");
   }
 
-  if (map.has("rate_limit")) {
-    YamlMap rl(map.get("rate_limit"), file, kCatalogDomain, "app rate_limit");
-    app.rateLimit.requests = rl.optionalInt("requests").value_or(0);
-    app.rateLimit.perSeconds = parseDuration(rl, "per");
-    app.rateLimit.daily = rl.optionalInt("daily").value_or(0);
-    app.rateLimit.testRequests = rl.optionalInt("test_requests").value_or(0);
-    if (rl.has("headers")) {
-      YamlMap hm(rl.get("headers"), file, kCatalogDomain, "app rate_limit headers");
-      for (const char* role : {"limit", "remaining", "reset", "window_ms", "daily_remaining"})
-        if (auto h = hm.optionalString(role)) app.rateLimit.headers[role] = *h;
-      hm.rejectUnknown();
-    } else {
-      rl.get("headers");
-    }
-    rl.rejectUnknown();
-  } else {
-    map.get("rate_limit");
-  }
-
-  if (map.has("errors")) {
-    YamlMap em(map.get("errors"), file, kCatalogDomain, "app errors");
-    app.errors.message = em.stringList("message");
-    for (const auto& p : app.errors.message)
-      if (!isValidJsonPointer(p)) em.fail("message", "'" + p + "' is not a JSON pointer");
-    app.errors.code = pointerOr(em, "code", false);
-    app.errors.type = pointerOr(em, "type", false);
-    app.errors.param = pointerOr(em, "param", false);
-    app.errors.retryHeader = em.stringOr("retry_header", "");
-    em.rejectUnknown();
-  } else {
-    map.get("errors");
-  }
-
-  const YAML::Node conn = map.get("connection");
-  if (conn.IsDefined() && !conn.IsNull()) {
-    if (!conn.IsSequence()) map.failAt(conn, "'connection': expected a list of settings");
-    for (const auto& item : conn) {
-      YamlMap sm(item, file, kCatalogDomain, "app connection");
-      SettingSpec s;
-      s.name = sm.requiredString("name");
-      s.type = parseType(sm, "type");
-      s.required = sm.boolOr("required", false);
-      s.secret = sm.boolOr("secret", false);
-      s.description = sm.stringOr("description", "");
-      s.enumValues = sm.stringList("enum");
-      s.defaultValue = sm.stringOr("default", "");
-      sm.rejectUnknown();
-      if (app.setting(s.name)) sm.fail("name", "duplicate connection setting '" + s.name + "'");
-      app.connection.push_back(s);
-    }
-  }
-
+  parseRateLimit(map, file, app.rateLimit);
+  parseErrorShape(map, file, app.errors);
+  parseConnectionSettings(map, file, app);
   const YAML::Node pags = map.get("paginations");
   if (pags.IsDefined() && !pags.IsNull()) {
     YamlMap pm(pags, file, kCatalogDomain, "app paginations");
