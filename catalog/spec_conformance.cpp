@@ -313,109 +313,136 @@ std::vector<ConformanceFinding> SpecConformance::checkLookups(const App& app) {
   return findings;
 }
 
+namespace {
+
+// One operation's findings, each excused when the catalog names a reasoned exception for it.
+class OpFindings {
+ public:
+  OpFindings(const Operation& op, std::vector<ConformanceFinding>& out) : op_(op), out_(out) {}
+  void report(const std::string& check, const std::string& message) {
+    ConformanceFinding f{op_.fullId(), check, message, op_.where, false, ""};
+    for (const auto& e : op_.specExceptions)
+      if (e.check == check) {
+        f.excused = true;
+        f.reason = e.reason;
+      }
+    out_.push_back(f);
+  }
+
+ private:
+  const Operation& op_;
+  std::vector<ConformanceFinding>& out_;
+};
+
+// Scopes: the union of every security requirement's scope list.
+void checkSpecScopes(const Operation& op, const JsonValue& specOp, OpFindings& findings) {
+  std::set<std::string> specScopes;
+  if (const JsonValue* security = jsonAt(specOp, "/security"); security && security->IsArray())
+    for (const auto& req : security->GetArray())
+      if (req.IsObject())
+        for (const auto& scheme : req.GetObject())
+          if (scheme.value.IsArray())
+            for (const auto& s : scheme.value.GetArray())
+              if (s.IsString()) specScopes.insert(s.GetString());
+  const std::set<std::string> ourScopes(op.scopes.begin(), op.scopes.end());
+  if (!specScopes.empty() && specScopes != ourScopes) {
+    std::string want;
+    for (const auto& s : specScopes) want += (want.empty() ? "" : ", ") + s;
+    findings.report("scopes", "scopes differ from the spec's [" + want + "]");
+  } else if (specScopes.empty() && op.hasSpecException("scopes")) {
+    findings.report("scopes", "the spec declares no scopes for this operation");
+  }
+}
+
+// The Version header the operation sends against the spec's allowed values.
+void checkVersionHeader(const App& app, const Operation& op, const JsonValue& param,
+                        OpFindings& findings) {
+  const JsonValue* allowed = jsonAt(param, "/schema/enum");
+  if (!allowed || !allowed->IsArray()) return;
+  const std::string ours = headerValue(op, app, "Version");
+  bool ok = false;
+  std::string list;
+  for (const auto& v : allowed->GetArray())
+    if (v.IsString()) {
+      ok = ok || ours == v.GetString();
+      list += (list.empty() ? "" : ", ") + std::string(v.GetString());
+    }
+  if (!ok)
+    findings.report("version",
+                    "Version header '" + ours + "' is not one of the spec's [" + list + "]");
+}
+
+// A required query parameter or header the operation does not send.
+void checkRequiredParam(const App& app, const Operation& op, const std::string& name,
+                        const std::string& in, OpFindings& findings) {
+  if (in == "header") {
+    if (name != "Authorization" && headerValue(op, app, name).empty())
+      findings.report("params", "required header '" + name + "' is not set");
+    return;
+  }
+  if (in != "query") return;  // path parameters are matched by position
+  const InputSpec* input = nullptr;
+  for (const auto& i : op.inputs)
+    if (i.in == InputLocation::Query && i.wireName() == name) input = &i;
+  if (!input && !hasFixedMember(op.request.query, name))
+    findings.report("params", "required query parameter '" + name +
+                                  "' is neither an input nor fixed in request.query");
+}
+
+void checkSpecParams(const App& app, const Operation& op, const JsonDoc& doc,
+                     const JsonValue& specOp, OpFindings& findings) {
+  const JsonValue* params = jsonAt(specOp, "/parameters");
+  if (!params || !params->IsArray()) return;
+  for (const auto& raw : params->GetArray()) {
+    const JsonValue* p = resolveRef(doc, &raw);
+    if (!p || !p->IsObject() || !p->HasMember("name") || !p->HasMember("in")) continue;
+    const std::string name = (*p)["name"].GetString();
+    const std::string in = (*p)["in"].GetString();
+    const bool required =
+        p->HasMember("required") && (*p)["required"].IsBool() && (*p)["required"].GetBool();
+    if (in == "header" && name == "Version")
+      checkVersionHeader(app, op, *p, findings);
+    else if (required)
+      checkRequiredParam(app, op, name, in, findings);
+  }
+}
+
+void checkSpecBody(const Operation& op, const JsonDoc& doc, const JsonValue& specOp,
+                   OpFindings& findings) {
+  const JsonValue* content = jsonAt(specOp, "/requestBody/content");
+  if (!content || !content->IsObject()) return;
+  const JsonValue* schema = nullptr;
+  for (const char* type : {"application/json", "application/x-www-form-urlencoded"})
+    if (content->HasMember(type)) schema = jsonAt((*content)[type], "/schema");
+  std::set<std::string> required;
+  if (schema) requiredProperties(doc, schema, required);
+  for (const auto& name : required)
+    if (!hasBodyInput(op, name) && !hasFixedMember(op.request.body, name))
+      findings.report("body", "required body field '" + name +
+                                  "' is neither an input nor fixed in request.body");
+}
+
+}  // namespace
+
 std::vector<ConformanceFinding> SpecConformance::check(const App& app) {
   SpecIndex& index = indexFor(app);
-  std::vector<ConformanceFinding> findings;
+  std::vector<ConformanceFinding> out;
   for (const auto& op : app.operations) {
-    auto report = [&](const std::string& check, const std::string& message) {
-      ConformanceFinding f{op.fullId(), check, message, op.where, false, ""};
-      for (const auto& e : op.specExceptions)
-        if (e.check == check) {
-          f.excused = true;
-          f.reason = e.reason;
-        }
-      findings.push_back(f);
-    };
-    checkLookup(app, op, findings);
+    OpFindings findings(op, out);
+    checkLookup(app, op, out);
     const SpecIndex::Entry* entry = index.find(op.request.method, op.request.path);
     if (!entry) {
-      report("path", op.request.method + " " + op.request.path + " is not in the spec");
+      findings.report("path", op.request.method + " " + op.request.path + " is not in the spec");
       continue;
     }
-    const JsonValue& specOp = *entry->op;
-
-    // Scopes: the union of every security requirement's scope list.
-    std::set<std::string> specScopes;
-    if (const JsonValue* security = jsonAt(specOp, "/security"); security && security->IsArray())
-      for (const auto& req : security->GetArray())
-        if (req.IsObject())
-          for (const auto& scheme : req.GetObject())
-            if (scheme.value.IsArray())
-              for (const auto& s : scheme.value.GetArray())
-                if (s.IsString()) specScopes.insert(s.GetString());
-    const std::set<std::string> ourScopes(op.scopes.begin(), op.scopes.end());
-    if (!specScopes.empty() && specScopes != ourScopes) {
-      std::string want;
-      for (const auto& s : specScopes) want += (want.empty() ? "" : ", ") + s;
-      report("scopes", "scopes differ from the spec's [" + want + "]");
-    } else if (specScopes.empty() && op.hasSpecException("scopes")) {
-      report("scopes", "the spec declares no scopes for this operation");
-    }
-
-    // Parameters.
-    if (const JsonValue* params = jsonAt(specOp, "/parameters"); params && params->IsArray()) {
-      std::vector<std::string> specPathParams;
-      for (const auto& raw : params->GetArray()) {
-        const JsonValue* p = resolveRef(*entry->doc, &raw);
-        if (!p || !p->IsObject() || !p->HasMember("name") || !p->HasMember("in")) continue;
-        const std::string name = (*p)["name"].GetString();
-        const std::string in = (*p)["in"].GetString();
-        const bool required =
-            p->HasMember("required") && (*p)["required"].IsBool() && (*p)["required"].GetBool();
-        if (in == "header" && name == "Version") {
-          const JsonValue* allowed = jsonAt(*p, "/schema/enum");
-          const std::string ours = headerValue(op, app, "Version");
-          if (allowed && allowed->IsArray()) {
-            bool ok = false;
-            std::string list;
-            for (const auto& v : allowed->GetArray())
-              if (v.IsString()) {
-                ok = ok || ours == v.GetString();
-                list += (list.empty() ? "" : ", ") + std::string(v.GetString());
-              }
-            if (!ok)
-              report("version",
-                     "Version header '" + ours + "' is not one of the spec's [" + list + "]");
-          }
-          continue;
-        }
-        if (!required) continue;
-        if (in == "path") continue;  // matched by position below
-        if (in == "header") {
-          if (name == "Authorization") continue;
-          if (headerValue(op, app, name).empty())
-            report("params", "required header '" + name + "' is not set");
-          continue;
-        }
-        if (in == "query") {
-          const InputSpec* input = nullptr;
-          for (const auto& i : op.inputs)
-            if (i.in == InputLocation::Query && i.wireName() == name) input = &i;
-          if (!input && !hasFixedMember(op.request.query, name))
-            report("params", "required query parameter '" + name +
-                                 "' is neither an input nor fixed in request.query");
-        }
-      }
-    }
+    checkSpecScopes(op, *entry->op, findings);
+    checkSpecParams(app, op, *entry->doc, *entry->op, findings);
     // Path parameters by position: the spec's placeholders and ours must pair up.
     if (normalizePath(op.request.path) != normalizePath(entry->path))
-      report("path", "path differs from the spec's " + entry->path);
-
-    // Body.
-    if (const JsonValue* content = jsonAt(specOp, "/requestBody/content");
-        content && content->IsObject()) {
-      const JsonValue* schema = nullptr;
-      for (const char* type : {"application/json", "application/x-www-form-urlencoded"})
-        if (content->HasMember(type)) schema = jsonAt((*content)[type], "/schema");
-      std::set<std::string> required;
-      if (schema) requiredProperties(*entry->doc, schema, required);
-      for (const auto& name : required)
-        if (!hasBodyInput(op, name) && !hasFixedMember(op.request.body, name))
-          report("body", "required body field '" + name +
-                             "' is neither an input nor fixed in request.body");
-    }
+      findings.report("path", "path differs from the spec's " + entry->path);
+    checkSpecBody(op, *entry->doc, *entry->op, findings);
   }
-  return findings;
+  return out;
 }
 
 }  // namespace sluice
