@@ -466,98 +466,104 @@ class PocoHttpTransport final : public HttpTransport {
   bool exchange(HttpConnection& conn, const Target& t, const HttpRequest& request,
                 bool retryIfStale, HttpResponse& out) {
     const int timeoutMs = request.timeoutMs > 0 ? request.timeoutMs : kDefaultTimeoutMs;
-    const Poco::Timespan timeout(static_cast<Poco::Timespan::TimeDiff>(timeoutMs) * 1000);
-    HTTPClientSession& http = conn.http();
     bool responseStarted = false;
     try {
-      // Poco applies session timeouts when it connects; a pooled socket gets them directly,
-      // since each request may carry a different timeout.
-      http.setTimeout(timeout, timeout, timeout);
-      if (http.connected()) {
-        http.socket().setSendTimeout(timeout);
-        http.socket().setReceiveTimeout(timeout);
-      }
-
-      Poco::Net::HTTPRequest req(request.method, t.requestTarget, Poco::Net::HTTPMessage::HTTP_1_1);
-      bool callerAcceptEncoding = false;
-      for (const auto& [name, value] : request.headers) {
-        // The body is framed here from request.body; a caller's framing header would clash.
-        if (equalsIgnoreCase(name, "Content-Length") || equalsIgnoreCase(name, "Transfer-Encoding"))
-          continue;
-        if (equalsIgnoreCase(name, "Accept-Encoding")) callerAcceptEncoding = true;
-        req.add(name, value);
-      }
-      if (!callerAcceptEncoding) req.set("Accept-Encoding", "gzip");
-      const bool bodyMethod =
-          request.method == "POST" || request.method == "PUT" || request.method == "PATCH";
-      if (!request.body.empty() || bodyMethod) {
-        req.setContentLength64(static_cast<Poco::Int64>(request.body.size()));
-      }
-
-      std::ostream& body = http.sendRequest(req);
-      if (!request.body.empty()) {
-        body.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
-      }
-      body.flush();
-      // Poco's streams swallow socket errors into the session; surface them here.
-      if (const Poco::Exception* e = http.networkException()) e->rethrow();
-
+      sendRequest(conn, t, request, timeoutMs);
       // Wait for the first response byte: up to here a failure on a reused connection means
       // the server had closed it, and nothing of this request was answered.
       if (conn.peekByte() == std::char_traits<char>::eof()) {
         throw Poco::Net::NoMessageException();
       }
       responseStarted = true;
-
       Poco::Net::HTTPResponse res;
-      http.receiveResponse(res);
+      conn.http().receiveResponse(res);
       out.status = static_cast<int>(res.getStatus());
       for (const auto& [name, value] : res) out.headers.emplace_back(name, value);
-
-      const std::size_t cap = options_.maxResponseBytes;
-      const bool gzip = lastToken(res.get("Content-Encoding", "")) == "gzip" ||
-                        lastToken(res.get("Content-Encoding", "")) == "x-gzip";
-      // The cap applies after inflation; compressed data is never much larger than its
-      // inflated form, so the raw read allows a small margin over the cap.
-      const std::size_t rawCap =
-          gzip ? saturatingAdd(saturatingAdd(cap, cap / 16), 64 * 1024) : cap;
-
-      const bool noBody =
-          request.method == "HEAD" || out.status < 200 || out.status == 204 || out.status == 304;
-      bool untilClose = false;
-      std::string raw;
-      if (noBody) {
-        // Nothing follows the headers, whatever Content-Length says.
-      } else if (res.has("Transfer-Encoding")) {
-        if (lastToken(res.get("Transfer-Encoding")) == "chunked") {
-          readChunked(conn, raw, rawCap, cap, t);
-        } else {
-          untilClose = true;  // RFC 9112: any other final coding is delimited by close
-        }
-      } else if (res.hasContentLength()) {
-        const Poco::Int64 length = res.getContentLength64();
-        if (length < 0) throw malformed(t, "negative Content-Length");
-        if (static_cast<std::uint64_t>(length) > rawCap) throw overCap(t, cap);
-        readExactly(conn, raw, static_cast<std::size_t>(length), t, "Content-Length");
-      } else {
-        untilClose = true;
-      }
-      if (untilClose) readUntilClose(conn, raw, rawCap, cap, t);
-
-      if (gzip && !raw.empty()) {
-        out.body = inflateGzip(raw, cap, t);
-        // The returned body is the inflated one; these described the compressed bytes.
-        removeHeader(out.headers, "Content-Encoding");
-        removeHeader(out.headers, "Content-Length");
-      } else {
-        if (raw.size() > cap) throw overCap(t, cap);
-        out.body = std::move(raw);
-      }
+      const bool untilClose = readBody(conn, t, request, res, out);
       return !untilClose && res.getKeepAlive() && out.status != 101;
     } catch (const Poco::Exception& e) {
       if (retryIfStale && !responseStarted && looksStale(e)) throw StaleConnection{};
       throw describeFailure(e, t, timeoutMs);
     }
+  }
+
+  // Sends the request line, headers and body (framed here from request.body).
+  void sendRequest(HttpConnection& conn, const Target& t, const HttpRequest& request,
+                   int timeoutMs) {
+    const Poco::Timespan timeout(static_cast<Poco::Timespan::TimeDiff>(timeoutMs) * 1000);
+    HTTPClientSession& http = conn.http();
+    // Poco applies session timeouts when it connects; a pooled socket gets them directly,
+    // since each request may carry a different timeout.
+    http.setTimeout(timeout, timeout, timeout);
+    if (http.connected()) {
+      http.socket().setSendTimeout(timeout);
+      http.socket().setReceiveTimeout(timeout);
+    }
+    Poco::Net::HTTPRequest req(request.method, t.requestTarget, Poco::Net::HTTPMessage::HTTP_1_1);
+    bool callerAcceptEncoding = false;
+    for (const auto& [name, value] : request.headers) {
+      // The body is framed here from request.body; a caller's framing header would clash.
+      if (equalsIgnoreCase(name, "Content-Length") || equalsIgnoreCase(name, "Transfer-Encoding"))
+        continue;
+      if (equalsIgnoreCase(name, "Accept-Encoding")) callerAcceptEncoding = true;
+      req.add(name, value);
+    }
+    if (!callerAcceptEncoding) req.set("Accept-Encoding", "gzip");
+    const bool bodyMethod =
+        request.method == "POST" || request.method == "PUT" || request.method == "PATCH";
+    if (!request.body.empty() || bodyMethod) {
+      req.setContentLength64(static_cast<Poco::Int64>(request.body.size()));
+    }
+    std::ostream& body = http.sendRequest(req);
+    if (!request.body.empty()) {
+      body.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
+    }
+    body.flush();
+    // Poco's streams swallow socket errors into the session; surface them here.
+    if (const Poco::Exception* e = http.networkException()) e->rethrow();
+  }
+
+  // Reads the body as the response frames it, within the size cap, inflating gzip. Returns
+  // whether the body ran until the server closed the connection (it cannot be reused).
+  bool readBody(HttpConnection& conn, const Target& t, const HttpRequest& request,
+                const Poco::Net::HTTPResponse& res, HttpResponse& out) {
+    const std::size_t cap = options_.maxResponseBytes;
+    const bool gzip = lastToken(res.get("Content-Encoding", "")) == "gzip" ||
+                      lastToken(res.get("Content-Encoding", "")) == "x-gzip";
+    // The cap applies after inflation; compressed data is never much larger than its
+    // inflated form, so the raw read allows a small margin over the cap.
+    const std::size_t rawCap = gzip ? saturatingAdd(saturatingAdd(cap, cap / 16), 64 * 1024) : cap;
+    const bool noBody =
+        request.method == "HEAD" || out.status < 200 || out.status == 204 || out.status == 304;
+    bool untilClose = false;
+    std::string raw;
+    if (noBody) {
+      // Nothing follows the headers, whatever Content-Length says.
+    } else if (res.has("Transfer-Encoding")) {
+      if (lastToken(res.get("Transfer-Encoding")) == "chunked") {
+        readChunked(conn, raw, rawCap, cap, t);
+      } else {
+        untilClose = true;  // RFC 9112: any other final coding is delimited by close
+      }
+    } else if (res.hasContentLength()) {
+      const Poco::Int64 length = res.getContentLength64();
+      if (length < 0) throw malformed(t, "negative Content-Length");
+      if (static_cast<std::uint64_t>(length) > rawCap) throw overCap(t, cap);
+      readExactly(conn, raw, static_cast<std::size_t>(length), t, "Content-Length");
+    } else {
+      untilClose = true;
+    }
+    if (untilClose) readUntilClose(conn, raw, rawCap, cap, t);
+    if (gzip && !raw.empty()) {
+      out.body = inflateGzip(raw, cap, t);
+      // The returned body is the inflated one; these described the compressed bytes.
+      removeHeader(out.headers, "Content-Encoding");
+      removeHeader(out.headers, "Content-Length");
+    } else {
+      if (raw.size() > cap) throw overCap(t, cap);
+      out.body = std::move(raw);
+    }
+    return untilClose;
   }
 
   const TransportOptions options_;
