@@ -163,30 +163,7 @@ void checkRequestTemplates(const Operation& op, const App& app, const ValueTempl
   });
 }
 
-Operation parseOperation(const YAML::Node& node, const std::string& file, const App& app,
-                         const Category& category) {
-  std::string ctx = "op";
-  // A missing key reads as an invalid node, which throws on IsScalar(): ask IsDefined() first.
-  if (node.IsMap() && node["id"].IsDefined() && node["id"].IsScalar())
-    ctx = "op " + node["id"].Scalar();
-  YamlMap map(node, file, kCatalogDomain, ctx);
-  Operation op;
-  op.app = app.id;
-  op.category = category.id;
-  op.where = map.where();
-  op.id = map.requiredString("id");
-  static const std::regex idRe("[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*");
-  if (!std::regex_match(op.id, idRe) || op.id.rfind(category.id + ".", 0) != 0)
-    map.fail("id", "id '" + op.id + "' must be " + category.id + ".<snake_case_name>");
-  op.name = map.requiredString("name");
-  op.aliases = map.stringList("aliases");
-  op.kind =
-      map.enumOr("kind", {"trigger", "action"}, "") == "trigger" ? OpKind::Trigger : OpKind::Action;
-  if (!map.has("kind")) map.fail("kind", "missing required key 'kind' (trigger or action)");
-  op.description = map.requiredString("description");
-  op.status = map.enumOr("status", {"stable", "beta", "deprecated"}, "stable");
-  op.scopes = map.stringList("scopes");
-
+void parseOpInputs(YamlMap& map, const std::string& file, const std::string& ctx, Operation& op) {
   const YAML::Node inputs = map.get("inputs");
   if (inputs.IsDefined() && !inputs.IsNull()) {
     if (!inputs.IsSequence())
@@ -199,7 +176,12 @@ Operation parseOperation(const YAML::Node& node, const std::string& file, const 
       op.inputs.push_back(std::move(in));
     }
   }
+}
 
+// request: method, path, query, body, headers, encoding; every {placeholder} has a path input
+// and every path input a placeholder; templates name only inputs and connection settings.
+void parseOpRequest(YamlMap& map, const std::string& file, const std::string& ctx, const App& app,
+                    Operation& op) {
   const YAML::Node reqNode = map.get("request");
   if (!reqNode.IsDefined()) map.fail("request", "missing required key 'request'");
   YamlMap req(reqNode, file, kCatalogDomain, ctx);
@@ -239,10 +221,10 @@ Operation parseOperation(const YAML::Node& node, const std::string& file, const 
       if (e.path[0] != "connection" || e.path.size() != 2 || !app.setting(e.path[1]))
         req.fail("headers", "header '" + h.first + "': template '{{" + e.source +
                                 "}}' must name a connection setting");
+}
 
-  op.idempotent =
-      map.boolOr("idempotent", op.request.method == "GET" || op.request.method == "PUT" ||
-                                   op.request.method == "DELETE");
+// lookup: how to find what an interrupted call of this action made.
+void parseOpLookup(YamlMap& map, const std::string& file, const std::string& ctx, Operation& op) {
   if (map.has("lookup")) {
     YamlMap lm(map.get("lookup"), file, kCatalogDomain, ctx + " lookup");
     LookupSpec lookup;
@@ -292,7 +274,54 @@ Operation parseOperation(const YAML::Node& node, const std::string& file, const 
   } else {
     map.get("lookup");
   }
+}
 
+void parseOpWindow(YamlMap& map, const std::string& file, const std::string& ctx, Operation& op) {
+  if (map.has("window")) {
+    YamlMap wm(map.get("window"), file, kCatalogDomain, ctx + " window");
+    TimeWindow w;
+    w.startInput = wm.requiredString("start");
+    w.endInput = wm.requiredString("end");
+    for (const auto* name : {&w.startInput, &w.endInput})
+      if (!op.input(*name))
+        wm.fail(*name == w.startInput ? "start" : "end",
+                "window names unknown input '" + *name + "'");
+    w.format = wm.enumOr("format", {"epoch_ms", "epoch_s", "iso8601"}, "epoch_ms");
+    w.backMs = static_cast<int64_t>(parseDuration(wm, "back") * 1000);
+    w.aheadMs = static_cast<int64_t>(parseDuration(wm, "ahead") * 1000);
+    wm.rejectUnknown();
+    op.window = w;
+  } else {
+    map.get("window");
+  }
+}
+
+void parseOpPagination(YamlMap& map, const std::string& file, const std::string& ctx,
+                       const App& app, Operation& op) {
+  const YAML::Node pag = map.get("paginate");
+  if (!pag.IsDefined() || pag.IsNull()) {
+    map.fail("paginate", "missing required key 'paginate' (none, a preset name or a map)");
+  } else if (pag.IsScalar()) {
+    const std::string name = pag.Scalar();
+    if (name != "none") {
+      auto it = app.paginations.find(name);
+      if (it == app.paginations.end()) {
+        std::string list = "none";
+        for (const auto& p : app.paginations) list += ", " + p.first;
+        map.failAt(pag, "'paginate': unknown preset '" + name + "' (expected " + list + ")");
+      }
+      op.paginate = it->second;
+      op.paginate.preset = name;
+    }
+  } else {
+    YamlMap pm(pag, file, kCatalogDomain, ctx + " paginate");
+    op.paginate = parsePaginationMap(pm);
+  }
+}
+
+// What only triggers have: records, id, detection, order, window, pagination.
+void parseOpTriggerFields(YamlMap& map, const std::string& file, const std::string& ctx,
+                          const App& app, Operation& op) {
   const bool trigger = op.kind == OpKind::Trigger;
   for (const char* key : {"records", "shape", "record_id", "detect", "version", "order_by", "order",
                           "paginate", "window"})
@@ -320,44 +349,13 @@ Operation parseOperation(const YAML::Node& node, const std::string& file, const 
                                  : SortOrder::Unknown;
     if (!order.empty() && op.orderBy.empty())
       map.fail("order", "'order' needs 'order_by' (the field the server orders by)");
-    if (map.has("window")) {
-      YamlMap wm(map.get("window"), file, kCatalogDomain, ctx + " window");
-      TimeWindow w;
-      w.startInput = wm.requiredString("start");
-      w.endInput = wm.requiredString("end");
-      for (const auto* name : {&w.startInput, &w.endInput})
-        if (!op.input(*name))
-          wm.fail(*name == w.startInput ? "start" : "end",
-                  "window names unknown input '" + *name + "'");
-      w.format = wm.enumOr("format", {"epoch_ms", "epoch_s", "iso8601"}, "epoch_ms");
-      w.backMs = static_cast<int64_t>(parseDuration(wm, "back") * 1000);
-      w.aheadMs = static_cast<int64_t>(parseDuration(wm, "ahead") * 1000);
-      wm.rejectUnknown();
-      op.window = w;
-    } else {
-      map.get("window");
-    }
-    const YAML::Node pag = map.get("paginate");
-    if (!pag.IsDefined() || pag.IsNull()) {
-      map.fail("paginate", "missing required key 'paginate' (none, a preset name or a map)");
-    } else if (pag.IsScalar()) {
-      const std::string name = pag.Scalar();
-      if (name != "none") {
-        auto it = app.paginations.find(name);
-        if (it == app.paginations.end()) {
-          std::string list = "none";
-          for (const auto& p : app.paginations) list += ", " + p.first;
-          map.failAt(pag, "'paginate': unknown preset '" + name + "' (expected " + list + ")");
-        }
-        op.paginate = it->second;
-        op.paginate.preset = name;
-      }
-    } else {
-      YamlMap pm(pag, file, kCatalogDomain, ctx + " paginate");
-      op.paginate = parsePaginationMap(pm);
-    }
+    parseOpWindow(map, file, ctx, op);
+    parseOpPagination(map, file, ctx, app, op);
   }
+}
 
+void parseOpSpecExceptions(YamlMap& map, const std::string& file, const std::string& ctx,
+                           Operation& op) {
   const YAML::Node exceptions = map.get("spec_exceptions");
   if (exceptions.IsDefined() && !exceptions.IsNull()) {
     if (!exceptions.IsSequence())
@@ -372,6 +370,40 @@ Operation parseOperation(const YAML::Node& node, const std::string& file, const 
       op.specExceptions.push_back(ex);
     }
   }
+}
+
+Operation parseOperation(const YAML::Node& node, const std::string& file, const App& app,
+                         const Category& category) {
+  std::string ctx = "op";
+  // A missing key reads as an invalid node, which throws on IsScalar(): ask IsDefined() first.
+  if (node.IsMap() && node["id"].IsDefined() && node["id"].IsScalar())
+    ctx = "op " + node["id"].Scalar();
+  YamlMap map(node, file, kCatalogDomain, ctx);
+  Operation op;
+  op.app = app.id;
+  op.category = category.id;
+  op.where = map.where();
+  op.id = map.requiredString("id");
+  static const std::regex idRe("[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*");
+  if (!std::regex_match(op.id, idRe) || op.id.rfind(category.id + ".", 0) != 0)
+    map.fail("id", "id '" + op.id + "' must be " + category.id + ".<snake_case_name>");
+  op.name = map.requiredString("name");
+  op.aliases = map.stringList("aliases");
+  op.kind =
+      map.enumOr("kind", {"trigger", "action"}, "") == "trigger" ? OpKind::Trigger : OpKind::Action;
+  if (!map.has("kind")) map.fail("kind", "missing required key 'kind' (trigger or action)");
+  op.description = map.requiredString("description");
+  op.status = map.enumOr("status", {"stable", "beta", "deprecated"}, "stable");
+  op.scopes = map.stringList("scopes");
+
+  parseOpInputs(map, file, ctx, op);
+  parseOpRequest(map, file, ctx, app, op);
+  op.idempotent =
+      map.boolOr("idempotent", op.request.method == "GET" || op.request.method == "PUT" ||
+                                   op.request.method == "DELETE");
+  parseOpLookup(map, file, ctx, op);
+  parseOpTriggerFields(map, file, ctx, app, op);
+  parseOpSpecExceptions(map, file, ctx, op);
   map.rejectUnknown();
   return op;
 }
