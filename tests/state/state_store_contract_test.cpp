@@ -1,4 +1,4 @@
-// One contract, two stores: the same behaviours run against SQLite and against a real
+// One contract, two stores: every behaviour of the store runs against SQLite and against a real
 // PostgreSQL 15 (tests/state/postgres_server.h; skipped, saying why, when it is not installed):
 // the one-transaction poll commit, outbox dedupe, seen versions, failures keep the cursor, the
 // dispatcher's lifecycle, dead-letter replay, tokens, cursor reset, and the leases that divide
@@ -16,6 +16,7 @@
 #include "core/error.h"
 #include "state/postgres_server.h"
 #include "state/postgres_state_store.h"
+#include "state/sql_state_store.h"
 #include "state/sqlite_state_store.h"
 #include "state/state_test_data.h"
 #include "test_support.h"
@@ -50,23 +51,45 @@ class StateStoreContract : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<StateStore> store_;
 };
 
-TEST_P(StateStoreContract, CommitPollWritesCursorSeenOutboxAndHistoryTogether) {
+TEST_P(StateStoreContract, CommitPollRecordsCursorSeenOutboxAndHistory) {
   EXPECT_FALSE(store().loadTrigger(kKey));
   store().commitPoll(poll("c1", 1000, {item("f", "a"), item("f", "b")}, {{"a", "1"}, {"b", "2"}}));
+
   auto t = store().loadTrigger(kKey);
   ASSERT_TRUE(t);
-  EXPECT_EQ(t->cursorJson, "c1");
   EXPECT_EQ(t->op, "stripe.customers.created");
+  EXPECT_EQ(t->connection, "live");
+  EXPECT_EQ(t->cursorJson, "c1");
+  EXPECT_EQ(t->nextDueMs, 61000);
   EXPECT_EQ(t->lastPollMs, 1000);
   EXPECT_EQ(t->watermarkMovedMs, 1000);
-  EXPECT_EQ(t->nextDueMs, 61000);
-  EXPECT_EQ(store().seenVersions(kKey, {"a", "b", "zz"}),
-            (std::map<std::string, std::string>{{"a", "1"}, {"b", "2"}}));
+  EXPECT_EQ(t->consecutiveErrors, 0);
+
   auto due = store().dueDeliveries(1000, 10);
   EXPECT_THAT(itemKeys(due), ElementsAre("a", "b"));
+  EXPECT_EQ(due[0].flow, "f");
   EXPECT_EQ(due[0].itemJson, item("f", "a").itemJson);
-  EXPECT_EQ(store().history(kKey, 10).size(), 1u);
-  EXPECT_EQ(store().pendingCount(), 2);
+  EXPECT_EQ(due[0].status, DeliveryStatus::Pending);
+  EXPECT_EQ(due[0].createdMs, 1000);
+
+  auto h = store().history(kKey, 10);
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].triggerKey, kKey);
+  EXPECT_EQ(h[0].finishedMs, 1000);
+  EXPECT_EQ(h[0].newItems, 2);
+  EXPECT_EQ(h[0].cursorAfter, "c1");
+
+  // A poll that does not move the cursor keeps the watermark time.
+  PollCommit still = poll("c1", 2000);
+  still.cursorMoved = false;
+  store().commitPoll(still);
+  t = store().loadTrigger(kKey);
+  EXPECT_EQ(t->lastPollMs, 2000);
+  EXPECT_EQ(t->watermarkMovedMs, 1000);
+  EXPECT_EQ(store().triggers().size(), 1u);
+
+  EXPECT_EQ(store().seenVersions(kKey, {"a", "b", "zz"}),
+            (std::map<std::string, std::string>{{"a", "1"}, {"b", "2"}}));
 
   // A commit that is refused writes nothing: the cursor stays, no item is queued.
   EXPECT_THROW(store().commitPoll(poll("c2", 2000, {item("f", "c"), item("f", "")})), StateError);
@@ -74,45 +97,222 @@ TEST_P(StateStoreContract, CommitPollWritesCursorSeenOutboxAndHistoryTogether) {
   EXPECT_EQ(store().pendingCount(), 2);
 }
 
-TEST_P(StateStoreContract, OutboxIgnoresAnItemQueuedTwiceForTheSameFlow) {
+TEST_P(StateStoreContract, OutboxIgnoresAFlowItemKeyAlreadyEnqueued) {
   store().commitPoll(poll("c1", 1000, {item("f", "a"), item("f", "a"), item("g", "a")}));
   store().commitPoll(poll("c2", 2000, {item("f", "a"), item("f", "b")}));
-  EXPECT_THAT(itemKeys(store().dueDeliveries(5000, 10)), ElementsAre("a", "a", "b"));
-  EXPECT_EQ(store().pendingCount(), 3);
+  auto all = store().deliveries(std::nullopt, 100);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].flow + "/" + all[0].itemKey, "f/b");
+  EXPECT_EQ(all[1].flow + "/" + all[1].itemKey, "g/a");
+  EXPECT_EQ(all[2].flow + "/" + all[2].itemKey, "f/a");
+  EXPECT_EQ(all[2].createdMs, 1000);  // the first enqueue stands
+
+  // Even a delivered item is not enqueued again.
+  store().markDone(all[2].id);
+  store().commitPoll(poll("c3", 3000, {item("f", "a")}));
+  EXPECT_EQ(store().deliveries(std::nullopt, 100).size(), 3u);
 }
 
-TEST_P(StateStoreContract, SeenVersionsAreUpdatedAndOldOnesForgotten) {
-  store().commitPoll(poll("c1", 1000, {}, {{"a", "1"}, {"b", "1"}}));
-  PollCommit later = poll("c2", 5000, {}, {{"a", "2"}, {"c", "1"}});
-  later.forgetSeenBeforeMs = 3000;  // b was seen at 1000 and not since
+TEST_P(StateStoreContract, RefusesOutboxItemsWithoutAKey) {
+  EXPECT_THROW(store().commitPoll(poll("c1", 1000, {item("f", "")})), StateError);
+  EXPECT_FALSE(store().loadTrigger(kKey));
+}
+
+TEST_P(StateStoreContract, SeenVersionsAnswersAPageAndForgetsOldEntries) {
+  std::vector<SeenEntry> seen;
+  std::vector<std::string> page;
+  for (int i = 0; i < 100; ++i) {
+    const std::string key = "cus_" + std::to_string(i);
+    if (i % 2 == 0) seen.push_back({key, "v" + std::to_string(i)});
+    page.push_back(key);
+  }
+  store().commitPoll(poll("c1", 1000, {}, seen));
+  auto found = store().seenVersions(kKey, page);
+  EXPECT_EQ(found.size(), 50u);
+  EXPECT_EQ(found["cus_0"], "v0");
+  EXPECT_EQ(found["cus_98"], "v98");
+  EXPECT_EQ(found.count("cus_1"), 0u);
+  EXPECT_TRUE(store().seenVersions("another trigger", page).empty());
+  EXPECT_TRUE(store().seenVersions(kKey, {}).empty());
+
+  // Later poll: cus_0 gets a new version, everything seen before 1500 is forgotten except
+  // what this poll saw.
+  PollCommit later = poll("c2", 2000, {}, {{"cus_0", "v0b"}, {"new", ""}});
+  later.forgetSeenBeforeMs = 1500;
   store().commitPoll(later);
-  EXPECT_EQ(store().seenVersions(kKey, {"a", "b", "c"}),
-            (std::map<std::string, std::string>{{"a", "2"}, {"c", "1"}}));
-  EXPECT_THAT(store().seenVersions(kKey, {}), IsEmpty());
+  found = store().seenVersions(kKey, {"cus_0", "cus_2", "new"});
+  EXPECT_EQ(found, (std::map<std::string, std::string>{{"cus_0", "v0b"}, {"new", ""}}));
 }
 
-TEST_P(StateStoreContract, AFailedPollKeepsTheCursorAndCountsErrors) {
+TEST_P(StateStoreContract, RecordPollFailureKeepsTheCursorAndCountsErrors) {
   store().commitPoll(poll("c1", 1000, {}, {{"a", "1"}}));
   PollRecord failed;
-  failed.triggerKey = kKey;
   failed.startedMs = 2000;
   failed.finishedMs = 2100;
-  failed.error = "stripe.customers.created: HTTP 503";
+  failed.error = "HTTP 503 from GET /v1/customers";
+  failed.cursorBefore = "c1";
   store().recordPollFailure(kKey, "stripe.customers.created", "live", failed, 5000);
   store().recordPollFailure(kKey, "stripe.customers.created", "live", failed, 9000);
+
   auto t = store().loadTrigger(kKey);
+  ASSERT_TRUE(t);
   EXPECT_EQ(t->cursorJson, "c1");
   EXPECT_EQ(t->consecutiveErrors, 2);
+  EXPECT_EQ(t->lastError, failed.error);
   EXPECT_EQ(t->nextDueMs, 9000);
   EXPECT_EQ(t->lastPollMs, 1000);
-  EXPECT_EQ(t->lastError, failed.error);
+  EXPECT_EQ(store().seenVersions(kKey, {"a"}).size(), 1u);
   auto h = store().history(kKey, 10);
   ASSERT_EQ(h.size(), 3u);
   EXPECT_EQ(h[0].error, failed.error);  // newest first
   EXPECT_EQ(h[2].error, "");
+
+  // The next good poll clears the error count.
   store().commitPoll(poll("c2", 10000));
-  EXPECT_EQ(store().loadTrigger(kKey)->consecutiveErrors, 0);
-  EXPECT_EQ(store().loadTrigger(kKey)->lastError, "");
+  t = store().loadTrigger(kKey);
+  EXPECT_EQ(t->consecutiveErrors, 0);
+  EXPECT_EQ(t->lastError, "");
+
+  // A trigger whose very first poll fails gets a row with no cursor.
+  store().recordPollFailure("fresh", "ghl.contacts.created", "loc", failed, 7000);
+  auto fresh = store().loadTrigger("fresh");
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(fresh->cursorJson, "");
+  EXPECT_EQ(fresh->consecutiveErrors, 1);
+  EXPECT_EQ(fresh->op, "ghl.contacts.created");
+}
+
+TEST_P(StateStoreContract, HistoryIsPrunedToTheNewestRowsPerTrigger) {
+  const int total = SqlStateStore::kHistoryPerTrigger + 5;
+  for (int i = 1; i <= total; ++i) store().commitPoll(poll("c" + std::to_string(i), 1000 + i));
+  PollRecord other;
+  other.finishedMs = 1;
+  other.error = "boom";
+  store().recordPollFailure("other", "op", "conn", other, 0);
+
+  auto h = store().history(kKey, total);
+  ASSERT_EQ(h.size(), static_cast<size_t>(SqlStateStore::kHistoryPerTrigger));
+  EXPECT_EQ(h.front().finishedMs, 1000 + total);
+  EXPECT_EQ(h.back().finishedMs, 1000 + total - SqlStateStore::kHistoryPerTrigger + 1);
+  EXPECT_EQ(store().history("other", 10).size(), 1u);
+}
+
+TEST_P(StateStoreContract, DeliveriesAreListedRetriedKilledAndReplayed) {
+  store().commitPoll(poll("c1", 1000, {item("f", "a"), item("f", "b"), item("f", "c")}));
+  auto due = store().dueDeliveries(1000, 2);
+  ASSERT_EQ(due.size(), 2u);
+  EXPECT_THAT(itemKeys(due), ElementsAre("a", "b"));    // oldest first, limited
+  EXPECT_TRUE(store().dueDeliveries(999, 10).empty());  // not before it was enqueued
+  const int64_t a = due[0].id, b = due[1].id;
+  const int64_t c = store().dueDeliveries(1000, 10)[2].id;
+
+  // Steps are recorded one by one and read back in order.
+  store().recordStep(a, 1, R"({"id":"note_2"})");
+  store().recordStep(a, 0, R"({"id":"note_1"})");
+  auto steps = store().stepResults(a);
+  ASSERT_EQ(steps.size(), 2u);
+  EXPECT_EQ(steps[0].step, 0);
+  EXPECT_EQ(steps[1].resultJson, R"({"id":"note_2"})");
+  EXPECT_TRUE(store().stepResults(b).empty());
+  EXPECT_THROW(store().recordStep(987654, 0, "null"), StateError);  // no such delivery
+
+  store().markDone(a);
+  store().scheduleRetry(b, 1, 5000, "HTTP 429");
+  store().recordStep(c, 0, "null");
+  store().markDead(c, 3, "HTTP 400: invalid email");
+
+  EXPECT_TRUE(store().dueDeliveries(4999, 10).empty());
+  due = store().dueDeliveries(5000, 10);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].id, b);
+  EXPECT_EQ(due[0].attempts, 1);
+  EXPECT_EQ(due[0].lastError, "HTTP 429");
+  EXPECT_EQ(store().pendingCount(), 1);
+
+  auto done = store().deliveries(DeliveryStatus::Done, 10);
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done[0].id, a);
+  auto dead = store().deliveries(DeliveryStatus::Dead, 10);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].id, c);
+  EXPECT_EQ(dead[0].attempts, 3);
+  EXPECT_EQ(dead[0].lastError, "HTTP 400: invalid email");
+  auto all = store().deliveries(std::nullopt, 10);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].id, c);  // newest first
+  EXPECT_EQ(store().deliveries(std::nullopt, 1).size(), 1u);
+
+  // Replay: dead -> pending from now, attempts reset, error and finished steps kept.
+  EXPECT_EQ(store().replayDead({a, b}, 6000), 0);  // neither is dead
+  EXPECT_EQ(store().replayDead({c}, 6000), 1);
+  EXPECT_TRUE(store().deliveries(DeliveryStatus::Dead, 10).empty());
+  due = store().dueDeliveries(6000, 10);
+  ASSERT_EQ(due.size(), 2u);
+  EXPECT_EQ(due[1].id, c);
+  EXPECT_EQ(due[1].attempts, 0);
+  EXPECT_EQ(due[1].nextAttemptMs, 6000);
+  EXPECT_EQ(due[1].lastError, "HTTP 400: invalid email");
+  EXPECT_EQ(store().stepResults(c).size(), 1u);
+
+  // Replay all.
+  store().markDead(b, 5, "gave up");
+  store().markDead(c, 1, "again");
+  EXPECT_EQ(store().replayDead({}, 7000), 2);
+  EXPECT_EQ(store().pendingCount(), 2);
+
+  EXPECT_THROW(store().markDone(987654), StateError);
+  EXPECT_THROW(store().scheduleRetry(987654, 1, 1, "x"), StateError);
+  EXPECT_THROW(store().markDead(987654, 1, "x"), StateError);
+}
+
+TEST_P(StateStoreContract, TokensRoundTrip) {
+  EXPECT_FALSE(store().loadTokens("ghl"));
+  store().saveTokens("ghl", {"access-1", "refresh-1", 1700000000000});
+  store().saveTokens("other", {"x", "y", 1});
+  store().saveTokens("ghl", {"access-2", "refresh-2", 1700003600000});
+  auto tokens = store().loadTokens("ghl");
+  ASSERT_TRUE(tokens);
+  EXPECT_EQ(tokens->accessToken, "access-2");
+  EXPECT_EQ(tokens->refreshToken, "refresh-2");
+  EXPECT_EQ(tokens->expiresAtMs, 1700003600000);
+  EXPECT_EQ(store().loadTokens("other")->accessToken, "x");
+}
+
+TEST_P(StateStoreContract, ResetTriggerForgetsCursorAndSeenButKeepsHistory) {
+  store().commitPoll(poll("c1", 1000, {item("f", "a")}, {{"a", "1"}}));
+  PollCommit other = poll("o1", 1000, {}, {{"a", "1"}});
+  other.triggerKey = "other";
+  store().commitPoll(other);
+
+  EXPECT_TRUE(store().resetTrigger(kKey));
+  EXPECT_FALSE(store().loadTrigger(kKey));
+  EXPECT_TRUE(store().seenVersions(kKey, {"a"}).empty());
+  EXPECT_EQ(store().history(kKey, 10).size(), 1u);
+  EXPECT_EQ(store().pendingCount(), 1);  // queued deliveries still go out
+  EXPECT_EQ(store().seenVersions("other", {"a"}).size(), 1u);
+  EXPECT_FALSE(store().resetTrigger(kKey));
+  EXPECT_FALSE(store().resetTrigger("never polled"));
+}
+
+TEST_P(StateStoreContract, SeveralThreadsCommitAndDispatchWithoutLosingItems) {
+  constexpr int kThreads = 4, kPolls = 25;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([this, t] {
+      for (int p = 0; p < kPolls; ++p) {
+        PollCommit c = poll("c" + std::to_string(p), 1000 + p,
+                            {item("f", std::to_string(t) + "-" + std::to_string(p))});
+        c.triggerKey = "trigger-" + std::to_string(t);
+        store().commitPoll(c);
+        store().dueDeliveries(2000, 5);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(store().pendingCount(), kThreads * kPolls);
+  EXPECT_EQ(store().triggers().size(), static_cast<size_t>(kThreads));
+  for (const auto& t : store().triggers())
+    EXPECT_EQ(t.cursorJson, "c" + std::to_string(kPolls - 1));
 }
 
 TEST_P(StateStoreContract, DispatcherLifecycle) {
@@ -194,25 +394,6 @@ TEST_P(StateStoreContract, ReplayDeadQueuesAgainAndForgetsUncertainMarks) {
   auto steps = store().stepResults(due[0].id);
   ASSERT_EQ(steps.size(), 1u);  // the finished step stays, the uncertain mark goes
   EXPECT_FALSE(steps[0].started);
-}
-
-TEST_P(StateStoreContract, TokensAndCursorReset) {
-  EXPECT_FALSE(store().loadTokens("ghl"));
-  store().saveTokens("ghl", {"at1", "rt1", 111});
-  store().saveTokens("ghl", {"at2", "rt2", 222});
-  auto t = store().loadTokens("ghl");
-  ASSERT_TRUE(t);
-  EXPECT_EQ(t->accessToken, "at2");
-  EXPECT_EQ(t->refreshToken, "rt2");
-  EXPECT_EQ(t->expiresAtMs, 222);
-
-  store().commitPoll(poll("c1", 1000, {item("f", "a")}, {{"a", "1"}}));
-  EXPECT_TRUE(store().resetTrigger(kKey));
-  EXPECT_FALSE(store().loadTrigger(kKey));
-  EXPECT_THAT(store().seenVersions(kKey, {"a"}), IsEmpty());
-  EXPECT_FALSE(store().resetTrigger(kKey));
-  EXPECT_EQ(store().pendingCount(), 1);  // what was queued is still delivered
-  EXPECT_EQ(store().history(kKey, 10).size(), 1u);
 }
 
 TEST_P(StateStoreContract, OnlyOneOwnerHoldsATriggerAndAnExpiredLeaseIsTakenOver) {

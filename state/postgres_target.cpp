@@ -10,12 +10,23 @@
 #include <map>
 #include <sstream>
 
+#include "core/error.h"
 #include "core/text.h"
-#include "state/postgres_state_store.h"
+#include "state/postgres_target.h"
 
 namespace sluice {
 
 namespace {
+
+// A libpq connection-string value: single-quoted, with \ and ' escaped.
+std::string quoteValue(const std::string& value) {
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\\' || c == '\'') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
 
 int numberParam(const std::string& name, const std::string& value, int low, int high) {
   if (value.empty() || value.size() > 6 ||
@@ -106,6 +117,22 @@ PostgresTarget parsePostgresUrl(const std::string& url) {
   if (own.count("pool")) t.pool = numberParam("pool", own["pool"], 1, 64);
   t.password = readPassword(own["password_file"], fields["password"]);
   return t;
+}
+
+std::string PostgresTarget::describe() const {
+  return "PostgreSQL " + host + ":" + std::to_string(port) + "/" + database + " as user " +
+         (user.empty() ? "(default)" : user);
+}
+
+std::string PostgresTarget::connectionString() const {
+  std::string s = "host=" + quoteValue(host) + " port=" + std::to_string(port) +
+                  " dbname=" + quoteValue(database) +
+                  " connect_timeout=" + std::to_string(connectTimeoutS) +
+                  " application_name='sluice'";
+  if (!user.empty()) s += " user=" + quoteValue(user);
+  if (!password.empty()) s += " password=" + quoteValue(password);
+  if (!sslmode.empty()) s += " sslmode=" + quoteValue(sslmode);
+  return s;
 }
 
 }  // namespace sluice

@@ -1,4 +1,6 @@
-#include "state/state_store.h"
+#include "state/outbox_store.h"
+
+#include "core/error.h"
 
 namespace sluice {
 

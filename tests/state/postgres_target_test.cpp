@@ -1,10 +1,11 @@
-// state/postgres_url.cpp: the URL forms users write, read by libpq plus sluice's own parameters.
+// state/postgres_target.cpp: the URL forms users write, read by libpq plus sluice's own parameters.
 #include <gtest/gtest.h>
 
-#include "state/postgres_state_store.h"
+#include "core/error.h"
+#include "state/postgres_target.h"
 
 namespace sluice {
-namespace postgres_url_test {
+namespace postgres_target_test {
 
 TEST(PostgresUrl, ReadsEscapesIpv6HostsAndOwnParameters) {
   const PostgresTarget t = parsePostgresUrl(
@@ -34,5 +35,5 @@ TEST(PostgresUrl, RejectsWhatLibpqWouldOnlyFindAtConnectTimeWithoutThePassword) 
   }
 }
 
-}  // namespace postgres_url_test
+}  // namespace postgres_target_test
 }  // namespace sluice

@@ -1,0 +1,67 @@
+// The outbox: deliveries waiting for their flow's steps, each step's recorded result, retries
+// and dead letters.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sluice {
+
+enum class DeliveryStatus { Pending, Done, Dead };
+const char* toString(DeliveryStatus status);
+// The inverse of toString, for values read back from a store; StateError on anything else.
+DeliveryStatus parseDeliveryStatus(const std::string& text);
+
+struct Delivery {
+  int64_t id = 0;
+  std::string flow;
+  std::string itemKey;
+  std::string itemJson;
+  DeliveryStatus status = DeliveryStatus::Pending;
+  int attempts = 0;
+  int64_t createdMs = 0;
+  int64_t nextAttemptMs = 0;
+  std::string lastError;
+};
+
+struct StepResult {
+  int step = 0;
+  std::string resultJson;  // the action's response body (JSON) or "null"
+  // Only marked as sent: the call's outcome is unknown (a crash, a timeout); resultJson then
+  // holds the time it was sent, in ms (a JSON number).
+  bool started = false;
+};
+
+// What the dispatcher reads and records, one delivery at a time.
+class OutboxStore {
+ public:
+  virtual ~OutboxStore() = default;
+
+  // Pending deliveries due at nowMs, oldest first, at most limit.
+  virtual std::vector<Delivery> dueDeliveries(int64_t nowMs, int limit) = 0;
+  virtual std::vector<StepResult> stepResults(int64_t deliveryId) = 0;
+  // Records a finished step before the next one runs.
+  virtual void recordStep(int64_t deliveryId, int step, const std::string& resultJson) = 0;
+  // Marks a step whose call is about to be sent at sentMs (for calls that are not safe to
+  // repeat; a new send moves the time), and clears the mark when the call is known not to have
+  // taken effect.
+  virtual void markStepStarted(int64_t deliveryId, int step, int64_t sentMs) = 0;
+  virtual void clearStepStarted(int64_t deliveryId, int step) = 0;
+  virtual void markDone(int64_t deliveryId) = 0;
+  virtual void scheduleRetry(int64_t deliveryId, int attempts, int64_t nextAttemptMs,
+                             const std::string& error) = 0;
+  virtual void markDead(int64_t deliveryId, int attempts, const std::string& error) = 0;
+  virtual std::vector<Delivery> deliveries(std::optional<DeliveryStatus> status, int limit) = 0;
+  // Puts dead deliveries back in the queue (all when ids is empty); returns how many.
+  virtual int replayDead(const std::vector<int64_t>& ids, int64_t nowMs) = 0;
+  // Deletes up to `limit` finished deliveries (done) queued before beforeMs, with their step
+  // results; the number deleted. Dead letters stay until a human replays them. Safe for the
+  // doubles guard as long as beforeMs is older than the seen-id retention: an item still
+  // listed by its API keeps its seen entry, so it is never queued again.
+  virtual int pruneDone(int64_t beforeMs, int limit) = 0;
+  virtual int64_t pendingCount() = 0;
+};
+
+}  // namespace sluice

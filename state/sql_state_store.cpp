@@ -1,0 +1,301 @@
+#include "state/sql_state_store.h"
+
+#include <type_traits>
+#include <utility>
+
+#include "state/store_sql.h"
+
+namespace sluice {
+
+namespace {
+
+// An empty key would make UNIQUE(flow, item_key) swallow every later item of the flow.
+void checkOutboxItems(const char* what, const PollCommit& commit) {
+  for (size_t i = 0; i < commit.items.size(); ++i) {
+    if (commit.items[i].flow.empty() || commit.items[i].itemKey.empty())
+      failState(what, commit.triggerKey,
+                "outbox item " + std::to_string(i) + " has an empty flow or item key");
+  }
+}
+
+void checkOwner(const char* what, const std::string& owner) {
+  if (owner.empty()) failState(what, "", "empty lease owner");
+}
+
+}  // namespace
+
+SqlStateStore::SqlStateStore(std::unique_ptr<SqlDatabase> database)
+    : database_(std::move(database)) {}
+
+SqlStateStore::~SqlStateStore() = default;
+
+template <typename Body>
+auto SqlStateStore::run(const char* what, const std::string& subject, SqlAccess access, Body&& body)
+    -> decltype(body(std::declval<SqlTransaction&>())) {
+  using Result = decltype(body(std::declval<SqlTransaction&>()));
+  if constexpr (std::is_void_v<Result>) {
+    database_->transact(what, subject, access, [&](SqlTransaction& tx) { body(tx); });
+  } else {
+    // Assigned, not appended to: the body may run again after a reconnect.
+    std::optional<Result> result;
+    database_->transact(what, subject, access, [&](SqlTransaction& tx) { result = body(tx); });
+    return std::move(*result);
+  }
+}
+
+template <typename Reader>
+auto SqlStateStore::select(const char* what, const std::string& subject, const char* sql,
+                           const SqlParams& params, Reader read)
+    -> std::vector<decltype(read(std::declval<const SqlRow&>()))> {
+  using Row = decltype(read(std::declval<const SqlRow&>()));
+  return run(what, subject, SqlAccess::Statement, [&](SqlTransaction& tx) {
+    std::vector<Row> rows;
+    tx.query(sql, params, [&](const SqlRow& row) { rows.push_back(read(row)); });
+    return rows;
+  });
+}
+
+// --- triggers ---
+
+std::optional<TriggerState> SqlStateStore::loadTrigger(const std::string& key) {
+  auto found = select("loadTrigger", key, store_sql::kLoadTrigger, {key}, store_sql::readTrigger);
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
+}
+
+std::map<std::string, std::string> SqlStateStore::seenVersions(
+    const std::string& key, const std::vector<std::string>& itemKeys) {
+  if (itemKeys.empty()) return {};
+  // One read transaction for the page: one snapshot, one lock.
+  return run("seenVersions for trigger", key, SqlAccess::Read,
+             [&](SqlTransaction& tx) { return database_->seenVersions(tx, key, itemKeys); });
+}
+
+void SqlStateStore::insertHistory(SqlTransaction& tx, const std::string& triggerKey,
+                                  const PollRecord& r) {
+  tx.exec(store_sql::kInsertHistory,
+          {triggerKey, r.startedMs, r.finishedMs, int64_t{r.pages}, int64_t{r.fetched},
+           int64_t{r.newItems}, int64_t{r.duplicates}, r.error, r.cursorBefore, r.cursorAfter});
+  tx.exec(store_sql::kPruneHistory, {triggerKey, int64_t{kHistoryPerTrigger}});
+}
+
+void SqlStateStore::writeTrigger(SqlTransaction& tx, const PollCommit& c) {
+  if (c.fromWebhook) {
+    tx.exec(store_sql::kTouchTrigger, {c.triggerKey, c.op, c.connection});
+    return;
+  }
+  const int64_t moved = c.cursorMoved ? 1 : 0;
+  tx.exec(store_sql::kCommitTrigger, {c.triggerKey, c.op, c.connection, c.cursorJson, c.nextDueMs,
+                                      c.history.finishedMs, moved, c.leaseOwner});
+}
+
+void SqlStateStore::commitPoll(const PollCommit& commit) {
+  const char* what = "commitPoll for trigger";
+  if (commit.triggerKey.empty()) failState(what, "", "empty trigger key");
+  checkOutboxItems(what, commit);
+  const std::string& key = commit.triggerKey;
+  run(what, key, SqlAccess::Write, [&](SqlTransaction& tx) {
+    if (!commit.leaseOwner.empty()) {
+      const auto holder = database_->leaseHolder(tx, key);
+      if (holder && *holder != commit.leaseOwner)
+        throw LeaseLostError(std::string("state: ") + what + " " + key + ": lease lost to " +
+                             (holder->empty() ? "a finished poll" : *holder));
+    }
+    const int64_t now = commit.history.finishedMs;
+    writeTrigger(tx, commit);
+    // Forget before remembering, so entries seen in this very poll are never pruned.
+    if (commit.forgetSeenBeforeMs > 0)
+      tx.exec(store_sql::kForgetSeen, {key, commit.forgetSeenBeforeMs});
+    if (!commit.seen.empty()) database_->upsertSeen(tx, key, commit.seen, now);
+    if (!commit.items.empty()) database_->enqueue(tx, commit.items, now);
+    insertHistory(tx, key, commit.history);
+  });
+}
+
+void SqlStateStore::recordPollFailure(const std::string& key, const std::string& op,
+                                      const std::string& connection, const PollRecord& history,
+                                      int64_t nextDueMs, const std::string& leaseOwner) {
+  const char* what = "recordPollFailure for trigger";
+  if (key.empty()) failState(what, "", "empty trigger key");
+  // A failure without a message would read as a success in history.
+  PollRecord record = history;
+  if (record.error.empty()) record.error = "unknown error";
+  run(what, key, SqlAccess::Write, [&](SqlTransaction& tx) {
+    if (!leaseOwner.empty()) {
+      const auto holder = database_->leaseHolder(tx, key);
+      if (holder && *holder != leaseOwner) return;  // another process has polled it since
+    }
+    tx.exec(store_sql::kFailTrigger, {key, op, connection, nextDueMs, record.error});
+    insertHistory(tx, key, record);
+  });
+}
+
+std::vector<TriggerState> SqlStateStore::triggers() {
+  return select("triggers", "", store_sql::kAllTriggers, {}, store_sql::readTrigger);
+}
+
+bool SqlStateStore::resetTrigger(const std::string& key) {
+  return run("resetTrigger", key, SqlAccess::Write, [&](SqlTransaction& tx) {
+    // The foreign key cascades to seen; deleting seen explicitly too keeps the reset whole
+    // even for a database last written with foreign keys off.
+    const int64_t seen = tx.exec(store_sql::kDeleteSeen, {key});
+    return seen + tx.exec(store_sql::kDeleteTrigger, {key}) > 0;
+  });
+}
+
+// --- outbox ---
+
+std::vector<Delivery> SqlStateStore::dueDeliveries(int64_t nowMs, int limit) {
+  if (limit <= 0) return {};
+  return select("dueDeliveries", "", store_sql::kDue, {nowMs, int64_t{limit}},
+                store_sql::readDelivery);
+}
+
+std::vector<StepResult> SqlStateStore::stepResults(int64_t deliveryId) {
+  return select("stepResults for delivery", std::to_string(deliveryId), store_sql::kStepResults,
+                {deliveryId}, store_sql::readStepResult);
+}
+
+void SqlStateStore::recordStep(int64_t deliveryId, int step, const std::string& resultJson) {
+  run("recordStep for delivery", std::to_string(deliveryId), SqlAccess::Statement,
+      [&](SqlTransaction& tx) {
+        tx.exec(store_sql::kRecordStep, {deliveryId, int64_t{step}, resultJson});
+      });
+}
+
+void SqlStateStore::markStepStarted(int64_t deliveryId, int step, int64_t sentMs) {
+  run("markStepStarted for delivery", std::to_string(deliveryId), SqlAccess::Statement,
+      [&](SqlTransaction& tx) {
+        tx.exec(store_sql::kStartStep, {deliveryId, int64_t{step}, std::to_string(sentMs)});
+      });
+}
+
+void SqlStateStore::clearStepStarted(int64_t deliveryId, int step) {
+  run("clearStepStarted for delivery", std::to_string(deliveryId), SqlAccess::Statement,
+      [&](SqlTransaction& tx) {
+        tx.exec(store_sql::kClearStarted, {deliveryId, int64_t{step}});
+      });
+}
+
+void SqlStateStore::updateDelivery(const char* what, int64_t deliveryId, const char* sql,
+                                   const SqlParams& params) {
+  const std::string subject = std::to_string(deliveryId);
+  run(what, subject, SqlAccess::Statement, [&](SqlTransaction& tx) {
+    if (tx.exec(sql, params) == 0) failState(what, subject, "no such delivery");
+  });
+}
+
+void SqlStateStore::markDone(int64_t deliveryId) {
+  updateDelivery("markDone for delivery", deliveryId, store_sql::kMarkDone, {deliveryId});
+}
+
+void SqlStateStore::scheduleRetry(int64_t deliveryId, int attempts, int64_t nextAttemptMs,
+                                  const std::string& error) {
+  updateDelivery("scheduleRetry for delivery", deliveryId, store_sql::kScheduleRetry,
+                 {deliveryId, int64_t{attempts}, nextAttemptMs, error});
+}
+
+void SqlStateStore::markDead(int64_t deliveryId, int attempts, const std::string& error) {
+  updateDelivery("markDead for delivery", deliveryId, store_sql::kMarkDead,
+                 {deliveryId, int64_t{attempts}, error});
+}
+
+std::vector<Delivery> SqlStateStore::deliveries(std::optional<DeliveryStatus> status, int limit) {
+  if (limit <= 0) return {};
+  if (!status)
+    return select("deliveries", "", store_sql::kDeliveriesAll, {int64_t{limit}},
+                  store_sql::readDelivery);
+  return select("deliveries", "", store_sql::kDeliveriesByStatus,
+                {std::string(toString(*status)), int64_t{limit}}, store_sql::readDelivery);
+}
+
+int SqlStateStore::replayDead(const std::vector<int64_t>& ids, int64_t nowMs) {
+  return run("replayDead", "", SqlAccess::Write, [&](SqlTransaction& tx) {
+    if (ids.empty()) {
+      tx.exec(store_sql::kUnmarkAllDead);
+      return static_cast<int>(tx.exec(store_sql::kReplayAll, {nowMs}));
+    }
+    int replayed = 0;
+    for (int64_t id : ids) {
+      tx.exec(store_sql::kUnmarkOneDead, {id});
+      replayed += static_cast<int>(tx.exec(store_sql::kReplayOne, {nowMs, id}));
+    }
+    return replayed;
+  });
+}
+
+int SqlStateStore::pruneDone(int64_t beforeMs, int limit) {
+  return run("pruneDone", "", SqlAccess::Statement, [&](SqlTransaction& tx) {
+    return static_cast<int>(tx.exec(store_sql::kPruneDone, {beforeMs, int64_t{limit}}));
+  });
+}
+
+int64_t SqlStateStore::pendingCount() {
+  auto count = select("pendingCount", "", store_sql::kPendingCount, {},
+                      [](const SqlRow& row) { return row.integer(0); });
+  return count.empty() ? 0 : count.front();
+}
+
+// --- leases ---
+
+std::vector<std::string> SqlStateStore::claimTriggers(const std::vector<std::string>& dueKeys,
+                                                      const std::string& owner, int64_t nowMs,
+                                                      int64_t leaseMs, bool evenIfNotDue) {
+  if (dueKeys.empty()) return {};
+  checkOwner("claimTriggers", owner);
+  return run("claimTriggers", "", SqlAccess::Write, [&](SqlTransaction& tx) {
+    return database_->claimTriggers(tx, dueKeys, owner, nowMs, nowMs + leaseMs, evenIfNotDue);
+  });
+}
+
+std::vector<Delivery> SqlStateStore::claimDeliveries(const std::string& owner, int64_t nowMs,
+                                                     int limit, int64_t leaseMs) {
+  if (limit <= 0) return {};
+  checkOwner("claimDeliveries", owner);
+  return run("claimDeliveries", "", SqlAccess::Write, [&](SqlTransaction& tx) {
+    return database_->claimDeliveries(tx, owner, nowMs, limit, nowMs + leaseMs);
+  });
+}
+
+void SqlStateStore::renewLeases(const std::string& owner, int64_t untilMs) {
+  run("renewLeases of", owner, SqlAccess::Write, [&](SqlTransaction& tx) {
+    tx.exec(store_sql::kRenewTriggers, {owner, untilMs});
+    tx.exec(store_sql::kRenewDeliveries, {owner, untilMs});
+  });
+}
+
+void SqlStateStore::releaseLeases(const std::string& owner) {
+  run("releaseLeases of", owner, SqlAccess::Write, [&](SqlTransaction& tx) {
+    tx.exec(store_sql::kReleaseTriggers, {owner});
+    tx.exec(store_sql::kReleaseDeliveries, {owner});
+  });
+}
+
+std::vector<std::pair<std::string, std::string>> SqlStateStore::triggerLeases(int64_t nowMs) {
+  return select("triggerLeases", "", store_sql::kTriggerLeases, {nowMs},
+                [](const SqlRow& row) { return std::make_pair(row.text(0), row.text(1)); });
+}
+
+// --- history and tokens ---
+
+std::vector<PollRecord> SqlStateStore::history(const std::string& triggerKey, int limit) {
+  if (limit <= 0) return {};
+  return select("history for trigger", triggerKey, store_sql::kHistory,
+                {triggerKey, int64_t{limit}}, store_sql::readPollRecord);
+}
+
+std::optional<OAuthTokens> SqlStateStore::loadTokens(const std::string& connection) {
+  auto found = select("loadTokens for connection", connection, store_sql::kLoadTokens, {connection},
+                      store_sql::readTokens);
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
+}
+
+void SqlStateStore::saveTokens(const std::string& connection, const OAuthTokens& tokens) {
+  run("saveTokens for connection", connection, SqlAccess::Statement, [&](SqlTransaction& tx) {
+    tx.exec(store_sql::kSaveTokens,
+            {connection, tokens.accessToken, tokens.refreshToken, tokens.expiresAtMs});
+  });
+}
+
+}  // namespace sluice

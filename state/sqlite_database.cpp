@@ -1,0 +1,230 @@
+#include "state/sqlite_database.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "core/error.h"
+#include "core/text.h"
+#include "state/lease_owner.h"
+#include "state/sqlite_migrations.h"
+#include "state/store_sql.h"
+
+namespace sluice {
+
+namespace {
+
+// Maps an SQLite failure to words an operator can act on. SQLite's own messages name tables and
+// constraints, never the bound values, so item contents and tokens cannot leak through here.
+std::string describe(const SQLite::Exception& e) {
+  switch (e.getErrorCode() & 0xff) {
+    case SQLITE_BUSY:
+      return "database is locked by another process";
+    case SQLITE_LOCKED:
+      return "database table is locked";
+    case SQLITE_FULL:
+      return "disk is full";
+    case SQLITE_READONLY:
+      return "database is read-only";
+    case SQLITE_PERM:
+      return "permission denied";
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+      return "file is not an SQLite database or is corrupt";
+    case SQLITE_CANTOPEN:
+      return "cannot open the database file";
+    case SQLITE_IOERR:
+      return std::string("disk I/O error (") + e.what() + ")";
+    default:
+      return e.what();
+  }
+}
+
+// Creates the database file readable by its owner only, before SQLite writes anything to it:
+// it holds OAuth tokens and customer records. SQLite gives its -wal and -shm files the mode of
+// the main file, so they inherit 0600 too.
+void createPrivateFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return;  // an existing database keeps the mode its owner gave it
+    failState("cannot create", path, std::strerror(errno));
+  }
+  // open() applied the umask (0600 & ~umask); fchmod makes it exactly 0600 either way.
+  int rc = ::fchmod(fd, 0600);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0) failState("cannot set mode 0600 on", path, std::strerror(err));
+}
+
+// Owners other than $1 holding an unexpired lease at $2.
+constexpr char kLeaseOwners[] =
+    "SELECT lease_owner FROM triggers WHERE lease_owner NOT IN ('', $1) AND lease_until > $2"
+    " UNION SELECT lease_owner FROM outbox WHERE status = 'pending'"
+    " AND lease_owner NOT IN ('', $1) AND lease_until > $2";
+
+// The shared statements' $n placeholders as SQLite's ?n.
+std::string sqliteText(const char* sql) {
+  std::string text(sql);
+  for (char& c : text)
+    if (c == '$') c = '?';
+  return text;
+}
+
+class SqliteRow : public SqlRow {
+ public:
+  explicit SqliteRow(SQLite::Statement& statement) : statement_(statement) {}
+  int64_t integer(int column) const override { return statement_.getColumn(column).getInt64(); }
+  std::string text(int column) const override { return statement_.getColumn(column).getString(); }
+
+ private:
+  SQLite::Statement& statement_;
+};
+
+}  // namespace
+
+// Statements run through the connection's cache. Each use ends reset and unbound, so no read
+// snapshot stays open (it would pin the WAL) and no item or token text lingers in bindings.
+class SqliteDatabase::Transaction : public SqlTransaction {
+ public:
+  explicit Transaction(SqliteDatabase& database) : database_(database) {}
+
+  int64_t exec(const char* sql, const SqlParams& params) override {
+    Use use(bound(sql, params));
+    return use.statement.exec();
+  }
+
+  void query(const char* sql, const SqlParams& params, const SqlRowVisitor& visit) override {
+    Use use(bound(sql, params));
+    const SqliteRow row(use.statement);
+    while (use.statement.executeStep()) visit(row);
+  }
+
+ private:
+  struct Use {
+    explicit Use(SQLite::Statement& s) : statement(s) {}
+    Use(const Use&) = delete;
+    Use& operator=(const Use&) = delete;
+    ~Use() {
+      statement.tryReset();
+      try {
+        statement.clearBindings();
+      } catch (...) {  // sqlite3_clear_bindings cannot fail; a destructor must not throw anyway
+      }
+    }
+    SQLite::Statement& statement;
+  };
+
+  SQLite::Statement& bound(const char* sql, const SqlParams& params) {
+    SQLite::Statement& statement = database_.prepared(sql);
+    for (size_t i = 0; i < params.size(); ++i) {
+      const int index = static_cast<int>(i) + 1;
+      if (const auto* number = std::get_if<int64_t>(&params[i]))
+        statement.bind(index, static_cast<int64_t>(*number));
+      else
+        statement.bind(index, std::get<std::string>(params[i]));
+    }
+    return statement;
+  }
+
+  SqliteDatabase& database_;
+};
+
+SqliteDatabase::SqliteDatabase(const std::string& path, SqliteStoreOptions options) {
+  if (path.empty()) throw StateError("state: empty database path");
+  const bool memory = path == ":memory:";
+  if (!memory) createPrivateFile(path);
+  try {
+    db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                                             options.busyTimeoutMs);
+    db_->exec("PRAGMA foreign_keys = ON");
+    // WAL: pollers' and dispatchers' reads never wait for a commit, and a commit is one
+    // sequential append.
+    std::string mode = db_->execAndGet("PRAGMA journal_mode = WAL").getString();
+    if (!memory && mode != "wal")
+      failState("open", path, "cannot switch to WAL (got " + mode + ")");
+    // NORMAL, not FULL. In WAL mode NORMAL keeps every transaction atomic and loses nothing when
+    // the process crashes; only a power cut or OS crash can drop the last few commits, and
+    // then it drops them whole and in order. A dropped commitPoll takes its cursor with its
+    // items, so the next poll fetches them again: nothing lost, nothing doubled in the store.
+    // A dropped recordStep/markDone makes the dispatcher redo a step, a window that exists
+    // anyway between an API call and its record, and that the idempotency key (flow, item,
+    // step) closes. FULL would add an fsync per commit, which tens of thousands of flows on
+    // one core cannot afford.
+    db_->exec("PRAGMA synchronous = NORMAL");
+    sqlite_schema::migrate(*db_);
+  } catch (const SQLite::Exception& e) {
+    failState("open", path, describe(e));
+  } catch (const StateError& e) {
+    if (startsWith(e.what(), "state: ")) throw;
+    failState("open", path, e.what());
+  }
+}
+
+SqliteDatabase::~SqliteDatabase() = default;
+
+SQLite::Statement& SqliteDatabase::prepared(const char* sql) {
+  auto& slot = statements_[sql];
+  if (!slot) slot = std::make_unique<SQLite::Statement>(*db_, sqliteText(sql));
+  slot->tryReset();
+  return *slot;
+}
+
+void SqliteDatabase::transact(const char* what, const std::string& subject, SqlAccess access,
+                              const std::function<void(SqlTransaction&)>& body) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  try {
+    Transaction tx(*this);
+    if (access == SqlAccess::Statement) {
+      body(tx);  // one statement is its own transaction
+      return;
+    }
+    // IMMEDIATE takes the write lock up front, so a competing process makes us wait (or fail)
+    // before anything is written rather than halfway through.
+    SQLite::Transaction transaction(*db_, access == SqlAccess::Write
+                                              ? SQLite::TransactionBehavior::IMMEDIATE
+                                              : SQLite::TransactionBehavior::DEFERRED);
+    body(tx);
+    transaction.commit();
+  } catch (const SQLite::Exception& e) {
+    failState(what, subject, describe(e));
+  }
+}
+
+void SqliteDatabase::freeLeasesOfGoneProcesses(SqlTransaction& tx, const std::string& owner,
+                                               int64_t nowMs) {
+  // At most once a second: a process killed on this machine does not hold its work until its
+  // leases expire (the next `sluice run` takes it over at once).
+  if (nowMs - lastSweepMs_ < 1000 && nowMs >= lastSweepMs_) return;
+  lastSweepMs_ = nowMs;
+  std::vector<std::string> gone;
+  tx.query(kLeaseOwners, {owner, nowMs}, [&](const SqlRow& row) {
+    std::string other = row.text(0);
+    if (leaseOwnerGoneHere(other)) gone.push_back(std::move(other));
+  });
+  for (const auto& other : gone) {
+    tx.exec(store_sql::kReleaseTriggers, {other});
+    tx.exec(store_sql::kReleaseDeliveries, {other});
+  }
+}
+
+std::vector<std::string> SqliteDatabase::claimTriggers(SqlTransaction& tx,
+                                                       const std::vector<std::string>& keys,
+                                                       const std::string& owner, int64_t nowMs,
+                                                       int64_t untilMs, bool evenIfNotDue) {
+  freeLeasesOfGoneProcesses(tx, owner, nowMs);
+  return SqlDatabase::claimTriggers(tx, keys, owner, nowMs, untilMs, evenIfNotDue);
+}
+
+std::vector<Delivery> SqliteDatabase::claimDeliveries(SqlTransaction& tx, const std::string& owner,
+                                                      int64_t nowMs, int limit, int64_t untilMs) {
+  freeLeasesOfGoneProcesses(tx, owner, nowMs);
+  return SqlDatabase::claimDeliveries(tx, owner, nowMs, limit, untilMs);
+}
+
+}  // namespace sluice

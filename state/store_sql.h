@@ -1,0 +1,178 @@
+// The SQL that SQLite and PostgreSQL both run, with $n placeholders, and the readers of its
+// rows. Statements are inline variables: one address each, which SQLite's statement cache
+// keys on.
+#pragma once
+
+#include "state/history_store.h"
+#include "state/outbox_store.h"
+#include "state/sql_database.h"
+#include "state/token_store.h"
+#include "state/trigger_store.h"
+
+namespace sluice {
+namespace store_sql {
+
+#define SLUICE_TRIGGER_COLUMNS                                                        \
+  "key, op, connection, cursor_json, next_due_ms, last_poll_ms, watermark_moved_ms, " \
+  "consecutive_errors, last_error, polled_by"
+// The columns readDelivery reads, in its order (a dialect's own statements use it too).
+#define SLUICE_DELIVERY_COLUMNS                                                    \
+  "id, flow, item_key, item_json, status, attempts, created_ms, next_attempt_ms, " \
+  "last_error"
+
+// --- triggers and seen ids ---
+inline constexpr char kLoadTrigger[] =
+    "SELECT " SLUICE_TRIGGER_COLUMNS " FROM triggers WHERE key = $1";
+inline constexpr char kAllTriggers[] =
+    "SELECT " SLUICE_TRIGGER_COLUMNS " FROM triggers ORDER BY key";
+inline constexpr char kSeenVersion[] =
+    "SELECT version FROM seen WHERE trigger_key = $1 AND item_key = $2";
+// $6 = finished, $7 = cursor moved (0/1). An upsert, not a REPLACE: REPLACE deletes the row
+// first, which would cascade to the trigger's seen entries.
+inline constexpr char kCommitTrigger[] =
+    "INSERT INTO triggers(" SLUICE_TRIGGER_COLUMNS
+    ") VALUES($1, $2, $3, $4, $5, $6, CASE WHEN $7 <> 0 THEN CAST($6 AS BIGINT) ELSE 0 END,"
+    " 0, '', $8)"
+    " ON CONFLICT(key) DO UPDATE SET op = excluded.op, connection = excluded.connection,"
+    " cursor_json = excluded.cursor_json, next_due_ms = excluded.next_due_ms,"
+    " last_poll_ms = excluded.last_poll_ms,"
+    " watermark_moved_ms = CASE WHEN $7 <> 0 THEN CAST($6 AS BIGINT)"
+    " ELSE triggers.watermark_moved_ms END,"
+    " consecutive_errors = 0, last_error = '', lease_owner = '', lease_until = 0,"
+    " polled_by = $8";
+// A webhook's commit: the trigger row must exist for its seen ids; nothing of it changes.
+inline constexpr char kTouchTrigger[] =
+    "INSERT INTO triggers(key, op, connection) VALUES($1, $2, $3) ON CONFLICT(key) DO NOTHING";
+// The cursor and last_poll_ms stay: lastPollMs is the last poll that got through.
+inline constexpr char kFailTrigger[] =
+    "INSERT INTO triggers(key, op, connection, cursor_json, next_due_ms, consecutive_errors,"
+    " last_error) VALUES($1, $2, $3, '', $4, 1, $5)"
+    " ON CONFLICT(key) DO UPDATE SET op = excluded.op, connection = excluded.connection,"
+    " next_due_ms = excluded.next_due_ms,"
+    " consecutive_errors = triggers.consecutive_errors + 1,"
+    " last_error = excluded.last_error, lease_owner = '', lease_until = 0";
+inline constexpr char kForgetSeen[] = "DELETE FROM seen WHERE trigger_key = $1 AND seen_ms < $2";
+inline constexpr char kUpsertSeen[] =
+    "INSERT INTO seen(trigger_key, item_key, version, seen_ms) VALUES($1, $2, $3, $4)"
+    " ON CONFLICT(trigger_key, item_key) DO UPDATE SET version = excluded.version,"
+    " seen_ms = excluded.seen_ms";
+// Ignores only a (flow, item_key) already present; unlike INSERT OR IGNORE it does not also
+// swallow NOT NULL or CHECK failures, which would silently drop an item.
+inline constexpr char kEnqueue[] =
+    "INSERT INTO outbox(flow, item_key, item_json, status, attempts, created_ms,"
+    " next_attempt_ms, last_error) VALUES($1, $2, $3, 'pending', 0, $4, $4, '')"
+    " ON CONFLICT(flow, item_key) DO NOTHING";
+inline constexpr char kDeleteTrigger[] = "DELETE FROM triggers WHERE key = $1";
+inline constexpr char kDeleteSeen[] = "DELETE FROM seen WHERE trigger_key = $1";
+
+// --- history ---
+inline constexpr char kInsertHistory[] =
+    "INSERT INTO history(trigger_key, started_ms, finished_ms, pages, fetched, new_items,"
+    " duplicates, error, cursor_before, cursor_after)"
+    " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+// Keeps the newest $2 rows: deletes from the ($2+1)-th newest id down.
+inline constexpr char kPruneHistory[] =
+    "DELETE FROM history WHERE trigger_key = $1 AND id <= (SELECT id FROM history"
+    " WHERE trigger_key = $1 ORDER BY id DESC LIMIT 1 OFFSET $2)";
+inline constexpr char kHistory[] =
+    "SELECT trigger_key, started_ms, finished_ms, pages, fetched, new_items, duplicates, error,"
+    " cursor_before, cursor_after FROM history WHERE trigger_key = $1 ORDER BY id DESC LIMIT $2";
+
+// --- outbox and step results ---
+inline constexpr char kDue[] = "SELECT " SLUICE_DELIVERY_COLUMNS
+                               " FROM outbox WHERE status = 'pending' AND next_attempt_ms <= $1"
+                               " ORDER BY id LIMIT $2";
+inline constexpr char kStepResults[] =
+    "SELECT step, result_json, state FROM step_results WHERE delivery_id = $1 ORDER BY step";
+inline constexpr char kRecordStep[] =
+    "INSERT INTO step_results(delivery_id, step, result_json, state) VALUES($1, $2, $3, 'done')"
+    " ON CONFLICT(delivery_id, step) DO UPDATE SET result_json = excluded.result_json,"
+    " state = 'done'";
+// A started step's result_json is the time it was sent; sending again moves it. A finished
+// step is never turned back into a started one.
+inline constexpr char kStartStep[] =
+    "INSERT INTO step_results(delivery_id, step, result_json, state) VALUES($1, $2, $3, 'started')"
+    " ON CONFLICT(delivery_id, step) DO UPDATE SET result_json = excluded.result_json"
+    " WHERE step_results.state = 'started'";
+inline constexpr char kClearStarted[] =
+    "DELETE FROM step_results WHERE delivery_id = $1 AND step = $2 AND state = 'started'";
+// Oldest first through the status index; step_results go with their row (ON DELETE CASCADE).
+inline constexpr char kPruneDone[] =
+    "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status = 'done'"
+    " AND created_ms < $1 ORDER BY id LIMIT $2)";
+inline constexpr char kMarkDone[] =
+    "UPDATE outbox SET status = 'done', lease_owner = '', lease_until = 0 WHERE id = $1";
+inline constexpr char kScheduleRetry[] =
+    "UPDATE outbox SET attempts = $2, next_attempt_ms = $3, last_error = $4, lease_owner = '',"
+    " lease_until = 0 WHERE id = $1";
+inline constexpr char kMarkDead[] =
+    "UPDATE outbox SET status = 'dead', attempts = $2, last_error = $3, lease_owner = '',"
+    " lease_until = 0 WHERE id = $1";
+inline constexpr char kDeliveriesAll[] =
+    "SELECT " SLUICE_DELIVERY_COLUMNS " FROM outbox ORDER BY id DESC LIMIT $1";
+inline constexpr char kDeliveriesByStatus[] =
+    "SELECT " SLUICE_DELIVERY_COLUMNS " FROM outbox WHERE status = $1 ORDER BY id DESC LIMIT $2";
+// The step results stay: a replayed delivery resumes after its last finished step.
+inline constexpr char kReplayAll[] =
+    "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_ms = $1"
+    " WHERE status = 'dead'";
+inline constexpr char kReplayOne[] =
+    "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_ms = $1"
+    " WHERE status = 'dead' AND id = $2";
+// Replaying is the user's word that an uncertain step did not take effect: its mark goes.
+inline constexpr char kUnmarkAllDead[] =
+    "DELETE FROM step_results WHERE state = 'started'"
+    " AND delivery_id IN (SELECT id FROM outbox WHERE status = 'dead')";
+inline constexpr char kUnmarkOneDead[] =
+    "DELETE FROM step_results WHERE state = 'started' AND delivery_id = $1"
+    " AND EXISTS (SELECT 1 FROM outbox WHERE id = $1 AND status = 'dead')";
+inline constexpr char kPendingCount[] = "SELECT COUNT(*) FROM outbox WHERE status = 'pending'";
+
+// --- tokens ---
+inline constexpr char kLoadTokens[] =
+    "SELECT access_token, refresh_token, expires_at_ms FROM oauth_tokens WHERE connection = $1";
+inline constexpr char kSaveTokens[] =
+    "INSERT INTO oauth_tokens(connection, access_token, refresh_token, expires_at_ms)"
+    " VALUES($1, $2, $3, $4) ON CONFLICT(connection) DO UPDATE SET"
+    " access_token = excluded.access_token, refresh_token = excluded.refresh_token,"
+    " expires_at_ms = excluded.expires_at_ms";
+
+// --- leases (owner '' = free) ---
+inline constexpr char kLeaseHolder[] = "SELECT lease_owner FROM triggers WHERE key = $1";
+inline constexpr char kEnsureTrigger[] =
+    "INSERT INTO triggers(key) VALUES($1) ON CONFLICT(key) DO NOTHING";
+// $1 key, $2 owner, $3 until, $4 now, $5 even if not due (0/1).
+inline constexpr char kClaimTrigger[] =
+    "UPDATE triggers SET lease_owner = $2, lease_until = $3 WHERE key = $1"
+    " AND (lease_owner = '' OR lease_owner = $2 OR lease_until <= $4)"
+    " AND ($5 <> 0 OR next_due_ms <= $4)";
+inline constexpr char kClaimableDeliveries[] =
+    "SELECT " SLUICE_DELIVERY_COLUMNS
+    " FROM outbox WHERE status = 'pending' AND next_attempt_ms <= $1"
+    " AND (lease_owner = '' OR lease_owner = $2 OR lease_until <= $1) ORDER BY id LIMIT $3";
+inline constexpr char kLeaseDelivery[] =
+    "UPDATE outbox SET lease_owner = $2, lease_until = $3 WHERE id = $1";
+inline constexpr char kRenewTriggers[] =
+    "UPDATE triggers SET lease_until = $2 WHERE lease_owner = $1";
+inline constexpr char kRenewDeliveries[] =
+    "UPDATE outbox SET lease_until = $2 WHERE status = 'pending' AND lease_owner = $1";
+inline constexpr char kReleaseTriggers[] =
+    "UPDATE triggers SET lease_owner = '', lease_until = 0 WHERE lease_owner = $1";
+inline constexpr char kReleaseDeliveries[] =
+    "UPDATE outbox SET lease_owner = '', lease_until = 0 WHERE status = 'pending'"
+    " AND lease_owner = $1";
+inline constexpr char kTriggerLeases[] =
+    "SELECT key, lease_owner FROM triggers WHERE lease_owner != '' AND lease_until > $1"
+    " ORDER BY key";
+
+#undef SLUICE_TRIGGER_COLUMNS
+
+// Readers of the rows the statements above select.
+TriggerState readTrigger(const SqlRow& row);
+Delivery readDelivery(const SqlRow& row);
+PollRecord readPollRecord(const SqlRow& row);
+StepResult readStepResult(const SqlRow& row);
+OAuthTokens readTokens(const SqlRow& row);
+
+}  // namespace store_sql
+}  // namespace sluice
