@@ -16,7 +16,7 @@
 
 namespace sluice {
 
-class StateStore;
+class TokenStore;
 
 class Connector {
  public:

@@ -11,12 +11,12 @@ namespace {
 
 AppRegistry makeBuiltIn() {
   AppRegistry apps;
-  apps.add("ghl", {[](const App& app, const Connection& connection, StateStore* state,
+  apps.add("ghl", {[](const App& app, const Connection& connection, TokenStore* state,
                       const Clock& clock) -> std::unique_ptr<Connector> {
                      return std::make_unique<GhlConnector>(app, connection, state, clock);
                    },
                    makeGhlWebhooks});
-  apps.add("stripe", {[](const App& app, const Connection& connection, StateStore*,
+  apps.add("stripe", {[](const App& app, const Connection& connection, TokenStore*,
                          const Clock&) -> std::unique_ptr<Connector> {
                         return std::make_unique<StripeConnector>(app, connection);
                       },
@@ -32,7 +32,7 @@ const AppRegistry& AppRegistry::builtIn() {
 }
 
 std::unique_ptr<Connector> AppRegistry::connector(const App& app, const Connection& connection,
-                                                  StateStore* state, const Clock& clock) const {
+                                                  TokenStore* state, const Clock& clock) const {
   const auto it = apps_.find(app.id);
   if (it == apps_.end() || !it->second.connector)
     return std::make_unique<Connector>(app, connection);

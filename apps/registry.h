@@ -14,11 +14,11 @@
 
 namespace sluice {
 
-class StateStore;
+class TokenStore;
 
 struct AppCode {
   using ConnectorFactory = std::function<std::unique_ptr<Connector>(const App&, const Connection&,
-                                                                    StateStore*, const Clock&)>;
+                                                                    TokenStore*, const Clock&)>;
   using WebhooksFactory = std::function<std::unique_ptr<WebhookSource>(const Connection&)>;
   // Auth, app headers and error classification; unset = the generic Connector.
   ConnectorFactory connector;
@@ -35,7 +35,7 @@ class AppRegistry {
   void add(const std::string& app, AppCode code) { apps_[app] = std::move(code); }
 
   std::unique_ptr<Connector> connector(const App& app, const Connection& connection,
-                                       StateStore* state, const Clock& clock) const;
+                                       TokenStore* state, const Clock& clock) const;
   // None when the app has no webhooks or the connection does not turn them on.
   std::unique_ptr<WebhookSource> webhooks(const Connection& connection) const;
 

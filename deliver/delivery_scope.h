@@ -9,7 +9,7 @@
 
 #include "config/config.h"
 #include "core/template.h"
-#include "state/state_store.h"
+#include "state/outbox_store.h"
 
 namespace sluice {
 

@@ -8,7 +8,7 @@
 namespace sluice {
 
 Dispatcher::Dispatcher(const Config& config, const Catalog& catalog, ClientRegistry& clients,
-                       StateStore& state, const Clock& clock)
+                       OutboxStore& state, const Clock& clock)
     : config_(config),
       catalog_(catalog),
       clients_(clients),

@@ -16,7 +16,7 @@
 #include "deliver/lookup.h"
 #include "deliver/retry_policy.h"
 #include "http/client_registry.h"
-#include "state/state_store.h"
+#include "state/outbox_store.h"
 
 namespace sluice {
 
@@ -30,7 +30,7 @@ struct DeliveryReport {
 class Dispatcher {
  public:
   Dispatcher(const Config& config, const Catalog& catalog, ClientRegistry& clients,
-             StateStore& state, const Clock& clock);
+             OutboxStore& state, const Clock& clock);
 
   // Runs what is left of one delivery and records the outcome in the state store.
   DeliveryReport deliver(const Delivery& delivery);
@@ -60,7 +60,7 @@ class Dispatcher {
   const Config& config_;
   const Catalog& catalog_;
   ClientRegistry& clients_;
-  StateStore& state_;
+  OutboxStore& state_;
   const Clock& clock_;
   RetryPolicy retry_;
 };

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "config/config.h"
-#include "state/state_store.h"
+#include "state/outbox_store.h"
 
 namespace sluice {
 

@@ -3,7 +3,7 @@
 namespace sluice {
 
 ApiClient::ApiClient(const App& app, const Connection& connection, HttpTransport& transport,
-                     StateStore* state, const Clock& clock, Sleeper sleeper,
+                     TokenStore* state, const Clock& clock, Sleeper sleeper,
                      const AppRegistry& apps)
     : app_(app),
       connection_(connection),

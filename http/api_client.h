@@ -20,7 +20,7 @@ using Sleeper = std::function<bool(int64_t ms)>;
 class ApiClient {
  public:
   ApiClient(const App& app, const Connection& connection, HttpTransport& transport,
-            StateStore* state, const Clock& clock, Sleeper sleeper,
+            TokenStore* state, const Clock& clock, Sleeper sleeper,
             const AppRegistry& apps = AppRegistry::builtIn());
 
   // Never throws for API or network trouble: the result says Ok, Retry or Fatal with an

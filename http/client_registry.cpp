@@ -3,7 +3,7 @@
 namespace sluice {
 
 ClientRegistry::ClientRegistry(const Config& config, const Catalog& catalog,
-                               HttpTransport& transport, StateStore* state, const Clock& clock,
+                               HttpTransport& transport, TokenStore* state, const Clock& clock,
                                Sleeper sleeper, HttpTransport* insecure, const AppRegistry& apps) {
   for (const auto& [name, connection] : config.connections) {
     const App* app = catalog.app(connection.app);

@@ -14,7 +14,7 @@ class ClientRegistry {
  public:
   // insecure: the transport for connections with verify_tls: false (nullptr: none may have it).
   ClientRegistry(const Config& config, const Catalog& catalog, HttpTransport& transport,
-                 StateStore* state, const Clock& clock, Sleeper sleeper,
+                 TokenStore* state, const Clock& clock, Sleeper sleeper,
                  HttpTransport* insecure = nullptr,
                  const AppRegistry& apps = AppRegistry::builtIn());
   // Throws Error for an unknown connection (the config loader already rejects those).

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "poll/record_reader.h"
-#include "state/state_store.h"
+#include "state/trigger_store.h"
 
 namespace sluice {
 

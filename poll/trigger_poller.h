@@ -14,7 +14,7 @@
 #include "core/keys.h"
 #include "http/api_client.h"
 #include "poll/deduper.h"
-#include "state/state_store.h"
+#include "state/trigger_store.h"
 
 namespace sluice {
 
@@ -39,7 +39,7 @@ class TriggerPoller {
   static constexpr size_t kMaxRecordsPerPage = ::sluice::kMaxRecordsPerPage;
   static constexpr int64_t kSeenRetentionMs = 30LL * 24 * 3600 * 1000;
 
-  TriggerPoller(ApiClient& client, StateStore& state, const Clock& clock)
+  TriggerPoller(ApiClient& client, TriggerStore& state, const Clock& clock)
       : client_(client), state_(state), clock_(clock) {}
 
   PollResult poll(const TriggerSpec& trigger);
@@ -53,7 +53,7 @@ class TriggerPoller {
   void finish(const TriggerSpec& trigger, Sweep& sweep, PollResult& result);
 
   ApiClient& client_;
-  StateStore& state_;
+  TriggerStore& state_;
   const Clock& clock_;
 };
 

@@ -21,6 +21,7 @@
 #include "poll/trigger_poller.h"
 #include "service/metrics.h"
 #include "service/worker_pool.h"
+#include "state/state_store.h"
 
 namespace sluice {
 

@@ -62,7 +62,7 @@ int statusFor(WebhookVerdict::Kind kind) {
 // One verified item for one trigger: unless the trigger has seen it (by a poll or an earlier
 // webhook), it goes to every flow of the trigger, and its id is remembered so the trigger's
 // next poll treats it as known. The trigger's cursor and schedule are left alone.
-bool commitItem(StateStore& state, const Clock& clock, const TriggerSpec& spec,
+bool commitItem(TriggerStore& state, const Clock& clock, const TriggerSpec& spec,
                 const std::string& itemKey, const std::string& extraSeen,
                 const std::string& itemJson) {
   std::vector<std::string> keys{itemKey};
@@ -165,7 +165,7 @@ class WebhookHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
 
 }  // namespace
 
-WebhookReceiver::WebhookReceiver(const Catalog& catalog, const Config& config, StateStore& state,
+WebhookReceiver::WebhookReceiver(const Catalog& catalog, const Config& config, TriggerStore& state,
                                  const Clock& clock, std::function<void()> onAccepted,
                                  const AppRegistry& apps)
     : config_(config), state_(state), clock_(clock), onAccepted_(std::move(onAccepted)) {

@@ -22,7 +22,7 @@
 #include "catalog/catalog.h"
 #include "config/config.h"
 #include "core/clock.h"
-#include "state/state_store.h"
+#include "state/trigger_store.h"
 
 namespace Poco {
 class ThreadPool;
@@ -45,7 +45,7 @@ class WebhookReceiver {
 
   // onAccepted runs after an event put new items in the outbox (the runner wakes its
   // dispatcher). Throws ConfigError when a connection's webhook_public_key is not a PEM key.
-  WebhookReceiver(const Catalog& catalog, const Config& config, StateStore& state,
+  WebhookReceiver(const Catalog& catalog, const Config& config, TriggerStore& state,
                   const Clock& clock, std::function<void()> onAccepted = {},
                   const AppRegistry& apps = AppRegistry::builtIn());
   ~WebhookReceiver();
@@ -76,7 +76,7 @@ class WebhookReceiver {
                          const std::map<std::string, std::string>& headers);
 
   const Config& config_;
-  StateStore& state_;
+  TriggerStore& state_;
   const Clock& clock_;
   std::function<void()> onAccepted_;
   std::map<std::string, std::unique_ptr<Endpoint>> endpoints_;  // by connection name

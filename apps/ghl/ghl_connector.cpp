@@ -9,7 +9,7 @@ namespace {
 constexpr int64_t kRefreshMarginMs = 5 * 60 * 1000;
 }  // namespace
 
-GhlConnector::GhlConnector(const App& app, const Connection& connection, StateStore* state,
+GhlConnector::GhlConnector(const App& app, const Connection& connection, TokenStore* state,
                            const Clock& clock)
     : Connector(app, connection), state_(state), clock_(clock) {}
 

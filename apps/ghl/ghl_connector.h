@@ -7,13 +7,13 @@
 #include <mutex>
 
 #include "apps/connector.h"
-#include "state/state_store.h"
+#include "state/token_store.h"
 
 namespace sluice {
 
 class GhlConnector : public Connector {
  public:
-  GhlConnector(const App& app, const Connection& connection, StateStore* state, const Clock& clock);
+  GhlConnector(const App& app, const Connection& connection, TokenStore* state, const Clock& clock);
   bool authorize(HttpRequest& request, HttpTransport& transport, bool forceRefresh) override;
 
  private:
@@ -21,7 +21,7 @@ class GhlConnector : public Connector {
   // Refreshes the tokens; throws TransportError/Error on failure (no secret in the message).
   void refresh(HttpTransport& transport);
 
-  StateStore* state_;
+  TokenStore* state_;
   const Clock& clock_;
   std::mutex mutex_;
   OAuthTokens tokens_;

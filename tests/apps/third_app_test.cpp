@@ -11,6 +11,7 @@
 #include "deliver/dispatcher.h"
 #include "poll/trigger_poller.h"
 #include "poll/trigger_spec.h"
+#include "state/state_store.h"
 #include "test_support.h"
 #include "webhooks/webhook_receiver.h"
 
@@ -64,7 +65,7 @@ class AcmeWebhooks : public WebhookSource {
 
 AppRegistry withAcme() {
   AppRegistry apps = AppRegistry::builtIn();
-  apps.add("acme", {[](const App& app, const Connection& c, StateStore*,
+  apps.add("acme", {[](const App& app, const Connection& c, TokenStore*,
                        const Clock&) -> std::unique_ptr<Connector> {
                       return std::make_unique<AcmeConnector>(app, c);
                     },

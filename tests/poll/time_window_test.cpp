@@ -10,6 +10,7 @@
 #include "http/api_client.h"
 #include "poll/trigger_poller.h"
 #include "poll/trigger_spec.h"
+#include "state/state_store.h"
 #include "test_support.h"
 
 namespace sluice {
