@@ -13,12 +13,7 @@
 #include <mutex>
 #include <string>
 
-namespace Poco {
-class ThreadPool;
-namespace Net {
-class HTTPServer;
-}
-}  // namespace Poco
+#include "http/http_server.h"
 
 namespace sluice {
 
@@ -40,7 +35,7 @@ class AdminServer {
   // Listens on "HOST:PORT" (port 0 picks a free one). Throws Error when it cannot bind.
   void start(const std::string& address);
   void stop();  // idempotent; requests in progress finish
-  uint16_t port() const { return port_; }
+  uint16_t port() const { return http_.port(); }
 
   // The runner /metrics and /readyz read; nullptr detaches (waits for a scrape in progress).
   void attach(Runner* runner);
@@ -51,9 +46,7 @@ class AdminServer {
  private:
   std::mutex mutex_;  // guards runner_ and is held while it is read
   Runner* runner_ = nullptr;
-  std::unique_ptr<Poco::ThreadPool> pool_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
-  uint16_t port_ = 0;
+  HttpServer http_;  // last: stopped before the members its requests read
 };
 
 }  // namespace sluice

@@ -1,15 +1,9 @@
 #include "webhooks/webhook_receiver.h"
 
 #include <Poco/Exception.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
-#include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
@@ -87,88 +81,75 @@ bool commitItem(TriggerStore& state, const Clock& clock, const TriggerSpec& spec
   return true;
 }
 
-class WebhookHandler : public Poco::Net::HTTPRequestHandler {
- public:
-  explicit WebhookHandler(WebhookReceiver& receiver) : receiver_(receiver) {}
-  void handleRequest(Poco::Net::HTTPServerRequest& request,
-                     Poco::Net::HTTPServerResponse& response) override {
-    WebhookResponse out;
-    bool drained = true;
-    try {
-      const std::string path = Poco::URI(request.getURI()).getPath();
-      std::map<std::string, std::string> headers;
-      for (const auto& [name, value] : request) {
-        std::string key = name;
-        for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        headers[key] = value;
-      }
-      std::string body;
-      bool tooLarge = false;
-      if (request.getMethod() == "POST") {
-        // A body over the cap is read on and dropped (so the sender gets the 413 rather than
-        // a reset), up to kDrainLimit; beyond that the connection is closed under it.
-        const size_t kDrainLimit = 4 * WebhookReceiver::kMaxBodyBytes;
-        if (request.hasContentLength() &&
-            request.getContentLength64() > static_cast<int64_t>(kDrainLimit)) {
-          tooLarge = true;
-          drained = false;
-        } else {
-          std::istream& in = request.stream();
-          char buffer[16384];
-          size_t total = 0;
-          while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-            const size_t n = static_cast<size_t>(in.gcount());
-            total += n;
-            if (total > WebhookReceiver::kMaxBodyBytes) {
-              tooLarge = true;
-              body.clear();
-              if (total > kDrainLimit) {
-                drained = false;
-                break;
-              }
-            } else {
-              body.append(buffer, n);
+// One request: read headers and body (capped), answer with WebhookReceiver::handle.
+void serveWebhook(WebhookReceiver& receiver, Poco::Net::HTTPServerRequest& request,
+                  Poco::Net::HTTPServerResponse& response) {
+  WebhookResponse out;
+  bool drained = true;
+  try {
+    const std::string path = Poco::URI(request.getURI()).getPath();
+    std::map<std::string, std::string> headers;
+    for (const auto& [name, value] : request) {
+      std::string key = name;
+      for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      headers[key] = value;
+    }
+    std::string body;
+    bool tooLarge = false;
+    if (request.getMethod() == "POST") {
+      // A body over the cap is read on and dropped (so the sender gets the 413 rather than
+      // a reset), up to kDrainLimit; beyond that the connection is closed under it.
+      const size_t kDrainLimit = 4 * WebhookReceiver::kMaxBodyBytes;
+      if (request.hasContentLength() &&
+          request.getContentLength64() > static_cast<int64_t>(kDrainLimit)) {
+        tooLarge = true;
+        drained = false;
+      } else {
+        std::istream& in = request.stream();
+        char buffer[16384];
+        size_t total = 0;
+        while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+          const size_t n = static_cast<size_t>(in.gcount());
+          total += n;
+          if (total > WebhookReceiver::kMaxBodyBytes) {
+            tooLarge = true;
+            body.clear();
+            if (total > kDrainLimit) {
+              drained = false;
+              break;
             }
+          } else {
+            body.append(buffer, n);
           }
         }
       }
-      out = tooLarge ? receiver_.tooLarge(path)
-                     : receiver_.handle(request.getMethod(), path, headers, body);
-    } catch (const std::exception& e) {
-      out = {400, "{\"error\":\"bad request\"}", {}};
-      drained = false;
-      logWarn("webhook.rejected", kv("status", 400) + " " + kv("reason", "unreadable request"));
     }
-    // An unread body must not be taken for the next request on this connection.
-    if (!drained) response.setKeepAlive(false);
-    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
-    response.setContentType("application/json");
-    for (const auto& [name, value] : out.headers) response.set(name, value);
-    response.sendBuffer(out.body.data(), out.body.size());
+    out = tooLarge ? receiver.tooLarge(path)
+                   : receiver.handle(request.getMethod(), path, headers, body);
+  } catch (const std::exception& e) {
+    out = {400, "{\"error\":\"bad request\"}", {}};
+    drained = false;
+    logWarn("webhook.rejected", kv("status", 400) + " " + kv("reason", "unreadable request"));
   }
-
- private:
-  WebhookReceiver& receiver_;
-};
-
-class WebhookHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  explicit WebhookHandlerFactory(WebhookReceiver& receiver) : receiver_(receiver) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(
-      const Poco::Net::HTTPServerRequest&) override {
-    return new WebhookHandler(receiver_);
-  }
-
- private:
-  WebhookReceiver& receiver_;
-};
+  // An unread body must not be taken for the next request on this connection.
+  if (!drained) response.setKeepAlive(false);
+  response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
+  response.setContentType("application/json");
+  for (const auto& [name, value] : out.headers) response.set(name, value);
+  response.sendBuffer(out.body.data(), out.body.size());
+}
 
 }  // namespace
 
 WebhookReceiver::WebhookReceiver(const Catalog& catalog, const Config& config, TriggerStore& state,
                                  const Clock& clock, std::function<void()> onAccepted,
                                  const AppRegistry& apps)
-    : config_(config), state_(state), clock_(clock), onAccepted_(std::move(onAccepted)) {
+    : config_(config),
+      state_(state),
+      clock_(clock),
+      onAccepted_(std::move(onAccepted)),
+      http_("webhooks", {4, 64},
+            [this](auto& request, auto& response) { serveWebhook(*this, request, response); }) {
   for (const auto& [name, c] : config.connections) {
     auto source = apps.webhooks(c);
     if (!source) continue;  // webhooks are off for this connection
@@ -214,38 +195,16 @@ WebhookReceiver::~WebhookReceiver() {
 }
 
 void WebhookReceiver::start(const std::string& address) {
-  if (server_) return;
-  try {
-    Poco::Net::ServerSocket socket;
-    socket.bind(Poco::Net::SocketAddress(address), true);
-    socket.listen(64);
-    port_ = socket.address().port();
-    auto* params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(4);
-    params->setMaxQueued(64);
-    params->setKeepAlive(true);
-    params->setTimeout(Poco::Timespan(10, 0));
-    pool_ = std::make_unique<Poco::ThreadPool>(1, 4);
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new WebhookHandlerFactory(*this), *pool_,
-                                                      socket, params);
-    server_->start();
-  } catch (const Poco::Exception& e) {
-    server_.reset();
-    pool_.reset();
-    throw Error("webhooks: cannot listen on " + address + ": " + e.displayText());
-  }
+  if (http_.running()) return;
+  http_.start(address);
   std::string names;
   for (const auto& [name, e] : endpoints_) names += (names.empty() ? "" : ",") + name;
-  logInfo("webhooks.listen", kv("address", address) + " " + kv("port", port_) + " " +
+  logInfo("webhooks.listen", kv("address", address) + " " + kv("port", http_.port()) + " " +
                                  kv("connections", names.empty() ? "none" : names));
 }
 
 void WebhookReceiver::stop() {
-  if (!server_) return;
-  server_->stopAll(false);  // idle connections close; requests in progress finish
-  if (pool_) pool_->joinAll();
-  server_.reset();
-  pool_.reset();
+  http_.stop();  // idle connections close; requests in progress finish
 }
 
 WebhookResponse WebhookReceiver::reject(const std::string& connection, int status,

@@ -22,14 +22,8 @@
 #include "catalog/catalog.h"
 #include "config/config.h"
 #include "core/clock.h"
+#include "http/http_server.h"
 #include "state/trigger_store.h"
-
-namespace Poco {
-class ThreadPool;
-namespace Net {
-class HTTPServer;
-}
-}  // namespace Poco
 
 namespace sluice {
 
@@ -57,7 +51,7 @@ class WebhookReceiver {
   void start(const std::string& address);
   // Stops accepting, lets requests in progress finish. Idempotent.
   void stop();
-  uint16_t port() const { return port_; }
+  uint16_t port() const { return http_.port(); }
 
   // One request whose body was read (at most kMaxBodyBytes). headers: lowercase names.
   // What the HTTP server calls; safe from several threads at once.
@@ -80,9 +74,7 @@ class WebhookReceiver {
   const Clock& clock_;
   std::function<void()> onAccepted_;
   std::map<std::string, std::unique_ptr<Endpoint>> endpoints_;  // by connection name
-  std::unique_ptr<Poco::ThreadPool> pool_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
-  uint16_t port_ = 0;
+  HttpServer http_;  // last: stopped before the members its requests read
 };
 
 }  // namespace sluice
