@@ -1,9 +1,6 @@
 // Poco-based HttpTransport: keep-alive sessions pooled per scheme+host+port, per-request
-// timeouts, strict TLS by default, gzip, a response size cap, and exact body framing.
-//
-// The response body is framed here (Content-Length, chunked, until-close) instead of through
-// Poco's HTTP stream classes: in Poco 1.11 those end a fixed-length or chunked body silently
-// when the peer closes early, and a short body must be an error, not a half record page.
+// timeouts, strict TLS by default, gzip, a response size cap, and exact body framing
+// (http/body_framing.h).
 #include <signal.h>
 
 #include <algorithm>
@@ -22,7 +19,6 @@
 #include <vector>
 
 #include "Poco/Exception.h"
-#include "Poco/InflatingStream.h"
 #include "Poco/Net/Context.h"
 #include "Poco/Net/HTTPClientSession.h"
 #include "Poco/Net/HTTPRequest.h"
@@ -36,6 +32,7 @@
 #include "Poco/URI.h"
 #include "core/http.h"
 #include "core/text.h"
+#include "http/body_framing.h"
 #include "http/poco_http_transport.h"
 
 namespace sluice {
@@ -45,29 +42,12 @@ namespace {
 using Poco::Net::HTTPClientSession;
 
 constexpr int kDefaultTimeoutMs = 30000;
-constexpr std::size_t kMaxLineBytes = 8 * 1024;  // chunk-size and trailer lines
-
-// The last comma-separated token of a header value ("gzip, chunked" -> "chunked").
-std::string lastToken(const std::string& value) {
-  const auto comma = value.rfind(',');
-  return lowerAscii(trim(comma == std::string::npos ? value : value.substr(comma + 1)));
-}
-
-std::size_t saturatingAdd(std::size_t a, std::size_t b) {
-  return a > std::numeric_limits<std::size_t>::max() - b ? std::numeric_limits<std::size_t>::max()
-                                                         : a + b;
-}
 
 // One pooled connection. Poco keeps raw reads from the connection's buffer protected, so a
 // small template subclass exposes them for the body framing below.
-class HttpConnection {
+class HttpConnection : public ByteSource {
  public:
-  virtual ~HttpConnection() = default;
   virtual HTTPClientSession& http() = 0;
-  // Up to `length` bytes; 0 at end of stream. Throws Poco exceptions on socket errors.
-  virtual int readSome(char* buffer, std::streamsize length) = 0;
-  // One byte, or EOF. A 0xFF byte also reads as EOF: only used for ASCII framing lines.
-  virtual int nextByte() = 0;
   // Waits for the first byte without consuming it; EOF when the peer closed.
   virtual int peekByte() = 0;
 };
@@ -232,112 +212,6 @@ TransportError describeFailure(const Poco::Exception& e, const Target& t, int ti
     return TransportError(d + ": network error: " + e.displayText(), true);
   }
   return TransportError(d + ": request failed: " + e.displayText(), false);
-}
-
-TransportError overCap(const Target& t, std::size_t cap) {
-  return TransportError(t.describe + ": response body over " + std::to_string(cap) + " bytes",
-                        false);
-}
-
-TransportError truncated(const Target& t, const std::string& detail) {
-  return TransportError(t.describe + ": response body truncated (" + detail + ")", true);
-}
-
-TransportError malformed(const Target& t, const std::string& detail) {
-  return TransportError(t.describe + ": malformed HTTP response: " + detail, false);
-}
-
-// Reads exactly `length` bytes, appending to `out`.
-void readExactly(HttpConnection& conn, std::string& out, std::size_t length, const Target& t,
-                 const char* framing) {
-  const std::size_t start = out.size();
-  out.resize(start + length);
-  std::size_t got = 0;
-  while (got < length) {
-    const std::size_t want = std::min<std::size_t>(length - got, 1 << 20);
-    const int n = conn.readSome(&out[start + got], static_cast<std::streamsize>(want));
-    if (n <= 0) {
-      out.resize(start + got);
-      throw truncated(t, std::string(framing) + ": connection closed after " +
-                             std::to_string(out.size()) + " bytes");
-    }
-    got += static_cast<std::size_t>(n);
-  }
-}
-
-// One CRLF- (or LF-) terminated line without its terminator.
-std::string readLine(HttpConnection& conn, const Target& t) {
-  std::string line;
-  for (;;) {
-    const int c = conn.nextByte();
-    if (c == std::char_traits<char>::eof()) {
-      throw truncated(t, "chunked stream ended before its last chunk");
-    }
-    if (c == '\n') break;
-    if (line.size() >= kMaxLineBytes) throw malformed(t, "chunk line too long");
-    line.push_back(static_cast<char>(c));
-  }
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  return line;
-}
-
-void readChunked(HttpConnection& conn, std::string& out, std::size_t rawCap, std::size_t cap,
-                 const Target& t) {
-  for (;;) {
-    const std::string line = readLine(conn, t);
-    const std::string sizeText = trim(line.substr(0, line.find(';')));
-    if (sizeText.empty()) throw malformed(t, "missing chunk size");
-    std::size_t size = 0;
-    for (char c : sizeText) {
-      int digit;
-      if (c >= '0' && c <= '9') {
-        digit = c - '0';
-      } else if (foldAscii(c) >= 'a' && foldAscii(c) <= 'f') {
-        digit = foldAscii(c) - 'a' + 10;
-      } else {
-        throw malformed(t, "invalid chunk size");
-      }
-      if (size > (std::numeric_limits<std::size_t>::max() >> 4)) throw overCap(t, cap);
-      size = size * 16 + static_cast<std::size_t>(digit);
-    }
-    if (size == 0) {
-      // Trailer fields up to the empty line that ends the message.
-      while (!readLine(conn, t).empty()) {
-      }
-      return;
-    }
-    if (saturatingAdd(out.size(), size) > rawCap) throw overCap(t, cap);
-    readExactly(conn, out, size, t, "chunked");
-    if (!readLine(conn, t).empty()) throw malformed(t, "chunk not followed by CRLF");
-  }
-}
-
-void readUntilClose(HttpConnection& conn, std::string& out, std::size_t rawCap, std::size_t cap,
-                    const Target& t) {
-  char buffer[16 * 1024];
-  for (;;) {
-    const int n = conn.readSome(buffer, sizeof buffer);
-    if (n <= 0) return;
-    if (saturatingAdd(out.size(), static_cast<std::size_t>(n)) > rawCap) throw overCap(t, cap);
-    out.append(buffer, static_cast<std::size_t>(n));
-  }
-}
-
-std::string inflateGzip(const std::string& raw, std::size_t cap, const Target& t) {
-  std::istringstream in(raw);
-  Poco::InflatingInputStream inflater(in, Poco::InflatingStreamBuf::STREAM_GZIP);
-  std::string out;
-  char buffer[16 * 1024];
-  while (inflater) {
-    inflater.read(buffer, sizeof buffer);
-    const auto n = static_cast<std::size_t>(inflater.gcount());
-    // Checked while inflating so a small "gzip bomb" never grows past the cap in memory.
-    if (saturatingAdd(out.size(), n) > cap) throw overCap(t, cap);
-    out.append(buffer, n);
-  }
-  // Poco reports zlib errors by throwing inside the stream, which the istream turns into badbit.
-  if (inflater.bad()) throw malformed(t, "gzip body is corrupt");
-  return out;
 }
 
 void removeHeader(HttpHeaders& headers, const std::string& name) {
@@ -523,47 +397,24 @@ class PocoHttpTransport final : public HttpTransport {
     if (const Poco::Exception* e = http.networkException()) e->rethrow();
   }
 
-  // Reads the body as the response frames it, within the size cap, inflating gzip. Returns
-  // whether the body ran until the server closed the connection (it cannot be reused).
+  // Reads the body as the response frames it (http/body_framing.h). Returns whether it ran
+  // until the server closed the connection (it cannot be reused).
   bool readBody(HttpConnection& conn, const Target& t, const HttpRequest& request,
                 const Poco::Net::HTTPResponse& res, HttpResponse& out) {
-    const std::size_t cap = options_.maxResponseBytes;
-    const bool gzip = lastToken(res.get("Content-Encoding", "")) == "gzip" ||
-                      lastToken(res.get("Content-Encoding", "")) == "x-gzip";
-    // The cap applies after inflation; compressed data is never much larger than its
-    // inflated form, so the raw read allows a small margin over the cap.
-    const std::size_t rawCap = gzip ? saturatingAdd(saturatingAdd(cap, cap / 16), 64 * 1024) : cap;
-    const bool noBody =
+    BodyFraming framing;
+    framing.none =
         request.method == "HEAD" || out.status < 200 || out.status == 204 || out.status == 304;
-    bool untilClose = false;
-    std::string raw;
-    if (noBody) {
-      // Nothing follows the headers, whatever Content-Length says.
-    } else if (res.has("Transfer-Encoding")) {
-      if (lastToken(res.get("Transfer-Encoding")) == "chunked") {
-        readChunked(conn, raw, rawCap, cap, t);
-      } else {
-        untilClose = true;  // RFC 9112: any other final coding is delimited by close
-      }
-    } else if (res.hasContentLength()) {
-      const Poco::Int64 length = res.getContentLength64();
-      if (length < 0) throw malformed(t, "negative Content-Length");
-      if (static_cast<std::uint64_t>(length) > rawCap) throw overCap(t, cap);
-      readExactly(conn, raw, static_cast<std::size_t>(length), t, "Content-Length");
-    } else {
-      untilClose = true;
-    }
-    if (untilClose) readUntilClose(conn, raw, rawCap, cap, t);
-    if (gzip && !raw.empty()) {
-      out.body = inflateGzip(raw, cap, t);
+    if (res.has("Transfer-Encoding")) framing.transferEncoding = res.get("Transfer-Encoding");
+    if (res.hasContentLength()) framing.contentLength = res.getContentLength64();
+    framing.contentEncoding = lastToken(res.get("Content-Encoding", ""));
+    FramedBody body = readFramedBody(conn, framing, options_.maxResponseBytes, t.describe);
+    out.body = std::move(body.body);
+    if (body.inflated) {
       // The returned body is the inflated one; these described the compressed bytes.
       removeHeader(out.headers, "Content-Encoding");
       removeHeader(out.headers, "Content-Length");
-    } else {
-      if (raw.size() > cap) throw overCap(t, cap);
-      out.body = std::move(raw);
     }
-    return untilClose;
+    return body.untilClose;
   }
 
   const TransportOptions options_;
