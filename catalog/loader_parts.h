@@ -1,0 +1,35 @@
+// The catalog loader's parts, shared by its files (not used outside catalog/): every parser
+// reads one YAML map strictly and fails with file:line:col and what was expected.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "core/template.h"
+#include "core/yaml_reader.h"
+
+namespace sluice {
+namespace catalog_loader {
+
+constexpr YamlDomain kCatalogDomain = YamlDomain::Catalog;
+
+// catalog/catalog_fields.cpp: values several catalog maps share.
+ValueType parseType(YamlMap& map, const std::string& key);
+// A JSON pointer ("" allowed unless required).
+std::string pointerOr(YamlMap& map, const std::string& key, bool required);
+// A duration ("10s", "1m") in seconds.
+double parseDuration(YamlMap& map, const std::string& key);
+std::vector<std::pair<std::string, Template>> parseHeaders(YamlMap& parent, const std::string& key);
+Pagination parsePaginationMap(YamlMap& map);
+
+// catalog/operation_loader.cpp: one entry of a category file's `operations`.
+Operation parseOperation(const YAML::Node& node, const std::string& file, const App& app,
+                         const Category& category);
+
+// catalog/app_loader.cpp: catalog/<app>/app.yaml.
+void parseAppYaml(App& app, const std::string& file);
+
+}  // namespace catalog_loader
+}  // namespace sluice
