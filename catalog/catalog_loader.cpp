@@ -7,6 +7,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/loader_parts.h"
+#include "catalog/op_presets.h"
 #include "core/yaml_reader.h"
 
 namespace fs = std::filesystem;
@@ -41,9 +42,11 @@ App Catalog::loadApp(const std::string& folder) {
     const YAML::Node ops = map.get("operations");
     if (!ops.IsSequence() || ops.size() == 0)
       map.fail("operations", "'operations': expected a non-empty list of operations");
+    const catalog_loader::FilePresets presets = catalog_loader::readFilePresets(map);
     map.rejectUnknown();
     for (const auto& node : ops) {
-      Operation op = catalog_loader::parseOperation(node, file, app, category);
+      Operation op = catalog_loader::parseOperation(
+          catalog_loader::withPresets(node, presets, file), file, app, category);
       if (!ids.insert(op.id).second)
         throw CatalogError(op.where, "duplicate operation id '" + op.id + "' in app " + app.id);
       app.operations.push_back(std::move(op));

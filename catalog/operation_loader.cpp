@@ -199,7 +199,7 @@ void parseOpPagination(YamlMap& map, const std::string& file, const std::string&
                        const App& app, Operation& op) {
   const YAML::Node pag = map.get("paginate");
   if (!pag.IsDefined() || pag.IsNull()) {
-    map.fail("paginate", "missing required key 'paginate' (none, a preset name or a map)");
+    // No pagination: the first page is all a poll reads (op.paginate stays style none).
   } else if (pag.IsScalar()) {
     const std::string name = pag.Scalar();
     if (name != "none") {
