@@ -1,10 +1,8 @@
-// The Runner's metrics: what each poll and delivery counts, the late-poll warning, and the
-// gauges computed at scrape time (outbox depth, one set per trigger). Kept apart from
-// runner.cpp, which calls these hooks at the start and end of each task.
+#include "service/runner_metrics.h"
+
 #include <algorithm>
 
 #include "core/logger.h"
-#include "service/runner.h"
 
 namespace sluice {
 
@@ -31,9 +29,12 @@ double seconds(int64_t ms) {
 
 }  // namespace
 
-void Runner::initMetrics() {
+RunnerMetrics::RunnerMetrics(const Clock& clock) : clock_(clock), startedMs_(clock.nowMs()) {
+  declare();
+}
+
+void RunnerMetrics::declare() {
   using T = Metrics::Type;
-  startedMs_ = clock_.nowMs();
   Metrics& m = metrics_;
   m.declare("sluice_polls_total", T::Counter, "Trigger polls by operation and result (ok, error).");
   m.declare("sluice_items_new_total", T::Counter,
@@ -66,59 +67,33 @@ void Runner::initMetrics() {
                            "sluice_dead_letters_total"})
     m.add(name, {}, 0);  // present from the start, so rate() works from the first scrape
   m.set("sluice_poll_lateness_max_seconds", {}, 0);
-  m.addCollector([this](Metrics& out) { collectMetrics(out); });
 }
 
-bool Runner::ready() {
-  if (!firstPass_.load()) return false;
-  try {
-    state_.pendingCount();
-    return true;
-  } catch (const StateError&) {
-    return false;
-  }
-}
-
-void Runner::notePollStart(ScheduledTrigger& t, const std::string& flows) {
-  const int64_t now = clock_.nowMs();
-  int64_t late = 0;
-  bool became = false;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    // Forced polls (--once, tests) have no due time. A due time from before this runner
-    // started (the process was down) counts from the start.
-    if (t.nextDueMs <= 0) return;
-    late = std::max<int64_t>(0, now - std::max(t.nextDueMs, startedMs_));
-    became = late > kLateAfterMs && t.lateMs <= kLateAfterMs;
-    t.lateMs = late;
-  }
-  metrics_.observe("sluice_poll_lateness_seconds", {}, seconds(late));
-  metrics_.setMax("sluice_poll_lateness_max_seconds", {}, seconds(late));
-  if (late <= kLateAfterMs) return;
+void RunnerMetrics::pollStarted(const TriggerSpec& spec, const std::string& flows, int64_t lateMs,
+                                bool becameLate, int64_t everyMs) {
+  metrics_.observe("sluice_poll_lateness_seconds", {}, seconds(lateMs));
+  metrics_.setMax("sluice_poll_lateness_max_seconds", {}, seconds(lateMs));
+  if (lateMs <= kLateAfterMs) return;
   metrics_.add("sluice_polls_late_total");
   // Logged when a trigger falls behind, not at every late poll of a backlog, and at most 10
   // lines a second when a whole schedule falls behind (the metric counts every one).
   long long suppressed = 0;
-  if (became && lateLog_.allow(now, suppressed))
-    logWarn("poll.late", kv("flow", flows) + " " + kv("op", t.spec.op->fullId()) + " " +
-                             kv("late_ms", late) + " " + kv("every_s", t.everyMs / 1000) +
+  if (becameLate && lateLog_.allow(clock_.nowMs(), suppressed))
+    logWarn("poll.late", kv("flow", flows) + " " + kv("op", spec.op->fullId()) + " " +
+                             kv("late_ms", lateMs) + " " + kv("every_s", everyMs / 1000) +
                              (suppressed ? " " + kv("suppressed", suppressed) : ""));
 }
 
-void Runner::notePollDone(ScheduledTrigger& t, const PollResult& r, int64_t startedMs) {
+void RunnerMetrics::pollFinished(const std::string& op, const PollResult& r, int64_t startedMs) {
   const int64_t now = clock_.nowMs();
-  const std::string op = t.spec.op->fullId();
   metrics_.add("sluice_polls_total", {{"op", op}, {"result", r.ok ? "ok" : "error"}});
   metrics_.observe("sluice_poll_duration_seconds", {{"op", op}}, seconds(now - startedMs));
   if (!r.ok) return;
   metrics_.add("sluice_items_new_total", {{"op", op}}, r.commit.history.newItems);
   metrics_.add("sluice_items_duplicate_total", {{"op", op}}, r.commit.history.duplicates);
-  std::lock_guard<std::mutex> lock(mutex_);
-  t.lastPollMs = now;
-  if (r.commit.cursorMoved) t.watermarkMovedMs = now;
 }
 
-void Runner::noteDelivery(const Delivery& d, const DeliveryReport* report, int64_t startedMs) {
+void RunnerMetrics::delivered(const Delivery& d, const DeliveryReport* report, int64_t startedMs) {
   const int64_t now = clock_.nowMs();
   const std::string outcome = outcomeName(report);
   metrics_.add("sluice_deliveries_total", {{"outcome", outcome}});
@@ -130,33 +105,19 @@ void Runner::noteDelivery(const Delivery& d, const DeliveryReport* report, int64
                      seconds(std::max<int64_t>(0, now - d.createdMs)));
 }
 
-void Runner::noteRateLimitWait(int64_t ms) {
+void RunnerMetrics::rateLimitWait(int64_t ms) {
   metrics_.add("sluice_rate_limit_waits_total");
   metrics_.add("sluice_rate_limit_wait_seconds_total", {}, seconds(ms));
 }
 
-void Runner::collectMetrics(Metrics& out) {
+void RunnerMetrics::collect(Metrics& out, const std::vector<TriggerGauges>& rows,
+                            std::optional<int64_t> pending, bool ready) const {
   using T = Metrics::Type;
-  struct Row {
-    const ScheduledTrigger* t;
-    int64_t watermarkMovedMs, lateMs;
-    int errors;
-  };
-  std::vector<Row> rows;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    rows.reserve(triggers_.size());
-    for (const auto& t : triggers_)
-      rows.push_back({t.get(), t->watermarkMovedMs, t->lateMs, t->consecutiveErrors});
-  }
   const int64_t now = clock_.nowMs();
   out.declare("sluice_outbox_depth", T::Gauge, "Deliveries waiting in the outbox (pending).");
-  try {
-    out.set("sluice_outbox_depth", {}, static_cast<double>(state_.pendingCount()));
-  } catch (const StateError&) {
-  }
+  if (pending) out.set("sluice_outbox_depth", {}, static_cast<double>(*pending));
   out.declare("sluice_ready", T::Gauge, "1 once the first scheduling pass ran.");
-  out.set("sluice_ready", {}, firstPass_.load() ? 1 : 0);
+  out.set("sluice_ready", {}, ready ? 1 : 0);
   out.declare("sluice_start_time_seconds", T::Gauge, "When this runner started (unix time).");
   out.set("sluice_start_time_seconds", {}, seconds(startedMs_));
   out.declare("sluice_triggers", T::Gauge, "Triggers scheduled (enabled flows share them).");
@@ -175,15 +136,16 @@ void Runner::collectMetrics(Metrics& out) {
   out.declare("sluice_trigger_poll_lateness_seconds", T::Gauge,
               "How late the trigger's last poll started (only triggers behind schedule).");
   int stale = 0, late = 0;
-  for (const Row& row : rows) {
+  for (const TriggerGauges& row : rows) {
     std::string flows;
-    for (const auto& s : row.t->spec.subscribers) flows += (flows.empty() ? "" : ",") + s.flow;
-    const MetricLabels labels = {{"flow", flows}, {"op", row.t->spec.op->fullId()}};
+    for (const auto& s : row.spec->subscribers) flows += (flows.empty() ? "" : ",") + s.flow;
+    const MetricLabels labels = {{"flow", flows}, {"op", row.spec->op->fullId()}};
     if (row.watermarkMovedMs > 0)
       out.set("sluice_trigger_watermark_age_seconds", labels,
               seconds(std::max<int64_t>(0, now - row.watermarkMovedMs)));
-    if (row.errors > 0) out.set("sluice_trigger_consecutive_errors", labels, row.errors);
-    if (row.errors >= kStaleAfterErrors) {
+    if (row.consecutiveErrors > 0)
+      out.set("sluice_trigger_consecutive_errors", labels, row.consecutiveErrors);
+    if (row.consecutiveErrors >= kStaleAfterErrors) {
       out.set("sluice_trigger_stale", labels, 1);
       ++stale;
     }

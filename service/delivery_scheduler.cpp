@@ -1,0 +1,85 @@
+#include "service/delivery_scheduler.h"
+
+#include <iterator>
+#include <utility>
+#include <vector>
+
+#include "core/logger.h"
+
+namespace sluice {
+
+DeliveryScheduler::DeliveryScheduler(Dispatcher& dispatcher, LeaseStore& leases, const Clock& clock,
+                                     const RunSettings& settings, WorkerPool& pool,
+                                     RunnerMetrics& metrics, const std::string& owner,
+                                     std::function<void()> taskDone)
+    : dispatcher_(dispatcher),
+      leases_(leases),
+      clock_(clock),
+      settings_(settings),
+      pool_(pool),
+      metrics_(metrics),
+      owner_(owner),
+      taskDone_(std::move(taskDone)) {}
+
+std::string DeliveryScheduler::recordKey(const Delivery& d) {
+  // The item key is the record id, plus "@version" for updated/changed triggers.
+  return d.flow + "\n" + d.itemKey.substr(0, d.itemKey.rfind('@'));
+}
+
+void DeliveryScheduler::deliverTask(Delivery d) {
+  const int64_t started = clock_.nowMs();
+  DeliveryReport report;
+  bool recorded = false;
+  try {
+    report = dispatcher_.deliver(d);
+    recorded = true;
+  } catch (const std::exception& e) {
+    // A state error while recording: the delivery stays pending and is tried again.
+    logError("delivery.error", kv("flow", d.flow) + " " + kv("item", d.itemKey) + " " +
+                                   kv("error", Logger::instance().mask(e.what())));
+  }
+  metrics_.delivered(d, recorded ? &report : nullptr, started);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (--flowsInFlight_[d.flow] <= 0) flowsInFlight_.erase(d.flow);
+    recordsInFlight_.erase(recordKey(d));
+    deliveriesInFlight_.erase(d.id);
+    finishedAt_[d.id] = ++finishCount_;
+  }
+  taskDone_();
+}
+
+void DeliveryScheduler::schedule(int64_t now) {
+  std::vector<Delivery> due;
+  uint64_t listedAfter;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    listedAfter = finishCount_;
+  }
+  try {
+    due = leases_.claimDeliveries(owner_, now, 200, settings_.leaseMs);
+  } catch (const StateError& e) {
+    // The pending deliveries stay in the outbox and are claimed once the store answers again.
+    logError("delivery.claim_failed", kv("error", e.what()));
+    return;
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& d : due) {
+    // Several items of a flow run side by side, but two changes of one record never do, so
+    // an "updated" record's versions arrive in order.
+    if (deliveriesInFlight_.count(d.id) || recordsInFlight_.count(recordKey(d))) continue;
+    auto finished = finishedAt_.find(d.id);
+    if (finished != finishedAt_.end() && finished->second > listedAfter) continue;  // stale
+    auto running = flowsInFlight_.find(d.flow);
+    if (running != flowsInFlight_.end() && running->second >= settings_.flowConcurrency) continue;
+    ++flowsInFlight_[d.flow];
+    recordsInFlight_.insert(recordKey(d));
+    deliveriesInFlight_.insert(d.id);
+    pool_.submit([this, d] { deliverTask(d); });
+  }
+  // Finishes up to listedAfter cannot make a later list stale (one thread lists).
+  for (auto it = finishedAt_.begin(); it != finishedAt_.end();)
+    it = it->second <= listedAfter ? finishedAt_.erase(it) : std::next(it);
+}
+
+}  // namespace sluice

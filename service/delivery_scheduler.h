@@ -1,0 +1,58 @@
+// The delivery half of `sluice run`: a pass claims the due deliveries of the outbox (several
+// processes: each goes to one of them) and runs them on the worker pool, several of one flow
+// side by side (settings.flow_concurrency) but never two changes of one record at once, so an
+// updated record's versions arrive in order.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "config/config.h"
+#include "core/clock.h"
+#include "deliver/dispatcher.h"
+#include "service/runner_metrics.h"
+#include "service/worker_pool.h"
+#include "state/lease_store.h"
+
+namespace sluice {
+
+class DeliveryScheduler {
+ public:
+  // taskDone: a delivery finished (the runner looks for work at once).
+  DeliveryScheduler(Dispatcher& dispatcher, LeaseStore& leases, const Clock& clock,
+                    const RunSettings& settings, WorkerPool& pool, RunnerMetrics& metrics,
+                    const std::string& owner, std::function<void()> taskDone);
+
+  // Claims up to a batch of due deliveries and starts those that may run now.
+  void schedule(int64_t now);
+
+ private:
+  void deliverTask(Delivery d);
+  // The flow and record a delivery changes: one change of a record at a time.
+  static std::string recordKey(const Delivery& d);
+
+  Dispatcher& dispatcher_;
+  LeaseStore& leases_;
+  const Clock& clock_;
+  const RunSettings& settings_;
+  WorkerPool& pool_;
+  RunnerMetrics& metrics_;
+  const std::string& owner_;
+  std::function<void()> taskDone_;
+
+  std::mutex mutex_;                          // guards everything below
+  std::map<std::string, int> flowsInFlight_;  // deliveries running per flow
+  std::set<std::string> recordsInFlight_;     // flow + record id: one change at a time
+  std::set<int64_t> deliveriesInFlight_;
+  // A delivery that finishes between the store listing it and the check above would be sent
+  // to the dispatcher again from that stale list: each finish gets a number, and a list read
+  // before it skips the delivery.
+  uint64_t finishCount_ = 0;
+  std::map<int64_t, uint64_t> finishedAt_;  // delivery id -> finishCount_ when it finished
+};
+
+}  // namespace sluice

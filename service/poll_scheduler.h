@@ -1,0 +1,97 @@
+// The poll half of `sluice run`: every enabled flow's trigger (flows with the same trigger share
+// it) with its next due time, soonest first. A pass claims the due triggers in the state store
+// (several processes: each goes to one of them) and polls those this process got on the worker
+// pool, one poll per trigger at a time; the commit schedules the next poll, a failure backs
+// off. Next due times live in the state store, so a restart does not re-poll everything at
+// once; new triggers are spread over their interval by a hash of their key.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "core/clock.h"
+#include "http/client_registry.h"
+#include "poll/trigger_poller.h"
+#include "service/runner_metrics.h"
+#include "service/worker_pool.h"
+#include "state/state_store.h"
+
+namespace sluice {
+
+struct ScheduledTrigger {
+  TriggerSpec spec;
+  int64_t everyMs = 300000;
+  int64_t nextDueMs = 0;
+  bool inFlight = false;
+  int consecutiveErrors = 0;
+  // For metrics and the late-poll warning.
+  int64_t lastPollMs = 0;
+  int64_t watermarkMovedMs = 0;
+  int64_t lateMs = 0;  // how late its last poll started
+};
+
+class PollScheduler {
+ public:
+  // taskDone: a poll finished (the runner looks for work at once).
+  PollScheduler(const Catalog& catalog, const Config& config, StateStore& state,
+                ClientRegistry& clients, const Clock& clock, WorkerPool& pool,
+                RunnerMetrics& metrics, const std::string& owner, std::function<void()> taskDone);
+
+  // Claims the due triggers (with evenIfNotDue, whatever their stored due time) and polls
+  // those this process got.
+  void schedule(int64_t now, bool evenIfNotDue = false);
+  // Makes every trigger not being polled due now (`--once`, tests).
+  void makeAllDue();
+  // The soonest due time, if any trigger waits.
+  std::optional<int64_t> nextDueMs();
+
+  const std::vector<std::unique_ptr<ScheduledTrigger>>& triggers() const { return triggers_; }
+  std::vector<TriggerGauges> gauges();
+
+ private:
+  void buildTriggers();
+  // How soon a trigger another process holds or has just polled is asked for again.
+  int64_t recheckMs(const ScheduledTrigger& t) const;
+  void pollTask(ScheduledTrigger* t);
+  PollResult pollOnce(const ScheduledTrigger& t);
+  void notePollStart(ScheduledTrigger& t, const std::string& flows);
+  int64_t commitPolled(ScheduledTrigger& t, PollResult& r, const std::string& flows, int64_t now,
+                       bool& leaseLost);
+  int64_t notePollFailure(ScheduledTrigger& t, PollResult& r, const std::string& flows,
+                          int64_t now);
+  void finished(ScheduledTrigger& t, const PollResult& r, int64_t next);
+
+  const Catalog& catalog_;
+  const Config& config_;
+  StateStore& state_;
+  ClientRegistry& clients_;
+  const Clock& clock_;
+  WorkerPool& pool_;
+  RunnerMetrics& metrics_;
+  const std::string& owner_;
+  std::function<void()> taskDone_;
+  std::vector<std::unique_ptr<ScheduledTrigger>> triggers_;
+
+  std::mutex mutex_;  // guards the triggers' mutable fields and dueQueue_
+  // Due times, soonest first, so that a pass looks at what is due instead of at every trigger
+  // (at 100,000 triggers the scans took half the CPU). An entry whose trigger's nextDueMs has
+  // changed since, or that is in flight, is stale and skipped.
+  struct DueEntry {
+    int64_t dueMs;
+    ScheduledTrigger* trigger;
+    bool operator>(const DueEntry& o) const { return dueMs > o.dueMs; }
+  };
+  std::priority_queue<DueEntry, std::vector<DueEntry>, std::greater<DueEntry>> dueQueue_;
+};
+
+// The flows fed by these triggers, for a log line ("a,b,c and 12 more").
+std::string flowNames(const std::vector<ScheduledTrigger*>& triggers);
+
+}  // namespace sluice
