@@ -1,4 +1,4 @@
-// What all operations of one app share: catalog/<app>/app.yaml.
+// What all operations of one app share: apps/<app>/app.yaml.
 #pragma once
 
 #include <map>

@@ -1,4 +1,4 @@
-// catalog/<app>/app.yaml: what every operation of one app shares.
+// apps/<app>/app.yaml: what every operation of one app shares.
 #include "catalog/loader_parts.h"
 
 #include <algorithm>

@@ -25,7 +25,8 @@ class Catalog {
   std::vector<std::string> suggest(const std::string& fullId, size_t limit = 3) const;
   size_t operationCount() const;
 
-  // The catalog folder: $SLUICE_CATALOG, else ./catalog, else the source tree's.
+  // The catalog folder (one sub-folder per app with its app.yaml): $SLUICE_CATALOG, else
+  // ./apps, else the source tree's apps/.
   static std::string defaultRoot();
 
  private:

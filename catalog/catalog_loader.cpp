@@ -1,4 +1,4 @@
-// Loads catalog/<app>/app.yaml and its category files, rejecting every mistake with
+// Loads apps/<app>/app.yaml and its category files, rejecting every mistake with
 // file:line:col and what was expected. The YAML stays the only source of truth. The parts are
 // in catalog/loader_parts.h.
 #include <algorithm>
@@ -144,8 +144,8 @@ std::vector<std::string> Catalog::suggest(const std::string& fullId, size_t limi
 
 std::string Catalog::defaultRoot() {
   if (const char* env = std::getenv("SLUICE_CATALOG")) return env;
-  if (fs::is_directory("catalog") && fs::exists("catalog/ghl/app.yaml")) return "catalog";
-  return std::string(SLUICE_SOURCE_DIR) + "/catalog";
+  if (fs::is_directory("apps") && fs::exists("apps/ghl/app.yaml")) return "apps";
+  return std::string(SLUICE_SOURCE_DIR) + "/apps";
 }
 
 }  // namespace sluice

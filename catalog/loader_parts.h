@@ -28,7 +28,7 @@ Pagination parsePaginationMap(YamlMap& map);
 Operation parseOperation(const YAML::Node& node, const std::string& file, const App& app,
                          const Category& category);
 
-// catalog/app_loader.cpp: catalog/<app>/app.yaml.
+// catalog/app_loader.cpp: apps/<app>/app.yaml.
 void parseAppYaml(App& app, const std::string& file);
 
 }  // namespace catalog_loader

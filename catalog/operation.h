@@ -1,4 +1,4 @@
-// One operation of an app, as declared in catalog/<app>/<category>.yaml. Immutable after load.
+// One operation of an app, as declared in apps/<app>/<category>.yaml. Immutable after load.
 #pragma once
 
 #include <map>

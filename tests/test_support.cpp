@@ -129,7 +129,7 @@ std::string SluiceProcess::output() const {
 }
 
 std::string catalogRoot() {
-  return std::string(SLUICE_SOURCE_DIR) + "/catalog";
+  return std::string(SLUICE_SOURCE_DIR) + "/apps";
 }
 std::string specsRoot() {
   return SLUICE_SHARED_DIR "/specs";

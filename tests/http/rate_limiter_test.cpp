@@ -10,7 +10,7 @@
 namespace sluice {
 namespace rate_limiter_test {
 
-// GHL's header names, as catalog/ghl/app.yaml declares them.
+// GHL's header names, as apps/ghl/app.yaml declares them.
 RateLimitSpec ghlHeaders() {
   RateLimitSpec spec;
   spec.requests = 100;

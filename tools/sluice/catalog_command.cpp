@@ -14,7 +14,7 @@ namespace sluice::cli {
 
 namespace {
 const std::vector<FlagSpec> kCheckFlags = {
-    {"catalog", true, false, "catalog folder (default: ./catalog or $SLUICE_CATALOG)"},
+    {"catalog", true, false, "catalog folder: one sub-folder per app (default: ./apps or $SLUICE_CATALOG)"},
     {"specs", true, false, "vendor OpenAPI specs folder (default: ../shared/specs)"},
     {"no-specs", false, false, "skip the check against the vendor specs"},
     {"verbose", false, false, "also list the operations' declared spec exceptions", 'v'},

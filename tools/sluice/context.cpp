@@ -11,7 +11,7 @@ namespace sluice::cli {
 std::vector<FlagSpec> configFlags(std::vector<FlagSpec> more) {
   std::vector<FlagSpec> flags = {
       {"config", true, false, "the sluice file (default: sluice.yaml)", 'c'},
-      {"catalog", true, false, "catalog folder (default: ./catalog or $SLUICE_CATALOG)"},
+      {"catalog", true, false, "catalog folder: one sub-folder per app (default: ./apps or $SLUICE_CATALOG)"},
       {"help", false, false, "show this help", 'h'},
   };
   flags.insert(flags.end(), more.begin(), more.end());

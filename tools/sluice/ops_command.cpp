@@ -23,7 +23,7 @@ const std::vector<FlagSpec> kListFlags = {
     {"category", true, false, "only this category (contacts, payments, ...)"},
     {"search", true, false, "text in the id, name, aliases, description or path"},
     {"json", false, false, "print a JSON array"},
-    {"catalog", true, false, "catalog folder (default: ./catalog or $SLUICE_CATALOG)"},
+    {"catalog", true, false, "catalog folder: one sub-folder per app (default: ./apps or $SLUICE_CATALOG)"},
     {"help", false, false, "show this help", 'h'},
 };
 
