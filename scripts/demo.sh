@@ -5,11 +5,12 @@
 # subscriptions, invoices paid and failed, a Terminal location, GHL orders), shows live what
 # sluice polled and did, then stops it and prints what the fake GHL holds. About 45 seconds.
 #
-#   scripts/demo.sh            (as root or a sudoer on a fresh Debian 12; needs no network
-#                               after setup: everything talks to 127.0.0.1)
+#   scripts/demo.sh [BUILD_DIR]  (default build; as root or a sudoer on a fresh Debian 12; needs
+#                                no network after setup: everything talks to 127.0.0.1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh build
+build_dir=${1:-build}
+scripts/setup.sh "$build_dir"
 
 run=demo-run                 # gitignored; recreated on every run
 rm -rf "$run"
@@ -23,97 +24,76 @@ section() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 control() { curl -sS --fail-with-body -X POST -H 'Content-Type: application/json' -d "$2" "$1"; }
 stripe() { control "$STRIPE_URL/_control/$1" "$2"; }
 ghl() { control "$GHL_URL/_control/$1" "$2"; }
-# The "id" of a JSON object printed with its id first (how both fakes print records).
-id_of() { sed -n 's/^{"id":"\([^"]*\)".*/\1/p'; }
-
-# Flattens JSON into path=value lines (0.email=ada@..., 0.tags.1=vip), with awk only.
-json_flat() {
-  awk '
-    function path(   p, k) {
-      p = ""
-      for (k = 1; k <= depth; k++) p = p (k > 1 ? "." : "") (type[k] == "[" ? idx[k] : key[k])
-      return p
-    }
-    { s = s $0 }
-    END {
-      n = length(s); depth = 0; i = 1
-      while (i <= n) {
-        c = substr(s, i, 1)
-        if (c == "{" || c == "[") { depth++; type[depth] = c; idx[depth] = 0; want[depth] = (c == "{"); i++; continue }
-        if (c == "}" || c == "]") { depth--; i++; continue }
-        if (c == ",") { if (type[depth] == "[") idx[depth]++; else want[depth] = 1; i++; continue }
-        if (c == ":") { want[depth] = 0; i++; continue }
-        if (c ~ /[ \t\r\n]/) { i++; continue }
-        if (c == "\"") {
-          v = ""; j = i + 1
-          while (j <= n) {
-            d = substr(s, j, 1)
-            if (d == "\\") { v = v substr(s, j + 1, 1); j += 2; continue }
-            if (d == "\"") break
-            v = v d; j++
-          }
-          i = j + 1
-        } else {
-          j = i
-          while (j <= n && substr(s, j, 1) !~ /[,}\]]/) j++
-          v = substr(s, i, j - i); i = j
-        }
-        if (type[depth] == "{" && want[depth]) { key[depth] = v; continue }
-        print path() "=" v
-      }
-    }'
-}
+# The "id" of the JSON record a fake printed (nothing when it has none).
+id_of() { jq -r '.id // empty'; }
 
 # The live view: sluice's log (key=value lines) reformatted to one short line per poll that
-# found something and per action taken.
+# found something and per action taken. jq reads the log a line at a time (-R) and writes each
+# line at once (--unbuffered), so the lines of the activity driver never land inside ours.
 live_view() {
-  # mawk (Debian's awk) reads a pipe in blocks unless told -W interactive; gawk needs nothing.
-  local opts=()
-  case "$(awk -W version 2>&1 </dev/null || true)" in *mawk*) opts=(-W interactive) ;; esac
-  awk "${opts[@]}" '
-    function field(name,   re, m, v) {
-      if (!match($0, " " name "=(\"([^\"\\\\]|\\\\.)*\"|[^ ]*)")) return ""
-      v = substr($0, RSTART + length(name) + 2, RLENGTH - length(name) - 2)
-      if (v ~ /^"/) v = substr(v, 2, length(v) - 2)
-      return v
-    }
-    function what(op) {
-      if (op ~ /upsert_contact$/) return "contact upserted"
-      if (op ~ /create_contact_note$/) return "note posted"
-      if (op ~ /create_contact_task$/) return "task created"
-      if (op ~ /add_tags_to_contact$/) return "tags added"
-      if (op ~ /remove_tags_from_contact$/) return "tags removed"
-      if (op ~ /get_customer_by_id$/) return "customer looked up"
-      if (op ~ /create_location$/) return "location created"
-      return "ok"
-    }
-    # One write per line, so the lines of the activity driver never land inside ours.
-    function show(text) { printf "%s\n", t " " text; fflush() }
-    { t = substr($1, 12, 8); ev = $3 }
-    # new= counts items per subscribed flow; flows sharing a trigger share one poll.
-    ev == "poll" && field("new") + 0 > 0 {
-      flows = split(field("flow"), names, ",")
-      show(sprintf("\033[36mpoll\033[0m  %-44s %d new%s", field("op"), field("new") / flows,
-                   (flows > 1 ? " (for " flows " flows)" : ""))); next
-    }
-    ev == "step.ok" {
-      show(sprintf("        -> %-38s %s  \033[2m[%s]\033[0m", field("op"), what(field("op")), field("flow"))); next
-    }
-    ev == "step.skipped" {
-      show(sprintf("        -> step %s skipped: if %s  \033[2m[%s]\033[0m", field("step"), field("if"), field("flow"))); next
-    }
-    ev == "delivery.filtered" {
-      show(sprintf("        -> filtered out  \033[2m[%s]\033[0m", field("flow"))); next
-    }
-    ev == "delivery.done" {
-      show(sprintf("     \033[32mdone\033[0m %s (%s steps)", field("flow"), field("steps"))); next
-    }
-    ev == "step.retry" {
-      show(sprintf("     \033[33mretry\033[0m %s in %s ms: %s", field("op"), field("in_ms"), field("error"))); next
-    }
-    ev == "delivery.dead" || ev == "poll.failed" || ev == "delivery.error" {
-      show(sprintf("     \033[31m%s\033[0m %s %s", ev, field("flow"), field("error"))); next
-    }'
+  jq -Rr --unbuffered '
+    # The value of " name=" (quotes removed; escapes kept as logged), or "".
+    def field($name):
+      first(capture(" " + $name + "=(?<v>\"([^\"\\\\]|\\\\.)*\"|[^ ]*)") | .v
+            | if startswith("\"") then .[1:-1] else . end) // "";
+    def pad($width): if length < $width then . + " " * ($width - length) else . end;
+    def what:
+      if endswith("upsert_contact") then "contact upserted"
+      elif endswith("create_contact_note") then "note posted"
+      elif endswith("create_contact_task") then "task created"
+      elif endswith("add_tags_to_contact") then "tags added"
+      elif endswith("remove_tags_from_contact") then "tags removed"
+      elif endswith("get_customer_by_id") then "customer looked up"
+      elif endswith("create_location") then "location created"
+      else "ok" end;
+    def color($code): "\u001b[\($code)m\(.)\u001b[0m";
+    def tag: "[\(.)]" | color(2);
+    # A line: "2026-11-23T15:40:00.123Z INFO  event key=value ...".
+    first(capture("^(?<time>\\S+)\\s+\\S+\\s+(?<ev>\\S+)")) as {$time, $ev}
+    | ($time[11:19] + " ") as $t
+    | if $ev == "poll" and (field("new") | tonumber? // 0) > 0 then
+        # new= counts items per subscribed flow; flows sharing a trigger share one poll.
+        (field("flow") | split(",") | length) as $flows
+        | $t + ("poll" | color(36)) + "  " + (field("op") | pad(44))
+          + " \(field("new") | tonumber / $flows | floor) new"
+          + (if $flows > 1 then " (for \($flows) flows)" else "" end)
+      elif $ev == "step.ok" then
+        $t + "        -> \(field("op") | pad(38)) \(field("op") | what)  \(field("flow") | tag)"
+      elif $ev == "step.skipped" then
+        $t + "        -> step \(field("step")) skipped: if \(field("if"))  \(field("flow") | tag)"
+      elif $ev == "delivery.filtered" then
+        $t + "        -> filtered out  \(field("flow") | tag)"
+      elif $ev == "delivery.done" then
+        $t + "     \("done" | color(32)) \(field("flow")) (\(field("steps")) steps)"
+      elif $ev == "step.retry" then
+        $t + "     \("retry" | color(33)) \(field("op")) in \(field("in_ms")) ms: \(field("error"))"
+      elif $ev == "delivery.dead" or $ev == "poll.failed" or $ev == "delivery.error" then
+        $t + "     \($ev | color(31)) \(field("flow")) \(field("error"))"
+      else empty end'
+}
+
+# What the fake GHL holds, from its control lists of contacts, notes, tasks and locations
+# (on stdin, in that order): each contact with its tags and its notes and tasks, then the
+# locations created besides the home one ($home), and the counts.
+ghl_summary() {
+  jq -sr --arg home "$1" '
+    . as [$contacts, $notes, $tasks, $locations]
+    | [($notes[] | {what: "note", owner: .contactId, text: .body}),
+       ($tasks[] | {what: "task", owner: .contactId, text: .title})] as $items
+    | [$locations[] | select(.id != $home)] as $created
+    | ($contacts[]
+       | . as $c
+       | ([$c.customFields[]?.value | select(. != null) | tostring] | last // "") as $stripe
+       | "\u001b[1m\($c.name // "")\u001b[0m <\($c.email // "")>"
+         + (if $stripe == "" then "" else "  stripe id \($stripe)" end),
+         "   tags:  " + ($c.tags // [] | if length == 0 then "(none)" else join(", ") end),
+         ($items[] | select(.owner == $c.id) | "   \(.what)   \(.text)")),
+      "",
+      "locations (sub-accounts) created: "
+        + ($created | map("\(.name) (\(if (.city // "") == "" then "-" else .city end))")
+           | join(", ")),
+      "",
+      "total: \($contacts | length) contacts, \($notes | length) notes, \($tasks | length) tasks, \($created | length) new locations"'
 }
 
 pids=()
@@ -129,7 +109,7 @@ export STRIPE_SECRET_KEY=sk_test_demo_4eC39HqLyjWDarjtT1zdp7dc
 export GHL_TOKEN=pit-demo-7f1c2a9e-5b4d
 export GHL_LOCATION_ID=loc_demo_0001
 export GHL_COMPANY_ID=comp_fake_0001       # the fake GHL's agency id
-./build/sluice-fakes --ghl-token "$GHL_TOKEN" --stripe-key "$STRIPE_SECRET_KEY" \
+"$build_dir/sluice-fakes" --ghl-token "$GHL_TOKEN" --stripe-key "$STRIPE_SECRET_KEY" \
   --location-id "$GHL_LOCATION_ID" --ports-file "$run/ports" --seconds 180 >"$run/fakes.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do [ -s "$run/ports" ] && break; sleep 0.1; done
@@ -167,11 +147,11 @@ EOF
   done
 } >"$config"
 section "sluice check -c $config"
-./build/sluice check -c "$config" 2>&1 | sed 's/^/  /'
+"$build_dir/sluice" check -c "$config" 2>&1 | sed 's/^/  /'
 
 # --- 3. sluice run ---------------------------------------------------------------------------
 section "sluice run: live view (polls that found something, and every action)"
-./build/sluice run -c "$config" 2>"$run/sluice.log" &
+"$build_dir/sluice" run -c "$config" 2>"$run/sluice.log" &
 sluice_pid=$!
 pids+=("$sluice_pid")
 tail --pid="$sluice_pid" -s 0.2 -n +1 -f "$run/sluice.log" 2>/dev/null | live_view &
@@ -245,39 +225,11 @@ wait "$sluice_pid" && say "sluice stopped cleanly" || say "sluice exited with $?
 wait "$view_pid" 2>/dev/null || true
 
 section "What the fake GHL holds now"
-{
-  curl -sS "$GHL_URL/_control/contacts" | json_flat | sed 's/^/c./'
-  curl -sS "$GHL_URL/_control/notes" | json_flat | sed 's/^/n./'
-  curl -sS "$GHL_URL/_control/tasks" | json_flat | sed 's/^/t./'
-  curl -sS "$GHL_URL/_control/locations" | json_flat | sed 's/^/l./'
-} | awk -v home="$GHL_LOCATION_ID" '
-  { k = substr($0, 1, index($0, "=") - 1); v = substr($0, index($0, "=") + 1); split(k, p, ".") }
-  p[1] == "c" && p[3] == "id" { cid[p[2]] = v; order[++nc] = p[2] }
-  p[1] == "c" && p[3] == "name" { cname[p[2]] = v }
-  p[1] == "c" && p[3] == "email" { cmail[p[2]] = v }
-  p[1] == "c" && p[3] == "tags" { ctags[p[2]] = ctags[p[2]] (ctags[p[2]] == "" ? "" : ", ") v }
-  p[1] == "c" && p[3] == "customFields" && p[5] == "value" { cstripe[p[2]] = v }
-  (p[1] == "n" || p[1] == "t") && (p[3] == "contactId") { owner[p[1] p[2]] = v }
-  p[1] == "n" && p[3] == "body" { text["n" p[2]] = v; items[++ni] = "n" p[2]; notes++ }
-  p[1] == "t" && p[3] == "title" { text["t" p[2]] = v; items[++ni] = "t" p[2]; tasks++ }
-  p[1] == "l" && p[3] == "id" && v == home { home_index = p[2] }
-  p[1] == "l" && p[3] == "name" && p[2] != home_index { lname[p[2]] = v; lorder[++nl] = p[2] }
-  p[1] == "l" && p[3] == "city" { lcity[p[2]] = v }
-  END {
-    for (i = 1; i <= nc; i++) {
-      c = order[i]
-      printf "\033[1m%s\033[0m <%s>%s\n", cname[c], cmail[c], (cstripe[c] == "" ? "" : "  stripe id " cstripe[c])
-      printf "   tags:  %s\n", (ctags[c] == "" ? "(none)" : ctags[c])
-      for (j = 1; j <= ni; j++) if (owner[items[j]] == cid[c])
-        printf "   %s   %s\n", (substr(items[j], 1, 1) == "n" ? "note" : "task"), text[items[j]]
-    }
-    printf "\nlocations (sub-accounts) created: "
-    for (i = 1; i <= nl; i++) printf "%s%s (%s)", (i > 1 ? ", " : ""), lname[lorder[i]], (lcity[lorder[i]] == "" ? "-" : lcity[lorder[i]])
-    printf "\n\ntotal: %d contacts, %d notes, %d tasks, %d new locations\n", nc, notes + 0, tasks + 0, nl
-  }'
+for kind in contacts notes tasks locations; do curl -sS "$GHL_URL/_control/$kind"; done |
+  ghl_summary "$GHL_LOCATION_ID"
 
 section "sluice status -c $config"
-./build/sluice status -c "$config" 2>&1 | sed 's/^/  /'
+"$build_dir/sluice" status -c "$config" 2>&1 | sed 's/^/  /'
 
 kill "${pids[0]}" 2>/dev/null || true   # the fakes
 wait "${pids[0]}" 2>/dev/null || true

@@ -8,6 +8,7 @@ sluice_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev zlib1g-dev
   libpqxx-dev libpq-dev
   clang-format curl
+  jq           # scripts/demo.sh reads the fakes' JSON and sluice's log with it
   postgresql   # a real server for the PostgreSQL state store's tests (started by the tests)
 )
 

@@ -237,6 +237,47 @@ TEST_F(FakeGhlTest, SearchFiltersByEmail) {
   EXPECT_EQ(ghl.effects().size(), 2u) << "the two creates; a search changes nothing";
 }
 
+TEST_F(FakeGhlTest, SearchesGoOnRightAfterTheirCursor) {
+  ghl.setNow(1700000000);  // one second: the order comes from insertion alone
+  std::vector<std::string> made;
+  for (int i = 0; i < 3; ++i) made.push_back(createContact("s" + std::to_string(i) + "@x.com"));
+
+  // Contacts search: each contact carries searchAfter [dateAddedMs, id] to continue after it.
+  HttpResult first =
+      api->postJson("/contacts/search", R"({"locationId":"loc_unit_1","pageLimit":1})");
+  ASSERT_EQ(first.status, 200) << first.body;
+  rapidjson::Document f = first.json();
+  ASSERT_EQ(ids(f["contacts"]), std::vector<std::string>{made[2]});
+  const rapidjson::Value& after = f["contacts"][0]["searchAfter"];
+  ASSERT_TRUE(after.IsArray() && after.Size() == 2u);
+  std::string rest = R"({"locationId":"loc_unit_1","pageLimit":5,"searchAfter":[)" +
+                     std::to_string(after[0].GetInt64()) + R"(,")" + after[1].GetString() +
+                     R"("]})";
+  EXPECT_EQ(ids(api->postJson("/contacts/search", rest).json()["contacts"]),
+            (std::vector<std::string>{made[1], made[0]}));
+  HttpResult unknown =
+      api->postJson("/contacts/search", R"({"locationId":"loc_unit_1","searchAfter":[0,"nope"]})");
+  EXPECT_EQ(unknown.json()["contacts"].Size(), 0u);
+
+  // Opportunities search: startAfterId likewise.
+  std::vector<std::string> deals;
+  for (const std::string& contact : made) {
+    HttpResult d = api->postJson("/opportunities/",
+                                 R"({"pipelineId":"p1","locationId":"loc_unit_1","name":"Deal",
+                                     "status":"open","contactId":")" +
+                                     contact + R"("})");
+    ASSERT_EQ(d.status, 201) << d.body;
+    deals.push_back(str(d.json()["opportunity"], "id"));
+  }
+  std::string search = "/opportunities/search?location_id=loc_unit_1";
+  rapidjson::Document top = api->get(search + "&limit=1").json();
+  ASSERT_EQ(ids(top["opportunities"]), std::vector<std::string>{deals[2]});
+  EXPECT_EQ(str(top["meta"], "startAfterId"), deals[2]);
+  EXPECT_EQ(ids(api->get(search + "&startAfterId=" + deals[2]).json()["opportunities"]),
+            (std::vector<std::string>{deals[1], deals[0]}));
+  EXPECT_EQ(api->get(search + "&startAfterId=nope").json()["opportunities"].Size(), 0u);
+}
+
 TEST_F(FakeGhlTest, NotesAndTasks) {
   std::string id = createContact("n@x.com");
   HttpResult bad = api->postJson("/contacts/" + id + "/notes", "{}");
@@ -315,6 +356,16 @@ TEST_F(FakeGhlTest, PaymentsListWithOffsetPaging) {
                            "&altType=location&contactId=" + id);
   EXPECT_EQ(tx.json()["data"].Size(), 1u);
   EXPECT_FALSE(str(tx.json()["data"][0], "createdAt").empty());
+  // Orders and transactions begin alike: their location, the contact, the currency.
+  rapidjson::Document txs = tx.json();
+  for (const rapidjson::Value* item : {&d["data"][0], &txs["data"][0]}) {
+    EXPECT_EQ(str(*item, "altId"), kLocation);
+    EXPECT_EQ(str(*item, "altType"), "location");
+    EXPECT_EQ(str(*item, "contactId"), id);
+    EXPECT_EQ(str(*item, "contactEmail"), "pay@x.com");
+    EXPECT_EQ(str(*item, "currency"), "USD");
+    EXPECT_EQ(str(*item, "_id").size(), 24u);
+  }
 }
 
 TEST_F(FakeGhlTest, OpportunitiesLocationsAndUsers) {

@@ -128,6 +128,8 @@ class FakeGhl : public FakeServer {
   HttpResponse listMessages(const std::string& conversationId, const HttpRequest& req);
 
   // Payments and opportunities.
+  // What an order and a transaction begin with: _id, altId/altType, the contact, currency.
+  rapidjson::Document startPayment(const Body& b);
   rapidjson::Document buildOrder(const Body& b);
   rapidjson::Document buildTransaction(const Body& b);
   rapidjson::Document buildOpportunity(const Body& b);

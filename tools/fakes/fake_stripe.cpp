@@ -187,6 +187,22 @@ bool clauseMatches(const Clause& c, const Record& r) {
   return actual == c.value;
 }
 
+// Stripe's list shape, {"object", "data": records [begin, begin + count), "has_more"}; the
+// caller adds the rest (url, next_page, total_count).
+rapidjson::Document stripeListObject(const char* object, const std::vector<Record*>& records,
+                                     std::size_t begin, std::size_t count, bool hasMore) {
+  rapidjson::Document doc;
+  doc.SetObject();
+  auto& a = doc.GetAllocator();
+  json::setString(doc, "object", object, a);
+  rapidjson::Value data(rapidjson::kArrayType);
+  for (std::size_t i = begin; i < begin + count; ++i)
+    data.PushBack(json::copy(records[i]->doc, a), a);
+  json::set(doc, "data", std::move(data), a);
+  json::setBool(doc, "has_more", hasMore, a);
+  return doc;
+}
+
 }  // namespace
 
 FakeStripe::FakeStripe(std::string apiKey) : apiKey_(std::move(apiKey)) {
@@ -542,16 +558,8 @@ HttpResponse FakeStripe::list(const KindInfo& info, const HttpRequest& req) {
     // ending_before pages toward newer records: take the ones right before the cursor.
     if (backwards) begin = end - count;
     bool hasMore = backwards ? begin > 0 : begin + count < end;
-    rapidjson::Document doc;
-    doc.SetObject();
-    auto& a = doc.GetAllocator();
-    json::setString(doc, "object", "list", a);
-    rapidjson::Value data(rapidjson::kArrayType);
-    for (std::size_t i = begin; i < begin + count; ++i)
-      data.PushBack(json::copy(records[i]->doc, a), a);
-    json::set(doc, "data", std::move(data), a);
-    json::setBool(doc, "has_more", hasMore, a);
-    json::setString(doc, "url", "/v1/" + info.kind, a);
+    rapidjson::Document doc = stripeListObject("list", records, begin, count, hasMore);
+    json::setString(doc, "url", "/v1/" + info.kind, doc.GetAllocator());
     return HttpResponse::json(200, doc);
   });
 }
@@ -577,16 +585,9 @@ HttpResponse FakeStripe::search(const KindInfo& info, const HttpRequest& req) {
     std::size_t offset = page.rfind("page_", 0) == 0 ? std::stoul(page.substr(5)) : 0;
     offset = std::min(offset, records.size());
     std::size_t count = std::min(limit, records.size() - offset);
-    rapidjson::Document doc;
-    doc.SetObject();
-    auto& a = doc.GetAllocator();
-    json::setString(doc, "object", "search_result", a);
-    rapidjson::Value data(rapidjson::kArrayType);
-    for (std::size_t i = offset; i < offset + count; ++i)
-      data.PushBack(json::copy(records[i]->doc, a), a);
-    json::set(doc, "data", std::move(data), a);
     bool more = offset + count < records.size();
-    json::setBool(doc, "has_more", more, a);
+    rapidjson::Document doc = stripeListObject("search_result", records, offset, count, more);
+    auto& a = doc.GetAllocator();
     if (more) {
       json::setString(doc, "next_page", "page_" + std::to_string(offset + count), a);
     } else {

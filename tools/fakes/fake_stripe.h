@@ -37,13 +37,24 @@ class FakeStripe : public FakeServer {
   std::string updateCustomer(const std::string& id, const std::string& fieldsJson);
   // A PaymentIntent for the customer that succeeds (with its charge and balance transaction)
   // or fails with card_declined (with a failed charge).
+  std::string newPayment(const std::string& customerId, std::int64_t amount,
+                         const std::string& currency, bool succeed);
   std::string succeedPayment(const std::string& customerId, std::int64_t amount,
-                             const std::string& currency = "usd");
+                             const std::string& currency = "usd") {
+    return newPayment(customerId, amount, currency, true);
+  }
   std::string failPayment(const std::string& customerId, std::int64_t amount,
-                          const std::string& currency = "usd");
-  // A new invoice for the customer, finalized and then paid / failed.
-  std::string payInvoice(const std::string& customerId, std::int64_t amount);
-  std::string failInvoice(const std::string& customerId, std::int64_t amount);
+                          const std::string& currency = "usd") {
+    return newPayment(customerId, amount, currency, false);
+  }
+  // A new invoice for the customer, finalized and then paid or failed.
+  std::string newInvoice(const std::string& customerId, std::int64_t amount, bool paid);
+  std::string payInvoice(const std::string& customerId, std::int64_t amount) {
+    return newInvoice(customerId, amount, true);
+  }
+  std::string failInvoice(const std::string& customerId, std::int64_t amount) {
+    return newInvoice(customerId, amount, false);
+  }
   // Refunds amount (0 = what is left) of a charge.
   std::string refundCharge(const std::string& chargeId, std::int64_t amount = 0);
   // Event types in creation order, for assertions.

@@ -305,11 +305,7 @@ HttpResponse FakeGhl::searchContacts(const Body& b) {
   std::size_t begin = static_cast<std::size_t>((page - 1) * pageLimit);
   // searchAfter [dateAddedMs, id] continues after that contact, past the 10,000 page cap.
   if (b.HasMember("searchAfter") && b["searchAfter"].IsArray() && b["searchAfter"].Size() == 2) {
-    std::string afterId = json::asText(b["searchAfter"][1]);
-    auto it = std::find_if(records.begin(), records.end(),
-                           [&](const Record* r) { return r->id == afterId; });
-    begin =
-        it == records.end() ? records.size() : static_cast<std::size_t>(it - records.begin()) + 1;
+    begin = ghl::indexAfter(records, json::asText(b["searchAfter"][1]));
   }
   begin = std::min(begin, records.size());
   std::size_t end = std::min(records.size(), begin + static_cast<std::size_t>(pageLimit));

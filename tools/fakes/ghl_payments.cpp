@@ -21,21 +21,27 @@ double number(const Body& b, const char* key, double def) {
 
 }  // namespace
 
-rapidjson::Document FakeGhl::buildOrder(const Body& b) {
+rapidjson::Document FakeGhl::startPayment(const Body& b) {
   ghl::requireFields(b, {"contactId"});
   Record& contact = require("contacts", json::getString(b, "contactId"), "Contact");
-  rapidjson::Document o;
-  o.SetObject();
+  rapidjson::Document d;
+  d.SetObject();
+  auto& a = d.GetAllocator();
+  json::setString(d, "_id", ids_.next("", 24), a);
+  json::setString(d, "altId",
+                  json::getString(b, "altId", json::getString(contact.doc, "locationId")), a);
+  json::setString(d, "altType", "location", a);
+  json::setString(d, "contactId", contact.id, a);
+  json::set(d, "contactName", json::copy(contact.doc["name"], a), a);
+  json::set(d, "contactEmail", json::copy(contact.doc["email"], a), a);
+  json::setString(d, "currency", json::getString(b, "currency", "USD"), a);
+  return d;
+}
+
+rapidjson::Document FakeGhl::buildOrder(const Body& b) {
+  rapidjson::Document o = startPayment(b);
   auto& a = o.GetAllocator();
   double amount = number(b, "amount", 100);
-  json::setString(o, "_id", ids_.next("", 24), a);
-  json::setString(o, "altId",
-                  json::getString(b, "altId", json::getString(contact.doc, "locationId")), a);
-  json::setString(o, "altType", "location", a);
-  json::setString(o, "contactId", contact.id, a);
-  json::set(o, "contactName", json::copy(contact.doc["name"], a), a);
-  json::set(o, "contactEmail", json::copy(contact.doc["email"], a), a);
-  json::setString(o, "currency", json::getString(b, "currency", "USD"), a);
   json::set(o, "amount", rapidjson::Value(amount), a);
   json::set(o, "subtotal", rapidjson::Value(amount), a);
   json::setString(o, "status", json::getString(b, "status", "completed"), a);
@@ -52,19 +58,8 @@ rapidjson::Document FakeGhl::buildOrder(const Body& b) {
 }
 
 rapidjson::Document FakeGhl::buildTransaction(const Body& b) {
-  ghl::requireFields(b, {"contactId"});
-  Record& contact = require("contacts", json::getString(b, "contactId"), "Contact");
-  rapidjson::Document t;
-  t.SetObject();
+  rapidjson::Document t = startPayment(b);
   auto& a = t.GetAllocator();
-  json::setString(t, "_id", ids_.next("", 24), a);
-  json::setString(t, "altId",
-                  json::getString(b, "altId", json::getString(contact.doc, "locationId")), a);
-  json::setString(t, "altType", "location", a);
-  json::setString(t, "contactId", contact.id, a);
-  json::set(t, "contactName", json::copy(contact.doc["name"], a), a);
-  json::set(t, "contactEmail", json::copy(contact.doc["email"], a), a);
-  json::setString(t, "currency", json::getString(b, "currency", "USD"), a);
   json::set(t, "amount", rapidjson::Value(number(b, "amount", 100)), a);
   json::setInt(t, "amountRefunded", 0, a);
   json::setString(t, "status", json::getString(b, "status", "succeeded"), a);
@@ -180,12 +175,7 @@ HttpResponse FakeGhl::searchOpportunities(const HttpRequest& req) {
   ghl::newestFirst(records);
   std::size_t begin = static_cast<std::size_t>((page - 1) * limit);
   std::string afterId = req.param("startAfterId");
-  if (!afterId.empty()) {
-    auto it = std::find_if(records.begin(), records.end(),
-                           [&](const Record* r) { return r->id == afterId; });
-    begin =
-        it == records.end() ? records.size() : static_cast<std::size_t>(it - records.begin()) + 1;
-  }
+  if (!afterId.empty()) begin = ghl::indexAfter(records, afterId);
   begin = std::min(begin, records.size());
   std::size_t end = std::min(records.size(), begin + static_cast<std::size_t>(limit));
   rapidjson::Document d;

@@ -36,6 +36,12 @@ void newestFirst(std::vector<Record*>& records) {
   });
 }
 
+std::size_t indexAfter(const std::vector<Record*>& records, const std::string& id) {
+  auto it =
+      std::find_if(records.begin(), records.end(), [&](const Record* r) { return r->id == id; });
+  return it == records.end() ? records.size() : static_cast<std::size_t>(it - records.begin()) + 1;
+}
+
 void requireFields(const rapidjson::Value& body, std::initializer_list<const char*> fields) {
   GhlError error{422, "", {}};
   for (const char* f : fields) {

@@ -28,6 +28,8 @@ std::int64_t intParam(const HttpRequest& req, const char* name, std::int64_t def
                       std::int64_t max);
 // Newest first, later-inserted first within the same millisecond.
 void newestFirst(std::vector<Record*>& records);
+// The position right after the record with that id (a "start after" cursor); the end if none.
+std::size_t indexAfter(const std::vector<Record*>& records, const std::string& id);
 // Records of kind whose field equals value, by the store's insertion order.
 bool fieldEquals(const rapidjson::Value& doc, const char* field, const std::string& value);
 
