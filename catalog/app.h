@@ -55,6 +55,13 @@ struct App {
   std::string tokenUrl;
   std::vector<std::pair<std::string, Template>> headers;
   std::string idempotencyHeader;
+  // request_presets: query and body parts many operations share (GHL's locationId), which an
+  // operation's request names with `preset:`.
+  struct RequestPreset {
+    ValueTemplate query;
+    ValueTemplate body;
+  };
+  std::map<std::string, RequestPreset> requestPresets;
   // Flows may name webhook event types that bring this app's new records (webhook_events).
   bool webhookEventTypes = false;
   RateLimitSpec rateLimit;

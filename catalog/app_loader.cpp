@@ -73,6 +73,28 @@ void parseConnectionSettings(YamlMap& map, const std::string& file, App& app) {
   }
 }
 
+// request_presets: name -> { query: map, body: map }, for operations' `request.preset`.
+void parseRequestPresets(YamlMap& map, const std::string& file, App& app) {
+  const YAML::Node presets = map.get("request_presets");
+  if (!presets.IsDefined() || presets.IsNull()) return;
+  if (!presets.IsMap())
+    map.failAt(presets, "'request_presets': expected a map of name: { query, body }");
+  for (const auto& kv : presets) {
+    const std::string name = kv.first.Scalar();
+    YamlMap one(kv.second, file, kCatalogDomain, "request preset " + name);
+    App::RequestPreset preset;
+    for (const char* part : {"query", "body"}) {
+      const YAML::Node node = one.get(part);
+      if (node.IsDefined() && !node.IsNull() && !node.IsMap())
+        one.failAt(node, std::string("'") + part + "': expected a map of name: value");
+      (part[0] == 'q' ? preset.query : preset.body) =
+          ValueTemplate::fromYaml(node, file, kCatalogDomain);
+    }
+    one.rejectUnknown();
+    app.requestPresets[name] = std::move(preset);
+  }
+}
+
 void parseAppYaml(App& app, const std::string& file) {
   const YAML::Node root = loadYamlFile(file, kCatalogDomain);
   YamlMap map(root, file, kCatalogDomain, "app");
@@ -105,6 +127,7 @@ void parseAppYaml(App& app, const std::string& file) {
   parseRateLimit(map, file, app.rateLimit);
   parseErrorShape(map, file, app.errors);
   parseConnectionSettings(map, file, app);
+  parseRequestPresets(map, file, app);
   const YAML::Node pags = map.get("paginations");
   if (pags.IsDefined() && !pags.IsNull()) {
     YamlMap pm(pags, file, kCatalogDomain, "app paginations");

@@ -78,6 +78,22 @@ void parseOpInputs(YamlMap& map, const std::string& file, const std::string& ctx
 }
 
 // request: method, path, query, body, headers, encoding; every {placeholder} has a path input
+// request.preset: the app's request presets (app.yaml request_presets) under the request's
+// own query and body; the request's own parameters win, then the presets in the order named.
+void applyRequestPresets(YamlMap& req, const App& app, RequestSpec& request) {
+  for (const auto& name : req.stringList("preset")) {
+    const auto it = app.requestPresets.find(name);
+    if (it == app.requestPresets.end()) {
+      std::string known;
+      for (const auto& p : app.requestPresets) known += (known.empty() ? "" : ", ") + p.first;
+      req.fail("preset", "unknown request preset '" + name +
+                             "' (app.yaml has: " + (known.empty() ? "none" : known) + ")");
+    }
+    request.query = ValueTemplate::overlay(it->second.query, request.query);
+    request.body = ValueTemplate::overlay(it->second.body, request.body);
+  }
+}
+
 // and every path input a placeholder; templates name only inputs and connection settings.
 void parseOpRequest(YamlMap& map, const std::string& file, const std::string& ctx, const App& app,
                     Operation& op) {
@@ -91,6 +107,7 @@ void parseOpRequest(YamlMap& map, const std::string& file, const std::string& ct
     req.fail("path", "path must start with '/', found '" + op.request.path + "'");
   op.request.query = ValueTemplate::fromYaml(req.get("query"), file, kCatalogDomain);
   op.request.body = ValueTemplate::fromYaml(req.get("body"), file, kCatalogDomain);
+  applyRequestPresets(req, app, op.request);
   if (!op.request.query.isNull() && op.request.query.kind() != ValueTemplate::Kind::Object)
     req.fail("query", "'query': expected a map of parameter: value");
   op.request.headers = parseHeaders(req, "headers");

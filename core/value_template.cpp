@@ -23,6 +23,21 @@ bool parseDouble(const std::string& s, double& out) {
 
 }  // namespace
 
+ValueTemplate ValueTemplate::overlay(const ValueTemplate& base, const ValueTemplate& own) {
+  if (base.kind_ != Kind::Object || (own.kind_ != Kind::Null && own.kind_ != Kind::Object))
+    return own;
+  if (own.kind_ == Kind::Null) return base;
+  ValueTemplate out = own;
+  out.members_.clear();
+  for (const auto& member : base.members_) {
+    bool named = false;
+    for (const auto& mine : own.members_) named = named || mine.first == member.first;
+    if (!named) out.members_.push_back(member);
+  }
+  out.members_.insert(out.members_.end(), own.members_.begin(), own.members_.end());
+  return out;
+}
+
 ValueTemplate ValueTemplate::fromYaml(const YAML::Node& node, const std::string& file,
                                       YamlDomain domain) {
   ValueTemplate v;

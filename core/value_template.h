@@ -33,6 +33,10 @@ class ValueTemplate {
   const Template& text() const { return text_; }
   const SourceLocation& where() const { return where_; }
 
+  // own's members over base's: base's members own does not name, in base's order, then own's.
+  // Either may be null; anything but two maps is own.
+  static ValueTemplate overlay(const ValueTemplate& base, const ValueTemplate& own);
+
   JsonValue render(const TemplateScope& scope, JsonAlloc& alloc) const;
 
   // Calls fn for every template expression in the tree, with the location of its leaf.

@@ -17,6 +17,9 @@ name: Demo
 base_url: https://api.example.com
 auth: { kind: bearer }
 headers: { Version: "1" }
+request_presets:
+  scoped: { query: { scope: all, type: any } }
+  tenant: { body: { tenant: "t1" } }
 connection:
   - { name: token, type: string, required: true, secret: true }
 paginations:
@@ -134,6 +137,24 @@ TEST_F(OpPresetsTest, MistakesAreLocated) {
   EXPECT_THAT(load(replace(kEvents, "detect: new\n    paginate: pages",
                            "detect: newest\n    paginate: pages")),
               HasSubstr("events.yaml:10:13"));
+}
+
+TEST_F(OpPresetsTest, ARequestTakesTheAppsRequestPresetsUnderItsOwnParameters) {
+  ASSERT_EQ(load(replace(kEvents, "request: { query: { type: paid } }",
+                         "request: { preset: [scoped, tenant], query: { type: paid } }")),
+            "");
+  const Operation* paid = catalog_.find("demo.events.paid");
+  ASSERT_TRUE(paid);
+  std::vector<std::string> keys;
+  for (const auto& [name, value] : paid->request.query.members()) keys.push_back(name);
+  // The app preset's parameters first; then the request's own, which already hold what the
+  // file's preset gave (`sort`); its own `type` wins over the app preset's.
+  EXPECT_EQ(keys, (std::vector<std::string>{"scope", "type", "sort"}));
+  EXPECT_EQ(member(paid->request.query, "type"), "paid");
+  EXPECT_EQ(member(paid->request.body, "tenant"), "t1");
+  EXPECT_THAT(load(replace(kEvents, "request: { query: { type: paid } }",
+                           "request: { preset: scopd, query: { type: paid } }")),
+              HasSubstr("unknown request preset 'scopd' (app.yaml has: scoped, tenant)"));
 }
 
 }  // namespace op_presets_test

@@ -24,6 +24,7 @@ auth: { kind: bearer }
 idempotency: { header: Idempotency-Key }
 rate_limit: { requests: 10, per: 1s, headers: { remaining: X-Left } }
 errors: { message: /message }
+request_presets: { scoped: { query: { scope: all } } }
 connection:
   - { name: token, type: string, required: true, secret: true }
 paginations:
@@ -75,6 +76,8 @@ const Probe kProbes[] = {
     {"rate_limit", true, "per: 1s,", "per: 1s, zzz_unknown: 1,"},
     {"rate_limit headers", true, "{ remaining: X-Left }", "{ remaining: X-Left, zzz_unknown: x }"},
     {"errors", true, "{ message: /message }", "{ message: /message, zzz_unknown: 1 }"},
+    {"request preset", true, "{ query: { scope: all } }",
+     "{ query: { scope: all }, zzz_unknown: 1 }"},
     {"connection setting", true, "secret: true }", "secret: true, zzz_unknown: 1 }"},
     {"app pagination", true, "limit: 50 }", "limit: 50, zzz_unknown: 1 }"},
     {"cursor pagination", true, "has_more: /more }", "has_more: /more, zzz_unknown: 1 }"},
@@ -154,8 +157,8 @@ TEST(SchemaDoc, EveryKeyTheDocumentShowsIsAccepted) {
     for (const auto& key : acceptedKeys(probe)) accepted.insert(key);
   // Keys the examples use as values: header names, preset names, inputs, record pointers.
   const std::set<std::string> exampleValues = {
-      "Accept", "User",   "Version", "stripe_list",    "contactId",
-      "email",  "number", "search",  "starting_after", "locationId"};
+      "Accept", "User",   "Version",        "stripe_list", "contactId",     "email",
+      "number", "search", "starting_after", "locationId",  "location_query"};
   static const std::regex keyRe("(?:^\\s*(?:- )?|[{,]\\s*)([A-Za-z_][A-Za-z0-9_]*):");
   for (const auto& line : schemaYamlLines()) {
     const std::string code = line.substr(0, line.find(" #"));
