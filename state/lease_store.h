@@ -19,7 +19,7 @@ class LeaseStore {
   // recordPollFailure release the trigger's lease; markDone, scheduleRetry and markDead
   // release the delivery's.
   //
-  // Runner::schedulePolls, before polling: of the trigger keys it believes are due, returns
+  // PollScheduler::schedule, before polling: of the trigger keys it believes are due, returns
   // those owner now holds until nowMs + leaseMs (creating trigger rows that do not exist). A
   // key is granted when its lease is free or owner's and, unless evenIfNotDue, its stored next
   // due time has come (another process may have polled it meanwhile). `--once` passes
@@ -27,7 +27,7 @@ class LeaseStore {
   virtual std::vector<std::string> claimTriggers(const std::vector<std::string>& dueKeys,
                                                  const std::string& owner, int64_t nowMs,
                                                  int64_t leaseMs, bool evenIfNotDue = false) = 0;
-  // Runner::scheduleDeliveries: pending deliveries due at nowMs whose lease is free or
+  // DeliveryScheduler::schedule: pending deliveries due at nowMs whose lease is free or
   // owner's, oldest first, at most limit, now leased to owner until nowMs + leaseMs.
   virtual std::vector<Delivery> claimDeliveries(const std::string& owner, int64_t nowMs, int limit,
                                                 int64_t leaseMs) = 0;
