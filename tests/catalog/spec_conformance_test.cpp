@@ -16,6 +16,8 @@
 namespace sluice {
 namespace spec_conformance_test {
 
+using ::testing::HasSubstr;
+
 const Catalog& catalog() {
   static const Catalog c = Catalog::load(test::catalogRoot());
   return c;
@@ -117,6 +119,35 @@ TEST(SpecConformance, DetectsWrongScopesAndMissingRequiredParameters) {
   for (const auto& f : conformance.check(app)) checks.insert(f.op + ":" + f.check);
   EXPECT_TRUE(checks.count("ghl.contacts.get_contact:scopes"));
   EXPECT_TRUE(checks.count(noLocation.fullId() + ":params"));
+}
+
+TEST(SpecConformance, DetectsABodylessCallTheSpecForbidsAndAnUndeclaredQueryParameter) {
+  // update_contact's spec requires a body and its inputs are all optional: without its fixed
+  // `body: {}` a call that changes nothing would go out with no body at all.
+  const Operation* update = catalog().app("ghl")->find("contacts.update_contact");
+  ASSERT_NE(update, nullptr);
+  Operation bodyless = *update;
+  bodyless.request.body = ValueTemplate();
+  bodyless.specExceptions.clear();
+  // get_contact's spec declares no query parameters: a fixed one is reported.
+  const Operation* get = catalog().app("ghl")->find("contacts.get_contact");
+  ASSERT_NE(get, nullptr);
+  Operation extraQuery = *get;
+  YAML::Node query = YAML::Load("{ altType: location }");
+  extraQuery.request.query = ValueTemplate::fromYaml(query, "test.yaml", YamlDomain::Catalog);
+  extraQuery.specExceptions.clear();
+  App app = *catalog().app("ghl");
+  app.operations = {bodyless, extraQuery, *update};
+  SpecConformance conformance(test::specsRoot());
+  std::vector<std::string> found;
+  for (const auto& f : conformance.check(app))
+    found.push_back(f.op + ":" + f.check + ": " + f.message);
+  ASSERT_EQ(found.size(), 2u) << ::testing::PrintToString(found);
+  EXPECT_THAT(found[0],
+              HasSubstr("ghl.contacts.update_contact:body: the spec requires a request body"));
+  EXPECT_THAT(
+      found[1],
+      HasSubstr("ghl.contacts.get_contact:params: query parameter 'altType' is not declared"));
 }
 
 TEST(SpecConformance, EveryLookupMatchesTheVendorSpec) {

@@ -1,5 +1,5 @@
-// FakeGhl payments (orders, transactions: altId/altType scoped, limit + offset pages) and
-// opportunities (create, search).
+// FakeGhl payments (orders scoped by altId, transactions by altId/altType, limit + offset pages)
+// and opportunities (create, search).
 #include <algorithm>
 
 #include "tools/fakes/fake_ghl.h"
@@ -76,11 +76,24 @@ rapidjson::Document FakeGhl::buildTransaction(const Body& b) {
   return t;
 }
 
-HttpResponse FakeGhl::listPayments(const std::string& kind, const HttpRequest& req) {
+namespace {
+
+// The spec's scoping: orders take altId only, transactions altId with altType=location.
+void requirePaymentScope(const std::string& kind, const HttpRequest& req) {
+  if (kind == "orders") {
+    ghl::requireParams(req, {"altId"});
+    return;
+  }
   ghl::requireParams(req, {"altId", "altType"});
   if (req.param("altType") != "location") {
     throw GhlError{422, "", {"altType must be one of the following values: location"}};
   }
+}
+
+}  // namespace
+
+HttpResponse FakeGhl::listPayments(const std::string& kind, const HttpRequest& req) {
+  requirePaymentScope(kind, req);
   std::int64_t limit = ghl::intParam(req, "limit", 10, 1, 100);
   std::int64_t offset = ghl::intParam(req, "offset", 0, 0, INT64_MAX);
   std::vector<Record*> records;
@@ -116,7 +129,7 @@ void FakeGhl::registerPaymentRoutes() {
        });
     on("GET", "/payments/" + kind + "/{id}",
        [this, kind, what](const HttpRequest& req, const Body&, const PathParams& p) {
-         ghl::requireParams(req, {"altId", "altType"});
+         requirePaymentScope(kind, req);
          Record& r = require(kind, p.at("id"), what);
          if (!ghl::fieldEquals(r.doc, "altId", req.param("altId"))) {
            throw GhlError{404, what + " not found", {}};
