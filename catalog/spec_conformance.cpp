@@ -1,4 +1,5 @@
 #include "catalog/spec_conformance.h"
+#include "catalog/spec_request_rules.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -97,21 +98,10 @@ SpecIndex& SpecConformance::indexFor(const App& app) {
 
 namespace {
 
-const JsonValue* resolveRef(const JsonDoc& doc, const JsonValue* value) {
-  for (int depth = 0; value && value->IsObject() && depth < 8; ++depth) {
-    auto ref = value->FindMember("$ref");
-    if (ref == value->MemberEnd() || !ref->value.IsString()) return value;
-    const std::string target = ref->value.GetString();
-    if (target.rfind("#", 0) != 0) return nullptr;  // another file: not followed
-    value = jsonAt(doc, target.substr(1));
-  }
-  return value;
-}
-
 // Required property names of a body schema, following $ref and allOf.
 void requiredProperties(const JsonDoc& doc, const JsonValue* schema, std::set<std::string>& out,
                         int depth = 0) {
-  schema = resolveRef(doc, schema);
+  schema = spec_rules::resolveRef(doc, schema);
   if (!schema || !schema->IsObject() || depth > 8) return;
   auto req = schema->FindMember("required");
   if (req != schema->MemberEnd() && req->value.IsArray())
@@ -166,7 +156,7 @@ bool hasKey(const JsonValue& v, const char* key) {
 }
 
 bool isArraySchema(const JsonDoc& doc, const JsonValue* schema) {
-  schema = resolveRef(doc, schema);
+  schema = spec_rules::resolveRef(doc, schema);
   if (!schema || !schema->IsObject()) return false;
   const JsonValue* type = jsonAt(*schema, "/type");
   return (type && type->IsString() && std::string(type->GetString()) == "array") ||
@@ -174,7 +164,7 @@ bool isArraySchema(const JsonDoc& doc, const JsonValue* schema) {
 }
 
 bool isObjectSchema(const JsonDoc& doc, const JsonValue* schema, int depth = 0) {
-  schema = resolveRef(doc, schema);
+  schema = spec_rules::resolveRef(doc, schema);
   if (!schema || !schema->IsObject() || depth > 8) return false;
   if (hasKey(*schema, "properties")) return true;
   if (const JsonValue* all = jsonAt(*schema, "/allOf"); all && all->IsArray())
@@ -187,7 +177,7 @@ bool isObjectSchema(const JsonDoc& doc, const JsonValue* schema, int depth = 0) 
 // oneOf and anyOf) or, for a numeric segment, an array's items. nullptr when not declared.
 const JsonValue* childSchema(const JsonDoc& doc, const JsonValue* schema, const std::string& seg,
                              int depth = 0) {
-  schema = resolveRef(doc, schema);
+  schema = spec_rules::resolveRef(doc, schema);
   if (!schema || !schema->IsObject() || depth > 8) return nullptr;
   if (const JsonValue* props = jsonAt(*schema, "/properties"); props && props->IsObject()) {
     auto it = props->FindMember(rapidjson::StringRef(seg.c_str(), seg.size()));
@@ -208,7 +198,7 @@ const JsonValue* schemaAt(const JsonDoc& doc, const JsonValue* schema, const std
     schema = childSchema(doc, schema, seg);
     if (!schema) return nullptr;
   }
-  return resolveRef(doc, schema);
+  return spec_rules::resolveRef(doc, schema);
 }
 
 // The JSON schema of an operation's first 2xx response.
@@ -217,7 +207,7 @@ const JsonValue* successSchema(const JsonDoc& doc, const JsonValue& specOp) {
   if (!responses || !responses->IsObject()) return nullptr;
   for (const auto& r : responses->GetObject()) {
     if (r.name.GetString()[0] != '2') continue;
-    const JsonValue* response = resolveRef(doc, &r.value);
+    const JsonValue* response = spec_rules::resolveRef(doc, &r.value);
     if (!response) continue;
     if (const JsonValue* schema = jsonAt(*response, "/content/application~1json/schema"))
       return schema;
@@ -286,7 +276,7 @@ void SpecConformance::checkLookup(const App& app, const Operation& op,
     return;
   }
   const JsonValue* records = lookup.records.empty()
-                                 ? resolveRef(*entry->doc, response)
+                                 ? spec_rules::resolveRef(*entry->doc, response)
                                  : schemaAt(*entry->doc, response, lookup.records);
   if (!records) {
     report("records '" + lookup.records + "' is not in the 2xx response schema of " + where);
@@ -394,7 +384,7 @@ void checkSpecParams(const App& app, const Operation& op, const JsonDoc& doc,
   const JsonValue* params = jsonAt(specOp, "/parameters");
   if (!params || !params->IsArray()) return;
   for (const auto& raw : params->GetArray()) {
-    const JsonValue* p = resolveRef(doc, &raw);
+    const JsonValue* p = spec_rules::resolveRef(doc, &raw);
     if (!p || !p->IsObject() || !p->HasMember("name") || !p->HasMember("in")) continue;
     const std::string name = (*p)["name"].GetString();
     const std::string in = (*p)["in"].GetString();
@@ -422,59 +412,6 @@ void checkSpecBody(const Operation& op, const JsonDoc& doc, const JsonValue& spe
                                   "' is neither an input nor fixed in request.body");
 }
 
-// Whether every call has a body: a fixed request.body (even {}), a body input that is always
-// given (required or defaulted), or pagination in the body.
-bool alwaysSendsBody(const Operation& op) {
-  if (!op.request.body.isNull()) return true;
-  if (op.paginate.style != PaginationStyle::None && op.paginate.inBody) return true;
-  for (const auto& in : op.inputs)
-    if (in.in == InputLocation::Body && (in.required || in.defaultValue)) return true;
-  return false;
-}
-
-// A spec that requires a request body gets one on every call, even when the flow sets no body
-// input: a `request.body` of at least {} is what makes sluice send it then.
-void checkBodyRequired(const Operation& op, const JsonValue& specOp, OpFindings& findings) {
-  const JsonValue* required = jsonAt(specOp, "/requestBody/required");
-  if (required && required->IsBool() && required->GetBool() && !alwaysSendsBody(op))
-    findings.report("body",
-                    "the spec requires a request body: set request.body (at least {}) so one is "
-                    "sent even when no body input is given");
-}
-
-// The query parameters the operation can send: fixed ones, inputs (Stripe's bracket forms by
-// their base name) and the pagination's.
-std::set<std::string> queryNames(const Operation& op) {
-  std::set<std::string> names;
-  for (const auto& m : op.request.query.members()) names.insert(m.first);
-  for (const auto& in : op.inputs)
-    if (in.in == InputLocation::Query)
-      names.insert(in.wireName().substr(0, in.wireName().find('[')));
-  const Pagination& p = op.paginate;
-  if (p.style != PaginationStyle::None && !p.inBody) {
-    for (const std::string* name : {&p.pageParam, &p.offsetParam, &p.limitParam})
-      if (!name->empty()) names.insert(*name);
-    for (const auto& next : p.next) names.insert(next.first);
-  }
-  return names;
-}
-
-// Every query parameter the operation sends is one the spec declares.
-void checkQueryDeclared(const Operation& op, const JsonDoc& doc, const JsonValue& specOp,
-                        OpFindings& findings) {
-  std::set<std::string> declared;
-  if (const JsonValue* params = jsonAt(specOp, "/parameters"); params && params->IsArray())
-    for (const auto& raw : params->GetArray()) {
-      const JsonValue* p = resolveRef(doc, &raw);
-      if (p && p->IsObject() && p->HasMember("name") && p->HasMember("in") &&
-          std::string((*p)["in"].GetString()) == "query")
-        declared.insert((*p)["name"].GetString());
-    }
-  for (const auto& name : queryNames(op))
-    if (!declared.count(name))
-      findings.report("params", "query parameter '" + name + "' is not declared by the spec");
-}
-
 }  // namespace
 
 std::vector<ConformanceFinding> SpecConformance::check(const App& app) {
@@ -494,8 +431,11 @@ std::vector<ConformanceFinding> SpecConformance::check(const App& app) {
     if (normalizePath(op.request.path) != normalizePath(entry->path))
       findings.report("path", "path differs from the spec's " + entry->path);
     checkSpecBody(op, *entry->doc, *entry->op, findings);
-    checkBodyRequired(op, *entry->op, findings);
-    checkQueryDeclared(op, *entry->doc, *entry->op, findings);
+    const spec_rules::Report report = [&](const std::string& check, const std::string& message) {
+      findings.report(check, message);
+    };
+    spec_rules::checkBodyRequired(op, *entry->op, report);
+    spec_rules::checkQueryDeclared(op, *entry->doc, *entry->op, report);
   }
   return out;
 }
