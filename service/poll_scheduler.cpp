@@ -9,6 +9,7 @@
 #include "core/keys.h"
 #include "core/logger.h"
 #include "poll/trigger_spec.h"
+#include "service/poll_timing.h"
 
 namespace sluice {
 
@@ -52,15 +53,14 @@ void PollScheduler::buildTriggers() {
       owned->everyMs = flow.trigger.everyMs;
       auto s = saved.find(key);
       if (s != saved.end()) {
-        owned->nextDueMs = s->second.nextDueMs;
+        owned->slotMs = owned->nextDueMs = s->second.nextDueMs;
         owned->consecutiveErrors = s->second.consecutiveErrors;
         owned->lastPollMs = s->second.lastPollMs;
         owned->watermarkMovedMs = s->second.watermarkMovedMs;
       } else {
-        // Spread new triggers over their interval so a thousand flows do not poll at once.
-        const uint64_t h = std::stoull(stableHash(key).substr(0, 12), nullptr, 16);
-        owned->nextDueMs = clock_.nowMs() +
-                           static_cast<int64_t>(h % static_cast<uint64_t>(owned->everyMs / 10 + 1));
+        // Spread over the whole interval so a thousand new flows do not poll at once.
+        owned->slotMs = owned->nextDueMs =
+            poll_timing::firstSlotMs(key, clock_.nowMs(), owned->everyMs);
       }
       t = owned.get();
       triggers_.push_back(std::move(owned));
@@ -88,17 +88,19 @@ void PollScheduler::pollTask(ScheduledTrigger* t) {
   notePollStart(*t, flows);
   PollResult r = pollOnce(*t);
   const int64_t now = clock_.nowMs();
+  int64_t slot = t->slotMs;  // fixed while the poll is in flight
   int64_t next = 0;
   bool leaseLost = false;
-  if (r.ok) next = commitPolled(*t, r, flows, now, leaseLost);
-  if (!r.ok && !leaseLost) next = notePollFailure(*t, r, flows, now);
+  if (r.ok) next = commitPolled(*t, r, flows, now, slot, leaseLost);
+  if (!r.ok && !leaseLost) slot = next = notePollFailure(*t, r, flows, now);
   metrics_.pollFinished(t->spec.op->fullId(), r, pollStarted);
-  finished(*t, r, next);
+  finished(*t, r, slot, next);
   taskDone_();
 }
 
-void PollScheduler::finished(ScheduledTrigger& t, const PollResult& r, int64_t next) {
+void PollScheduler::finished(ScheduledTrigger& t, const PollResult& r, int64_t slot, int64_t next) {
   std::lock_guard<std::mutex> lock(mutex_);
+  t.slotMs = slot;
   if (r.ok) {
     t.lastPollMs = clock_.nowMs();
     if (r.commit.cursorMoved) t.watermarkMovedMs = t.lastPollMs;
@@ -140,9 +142,9 @@ PollResult PollScheduler::pollOnce(const ScheduledTrigger& t) {
 // Commits a successful poll; the time to ask for the trigger again. A failed commit turns r
 // into a failure; a lost lease leaves the trigger to the process that holds it now.
 int64_t PollScheduler::commitPolled(ScheduledTrigger& t, PollResult& r, const std::string& flows,
-                                    int64_t now, bool& leaseLost) {
+                                    int64_t now, int64_t& slotMs, bool& leaseLost) {
   const std::string name = t.spec.op->fullId();
-  r.commit.nextDueMs = now + t.everyMs;
+  r.commit.nextDueMs = poll_timing::nextSlotMs(slotMs, now, t.everyMs);
   r.commit.leaseOwner = owner_;
   try {
     state_.commitPoll(r.commit);
@@ -156,19 +158,22 @@ int64_t PollScheduler::commitPolled(ScheduledTrigger& t, PollResult& r, const st
       std::lock_guard<std::mutex> lock(mutex_);
       t.consecutiveErrors = 0;
     }
-    // This process asks for the trigger again a little after it is due (up to one recheck
-    // later), so that with several processes the next poll goes to any of them, not always
-    // to the one that polled last: the flows spread over the processes.
-    return r.commit.nextDueMs + static_cast<int64_t>(std::hash<std::string>()(owner_ + t.spec.key +
-                                                                              std::to_string(now)) %
-                                                     static_cast<uint64_t>(recheckMs(t)));
+    slotMs = r.commit.nextDueMs;
+    if (!state_.sharedByProcesses()) return slotMs;
+    // With several processes, this one asks for the trigger a little after its slot (up to
+    // one recheck later), so the next poll goes to any of them, not always to the one that
+    // polled last. The slot stays on the grid: the spread never stretches the interval.
+    return slotMs + static_cast<int64_t>(
+                        std::hash<std::string>()(owner_ + t.spec.key + std::to_string(now)) %
+                        static_cast<uint64_t>(recheckMs(t)));
   } catch (const LeaseLostError& e) {
     // This process stalled past its lease and another one has polled the trigger since:
     // that poll's cursor stands, this one's items (if any) are its items too.
     leaseLost = true;
     logWarn("poll.lease_lost",
             kv("flow", flows) + " " + kv("op", name) + " " + kv("error", e.what()));
-    return now + recheckMs(t);
+    slotMs = now + recheckMs(t);
+    return slotMs;
   } catch (const StateError& e) {
     r.ok = false;
     r.error = std::string("state: ") + e.what();
@@ -245,7 +250,7 @@ void PollScheduler::schedule(int64_t now, bool evenIfNotDue) {
     }
     // Another process holds it or has polled it: ask again soon (the store knows when).
     t->inFlight = false;
-    t->nextDueMs = now + recheckMs(*t);
+    t->slotMs = t->nextDueMs = now + recheckMs(*t);
     dueQueue_.push({t->nextDueMs, t});
   }
 }
@@ -254,7 +259,7 @@ void PollScheduler::makeAllDue() {
   std::lock_guard<std::mutex> lock(mutex_);
   for (auto& t : triggers_)
     if (!t->inFlight) {
-      t->nextDueMs = 0;
+      t->slotMs = t->nextDueMs = 0;  // a forced poll: its next slot counts from its end
       dueQueue_.push({0, t.get()});
     }
 }

@@ -28,7 +28,8 @@ namespace sluice {
 struct ScheduledTrigger {
   TriggerSpec spec;
   int64_t everyMs = 300000;
-  int64_t nextDueMs = 0;
+  int64_t slotMs = 0;     // the due time the schedule planned (service/poll_timing.h)
+  int64_t nextDueMs = 0;  // when this process asks for it: the slot, spread when shared
   bool inFlight = false;
   int consecutiveErrors = 0;
   // For metrics and the late-poll warning.
@@ -62,11 +63,13 @@ class PollScheduler {
   void pollTask(ScheduledTrigger* t);
   PollResult pollOnce(const ScheduledTrigger& t);
   void notePollStart(ScheduledTrigger& t, const std::string& flows);
+  // Commits a successful poll planned for slot; the time to ask again, and in slotMs the next
+  // slot (the recheck time when the lease was lost or the commit failed).
   int64_t commitPolled(ScheduledTrigger& t, PollResult& r, const std::string& flows, int64_t now,
-                       bool& leaseLost);
+                       int64_t& slotMs, bool& leaseLost);
   int64_t notePollFailure(ScheduledTrigger& t, PollResult& r, const std::string& flows,
                           int64_t now);
-  void finished(ScheduledTrigger& t, const PollResult& r, int64_t next);
+  void finished(ScheduledTrigger& t, const PollResult& r, int64_t slot, int64_t next);
 
   const Catalog& catalog_;
   const Config& config_;

@@ -14,6 +14,10 @@ class LeaseStore {
  public:
   virtual ~LeaseStore() = default;
 
+  // Whether several processes may share this store (and its work): the scheduler then lets
+  // any of them take a trigger's next poll. False for SQLite, one process per file.
+  virtual bool sharedByProcesses() const { return false; }
+
   // A lease is (owner, until): owner is a process id ("host:pid:random"), until a time in ms.
   // A lease is free when it has no owner or its time has passed. commitPoll and
   // recordPollFailure release the trigger's lease; markDone, scheduleRetry and markDead

@@ -21,6 +21,8 @@ class PostgresStateStore : public SqlStateStore {
   // The schema version found on open (before migrating) and now.
   int versionOnOpen() const { return static_cast<PostgresDatabase&>(database()).versionOnOpen(); }
   int schemaVersion();
+
+  bool sharedByProcesses() const override { return true; }
 };
 
 }  // namespace sluice
