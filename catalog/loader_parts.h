@@ -24,6 +24,14 @@ double parseDuration(YamlMap& map, const std::string& key);
 std::vector<std::pair<std::string, Template>> parseHeaders(YamlMap& parent, const std::string& key);
 Pagination parsePaginationMap(YamlMap& map);
 
+// "a, b, c": the names of a map's entries, for "expected one of" messages; "none" when empty.
+template <typename Map>
+std::string keyList(const Map& map) {
+  std::string out;
+  for (const auto& entry : map) out += (out.empty() ? "" : ", ") + entry.first;
+  return out.empty() ? "none" : out;
+}
+
 // catalog/operation_loader.cpp: one entry of a category file's `operations`.
 Operation parseOperation(const YAML::Node& node, const std::string& file, const App& app,
                          const Category& category);

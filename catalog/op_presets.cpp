@@ -72,16 +72,12 @@ YAML::Node withPresets(YAML::Node op, const FilePresets& presets, const std::str
   std::vector<YAML::Node> layers;
   const YAML::Node names = op["preset"];
   if (names.IsDefined()) {
-    const YAML::Node id = op["id"];
-    YamlMap map(op, file, kCatalogDomain,
-                id.IsDefined() && id.IsScalar() ? "op " + id.Scalar() : "op");
+    YamlMap map(op, file, kCatalogDomain, yamlLabel(op, "id", "op"));
     for (const auto& name : map.stringList("preset")) {
       const auto it = presets.named.find(name);
       if (it == presets.named.end()) {
-        std::string known;
-        for (const auto& p : presets.named) known += (known.empty() ? "" : ", ") + p.first;
-        map.fail("preset", "unknown preset '" + name +
-                               "' (this file has: " + (known.empty() ? "none" : known) + ")");
+        map.fail("preset",
+                 "unknown preset '" + name + "' (this file has: " + keyList(presets.named) + ")");
       }
       layers.push_back(it->second);
     }

@@ -84,10 +84,8 @@ void applyRequestPresets(YamlMap& req, const App& app, RequestSpec& request) {
   for (const auto& name : req.stringList("preset")) {
     const auto it = app.requestPresets.find(name);
     if (it == app.requestPresets.end()) {
-      std::string known;
-      for (const auto& p : app.requestPresets) known += (known.empty() ? "" : ", ") + p.first;
       req.fail("preset", "unknown request preset '" + name +
-                             "' (app.yaml has: " + (known.empty() ? "none" : known) + ")");
+                             "' (app.yaml has: " + keyList(app.requestPresets) + ")");
     }
     request.query = ValueTemplate::overlay(it->second.query, request.query);
     request.body = ValueTemplate::overlay(it->second.body, request.body);
@@ -290,10 +288,7 @@ void parseOpSpecExceptions(YamlMap& map, const std::string& file, const std::str
 
 Operation parseOperation(const YAML::Node& node, const std::string& file, const App& app,
                          const Category& category) {
-  std::string ctx = "op";
-  // A missing key reads as an invalid node, which throws on IsScalar(): ask IsDefined() first.
-  if (node.IsMap() && node["id"].IsDefined() && node["id"].IsScalar())
-    ctx = "op " + node["id"].Scalar();
+  const std::string ctx = yamlLabel(node, "id", "op");
   YamlMap map(node, file, kCatalogDomain, ctx);
   Operation op;
   op.app = app.id;

@@ -348,10 +348,7 @@ StepConfig parseStep(YamlMap& sm, const std::string& what, const std::string& fi
 
 FlowConfig parseFlow(const YAML::Node& node, const std::string& file, const Catalog& catalog,
                      const Config& config) {
-  std::string label = "flow";
-  // A missing key reads as an invalid node, which throws on IsScalar(): ask IsDefined() first.
-  if (node.IsMap() && node["name"].IsDefined() && node["name"].IsScalar())
-    label = "flow " + node["name"].Scalar();
+  const std::string label = yamlLabel(node, "name", "flow");
   YamlMap map(node, file, kConfigDomain, label);
   FlowConfig flow;
   flow.where = map.where();

@@ -201,4 +201,11 @@ void YamlMap::rejectUnknown() const {
   }
 }
 
+std::string yamlLabel(const YAML::Node& node, const std::string& key, const std::string& kind) {
+  // A missing key reads as an invalid node, which throws on IsScalar(): ask IsDefined() first.
+  if (node.IsMap() && node[key].IsDefined() && node[key].IsScalar())
+    return kind + " " + node[key].Scalar();
+  return kind;
+}
+
 }  // namespace sluice

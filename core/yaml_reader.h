@@ -76,6 +76,10 @@ class YamlMap {
 std::string yamlScalar(const YAML::Node& node, const std::string& file, YamlDomain domain,
                        const std::string& what);
 
+// A map's label for messages: "KIND NAME" when the map's `key` is a scalar NAME, else "KIND"
+// (so an error in a list entry names the entry: "op contacts.get_contact", "flow f1").
+std::string yamlLabel(const YAML::Node& node, const std::string& key, const std::string& kind);
+
 // Human name of a node's type for messages ("a map", "a list", "a string").
 std::string yamlTypeName(const YAML::Node& node);
 
