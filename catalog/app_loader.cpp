@@ -82,14 +82,15 @@ void parseRequestPresets(YamlMap& map, const std::string& file, App& app) {
   for (const auto& kv : presets) {
     const std::string name = kv.first.Scalar();
     YamlMap one(kv.second, file, kCatalogDomain, "request preset " + name);
-    App::RequestPreset preset;
-    for (const char* part : {"query", "body"}) {
-      const YAML::Node node = one.get(part);
+    const auto part = [&](const char* key) {
+      const YAML::Node node = one.get(key);
       if (node.IsDefined() && !node.IsNull() && !node.IsMap())
-        one.failAt(node, std::string("'") + part + "': expected a map of name: value");
-      (part[0] == 'q' ? preset.query : preset.body) =
-          ValueTemplate::fromYaml(node, file, kCatalogDomain);
-    }
+        one.failAt(node, std::string("'") + key + "': expected a map of name: value");
+      return ValueTemplate::fromYaml(node, file, kCatalogDomain);
+    };
+    App::RequestPreset preset;
+    preset.query = part("query");
+    preset.body = part("body");
     one.rejectUnknown();
     app.requestPresets[name] = std::move(preset);
   }

@@ -6,7 +6,6 @@
 #include <set>
 #include <utility>
 
-#include "core/keys.h"
 #include "core/logger.h"
 #include "poll/trigger_spec.h"
 #include "service/poll_timing.h"

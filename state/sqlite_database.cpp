@@ -124,10 +124,12 @@ class SqliteDatabase::Transaction : public SqlTransaction {
     SQLite::Statement& statement = database_.prepared(sql);
     for (size_t i = 0; i < params.size(); ++i) {
       const int index = static_cast<int>(i) + 1;
+      // Text is bound without a copy: params outlive the statement's use, whose end clears
+      // the bindings.
       if (const auto* number = std::get_if<int64_t>(&params[i]))
         statement.bind(index, static_cast<int64_t>(*number));
       else
-        statement.bind(index, std::get<std::string>(params[i]));
+        statement.bindNoCopy(index, std::get<std::string>(params[i]));
     }
     return statement;
   }
