@@ -10,7 +10,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
 #include <stdexcept>
+#include "Poco/DeflatingStream.h"
 
 extern char** environ;
 
@@ -133,6 +135,14 @@ std::string catalogRoot() {
 }
 std::string specsRoot() {
   return SLUICE_SHARED_DIR "/specs";
+}
+
+std::string gzip(const std::string& text) {
+  std::ostringstream out;
+  Poco::DeflatingOutputStream deflater(out, Poco::DeflatingStreamBuf::STREAM_GZIP);
+  deflater << text;
+  deflater.close();
+  return out.str();
 }
 
 }  // namespace sluice::test

@@ -1,10 +1,34 @@
 // Helpers shared by the tests: temporary folders, files, running the sluice binary.
 #pragma once
 
+#include <mutex>
 #include <string>
 #include <vector>
 
+#include "core/http.h"
+
 namespace sluice::test {
+
+// Answers every request with one fixed response and keeps what was sent (thread-safe).
+class RecordingTransport : public HttpTransport {
+ public:
+  explicit RecordingTransport(std::string body, int status = 200)
+      : status_(status), body_(std::move(body)) {}
+  HttpResponse send(const HttpRequest& request) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    sent.push_back(request);
+    return HttpResponse{status_, {}, body_};
+  }
+  std::vector<HttpRequest> sent;
+
+ private:
+  int status_;
+  std::string body_;
+  std::mutex mutex_;
+};
+
+// text, gzip-compressed (for responses with Content-Encoding: gzip).
+std::string gzip(const std::string& text);
 
 // A fresh folder under /tmp, removed with everything in it when the object goes.
 class TempDir {

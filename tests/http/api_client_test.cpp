@@ -3,8 +3,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <mutex>
-
 #include "catalog/catalog.h"
 #include "config/config.h"
 #include "http/api_client.h"
@@ -12,20 +10,6 @@
 
 namespace sluice {
 namespace api_client_test {
-
-// Answers every request with an empty object and keeps what was sent.
-class KeepingTransport : public HttpTransport {
- public:
-  HttpResponse send(const HttpRequest& request) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    sent.push_back(request);
-    return HttpResponse{200, {}, R"({"id":"x","deleted":true})"};
-  }
-  std::vector<HttpRequest> sent;
-
- private:
-  std::mutex mutex_;
-};
 
 std::string header(const HttpRequest& request, const std::string& name) {
   for (const auto& [key, value] : request.headers)
@@ -39,7 +23,7 @@ TEST(ApiClient, StripesIdempotencyKeyGoesOnPostOnly) {
   const Config config = loadConfigText(
       "connections:\n  stripe: { app: stripe, api_key: \"${K}\", base_url: http://127.0.0.1:9 }\n",
       "c.yaml", catalog, &env);
-  KeepingTransport transport;
+  test::RecordingTransport transport(R"({"id":"x","deleted":true})");
   ManualClock clock(1'800'000'000'000);
   ApiClient client(*catalog.app("stripe"), config.connections.at("stripe"), transport, nullptr,
                    clock, [](int64_t) { return true; });

@@ -5,9 +5,9 @@
 
 #include <sstream>
 
-#include "Poco/DeflatingStream.h"
 #include "core/http.h"
 #include "http/body_framing.h"
+#include "test_support.h"
 
 namespace sluice {
 namespace body_framing_test {
@@ -33,13 +33,7 @@ class StringSource : public ByteSource {
   size_t at_ = 0;
 };
 
-std::string gzip(const std::string& text) {
-  std::ostringstream out;
-  Poco::DeflatingOutputStream deflater(out, Poco::DeflatingStreamBuf::STREAM_GZIP);
-  deflater << text;
-  deflater.close();
-  return out.str();
-}
+using test::gzip;
 
 BodyFraming contentLength(int64_t n) {
   BodyFraming f;

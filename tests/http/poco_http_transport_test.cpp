@@ -50,13 +50,7 @@ using ::testing::Not;
 
 const char* kGzipText = "{\"data\":[{\"id\":1,\"name\":\"compressed record\"}]}";
 
-std::string gzip(const std::string& text) {
-  std::ostringstream out;
-  Poco::DeflatingOutputStream deflater(out, Poco::DeflatingStreamBuf::STREAM_GZIP);
-  deflater << text;
-  deflater.close();
-  return out.str();
-}
+using test::gzip;
 
 // What the server saw; shared with handlers by shared_ptr so a handler still running while
 // the fixture tears down never touches freed memory.

@@ -3,8 +3,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <mutex>
-
 #include "catalog/catalog.h"
 #include "config/config.h"
 #include "http/api_client.h"
@@ -15,20 +13,6 @@
 
 namespace sluice {
 namespace time_window_test {
-
-// Answers every request with an empty event list and remembers the URLs.
-class RecordingTransport : public HttpTransport {
- public:
-  HttpResponse send(const HttpRequest& request) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    urls.push_back(request.url);
-    return HttpResponse{200, {}, R"({"events":[]})"};
-  }
-  std::vector<std::string> urls;
-
- private:
-  std::mutex mutex_;
-};
 
 class TimeWindowTest : public ::testing::Test {
  protected:
@@ -51,10 +35,10 @@ class TimeWindowTest : public ::testing::Test {
                      clock_, [](int64_t) { return true; });
     TriggerPoller poller(client, *state, clock_);
     EXPECT_TRUE(poller.poll(spec).ok);
-    return transport_.urls.back();
+    return transport_.sent.back().url;
   }
   Catalog catalog_ = Catalog::load(test::catalogRoot());
-  RecordingTransport transport_;
+  test::RecordingTransport transport_{R"({"events":[]})"};
   ManualClock clock_{1'800'000'000'000};
 };
 
