@@ -409,7 +409,7 @@ CommitRates commitRates(const std::string& dir, int commits, int items) {
         const long r = static_cast<long>(c) * items + i;
         pc.seen.push_back({"cus_Commit" + std::to_string(r), ""});
         pc.items.push_back(
-            {"f" + std::to_string(c % 100), "cus_Commit" + std::to_string(r), rows[r]});
+            {"f" + std::to_string(c % 100), "cus_Commit" + std::to_string(r), rows[r], ""});
       }
       state->commitPoll(pc);
     }
@@ -745,7 +745,7 @@ int main(int argc, char** argv) {
     items.nextDueMs = wallMs() + 3600 * 1000;
     for (int i = 0; i < m; ++i)
       items.items.push_back(
-          {"f" + std::to_string(i % k), "cus_Capacity" + std::to_string(i), customerJson(i)});
+          {"f" + std::to_string(i % k), "cus_Capacity" + std::to_string(i), customerJson(i), ""});
     state->commitPoll(items);
     const double d0 = cpuMs();
     const auto e0 = SteadyClock::now();

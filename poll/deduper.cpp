@@ -52,7 +52,7 @@ std::vector<OutboxItem> fanOut(const Operation& op, const std::vector<const Reco
     for (size_t i = from; i < to; ++i) {
       const Record& r = *fresh[i];
       items.push_back(
-          {sub.flow, op.detect == DetectMode::New ? r.id : r.id + "@" + r.version, r.json});
+          {sub.flow, op.detect == DetectMode::New ? r.id : r.id + "@" + r.version, r.json, r.id});
     }
   }
   return items;

@@ -21,11 +21,6 @@ DeliveryScheduler::DeliveryScheduler(Dispatcher& dispatcher, LeaseStore& leases,
       owner_(owner),
       taskDone_(std::move(taskDone)) {}
 
-std::string DeliveryScheduler::recordKey(const Delivery& d) {
-  // The item key is the record id, plus "@version" for updated/changed triggers.
-  return d.flow + "\n" + d.itemKey.substr(0, d.itemKey.rfind('@'));
-}
-
 void DeliveryScheduler::deliverTask(Delivery d) {
   const int64_t started = clock_.nowMs();
   DeliveryReport report;
@@ -42,7 +37,6 @@ void DeliveryScheduler::deliverTask(Delivery d) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (--flowsInFlight_[d.flow] <= 0) flowsInFlight_.erase(d.flow);
-    recordsInFlight_.erase(recordKey(d));
     deliveriesInFlight_.erase(d.id);
     finishedAt_[d.id] = ++finishCount_;
   }
@@ -65,15 +59,14 @@ void DeliveryScheduler::schedule(int64_t now) {
   }
   std::lock_guard<std::mutex> lock(mutex_);
   for (auto& d : due) {
-    // Several items of a flow run side by side, but two changes of one record never do, so
-    // an "updated" record's versions arrive in order.
-    if (deliveriesInFlight_.count(d.id) || recordsInFlight_.count(recordKey(d))) continue;
+    // Several items of a flow run side by side; two changes of one record never do, since the
+    // store holds a change back while an earlier one of its record is pending.
+    if (deliveriesInFlight_.count(d.id)) continue;
     auto finished = finishedAt_.find(d.id);
     if (finished != finishedAt_.end() && finished->second > listedAfter) continue;  // stale
     auto running = flowsInFlight_.find(d.flow);
     if (running != flowsInFlight_.end() && running->second >= settings_.flowConcurrency) continue;
     ++flowsInFlight_[d.flow];
-    recordsInFlight_.insert(recordKey(d));
     deliveriesInFlight_.insert(d.id);
     pool_.submit([this, d] { deliverTask(d); });
   }

@@ -1,7 +1,8 @@
 // The delivery half of `sluice run`: a pass claims the due deliveries of the outbox (several
 // processes: each goes to one of them) and runs them on the worker pool, several of one flow
-// side by side (settings.flow_concurrency) but never two changes of one record at once, so an
-// updated record's versions arrive in order.
+// side by side (settings.flow_concurrency) but never two changes of one record at once: the
+// store holds a change back while an earlier one of its record is pending, so an updated
+// record's versions arrive in order, retries included.
 #pragma once
 
 #include <cstdint>
@@ -32,8 +33,6 @@ class DeliveryScheduler {
 
  private:
   void deliverTask(Delivery d);
-  // The flow and record a delivery changes: one change of a record at a time.
-  static std::string recordKey(const Delivery& d);
 
   Dispatcher& dispatcher_;
   LeaseStore& leases_;
@@ -46,7 +45,6 @@ class DeliveryScheduler {
 
   std::mutex mutex_;                          // guards everything below
   std::map<std::string, int> flowsInFlight_;  // deliveries running per flow
-  std::set<std::string> recordsInFlight_;     // flow + record id: one change at a time
   std::set<int64_t> deliveriesInFlight_;
   // A delivery that finishes between the store listing it and the check above would be sent
   // to the dispatcher again from that stale list: each finish gets a number, and a list read

@@ -24,6 +24,9 @@ struct Delivery {
   int64_t createdMs = 0;
   int64_t nextAttemptMs = 0;
   std::string lastError;
+  // The record the item is a change of: a delivery waits while an earlier one of the same
+  // record and flow is pending (retrying included), so a repeat never overwrites a newer change.
+  std::string recordKey;
 };
 
 struct StepResult {

@@ -294,19 +294,21 @@ void PostgresDatabase::upsertSeen(SqlTransaction& tx, const std::string& key,
 
 void PostgresDatabase::enqueue(SqlTransaction& tx, const std::vector<OutboxItem>& items,
                                int64_t nowMs) {
-  std::vector<std::string> flows, itemKeys, itemJson;
+  std::vector<std::string> flows, itemKeys, itemJson, recordKeys;
   for (const auto& item : items) {
     flows.push_back(item.flow);
     itemKeys.push_back(item.itemKey);
     itemJson.push_back(item.itemJson);
+    recordKeys.push_back(item.recordKey.empty() ? item.itemKey : item.recordKey);
   }
   tx.exec(
       "INSERT INTO outbox(flow, item_key, item_json, status, attempts, created_ms,"
-      " next_attempt_ms, last_error)"
-      " SELECT f, k, j, 'pending', 0, $4::bigint, $4::bigint, ''"
-      " FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS u(f, k, j, n)"
-      " ORDER BY n ON CONFLICT(flow, item_key) DO NOTHING",
-      {textArray(flows), textArray(itemKeys), textArray(itemJson), nowMs});
+      " next_attempt_ms, last_error, record_key)"
+      " SELECT f, k, j, 'pending', 0, $4::bigint, $4::bigint, '', r"
+      " FROM unnest($1::text[], $2::text[], $3::text[], $5::text[]) WITH ORDINALITY"
+      " AS u(f, k, j, r, n) ORDER BY n ON CONFLICT(flow, item_key) DO NOTHING",
+      {textArray(flows), textArray(itemKeys), textArray(itemJson), nowMs,
+       textArray(recordKeys)});
 }
 
 std::vector<std::string> PostgresDatabase::claimTriggers(SqlTransaction& tx,
@@ -345,7 +347,7 @@ std::vector<Delivery> PostgresDatabase::claimDeliveries(SqlTransaction& tx,
   tx.query(
       "UPDATE outbox SET lease_owner = $1, lease_until = $2 WHERE id IN ("
       " SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_ms <= $3"
-      " AND (lease_owner = '' OR lease_owner = $1 OR lease_until <= $3)"
+      " AND (lease_owner = '' OR lease_owner = $1 OR lease_until <= $3)" SLUICE_NO_EARLIER_CHANGE
       " ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING " SLUICE_DELIVERY_COLUMNS,
       {owner, untilMs, nowMs, int64_t{limit}},
       [&](const SqlRow& row) { claimed.push_back(store_sql::readDelivery(row)); });

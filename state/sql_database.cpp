@@ -37,7 +37,8 @@ void SqlDatabase::upsertSeen(SqlTransaction& tx, const std::string& key,
 
 void SqlDatabase::enqueue(SqlTransaction& tx, const std::vector<OutboxItem>& items, int64_t nowMs) {
   for (const auto& item : items)
-    tx.exec(store_sql::kEnqueue, {item.flow, item.itemKey, item.itemJson, nowMs});
+    tx.exec(store_sql::kEnqueue, {item.flow, item.itemKey, item.itemJson, nowMs,
+                                  item.recordKey.empty() ? item.itemKey : item.recordKey});
 }
 
 std::vector<std::string> SqlDatabase::claimTriggers(SqlTransaction& tx,

@@ -102,6 +102,13 @@ ALTER TABLE triggers ADD COLUMN polled_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 4: the record an item is a change of, so that a record's deliveries go out in order
+    // (a pending earlier change holds back the later ones). Older rows keep '' and wait for
+    // nothing, as before.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN record_key TEXT NOT NULL DEFAULT '';
+CREATE INDEX outbox_pending_by_record ON outbox(flow, record_key, id) WHERE status = 'pending';
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

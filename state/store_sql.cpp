@@ -29,6 +29,7 @@ Delivery readDelivery(const SqlRow& row) {
   d.createdMs = row.integer(6);
   d.nextAttemptMs = row.integer(7);
   d.lastError = row.text(8);
+  d.recordKey = row.text(9);
   return d;
 }
 

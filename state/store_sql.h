@@ -18,7 +18,7 @@ namespace store_sql {
 // The columns readDelivery reads, in its order (a dialect's own statements use it too).
 #define SLUICE_DELIVERY_COLUMNS                                                    \
   "id, flow, item_key, item_json, status, attempts, created_ms, next_attempt_ms, " \
-  "last_error"
+  "last_error, record_key"
 
 // --- triggers and seen ids ---
 inline constexpr char kLoadTrigger[] =
@@ -60,7 +60,7 @@ inline constexpr char kUpsertSeen[] =
 // swallow NOT NULL or CHECK failures, which would silently drop an item.
 inline constexpr char kEnqueue[] =
     "INSERT INTO outbox(flow, item_key, item_json, status, attempts, created_ms,"
-    " next_attempt_ms, last_error) VALUES($1, $2, $3, 'pending', 0, $4, $4, '')"
+    " next_attempt_ms, last_error, record_key) VALUES($1, $2, $3, 'pending', 0, $4, $4, '', $5)"
     " ON CONFLICT(flow, item_key) DO NOTHING";
 inline constexpr char kDeleteTrigger[] = "DELETE FROM triggers WHERE key = $1";
 inline constexpr char kDeleteSeen[] = "DELETE FROM seen WHERE trigger_key = $1";
@@ -79,9 +79,16 @@ inline constexpr char kHistory[] =
     " cursor_before, cursor_after FROM history WHERE trigger_key = $1 ORDER BY id DESC LIMIT $2";
 
 // --- outbox and step results ---
+// A delivery is not due while an earlier one of the same record and flow is pending: the
+// record's changes go out in order, and a retried (or looked-up) change never lands after a
+// newer one. Deliveries without a record key (rows from before migration 4) wait for nothing.
+#define SLUICE_NO_EARLIER_CHANGE                                                               \
+  " AND (outbox.record_key = '' OR NOT EXISTS (SELECT 1 FROM outbox AS earlier"                \
+  " WHERE earlier.status = 'pending' AND earlier.flow = outbox.flow"                            \
+  " AND earlier.record_key = outbox.record_key AND earlier.id < outbox.id))"
 inline constexpr char kDue[] = "SELECT " SLUICE_DELIVERY_COLUMNS
                                " FROM outbox WHERE status = 'pending' AND next_attempt_ms <= $1"
-                               " ORDER BY id LIMIT $2";
+                               SLUICE_NO_EARLIER_CHANGE " ORDER BY id LIMIT $2";
 inline constexpr char kStepResults[] =
     "SELECT step, result_json, state FROM step_results WHERE delivery_id = $1 ORDER BY step";
 inline constexpr char kRecordStep[] =
@@ -149,7 +156,8 @@ inline constexpr char kClaimTrigger[] =
 inline constexpr char kClaimableDeliveries[] =
     "SELECT " SLUICE_DELIVERY_COLUMNS
     " FROM outbox WHERE status = 'pending' AND next_attempt_ms <= $1"
-    " AND (lease_owner = '' OR lease_owner = $2 OR lease_until <= $1) ORDER BY id LIMIT $3";
+    " AND (lease_owner = '' OR lease_owner = $2 OR lease_until <= $1)" SLUICE_NO_EARLIER_CHANGE
+    " ORDER BY id LIMIT $3";
 inline constexpr char kLeaseDelivery[] =
     "UPDATE outbox SET lease_owner = $2, lease_until = $3 WHERE id = $1";
 inline constexpr char kRenewTriggers[] =

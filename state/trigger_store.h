@@ -39,6 +39,9 @@ struct OutboxItem {
   std::string flow;
   std::string itemKey;   // id (+ version for updated/changed triggers); unique per flow
   std::string itemJson;  // the record as the trigger got it
+  // The record the item is a change of (its id): deliveries of one record of one flow run in
+  // order, one at a time. "" = the item key.
+  std::string recordKey;
 };
 
 // Everything one successful poll changes, committed atomically.

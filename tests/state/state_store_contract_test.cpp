@@ -443,6 +443,37 @@ TEST_P(StateStoreContract, OnlyOneOwnerHoldsADeliveryAndFinishingReleasesIt) {
   EXPECT_THAT(itemKeys(taken), UnorderedElementsAre("c"));
 }
 
+// Two changes of one record go out in order: the later waits while the earlier is pending,
+// retrying included (a repeat of the earlier must never land after the later), and also in
+// another process (claims); other records and other flows do not wait.
+TEST_P(StateStoreContract, ALaterChangeOfARecordWaitsForTheEarlierOne) {
+  store().commitPoll(poll("c1", 1000,
+                          {item("f", "cus_1@v1", "cus_1"), item("f", "cus_2@v1", "cus_2"),
+                           item("g", "cus_1@v1", "cus_1")}));
+  store().commitPoll(poll("c2", 2000, {item("f", "cus_1@v2", "cus_1")}));
+  auto due = store().dueDeliveries(2000, 10);
+  ASSERT_THAT(itemKeys(due), ElementsAre("cus_1@v1", "cus_2@v1", "cus_1@v1"));
+  const int64_t first = due[0].id;
+  EXPECT_EQ(due[0].recordKey, "cus_1");
+
+  store().scheduleRetry(first, 1, 9000, "HTTP 503");  // the earlier change is retrying
+  EXPECT_THAT(itemKeys(store().dueDeliveries(5000, 10)), ElementsAre("cus_2@v1", "cus_1@v1"));
+  EXPECT_THAT(itemKeys(store().claimDeliveries("B", 5000, 10, 30000)),
+              ElementsAre("cus_2@v1", "cus_1@v1"));
+  EXPECT_THAT(itemKeys(store().claimDeliveries("C", 9000, 10, 30000)), ElementsAre("cus_1@v1"));
+
+  store().markDone(first);  // once it is done, the later change is due (g's is B's)
+  EXPECT_THAT(itemKeys(store().claimDeliveries("C", 9000, 10, 30000)), ElementsAre("cus_1@v2"));
+  // A dead earlier change holds nothing back (a human decides about it).
+  store().commitPoll(poll("c3", 9500, {item("f", "cus_9@v1", "cus_9")}));
+  store().commitPoll(poll("c4", 9600, {item("f", "cus_9@v2", "cus_9")}));
+  due = store().dueDeliveries(9600, 10);
+  ASSERT_EQ(itemKeys(due).back(), "cus_9@v1");
+  EXPECT_THAT(itemKeys(due), ::testing::Not(::testing::Contains("cus_9@v2")));
+  store().markDead(due.back().id, 1, "HTTP 400");
+  EXPECT_THAT(itemKeys(store().dueDeliveries(9600, 10)), ::testing::Contains("cus_9@v2"));
+}
+
 TEST_P(StateStoreContract, ConcurrentClaimsNeverHandOutADeliveryTwice) {
   std::vector<OutboxItem> items;
   for (int i = 0; i < 300; ++i) items.push_back(item("f", "k" + std::to_string(1000 + i)));

@@ -15,10 +15,13 @@ namespace sluice::state_test_data {
 inline const char* const kKey = "stripe.customers.created|live|{\"email\":\"a,\\\"b\\\"\"}";
 
 // An item whose JSON has commas, braces and quotes, and an email that no error may echo.
-inline OutboxItem item(const std::string& flow, const std::string& key) {
+// recordKey "": each item is its own record.
+inline OutboxItem item(const std::string& flow, const std::string& key,
+                       const std::string& recordKey = "") {
   return {flow, key,
           R"({"id":")" + key +
-              R"(","note":"commas, {braces} and \"quotes\"","email":"secret@example.com"})"};
+              R"(","note":"commas, {braces} and \"quotes\"","email":"secret@example.com"})",
+          recordKey};
 }
 
 inline PollCommit poll(const std::string& cursor, int64_t finishedMs,
