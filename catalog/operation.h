@@ -77,6 +77,12 @@ struct LookupSpec {
   // answer is the record. The found record is put there as the step's result.
   std::string result;
   std::vector<std::pair<std::string, Template>> match;  // record pointer -> expected value
+  // `sent`: the body inputs whose sent values the found record must hold (each at its wire
+  // name), so that an upsert counts as landed only when the record shows what it wrote.
+  std::vector<std::string> sentInputs;
+  // An array input's members: the record's array holds at least them (the call adds to a
+  // set, as tags), instead of exactly them in any order (the call replaces the list).
+  bool sentArraysContain = false;
   SourceLocation where;
 };
 

@@ -137,6 +137,60 @@ void parseOpRequest(YamlMap& map, const std::string& file, const std::string& ct
                                 "}}' must name a connection setting");
 }
 
+// A lookup's `sent`: which body inputs the found record must hold as sent (`inputs`, default
+// every body input, less `except`) and how an array compares (`arrays: equal | contain`).
+void parseLookupSent(YamlMap& lm, const std::string& file, const std::string& ctx,
+                     const Operation& op, LookupSpec& lookup) {
+  if (!lm.has("sent")) {
+    lm.get("sent");
+    return;
+  }
+  YamlMap sm(lm.get("sent"), file, kCatalogDomain, ctx + " lookup sent");
+  const std::vector<std::string> only = sm.stringList("inputs");
+  const std::vector<std::string> except = sm.stringList("except");
+  lookup.sentArraysContain = sm.enumOr("arrays", {"equal", "contain"}, "equal") == "contain";
+  sm.rejectUnknown();
+  for (const auto* names : {&only, &except})
+    for (const auto& name : *names) {
+      const InputSpec* in = op.input(name);
+      if (!in || in->in != InputLocation::Body)
+        sm.fail(names == &only ? "inputs" : "except",
+                "'" + name + "' is not a body input of " + op.id);
+    }
+  auto listed = [](const std::vector<std::string>& names, const std::string& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  for (const auto& in : op.inputs)
+    if (in.in == InputLocation::Body && (only.empty() || listed(only, in.name)) &&
+        !listed(except, in.name))
+      lookup.sentInputs.push_back(in.name);
+  if (lookup.sentInputs.empty()) sm.fail("inputs", "no body input of " + op.id + " to compare");
+}
+
+// A lookup's `match`: record pointer -> template of this action's inputs.
+void parseLookupMatch(YamlMap& lm, const std::string& file, const std::string& ctx,
+                      const Operation& op, LookupSpec& lookup) {
+  const YAML::Node match = lm.get("match");
+  if (!match.IsDefined() && !lookup.sentInputs.empty()) return;  // `sent` says what matches
+  if (!match.IsMap() || match.size() == 0)
+    lm.fail("match", "'match': expected a map of record pointer: value");
+  YamlMap mm(match, file, kCatalogDomain, ctx + " lookup match");
+  for (const auto& kv : match) {
+    const std::string pointer = kv.first.Scalar();
+    if (!isValidJsonPointer(pointer) || pointer.empty())
+      mm.fail(pointer, "'" + pointer + "' is not a JSON pointer into the record");
+    try {
+      lookup.match.emplace_back(pointer, Template::compile(mm.requiredString(pointer)));
+    } catch (const TemplateError& e) {
+      mm.fail(pointer, e.what());
+    }
+  }
+  for (const auto& [pointer, t] : lookup.match)
+    for (const auto& e : t.expressions())
+      if (e.path[0] != "inputs" || e.path.size() < 2 || !op.input(e.path[1]))
+        mm.fail(pointer, "template '{{" + e.source + "}}' must name an input of " + op.id);
+}
+
 // lookup: how to find what an interrupted call of this action made.
 void parseOpLookup(YamlMap& map, const std::string& file, const std::string& ctx, Operation& op) {
   if (map.has("lookup")) {
@@ -153,20 +207,8 @@ void parseOpLookup(YamlMap& map, const std::string& file, const std::string& ctx
     lookup.with = ValueTemplate::fromYaml(with, file, kCatalogDomain);
     lookup.records = pointerOr(lm, "records", true);
     lookup.result = pointerOr(lm, "result", false);
-    const YAML::Node match = lm.get("match");
-    if (!match.IsMap() || match.size() == 0)
-      lm.fail("match", "'match': expected a map of record pointer: value");
-    YamlMap mm(match, file, kCatalogDomain, ctx + " lookup match");
-    for (const auto& kv : match) {
-      const std::string pointer = kv.first.Scalar();
-      if (!isValidJsonPointer(pointer) || pointer.empty())
-        mm.fail(pointer, "'" + pointer + "' is not a JSON pointer into the record");
-      try {
-        lookup.match.emplace_back(pointer, Template::compile(mm.requiredString(pointer)));
-      } catch (const TemplateError& e) {
-        mm.fail(pointer, e.what());
-      }
-    }
+    parseLookupSent(lm, file, ctx, op, lookup);
+    parseLookupMatch(lm, file, ctx, op, lookup);
     lm.rejectUnknown();
     // Both read only what the action was sent: its inputs.
     lookup.with.forEachExpression([&](const TemplateExpr& e, const SourceLocation& where) {
@@ -174,16 +216,14 @@ void parseOpLookup(YamlMap& map, const std::string& file, const std::string& ctx
         throw CatalogError(where, ctx + " lookup with: template '{{" + e.source +
                                       "}}' must name an input of " + op.id);
     });
-    for (const auto& [pointer, t] : lookup.match)
-      for (const auto& e : t.expressions())
-        if (e.path[0] != "inputs" || e.path.size() < 2 || !op.input(e.path[1]))
-          mm.fail(pointer, "template '{{" + e.source + "}}' must name an input of " + op.id);
     if (op.kind != OpKind::Action)
       lm.fail("op", "a lookup is for actions (it finds what an interrupted call made)");
-    if (op.idempotent)
+    // Finding an upsert's record shows nothing: it existed before. Only the values it sent,
+    // found in the record, show that the call landed.
+    if (op.idempotent && lookup.sentInputs.empty())
       lm.fail("op", "op " + op.id +
-                        " is idempotent (sent again after an interruption); a lookup is for "
-                        "operations that are not");
+                        " is idempotent: its lookup must compare what the call sent (`sent:`), "
+                        "since the record may have existed before the call");
     op.lookup = std::move(lookup);
   } else {
     map.get("lookup");

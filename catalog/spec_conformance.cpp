@@ -251,6 +251,12 @@ void SpecConformance::checkLookup(const App& app, const Operation& op,
       report("result '" + lookup.result + "' is not in the 2xx response schema of " +
              op.request.method + " " + own->path);
   }
+  checkLookupRecords(app, op, report);
+}
+
+void SpecConformance::checkLookupRecords(const App& app, const Operation& op,
+                                         const std::function<void(const std::string&)>& report) {
+  const LookupSpec& lookup = *op.lookup;
   const Operation* target = app.find(lookup.op);
   if (!target) {
     report("lookup names unknown operation '" + lookup.op + "'");
@@ -295,6 +301,13 @@ void SpecConformance::checkLookup(const App& app, const Operation& op,
   for (const auto& [pointer, t] : lookup.match)
     if (!schemaAt(*entry->doc, record, pointer))
       report("match '" + pointer + "' is not a property of the records of " + where);
+  // A sent field the record does not have could never match: the call would always be sent
+  // again after an interruption (list it under `except`).
+  for (const auto& name : lookup.sentInputs) {
+    const std::string& wire = op.input(name)->wireName();
+    if (!schemaAt(*entry->doc, record, wire[0] == '/' ? wire : "/" + wire))
+      report("sent input '" + name + "' is not a property of the records of " + where);
+  }
 }
 
 std::vector<ConformanceFinding> SpecConformance::checkLookups(const App& app) {

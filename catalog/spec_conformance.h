@@ -6,6 +6,7 @@
 // spec_exception for a check; the report lists those instead of failing.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,6 +43,10 @@ class SpecConformance {
 
  private:
   void checkLookup(const App& app, const Operation& op, std::vector<ConformanceFinding>& out);
+  // The lookup operation's answer: a GET whose records, match and sent fields are in its 2xx
+  // response schema.
+  void checkLookupRecords(const App& app, const Operation& op,
+                          const std::function<void(const std::string&)>& report);
   std::string root_;
   std::vector<std::pair<std::string, std::unique_ptr<SpecIndex>>> indexes_;
   SpecIndex& indexFor(const App& app);

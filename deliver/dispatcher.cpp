@@ -72,16 +72,14 @@ std::optional<DeliveryReport> Dispatcher::runStep(StepRun& run, const StepResult
     return dead(run.delivery, run.report,
                 "step " + std::to_string(run.index) + " (" + step.op + "): " + e.what());
   }
-  // Safe to send again: the API dedupes by our key (Stripe), or the call is idempotent.
-  const App* app = catalog_.app(op->app);
-  const bool safeToRepeat = op->idempotent || (app && !app->idempotencyHeader.empty());
+  const Interruption rule = interruptionRule(*op, *catalog_.app(op->app));
   // A step marked as sent without a result: the process stopped while its call was out.
-  if (prior && prior->started && !safeToRepeat) {
+  if (prior && prior->started && marksStart(rule)) {
     bool recovered = false;
     if (auto stop = recover(run, *op, client, inputs, *prior, recovered)) return stop;
     if (recovered) return std::nullopt;
   }
-  return send(run, *op, client, inputs, safeToRepeat);
+  return send(run, *op, client, inputs, marksStart(rule));
 }
 
 std::optional<DeliveryReport> Dispatcher::recover(StepRun& run, const Operation& op,
@@ -118,7 +116,15 @@ std::optional<DeliveryReport> Dispatcher::recover(StepRun& run, const Operation&
     recovered = true;
     return std::nullopt;
   }
-  if (found.outcome == Outcome::Ok) return std::nullopt;  // not found: it did not take effect
+  if (found.outcome == Outcome::Ok) {  // not there: it did not take effect
+    logInfo("step.resending", stepFields(run) + " reason=\"" +
+                                  (op.idempotent ? "the record does not hold what was sent"
+                                                 : "nothing found by lookup") +
+                                  " after an interruption\"");
+    return std::nullopt;
+  }
+  // An idempotent call whose lookup cannot look (nothing to match, a 4xx) is still safe to send.
+  if (found.outcome == Outcome::Fatal && op.idempotent) return std::nullopt;
   const RetryDecision decision = retry_.afterFailure(found.outcome, d.attempts, -1, clock_.nowMs());
   if (decision.giveUp)
     return dead(d, run.report, step + ": lookup after an interruption failed: " + found.error);
@@ -126,9 +132,9 @@ std::optional<DeliveryReport> Dispatcher::recover(StepRun& run, const Operation&
 }
 
 std::optional<DeliveryReport> Dispatcher::send(StepRun& run, const Operation& op, ApiClient& client,
-                                               const JsonValue& inputs, bool safeToRepeat) {
+                                               const JsonValue& inputs, bool markStart) {
   const Delivery& d = run.delivery;
-  if (!safeToRepeat) state_.markStepStarted(d.id, run.index, clock_.nowMs());
+  if (markStart) state_.markStepStarted(d.id, run.index, clock_.nowMs());
   const int64_t started = clock_.nowMs();
   const std::string key = idempotencyKey(run.flow.name, d.itemKey, run.index);
   const ApiResult result = client.call(op, inputs, nullptr, key);
@@ -141,9 +147,10 @@ std::optional<DeliveryReport> Dispatcher::send(StepRun& run, const Operation& op
     logInfo("step.ok", timed + " " + kv("status", result.status));
     return std::nullopt;
   }
-  // An answer from the server means the call did not take effect; no answer leaves the mark,
-  // so the next attempt looks before it sends again.
-  if (!safeToRepeat && result.status != 0) state_.clearStepStarted(d.id, run.index);
+  // An error status means the call did not take effect. No answer (killed, timed out, dropped,
+  // cut) or a 2xx whose body could not be read (it did) leaves the mark, so the next attempt
+  // looks before it sends again.
+  if (markStart && result.status >= 300) state_.clearStepStarted(d.id, run.index);
   const RetryDecision decision =
       retry_.afterFailure(result.outcome, d.attempts, result.retryAfterMs, clock_.nowMs());
   if (decision.giveUp)

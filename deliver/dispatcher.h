@@ -46,8 +46,8 @@ class Dispatcher {
   };
   std::optional<DeliveryReport> runStep(StepRun& run, const StepResult* prior);
   std::optional<DeliveryReport> send(StepRun& run, const Operation& op, ApiClient& client,
-                                     const JsonValue& inputs, bool safeToRepeat);
-  // An interrupted call of an action not safe to repeat: wait, recover by lookup, or fail;
+                                     const JsonValue& inputs, bool markStart);
+  // An interrupted call that is marked (interruptionRule): wait, recover by lookup, or fail;
   // none with recovered=false = send it again.
   std::optional<DeliveryReport> recover(StepRun& run, const Operation& op, ApiClient& client,
                                         const JsonValue& inputs, const StepResult& started,

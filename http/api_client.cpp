@@ -26,16 +26,12 @@ ApiResult ApiClient::call(const Operation& op, const JsonValue& inputs, const Pa
     result.error = e.what();
     return result;
   }
-  if (!idempotencyKey.empty()) {
-    // An app's idempotency header goes where the API reads it: on the methods that are not
-    // idempotent by themselves (Stripe documents Idempotency-Key for POST only). GET, PUT and
-    // DELETE repeat safely without it.
-    const bool keyed = base.method == "POST" || base.method == "PATCH";
-    if (app_.idempotencyHeader.empty())
-      base.headers.emplace_back("X-Sluice-Idempotency-Key", idempotencyKey);  // tracing only
-    else if (keyed)
-      base.headers.emplace_back(app_.idempotencyHeader, idempotencyKey);
-  }
+  // An app's idempotency header goes where the API reads it: on the methods that are not
+  // idempotent by themselves (Stripe documents Idempotency-Key for POST only). An app without
+  // one gets no header at all: its spec declares none.
+  const bool keyed = base.method == "POST" || base.method == "PATCH";
+  if (!idempotencyKey.empty() && !app_.idempotencyHeader.empty() && keyed)
+    base.headers.emplace_back(app_.idempotencyHeader, idempotencyKey);
   bool refreshed = false;
   for (int attempt = 0; attempt < 2; ++attempt) {
     const int64_t wait = limiter_.reserve(clock_.nowMs());

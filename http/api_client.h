@@ -24,8 +24,8 @@ class ApiClient {
             const AppRegistry& apps = AppRegistry::builtIn());
 
   // Never throws for API or network trouble: the result says Ok, Retry or Fatal with an
-  // error naming the operation. idempotencyKey: sent in the app's idempotency header (or a
-  // trace header for apps without one).
+  // error naming the operation. idempotencyKey: sent in the app's idempotency header, if it
+  // has one.
   ApiResult call(const Operation& op, const JsonValue& inputs, const PageParams* page = nullptr,
                  const std::string& idempotencyKey = "");
 

@@ -265,12 +265,34 @@ TEST_F(CatalogLoaderTest, RejectsALookupWithABadRecordsPointer) {
   EXPECT_THAT(err, HasSubstr("'records': 'notes' is not a JSON pointer"));
 }
 
-TEST_F(CatalogLoaderTest, RejectsALookupOnAnIdempotentAction) {
-  // Sent again anyway after an interruption: a lookup there would never run.
-  const std::string err =
-      loadWith(replace(withLookup(), "    lookup:\n", "    idempotent: true\n    lookup:\n"));
+TEST_F(CatalogLoaderTest, RejectsALookupOfAnIdempotentActionThatComparesNothingSent) {
+  // An upsert's record may exist before the call: only what it sent, found there, shows that
+  // the call landed.
+  const std::string idempotent =
+      replace(withLookup(), "    lookup:\n", "    idempotent: true\n    lookup:\n");
+  const std::string err = loadWith(idempotent);
   EXPECT_THAT(err, HasSubstr("contacts.yaml:29:"));
-  EXPECT_THAT(err, HasSubstr("is idempotent"));
+  EXPECT_THAT(err, HasSubstr("is idempotent: its lookup must compare what the call sent"));
+  ASSERT_EQ(loadWith(replace(idempotent, "      match:", "      sent: { arrays: contain }\n      match:")),
+            "");
+  const Catalog catalog = Catalog::load(dir_.path());
+  const Operation* op = catalog.find("demo.contacts.create_note");
+  ASSERT_NE(op, nullptr);
+  EXPECT_THAT(op->lookup->sentInputs, ::testing::ElementsAre("body"));  // every body input
+  EXPECT_TRUE(op->lookup->sentArraysContain);
+}
+
+TEST_F(CatalogLoaderTest, ALookupWithSentNeedsNoMatchButOnlyBodyInputs) {
+  const std::string sentOnly =
+      replace(withLookup(), "      match: { /body: \"{{inputs.body}}\" }\n", "      sent: {}\n");
+  ASSERT_EQ(loadWith(sentOnly), "");
+  std::string err = loadWith(replace(sentOnly, "sent: {}", "sent: { except: [contactId] }"));
+  EXPECT_THAT(err, HasSubstr("contacts.yaml:32:"));
+  EXPECT_THAT(err, HasSubstr("'contactId' is not a body input of contacts.create_note"));
+  err = loadWith(replace(sentOnly, "sent: {}", "sent: { except: [body] }"));
+  EXPECT_THAT(err, HasSubstr("no body input of contacts.create_note to compare"));
+  err = loadWith(replace(sentOnly, "sent: {}", "sent: { arrays: some }"));
+  EXPECT_THAT(err, HasSubstr("equal, contain"));
 }
 
 TEST_F(CatalogLoaderTest, RejectsAppWithoutBaseUrl) {

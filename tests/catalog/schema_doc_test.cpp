@@ -91,6 +91,7 @@ const Probe kProbes[] = {
     {"operation pagination", false, "limit: 20 }", "limit: 20, zzz_unknown: 1 }"},
     {"spec exception", false, "reason: because }", "reason: because, zzz_unknown: 1 }"},
     {"lookup", false, "lookup: { op:", "lookup: { zzz_unknown: 1, op:"},
+    {"lookup sent", false, "match: { /title:", "sent: { zzz_unknown: 1 }, match: { /title:"},
 };
 
 std::string replaced(std::string text, const std::string& from, const std::string& to) {

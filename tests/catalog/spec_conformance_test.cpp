@@ -168,7 +168,7 @@ TEST(SpecConformance, EveryLookupMatchesTheVendorSpec) {
       ADD_FAILURE() << f.where.str() << ": " << f.op << ": " << f.message;
     }
   }
-  EXPECT_EQ(lookups, 21);
+  EXPECT_EQ(lookups, 24);
   for (const auto& e : excused) std::cout << "  lookup exception: " << e << "\n";
 }
 
@@ -197,6 +197,16 @@ TEST(SpecConformance, DetectsALookupThatDoesNotFitTheSpec) {
   EXPECT_THAT(lookupFindings([](Operation&) {}), ::testing::IsEmpty());
   EXPECT_THAT(lookupFindings([](Operation& op) { op.lookup->match[0].first = "/text"; }),
               ElementsAre(HasSubstr("match '/text' is not a property of the records of GET "
+                                    "/contacts/{contactId}/notes")));
+  // A sent field the record does not have could never be found as sent.
+  EXPECT_THAT(lookupFindings([](Operation& op) { op.lookup->sentInputs = {"body", "title"}; }),
+              ::testing::IsEmpty());
+  EXPECT_THAT(lookupFindings([](Operation& op) {
+                op.lookup->sentInputs = {"color"};
+                for (auto& in : op.inputs)
+                  if (in.name == "color") in.field = "colour";
+              }),
+              ElementsAre(HasSubstr("sent input 'color' is not a property of the records of GET "
                                     "/contacts/{contactId}/notes")));
   EXPECT_THAT(lookupFindings([](Operation& op) { op.lookup->records = "/note"; }),
               ElementsAre(HasSubstr("records '/note' is not in the 2xx response schema")));

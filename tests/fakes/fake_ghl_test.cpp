@@ -385,9 +385,9 @@ TEST_F(FakeGhlTest, OpportunitiesLocationsAndUsers) {
   EXPECT_EQ(loc.status, 201);
 }
 
-TEST_F(FakeGhlTest, EffectsLedgerUsesTheSluiceIdempotencyHeader) {
+TEST_F(FakeGhlTest, EffectsLedgerRecordsAnIdempotencyHeader) {
   api->postJson("/contacts/", R"({"locationId":"loc_unit_1","email":"l@x.com"})",
-                {{"X-Sluice-Idempotency-Key", "run1-step2"}});
+                {{"Idempotency-Key", "run1-step2"}});
   api->get(std::string("/contacts/?locationId=") + kLocation);
   api->postJson("/contacts/", R"({"locationId":"loc_unit_1","email":"l@x.com"})");  // dup: 400
   std::vector<Effect> effects = ghl.effects();

@@ -162,9 +162,13 @@ TEST(CliTest, OpsShowJson) {
 TEST(CliTest, OpsShowSaysWhatAnInterruptedActionDoes) {
   const std::pair<const char*, const char*> cases[] = {
       {"ghl.contacts.create_contact",
-       "if interrupted: looked up with ghl.contacts.get_duplicate_contact (match "
-       "/emailLowerCase = {{inputs.email | lower}}); sent only if nothing is found"},
-      {"ghl.contacts.upsert_contact", "if interrupted: sent again (a repeat does no harm)"},
+       "if interrupted: looked up with ghl.contacts.get_duplicate_contact (a record with "
+       "/emailLowerCase = {{inputs.email | lower}}); sent again only if none is found"},
+      {"ghl.contacts.upsert_contact",
+       "if interrupted: looked up with ghl.contacts.get_duplicate_contact (a record holding "
+       "every field it sent); sent again only if none is found"},
+      {"ghl.contacts.remove_tags_from_contact",
+       "if interrupted: sent again without a look (idempotent, and no lookup"},
       {"stripe.customers.create_customer", "sent again with the same Idempotency-Key"},
       {"ghl.conversations.send_message", "not sent again: a dead letter for a human to check"},
   };

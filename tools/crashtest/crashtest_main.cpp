@@ -1,12 +1,15 @@
 // sluice-crashtest: kills `sluice run` with SIGKILL at random moments while the fakes produce
 // a steady stream of new Stripe customers, restarts it, and at the end proves that every
-// customer was delivered exactly once: one GHL contact, one tag set, one note each.
+// customer was delivered exactly once: one GHL contact, one tag set, one note each, and that
+// every call with an effect was made once: one upsert, one tag call and one note per customer
+// (a second write counts as a double even when the final records look right).
 //
 //   sluice-crashtest [--cycles N] [--seed S] [--sluice PATH] [--keep DIR]
 //
-// The fakes run inside this process, so they survive every kill. Faults (503 on notes, dropped
-// responses after the note was made, slow polls) are injected now and then so that kills also
-// land during retry waits and interrupted calls. Prints cycles, items, lost, duplicated.
+// The fakes run inside this process, so they survive every kill. Faults (503s, answers dropped
+// or cut off after the call landed, unreadable answers, slow polls) are injected now and then
+// so that kills also land during retry waits and interrupted calls. Prints cycles, items,
+// lost, duplicated (records) and doubled_calls (upserts, tag calls, notes).
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -105,6 +108,74 @@ std::string config(const sluice::fakes::FakeStripe& stripe, const sluice::fakes:
          "{{trigger.id}}\" }\n";
 }
 
+// Now and then a fault, so kills also land in retry waits and interrupted calls: on every GHL
+// write (upsert, tags, notes all POST under /contacts/), a 503, an answer dropped or cut off
+// after the call landed, or a 200 whose body is broken.
+void injectFault(std::mt19937& rng, sluice::fakes::FakeStripe& stripe,
+                 sluice::fakes::FakeGhl& ghl) {
+  switch (rng() % 8) {
+    case 0:
+      ghl.addFaultJson(R"({"match":"/contacts/","method":"POST","status":503,"count":2})");
+      break;
+    case 1:
+      ghl.addFaultJson(
+          R"({"match":"/contacts/","method":"POST","kind":"drop","apply":true,"count":1})");
+      break;
+    case 2:
+      stripe.addFaultJson(R"({"match":"/v1/customers","kind":"slow","delay_ms":300,"count":1})");
+      break;
+    case 3:
+      ghl.addFaultJson(R"({"match":"/contacts/","method":"POST","kind":"truncate","count":1})");
+      break;
+    case 4:
+      ghl.addFaultJson(R"({"match":"/contacts/","method":"POST","kind":"malformed","count":1})");
+      break;
+    default:
+      break;
+  }
+}
+
+// Calls with an effect, by what they act on; a target written more than once is a double.
+struct Tally {
+  int calls = 0;
+  int doubled = 0;  // targets with more than one call
+};
+struct CallCount {
+  Tally upserts;  // by the email upserted
+  Tally tags;     // by the contact tagged
+  Tally notes;    // by the note's text (one per customer)
+  int doubled() const { return upserts.doubled + tags.doubled + notes.doubled; }
+};
+
+CallCount countCalls(const std::vector<sluice::fakes::Effect>& effects) {
+  std::map<std::string, int> upserts, tags, notes;
+  for (const auto& e : effects) {
+    if (e.method != "POST" || e.status >= 300) continue;
+    rapidjson::Document body;
+    body.Parse(e.body.c_str());
+    auto field = [&](const char* name) {
+      return body.IsObject() && body.HasMember(name) && body[name].IsString()
+                 ? std::string(body[name].GetString())
+                 : std::string();
+    };
+    if (e.path == "/contacts/upsert")
+      upserts[field("email")]++;
+    else if (e.path.size() > 5 && e.path.compare(e.path.size() - 5, 5, "/tags") == 0)
+      tags[e.path]++;
+    else if (e.path.find("/notes") != std::string::npos)
+      notes[field("body")]++;
+  }
+  auto tally = [](const std::map<std::string, int>& byTarget) {
+    Tally t;
+    for (const auto& [target, n] : byTarget) {
+      t.calls += n;
+      t.doubled += n > 1;
+    }
+    return t;
+  };
+  return {tally(upserts), tally(tags), tally(notes)};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -193,21 +264,7 @@ int main(int argc, char** argv) {
   std::printf("sluice-crashtest: seed %u, %d cycles, work dir %s\n", o.seed, o.cycles, dir.c_str());
   int kills = 0;
   for (int cycle = 0; cycle < o.cycles; ++cycle) {
-    // Now and then a fault, so kills also land in retry waits and interrupted calls.
-    switch (rng() % 6) {
-      case 0:
-        ghl.addFaultJson(R"({"match":"/contacts/","method":"POST","status":503,"count":2})");
-        break;
-      case 1:
-        ghl.addFaultJson(
-            R"({"match":"/contacts/","method":"POST","kind":"drop","apply":true,"count":1})");
-        break;
-      case 2:
-        stripe.addFaultJson(R"({"match":"/v1/customers","kind":"slow","delay_ms":300,"count":1})");
-        break;
-      default:
-        break;
-    }
+    injectFault(rng, stripe, ghl);
     const pid_t pid = startSluice(o.sluice, configFile, log);
     if (pid < 0) {
       std::cerr << "sluice-crashtest: cannot start " << o.sluice << "\n";
@@ -282,21 +339,16 @@ int main(int argc, char** argv) {
     if (noteCount > 1 || contactCount > 1) ++duplicated;
   }
   std::fflush(stdout);
-  // Effects per idempotency key: a non-idempotent call (a note) may take effect once per key.
-  std::map<std::string, int> noteEffectsByKey;
-  for (const auto& e : ghl.effects())
-    if (e.method == "POST" && e.path.find("/notes") != std::string::npos && e.status < 300)
-      noteEffectsByKey[e.idempotencyKey]++;
-  int keyDoubles = 0;
-  for (const auto& [key, n] : noteEffectsByKey) keyDoubles += n > 1;
-
+  const CallCount calls = countCalls(ghl.effects());
   std::printf(
-      "cycles=%d kills=%d items=%d delivered=%d lost=%d duplicated=%d key_doubles=%d "
-      "last_exit=%d\n",
+      "cycles=%d kills=%d items=%d delivered=%d lost=%d duplicated=%d doubled_calls=%d "
+      "(upserts %d of %d, tag calls %d of %d, notes %d of %d) last_exit=%d\n",
       o.cycles, kills, static_cast<int>(customers.Size()),
-      static_cast<int>(customers.Size()) - lost, lost, duplicated, keyDoubles, lastExit);
+      static_cast<int>(customers.Size()) - lost, lost, duplicated, calls.doubled(),
+      calls.upserts.doubled, calls.upserts.calls, calls.tags.doubled, calls.tags.calls,
+      calls.notes.doubled, calls.notes.calls, lastExit);
   if (o.keep.empty()) fs::remove_all(dir);
-  const bool ok = lost == 0 && duplicated == 0 && keyDoubles == 0 && lastExit == 0;
+  const bool ok = lost == 0 && duplicated == 0 && calls.doubled() == 0 && lastExit == 0;
   std::printf("%d passed, %d failed\n", ok ? 1 : 0, ok ? 0 : 1);
   return ok ? 0 : 1;
 }

@@ -329,8 +329,7 @@ HttpResponse FakeServer::notFound(const HttpRequest& req) const {
 }
 
 std::string FakeServer::idempotencyKeyOf(const HttpRequest& req) const {
-  std::string key = req.header("Idempotency-Key");
-  return key.empty() ? req.header("X-Sluice-Idempotency-Key") : key;
+  return req.header("Idempotency-Key");
 }
 
 HttpResponse FakeServer::routeRequest(const HttpRequest& req) {

@@ -10,6 +10,7 @@
 #include "core/exit_codes.h"
 #include "core/json.h"
 #include "core/text.h"
+#include "deliver/interrupted_call.h"
 #include "tools/sluice/cli_args.h"
 #include "tools/sluice/commands.h"
 
@@ -208,16 +209,25 @@ int listOps(const std::vector<std::string>& argv, Io io) {
 
 // What the dispatcher does with this action when the process stopped while its call was out.
 std::string afterInterruption(const Operation& op, const Catalog& catalog) {
-  const App* app = catalog.app(op.app);
-  if (op.idempotent) return "sent again (a repeat does no harm)";
-  if (app && !app->idempotencyHeader.empty())
-    return "sent again with the same " + app->idempotencyHeader + " (the API dedupes it)";
-  if (op.lookup) {
-    std::string match;
-    for (const auto& [pointer, value] : op.lookup->match)
-      match += (match.empty() ? "" : ", ") + pointer + " = " + value.source();
-    return "looked up with " + op.app + "." + op.lookup->op + " (match " + match +
-           "); sent only if nothing is found";
+  const App& app = *catalog.app(op.app);
+  switch (interruptionRule(op, app)) {
+    case Interruption::Deduped:
+      return "sent again with the same " + app.idempotencyHeader + " (the API dedupes it)";
+    case Interruption::LookedUp: {
+      std::string match;
+      for (const auto& [pointer, value] : op.lookup->match)
+        match += (match.empty() ? "with " : ", ") + pointer + " = " + value.source();
+      if (!op.lookup->sentInputs.empty())
+        match += (match.empty() ? "" : " and ") + std::string("holding every field it sent") +
+                 (op.lookup->sentArraysContain ? " (lists: at least the sent members)" : "");
+      return "looked up with " + op.app + "." + op.lookup->op + " (a record " + match +
+             "); sent again only if none is found";
+    }
+    case Interruption::Repeated:
+      return "sent again without a look (idempotent, and no lookup to tell whether it landed: "
+             "the API sees a second write)";
+    case Interruption::DeadLetter:
+      break;
   }
   return "not sent again: a dead letter for a human to check";
 }
