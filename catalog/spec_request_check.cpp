@@ -101,11 +101,10 @@ void checkPathParams(const SpecIndex::Entry& entry, const std::string& path,
   for (size_t i = 0; i < spec.size() && i < sent.size(); ++i) {
     if (spec[i].size() < 2 || spec[i].front() != '{' || spec[i].back() != '}') continue;
     const std::string name = spec[i].substr(1, spec[i].size() - 2);
-    auto pairs = parseFormPairs("x=" + sent[i]);  // percent-decoded like a form value
     FormNode node;
     node.key = node.name = name;
     node.hasValue = true;
-    node.value = pairs.empty() ? "" : pairs[0].value;
+    node.value = percentDecode(sent[i], false);
     for (const JsonValue* p : params)
       if (name == (*p)["name"].GetString())
         if (const JsonValue* schema = jsonAt(*p, "/schema"))

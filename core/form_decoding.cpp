@@ -17,13 +17,14 @@ int hexDigit(char c) {
   return -1;
 }
 
-// Percent-decoding; '+' is a space; a '%' without two hex digits stays as it is.
-std::string formDecode(const std::string& text) {
+}  // namespace
+
+std::string percentDecode(const std::string& text, bool plusIsSpace) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (c == '+') {
+    if (c == '+' && plusIsSpace) {
       out += ' ';
     } else if (c == '%' && i + 2 < text.size() && hexDigit(text[i + 1]) >= 0 &&
                hexDigit(text[i + 2]) >= 0) {
@@ -36,8 +37,6 @@ std::string formDecode(const std::string& text) {
   return out;
 }
 
-}  // namespace
-
 std::vector<FormPair> parseFormPairs(const std::string& text) {
   std::vector<FormPair> out;
   size_t at = 0;
@@ -47,8 +46,8 @@ std::vector<FormPair> parseFormPairs(const std::string& text) {
     const std::string piece = text.substr(at, end - at);
     if (!piece.empty()) {
       const size_t eq = piece.find('=');
-      out.push_back({formDecode(piece.substr(0, eq)),
-                     eq == std::string::npos ? "" : formDecode(piece.substr(eq + 1))});
+      out.push_back({percentDecode(piece.substr(0, eq), true),
+                     eq == std::string::npos ? "" : percentDecode(piece.substr(eq + 1), true)});
     }
     at = end + 1;
   }

@@ -27,6 +27,10 @@ struct FormNode {
   const FormNode* child(const std::string& childKey) const;
 };
 
+// Percent-decoding; '+' is a space when plusIsSpace (form text, not a path segment); a '%'
+// without two hex digits stays as it is.
+std::string percentDecode(const std::string& text, bool plusIsSpace);
+
 // The pairs of a query string or form body, decoded, in order. Empty pieces (a&&b) are skipped.
 std::vector<FormPair> parseFormPairs(const std::string& text);
 

@@ -302,6 +302,20 @@ TEST_F(StripeRequestConformance, SamplesFitTheirSchemas) {
   EXPECT_TRUE(checkRequest(*spec_, sent).empty()) << sent.body;
 }
 
+// The Stripe-Version every request pins is the version spec3.json describes.
+TEST_F(StripeRequestConformance, PinsTheApiVersionOfSpec3) {
+  const SpecIndex::Entry* entry = spec_->find("GET", "/v1/customers");
+  ASSERT_NE(entry, nullptr);
+  const JsonValue* version = jsonAt(*entry->doc, "/info/version");
+  ASSERT_NE(version, nullptr);
+  std::string sent = "(absent)";
+  for (const auto& [name, value] :
+       send(*catalog_->find("stripe.balance.get_balance"), JsonValue(rapidjson::kObjectType))
+           .headers)
+    if (name == "Stripe-Version") sent = value;
+  EXPECT_EQ(sent, version->GetString());
+}
+
 // The loop above can fail: a Create Customer with a misspelt field, a wrong type, an enum value
 // Stripe lacks and a body input moved to the query yields a finding for each, under the check
 // a spec_exception would have to name.

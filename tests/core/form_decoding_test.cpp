@@ -33,6 +33,11 @@ TEST(FormDecodingTest, PairsArePercentDecodedAndPlusIsASpace) {
   EXPECT_EQ(pairs[3].key, "metadata[k]");
 }
 
+TEST(FormDecodingTest, PlusIsASpaceOnlyInFormText) {
+  EXPECT_EQ(percentDecode("a+b%2Bc%zz%4", true), "a b+c%zz%4");
+  EXPECT_EQ(percentDecode("a+b%20c", false), "a+b c");
+}
+
 TEST(FormDecodingTest, KeysSplitAtBrackets) {
   using Path = std::vector<std::string>;
   EXPECT_EQ(*splitFormKey("email"), Path{"email"});
