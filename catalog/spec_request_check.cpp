@@ -89,9 +89,9 @@ void addAll(std::vector<RequestFinding>& out, std::vector<RequestFinding> more) 
   out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
 }
 
-}  // namespace
-
-namespace {
+std::string paramName(const JsonValue& param) {
+  return jsonText(param["name"]);
+}
 
 // Each {placeholder} segment of the spec's path against its path parameter's schema.
 void checkPathParams(const SpecIndex::Entry& entry, const std::string& path,
@@ -106,7 +106,7 @@ void checkPathParams(const SpecIndex::Entry& entry, const std::string& path,
     node.hasValue = true;
     node.value = percentDecode(sent[i], false);
     for (const JsonValue* p : params)
-      if (name == (*p)["name"].GetString())
+      if (name == paramName(*p))
         if (const JsonValue* schema = jsonAt(*p, "/schema"))
           addAll(out, spec_schema::checkValue(*entry.doc, *schema, node, "path"));
   }
@@ -123,7 +123,7 @@ void checkQuery(const SpecIndex::Entry& entry, const std::string& query,
   for (const auto& node : tree.children) {
     const JsonValue* param = nullptr;
     for (const JsonValue* p : params)
-      if (node.key == (*p)["name"].GetString()) param = p;
+      if (node.key == paramName(*p)) param = p;
     const JsonValue* schema = param ? jsonAt(*param, "/schema") : nullptr;
     if (!param)
       out.push_back({RequestIssue::UnknownParam, "query", node.name,
@@ -132,9 +132,9 @@ void checkQuery(const SpecIndex::Entry& entry, const std::string& query,
       addAll(out, spec_schema::checkValue(*entry.doc, *schema, node, "query"));
   }
   for (const JsonValue* p : params)
-    if (isRequired(*p) && !tree.child((*p)["name"].GetString()))
-      out.push_back({RequestIssue::Required, "query", (*p)["name"].GetString(),
-                     std::string((*p)["name"].GetString()) + ": required, not sent"});
+    if (isRequired(*p) && !tree.child(paramName(*p)))
+      out.push_back(
+          {RequestIssue::Required, "query", paramName(*p), paramName(*p) + ": required, not sent"});
 }
 
 // The body: one the spec takes for this method, of a content type it lists; a form body's
