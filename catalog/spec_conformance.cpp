@@ -1,13 +1,11 @@
 #include "catalog/spec_conformance.h"
+#include "catalog/spec_index.h"
 #include "catalog/spec_request_rules.h"
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <regex>
 #include <set>
-#include <sstream>
 
 #include "core/json.h"
 
@@ -15,84 +13,17 @@ namespace fs = std::filesystem;
 
 namespace sluice {
 
-namespace {
-
-// "/contacts/{contactId}/notes/{id}" -> "/contacts/{}/notes/{}"
-std::string normalizePath(const std::string& path) {
-  static const std::regex param("\\{[^}/]*\\}");
-  return std::regex_replace(path, param, "{}");
-}
-
-std::string upper(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
-  return s;
-}
-
-}  // namespace
-
-// One spec document set: every operation by METHOD + normalized path.
-class SpecIndex {
- public:
-  struct Entry {
-    const JsonDoc* doc = nullptr;  // the file it came from, for $ref resolution
-    const JsonValue* op = nullptr;
-    std::string file;
-    std::string path;  // as written in the spec
-  };
-
-  void addFile(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    auto doc = std::make_unique<JsonDoc>();
-    if (auto err = parseJson(buffer.str(), *doc))
-      throw CatalogError({path, 0, 0}, "cannot read spec: " + *err);
-    const JsonValue* paths = jsonAt(*doc, "/paths");
-    if (paths && paths->IsObject()) {
-      for (const auto& p : paths->GetObject()) {
-        if (!p.value.IsObject()) continue;
-        const std::string specPath = p.name.GetString();
-        for (const auto& m : p.value.GetObject()) {
-          const std::string method = upper(m.name.GetString());
-          if (method == "PARAMETERS") continue;
-          entries_[method + " " + normalizePath(specPath)] = {doc.get(), &m.value, path, specPath};
-        }
-      }
-    }
-    docs_.push_back(std::move(doc));
-  }
-
-  const Entry* find(const std::string& method, const std::string& path) const {
-    auto it = entries_.find(method + " " + normalizePath(path));
-    return it == entries_.end() ? nullptr : &it->second;
-  }
-
- private:
-  std::vector<std::unique_ptr<JsonDoc>> docs_;
-  std::map<std::string, Entry> entries_;
-};
-
 SpecConformance::SpecConformance(std::string specsRoot) : root_(std::move(specsRoot)) {}
 SpecConformance::~SpecConformance() = default;
 
 SpecIndex& SpecConformance::indexFor(const App& app) {
   for (auto& [id, index] : indexes_)
     if (id == app.id) return *index;
-  auto index = std::make_unique<SpecIndex>();
   const fs::path where = fs::path(root_) / app.spec;
   if (app.spec.empty() || !fs::exists(where))
     throw CatalogError({app.folder + "/app.yaml", 0, 0},
                        "spec '" + where.string() + "' not found for app " + app.id);
-  if (fs::is_directory(where)) {
-    std::vector<fs::path> files;
-    for (const auto& e : fs::directory_iterator(where))
-      if (e.path().extension() == ".json") files.push_back(e.path());
-    std::sort(files.begin(), files.end());
-    for (const auto& f : files) index->addFile(f.string());
-  } else {
-    index->addFile(where.string());
-  }
-  indexes_.emplace_back(app.id, std::move(index));
+  indexes_.emplace_back(app.id, SpecIndex::load(where.string()));
   return *indexes_.back().second;
 }
 
@@ -441,7 +372,7 @@ std::vector<ConformanceFinding> SpecConformance::check(const App& app) {
     checkSpecScopes(op, *entry->op, findings);
     checkSpecParams(app, op, *entry->doc, *entry->op, findings);
     // Path parameters by position: the spec's placeholders and ours must pair up.
-    if (normalizePath(op.request.path) != normalizePath(entry->path))
+    if (normalizeSpecPath(op.request.path) != normalizeSpecPath(entry->path))
       findings.report("path", "path differs from the spec's " + entry->path);
     checkSpecBody(op, *entry->doc, *entry->op, findings);
     const spec_rules::Report report = [&](const std::string& check, const std::string& message) {

@@ -40,6 +40,9 @@ class SpecConformance {
   // `with` and `match` templates read only inputs of the action that declares the lookup, and
   // `with` names inputs of the lookup operation.
   std::vector<ConformanceFinding> checkLookups(const App& app);
+  // The app's spec, loaded on first use (also what spec_request_check reads). Throws
+  // CatalogError when the app names no readable spec.
+  SpecIndex& indexFor(const App& app);
 
  private:
   void checkLookup(const App& app, const Operation& op, std::vector<ConformanceFinding>& out);
@@ -49,7 +52,6 @@ class SpecConformance {
                           const std::function<void(const std::string&)>& report);
   std::string root_;
   std::vector<std::pair<std::string, std::unique_ptr<SpecIndex>>> indexes_;
-  SpecIndex& indexFor(const App& app);
 };
 
 }  // namespace sluice
