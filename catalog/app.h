@@ -67,6 +67,9 @@ struct App {
   RateLimitSpec rateLimit;
   ErrorShape errors;
   std::vector<SettingSpec> connection;
+  // Reasoned deviations from the spec that hold for every operation of the app (a protocol
+  // header the vendor documents outside its OpenAPI file).
+  std::vector<SpecException> specExceptions;
   std::map<std::string, Pagination> paginations;
   std::vector<Category> categories;
   std::vector<Operation> operations;

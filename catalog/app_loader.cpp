@@ -129,6 +129,7 @@ void parseAppYaml(App& app, const std::string& file) {
   parseErrorShape(map, file, app.errors);
   parseConnectionSettings(map, file, app);
   parseRequestPresets(map, file, app);
+  app.specExceptions = parseSpecExceptions(map, file, "app");
   const YAML::Node pags = map.get("paginations");
   if (pags.IsDefined() && !pags.IsNull()) {
     YamlMap pm(pags, file, kCatalogDomain, "app paginations");

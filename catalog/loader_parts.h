@@ -33,6 +33,9 @@ std::string keyList(const Map& map) {
 }
 
 // catalog/operation_loader.cpp: one entry of a category file's `operations`.
+// spec_exceptions: a list of {check, reason} (an operation's, or an app's for all of them).
+std::vector<SpecException> parseSpecExceptions(YamlMap& map, const std::string& file,
+                                               const std::string& ctx);
 Operation parseOperation(const YAML::Node& node, const std::string& file, const App& app,
                          const Category& category);
 

@@ -97,7 +97,7 @@ struct TimeWindow {
 };
 
 struct SpecException {
-  std::string check;  // path | scopes | version | params | body | lookup
+  std::string check;  // path | scopes | version | params | headers | body | lookup
   std::string reason;
 };
 

@@ -308,8 +308,9 @@ void parseOpTriggerFields(YamlMap& map, const std::string& file, const std::stri
   }
 }
 
-void parseOpSpecExceptions(YamlMap& map, const std::string& file, const std::string& ctx,
-                           Operation& op) {
+std::vector<SpecException> parseSpecExceptions(YamlMap& map, const std::string& file,
+                                               const std::string& ctx) {
+  std::vector<SpecException> out;
   const YAML::Node exceptions = map.get("spec_exceptions");
   if (exceptions.IsDefined() && !exceptions.IsNull()) {
     if (!exceptions.IsSequence())
@@ -317,13 +318,15 @@ void parseOpSpecExceptions(YamlMap& map, const std::string& file, const std::str
     for (const auto& item : exceptions) {
       YamlMap em(item, file, kCatalogDomain, ctx + " spec_exceptions");
       SpecException ex;
-      ex.check = em.enumOr("check", {"path", "scopes", "params", "body", "version", "lookup"}, "");
+      ex.check = em.enumOr(
+          "check", {"path", "scopes", "params", "headers", "body", "version", "lookup"}, "");
       if (ex.check.empty()) em.fail("check", "missing required key 'check'");
       ex.reason = em.requiredString("reason");
       em.rejectUnknown();
-      op.specExceptions.push_back(ex);
+      out.push_back(ex);
     }
   }
+  return out;
 }
 
 Operation parseOperation(const YAML::Node& node, const std::string& file, const App& app,
@@ -354,7 +357,7 @@ Operation parseOperation(const YAML::Node& node, const std::string& file, const 
                                    op.request.method == "DELETE");
   parseOpLookup(map, file, ctx, op);
   parseOpTriggerFields(map, file, ctx, app, op);
-  parseOpSpecExceptions(map, file, ctx, op);
+  op.specExceptions = parseSpecExceptions(map, file, ctx);
   map.rejectUnknown();
   return op;
 }

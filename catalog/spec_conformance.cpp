@@ -249,21 +249,25 @@ std::vector<ConformanceFinding> SpecConformance::checkLookups(const App& app) {
 
 namespace {
 
-// One operation's findings, each excused when the catalog names a reasoned exception for it.
+// One operation's findings, each excused when the catalog names a reasoned exception for it
+// (the operation's own, or its app's).
 class OpFindings {
  public:
-  OpFindings(const Operation& op, std::vector<ConformanceFinding>& out) : op_(op), out_(out) {}
+  OpFindings(const App& app, const Operation& op, std::vector<ConformanceFinding>& out)
+      : app_(app), op_(op), out_(out) {}
   void report(const std::string& check, const std::string& message) {
     ConformanceFinding f{op_.fullId(), check, message, op_.where, false, ""};
-    for (const auto& e : op_.specExceptions)
-      if (e.check == check) {
-        f.excused = true;
-        f.reason = e.reason;
-      }
+    for (const auto* exceptions : {&app_.specExceptions, &op_.specExceptions})
+      for (const auto& e : *exceptions)
+        if (e.check == check) {
+          f.excused = true;
+          f.reason = e.reason;
+        }
     out_.push_back(f);
   }
 
  private:
+  const App& app_;
   const Operation& op_;
   std::vector<ConformanceFinding>& out_;
 };
@@ -362,7 +366,7 @@ std::vector<ConformanceFinding> SpecConformance::check(const App& app) {
   SpecIndex& index = indexFor(app);
   std::vector<ConformanceFinding> out;
   for (const auto& op : app.operations) {
-    OpFindings findings(op, out);
+    OpFindings findings(app, op, out);
     checkLookup(app, op, out);
     const SpecIndex::Entry* entry = index.find(op.request.method, op.request.path);
     if (!entry) {
@@ -380,6 +384,8 @@ std::vector<ConformanceFinding> SpecConformance::check(const App& app) {
     };
     spec_rules::checkBodyRequired(op, *entry->op, report);
     spec_rules::checkQueryDeclared(op, *entry->doc, *entry->op, report);
+    spec_rules::checkBodyDeclared(op, *entry->doc, *entry->op, report);
+    spec_rules::checkHeadersDeclared(app, op, *entry->doc, *entry->op, report);
   }
   return out;
 }

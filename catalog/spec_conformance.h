@@ -17,7 +17,7 @@ namespace sluice {
 
 struct ConformanceFinding {
   std::string op;     // full id
-  std::string check;  // path | scopes | version | params | body | lookup
+  std::string check;  // path | scopes | version | params | headers | body | lookup
   std::string message;
   SourceLocation where;
   bool excused = false;  // the op declared a spec_exception for this check

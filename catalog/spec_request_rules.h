@@ -1,12 +1,13 @@
 // Rules of the conformance check about what a request puts on the wire beyond the fields the
-// spec requires: a body whenever the spec requires one, and no query parameter it does not
-// declare. Each finding goes to `report` (check name, message), which excuses the ones the
+// spec requires: a body whenever the spec requires one, and no query parameter, body field or
+// header it does not declare. Each finding goes to `report` (check name, message), which excuses the ones the
 // catalog lists as reasoned exceptions.
 #pragma once
 
 #include <functional>
 #include <string>
 
+#include "catalog/app.h"
 #include "catalog/operation.h"
 #include "core/json.h"
 
@@ -24,6 +25,17 @@ void checkBodyRequired(const Operation& op, const JsonValue& specOp, const Repor
 // declare.
 void checkQueryDeclared(const Operation& op, const JsonDoc& doc, const JsonValue& specOp,
                         const Report& report);
+
+// A top-level body field the operation sends (fixed, input or pagination) that the spec's
+// request body schema does not declare. A schema open to more properties (additionalProperties,
+// or none listed) declares every name.
+void checkBodyDeclared(const Operation& op, const JsonDoc& doc, const JsonValue& specOp,
+                       const Report& report);
+// A header the operation sends (the app's, its file's or its own) that the spec does not
+// declare as a header parameter. Accept, Content-Type and Authorization are HTTP's own (OpenAPI
+// ignores them as parameters), and so are User-Agent and the framing headers.
+void checkHeadersDeclared(const App& app, const Operation& op, const JsonDoc& doc,
+                          const JsonValue& specOp, const Report& report);
 
 }  // namespace spec_rules
 }  // namespace sluice

@@ -150,6 +150,36 @@ TEST(SpecConformance, DetectsABodylessCallTheSpecForbidsAndAnUndeclaredQueryPara
       HasSubstr("ghl.contacts.get_contact:params: query parameter 'altType' is not declared"));
 }
 
+TEST(SpecConformance, DetectsAnUndeclaredBodyFieldAndHeaderAndHonoursAnAppException) {
+  // update_contact's body schema lists its fields: a fixed extra one is reported, and so is a
+  // header of its own that the spec does not declare (Version is declared; Accept is HTTP's).
+  const Operation* update = catalog().app("ghl")->find("contacts.update_contact");
+  ASSERT_NE(update, nullptr);
+  Operation extra = *update;
+  extra.request.body = ValueTemplate::fromYaml(YAML::Load("{ altType: location }"), "test.yaml",
+                                               YamlDomain::Catalog);
+  extra.request.headers.emplace_back("X-Trace", Template::compile("1"));
+  extra.request.headers.emplace_back("Accept", Template::compile("application/json"));
+  extra.specExceptions.clear();
+  App app = *catalog().app("ghl");
+  app.operations = {extra};
+  SpecConformance conformance(test::specsRoot());
+  std::vector<std::string> found;
+  for (const auto& f : conformance.check(app))
+    found.push_back(f.op + ":" + f.check + ": " + f.message + (f.excused ? " (excused)" : ""));
+  EXPECT_THAT(found, ::testing::UnorderedElementsAre(
+                         "ghl.contacts.update_contact:body: body field 'altType' is not declared "
+                         "by the spec",
+                         "ghl.contacts.update_contact:headers: header 'X-Trace' is not declared "
+                         "by the spec"));
+  // An app's exception excuses the finding for every operation of the app.
+  app.specExceptions.push_back({"headers", "a trace header the vendor ignores"});
+  found.clear();
+  for (const auto& f : conformance.check(app))
+    if (f.check == "headers") found.push_back(f.excused ? f.reason : "not excused");
+  EXPECT_THAT(found, ::testing::ElementsAre("a trace header the vendor ignores"));
+}
+
 TEST(SpecConformance, EveryLookupMatchesTheVendorSpec) {
   // Every lookup in the catalog: a GET in the spec, its records in the 2xx response schema,
   // its match fields in the record schema, its result where the action's own answer holds the

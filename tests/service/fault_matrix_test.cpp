@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 
 #include <iterator>
+#include <map>
 #include <random>
 #include <thread>
 
@@ -93,7 +94,8 @@ INSTANTIATE_TEST_SUITE_P(
 
 // The same faults mixed at random, on polls and on both steps of a flow whose second step GHL
 // cannot dedupe (a note): whatever lands where, once the faults stop every customer has one
-// contact and one note, and nothing is left pending or dead.
+// contact and one note, nothing is left pending or dead, and GHL saw one upsert and one note
+// per customer: a call repeated after it had landed counts as a double too.
 TEST_F(PollFaultTest, RandomlyMixedFaultsLoseNothingAndDoubleNothing) {
   // Enough attempts that an item which draws several faults in a row is not given up on.
   config_ = std::make_unique<Config>(
@@ -119,7 +121,9 @@ TEST_F(PollFaultTest, RandomlyMixedFaultsLoseNothingAndDoubleNothing) {
                                       R"("status":503)",
                                       R"("kind":"slow","delay_ms":1500)",
                                       R"("kind":"drop","apply":false)",
-                                      R"("kind":"drop","apply":true)"};
+                                      R"("kind":"drop","apply":true)",
+                                      R"("kind":"truncate")",
+                                      R"("kind":"malformed")"};
   std::mt19937 rng(20261123);
   auto pick = [&rng](const auto& list) { return std::string(list[rng() % std::size(list)]); };
   int customers = 0;
@@ -167,6 +171,17 @@ TEST_F(PollFaultTest, RandomlyMixedFaultsLoseNothingAndDoubleNothing) {
   for (const auto& dead : state_->deliveries(DeliveryStatus::Dead, 10))
     ADD_FAILURE() << "dead letter " << dead.itemKey << ": " << dead.lastError;
   EXPECT_EQ(state_->triggers().at(0).consecutiveErrors, 0);
+  std::map<std::string, int> writes;  // per upserted email and per note's contact
+  for (const auto& e : ghl_.effects()) {
+    JsonDoc body;
+    const bool parsed = !parseJson(e.body, body) && body.IsObject();
+    if (e.path == "/contacts/upsert" && parsed && body.HasMember("email"))
+      writes["upsert " + jsonText(body["email"])]++;
+    else if (e.path.find("/notes") != std::string::npos)
+      writes["note " + e.path]++;
+  }
+  EXPECT_EQ(static_cast<int>(writes.size()), 2 * customers);
+  for (const auto& [target, n] : writes) EXPECT_EQ(n, 1) << target << " was written " << n << "x";
 }
 
 TEST_F(PipelineTest, ARetryAfterOnAPollIsHonouredBeforeTheNextPoll) {

@@ -69,7 +69,7 @@ int catalogCommand(const std::vector<std::string>& argv, Io io) {
     }
   }
   io.out << "spec conformance: " << failures << " problems, " << excused
-         << " declared exceptions\n";
+         << " findings excused by declared exceptions\n";
   return failures == 0 ? EXIT_OK : EXIT_FAILURE_;
 }
 
