@@ -180,8 +180,15 @@ TEST_F(PollFaultTest, RandomlyMixedFaultsLoseNothingAndDoubleNothing) {
     else if (e.path.find("/notes") != std::string::npos)
       writes["note " + e.path]++;
   }
-  EXPECT_EQ(static_cast<int>(writes.size()), 2 * customers);
-  for (const auto& [target, n] : writes) EXPECT_EQ(n, 1) << target << " was written " << n << "x";
+  // Every contact existed before with the email the upsert sends, so an upsert whose call was
+  // lost before it landed may be found as landed (the record holds all it sent) and not sent:
+  // at most one upsert each, and exactly one note.
+  int notes = 0;
+  for (const auto& [target, n] : writes) {
+    EXPECT_EQ(n, 1) << target << " was written " << n << " times";
+    notes += target.rfind("note ", 0) == 0;
+  }
+  EXPECT_EQ(notes, customers);
 }
 
 TEST_F(PipelineTest, ARetryAfterOnAPollIsHonouredBeforeTheNextPoll) {
