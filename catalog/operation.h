@@ -96,6 +96,15 @@ struct TimeWindow {
   int64_t aheadMs = 0;
 };
 
+// Incremental polls of a list that takes a start time: once a sweep has finished, each poll
+// asks only from the newest `order_by` value seen (the watermark) less `back`, so it reads what
+// is new instead of the whole list (the seen ids drop the overlap).
+struct SinceFilter {
+  std::string input;                // the input that takes the start; the flow's own value wins
+  std::string format = "epoch_ms";  // epoch_ms | epoch_s | iso8601 | date
+  int64_t backMs = 0;               // a margin for clock skew and time zones (date: a day)
+};
+
 struct SpecException {
   std::string check;  // path | scopes | version | params | headers | body | lookup
   std::string reason;
@@ -117,6 +126,7 @@ struct Operation {
   bool idempotent = false;
   std::optional<LookupSpec> lookup;
   std::optional<TimeWindow> window;  // triggers only
+  std::optional<SinceFilter> since;  // triggers only
 
   // Triggers only.
   std::string records;  // JSON pointer to the array (or the object for single)

@@ -295,6 +295,28 @@ TEST_F(CatalogLoaderTest, ALookupWithSentNeedsNoMatchButOnlyBodyInputs) {
   EXPECT_THAT(err, HasSubstr("equal, contain"));
 }
 
+TEST_F(CatalogLoaderTest, ASinceFilterNeedsAnInputAndAnOrderField) {
+  const std::string withSince =
+      replace(std::string(kGoodOp), "      - { name: contactId, in: path, type: string, required: true }\n",
+              "      - { name: contactId, in: path, type: string, required: true }\n"
+              "      - { name: since, in: query, type: string }\n") +
+      "    order_by: /dateAdded\n    since: { input: since, format: iso8601, back: 10m }\n";
+  ASSERT_EQ(loadWith(withSince), "");
+  const Catalog catalog = Catalog::load(dir_.path());
+  const Operation* op = catalog.find("demo.contacts.list_contacts");
+  ASSERT_TRUE(op && op->since);
+  EXPECT_EQ(op->since->format, "iso8601");
+  EXPECT_EQ(op->since->backMs, 600'000);
+  EXPECT_THAT(loadWith(replace(withSince, "input: since,", "input: after,")),
+              HasSubstr("since names unknown input 'after'"));
+  EXPECT_THAT(loadWith(replace(withSince, "    order_by: /dateAdded\n", "")),
+              HasSubstr("since needs order_by"));
+  EXPECT_THAT(loadWith(replace(withSince, "detect: new", "detect: updated")),
+              HasSubstr("needs order_by to be its version"));
+  EXPECT_THAT(loadWith(replace(withSince, "format: iso8601", "format: week")),
+              HasSubstr("epoch_ms, epoch_s, iso8601, date"));
+}
+
 TEST_F(CatalogLoaderTest, RejectsAppWithoutBaseUrl) {
   // base_url is required in app.yaml.
   dir_.write("demo/app.yaml", "app: demo\nname: Demo\nauth: { kind: bearer }\n");
