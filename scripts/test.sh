@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets up, builds and runs every test: first a normal build, then the same suite under
-# AddressSanitizer + UndefinedBehaviorSanitizer, then the fuzz targets for 15 s each.
+# Sets up, builds and runs every test: first a normal build, then every GHL request through
+# the Prism validator (scripts/prism.sh), then the same suite under AddressSanitizer +
+# UndefinedBehaviorSanitizer, then the fuzz targets for 15 s each.
 #   scripts/test.sh           everything (what CI runs)
 #   scripts/test.sh --quick   the normal build only
 set -euo pipefail
@@ -11,6 +12,8 @@ quick=0
 
 scripts/setup.sh build
 (cd build && ctest --output-on-failure -j 2 --timeout 600)
+echo "== every GHL request through Stoplight Prism (scripts/prism.sh)"
+scripts/prism.sh build
 
 if ((quick == 0)); then
   # One unity file per target (batch size 0): as fast as batches of 8 here, and any two files
