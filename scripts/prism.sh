@@ -13,9 +13,15 @@ specs=${SLUICE_SPECS:-../shared/specs}
 source scripts/lib/packages.sh
 install_missing prism nodejs jq
 command -v npm > /dev/null || install_missing prism npm
-if [ ! -x tools/prism/node_modules/.bin/prism ]; then
+# Prism 5.14.2 is the newest release that runs on Debian 12's Node.js 18 (5.15 and later
+# require() an ES module, which needs Node 20.19 or later, and declare Node 24). npm ci runs
+# again whenever package-lock.json changes (a version bump in an existing checkout).
+lock_sum=$(sha256sum tools/prism/package-lock.json | cut -d' ' -f1)
+if [ ! -x tools/prism/node_modules/.bin/prism ] ||
+  [ "$(cat tools/prism/node_modules/.sluice-lock 2> /dev/null)" != "$lock_sum" ]; then
   echo "prism: installing @stoplight/prism-cli (npm ci)"
   (cd tools/prism && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$lock_sum" > tools/prism/node_modules/.sluice-lock
 fi
 
 work=$(mktemp -d)
