@@ -13,9 +13,9 @@ specs=${SLUICE_SPECS:-../shared/specs}
 source scripts/lib/packages.sh
 install_missing prism nodejs jq
 command -v npm > /dev/null || install_missing prism npm
-# Prism 5.14.2 is the newest release that runs on Debian 12's Node.js 18 (5.15 and later
-# require() an ES module, which needs Node 20.19 or later, and declare Node 24). npm ci runs
-# again whenever package-lock.json changes (a version bump in an existing checkout).
+# Prism is pinned to 5.14.2, which declares Node >= 18.20.1 and runs on Debian 12's Node.js
+# 18.20 (5.15 and later declare Node >= 24; 5.16.0 fails on 18: it require()s the ES-module
+# faker). npm ci runs again whenever package-lock.json changes (a bump in an existing checkout).
 lock_sum=$(sha256sum tools/prism/package-lock.json | cut -d' ' -f1)
 if [ ! -x tools/prism/node_modules/.bin/prism ] ||
   [ "$(cat tools/prism/node_modules/.sluice-lock 2> /dev/null)" != "$lock_sum" ]; then
@@ -56,5 +56,6 @@ for _ in $(seq 1 120); do
 done
 curl -s -o /dev/null "http://127.0.0.1:$prism_port/" || { tail -20 "$work/prism.log"; exit 1; }
 
-SLUICE_PRISM_URL="http://127.0.0.1:$prism_port" \
+# About 860 requests, 20 s here; the bound keeps a hung Prism from stalling CI.
+SLUICE_PRISM_URL="http://127.0.0.1:$prism_port" timeout 300 \
   "$build_dir/tests/sluice_tests" --gtest_filter='PrismConformance.*' --gtest_brief=1

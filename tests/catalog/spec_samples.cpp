@@ -171,6 +171,16 @@ const JsonValue* inputSchema(const SpecIndex::Entry& e, const InputSpec& in) {
   return s;
 }
 
+JsonValue sampleParam(const SpecIndex::Entry* entry, const std::string& name, bool inBody,
+                      JsonAlloc& alloc) {
+  InputSpec in;
+  in.name = name;
+  in.in = inBody ? InputLocation::Body : InputLocation::Query;
+  const JsonValue* schema = entry ? inputSchema(*entry, in) : nullptr;
+  if (!schema) return jsonString("sample", alloc);
+  return sampleValue(*entry->doc, schema, typeFor(*entry->doc, *schema), alloc);
+}
+
 JsonDoc sampleInputs(const Operation& op, const SpecIndex::Entry* entry, bool all) {
   JsonDoc doc(rapidjson::kObjectType);
   static const JsonDoc kNoSpec;

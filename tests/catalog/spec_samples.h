@@ -20,6 +20,11 @@ JsonValue sampleValue(const JsonDoc& doc, const JsonValue* schema, ValueType typ
 // none.
 const JsonValue* inputSchema(const SpecIndex::Entry& entry, const InputSpec& in);
 
+// A value for a query (or body) parameter the catalog sets without an input, such as a
+// pagination cursor: of the first type its spec schema takes; "sample" when the spec has none.
+JsonValue sampleParam(const SpecIndex::Entry* entry, const std::string& name, bool inBody,
+                      JsonAlloc& alloc);
+
 // Inputs for one request: every input, or only the required ones (and path ones); inputs with
 // a default are left to the request builder; a catalog enum's first value wins.
 JsonDoc sampleInputs(const Operation& op, const SpecIndex::Entry* entry, bool all);
