@@ -34,6 +34,8 @@ trap cleanup EXIT
 
 jq -n -f tools/prism/merge-ghl-specs.jq "$specs/ghl/common/common-schemas.json" \
   "$specs"/ghl/apps/*.json > "$work/ghl.json"
+# Prism skips, silently, every request part whose schema Ajv cannot compile: none may be left.
+node tools/prism/schema-check.js "$work/ghl.json"
 
 # The fakes pick free ports themselves (0) and write their URLs; Prism needs a port named
 # up front: a random one that nothing answers on yet.

@@ -18,3 +18,6 @@ reduce inputs as $doc ({openapi: "3.0.0", info: {title: "HighLevel (merged)", ve
   | .paths += ($d.paths // {})
   | .components.schemas += (($d.components.schemas // {}) | with_entries(.key = "\($stem)__\(.key)"))
   | .components.securitySchemes += ($d.components.securitySchemes // {}))
+# A schema typed "any" (conversations' startAfterDate) is not JSON Schema: Ajv refuses the whole
+# query schema and Prism then checks nothing of that operation's query. Untyped means any value.
+| walk(if type == "object" and .type == "any" then del(.type) else . end)
