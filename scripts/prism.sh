@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The third-party request check (issue 16): every GHL operation, called by sluice with every
-# input and with only the required ones, goes through Stoplight Prism in proxy mode (on the
-# merged GHL specs of ../shared/specs/ghl) in front of the fake GHL; any request violation that
-# is not a listed spec exception fails (tests/catalog/prism_conformance_test.cpp).
+# The third-party request check (issue 16): every GHL operation, called by sluice as the runtime
+# calls it (every input, only the required ones, each enum value; a trigger's poll pages, time
+# window and since filter; each action's lookup), goes through Stoplight Prism in proxy mode
+# (on the merged GHL specs of ../shared/specs/ghl) in front of the fake GHL; any request
+# violation that is not a listed spec exception fails (tests/catalog/prism_conformance_test.cpp).
 #   scripts/prism.sh [BUILD_DIR]     (default build; scripts/test.sh runs it after the suite)
 # Installs Prism from npm into tools/prism/node_modules (pinned by its package-lock.json).
 set -euo pipefail
@@ -45,19 +46,25 @@ pids+=($!)
 for _ in $(seq 1 100); do [ -s "$work/ports" ] && break; sleep 0.1; done
 ghl_url=$(tr ' ' '\n' < "$work/ports" | sed -n 's/^ghl=//p')
 [ -n "$ghl_url" ] || { echo "prism: the fakes did not start"; cat "$work/fakes.log"; exit 1; }
-for _ in $(seq 1 20); do
+# Prism needs a port named up front: a random free one; if another process takes it first,
+# Prism exits and the next try picks another. Only our own Prism may answer (kill -0).
+prism_up=0
+for _ in $(seq 1 5); do
   prism_port=$((20000 + RANDOM % 30000))
-  curl -s -o /dev/null "http://127.0.0.1:$prism_port/" || break
+  curl -s -o /dev/null "http://127.0.0.1:$prism_port/" && continue
+  timeout 600 tools/prism/node_modules/.bin/prism proxy "$work/ghl.json" "$ghl_url" \
+    --host 127.0.0.1 --port "$prism_port" > "$work/prism.log" 2>&1 &
+  prism_pid=$!
+  pids+=("$prism_pid")
+  for _ in $(seq 1 120); do
+    kill -0 "$prism_pid" 2> /dev/null || break
+    curl -s -o /dev/null "http://127.0.0.1:$prism_port/" && { prism_up=1; break; }
+    sleep 0.5
+  done
+  ((prism_up)) && break
 done
-timeout 600 tools/prism/node_modules/.bin/prism proxy "$work/ghl.json" "$ghl_url" \
-  --host 127.0.0.1 --port "$prism_port" > "$work/prism.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 120); do
-  curl -s -o /dev/null "http://127.0.0.1:$prism_port/" && break
-  sleep 0.5
-done
-curl -s -o /dev/null "http://127.0.0.1:$prism_port/" || { tail -20 "$work/prism.log"; exit 1; }
+((prism_up)) || { echo "prism: did not start"; tail -20 "$work/prism.log"; exit 1; }
 
-# About 860 requests, 20 s here; the bound keeps a hung Prism from stalling CI.
+# About 860 requests, 10 to 20 s here; the bound keeps a hung Prism from stalling CI.
 SLUICE_PRISM_URL="http://127.0.0.1:$prism_port" timeout 300 \
   "$build_dir/tests/sluice_tests" --gtest_filter='PrismConformance.*' --gtest_brief=1
