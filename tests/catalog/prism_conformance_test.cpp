@@ -280,8 +280,9 @@ TEST_F(PrismConformance, ReportsABodylessCallAndAWrongType) {
 }
 
 // Each kind of request violation falls under the check its exception would have to name: a
-// path the spec lacks, a required query parameter left out, a Version the spec does not
-// allow, a request without the bearer token.
+// path the spec lacks, a required query parameter left out, a query value outside the spec's
+// enum (a catalog enum the spec lacks), a Version the spec does not allow, a request without
+// the bearer token.
 TEST_F(PrismConformance, NamesTheCheckOfEachViolation) {
   auto checksOfLast = [&] {
     std::set<std::string> checks;
@@ -296,6 +297,11 @@ TEST_F(PrismConformance, NamesTheCheckOfEachViolation) {
   op = dup;
   op.request.query = ValueTemplate();  // no locationId
   call(op, "no locationId", sample(dup, false));
+  EXPECT_EQ(checksOfLast(), std::set<std::string>{"params"});
+  const Operation& search = *app().find("conversations.search_conversations");
+  JsonDoc unread = sample(search, false);
+  unread.AddMember("status", "unread-only", unread.GetAllocator());
+  call(search, "status outside the enum", unread);
   EXPECT_EQ(checksOfLast(), std::set<std::string>{"params"});
   op = dup;
   op.request.headers.emplace_back("Version", Template::compile("1999-01-01"));
