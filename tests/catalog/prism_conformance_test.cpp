@@ -45,10 +45,11 @@ bool excused(const App& app, const Operation& op, const std::string& check) {
 
 Config prismConfig(const Catalog& catalog, const std::string& url) {
   const std::map<std::string, std::string> env = {{"TOKEN", "ghl-prism-token"}};
-  return loadConfigText("connections:\n  ghl: { app: ghl, token: \"${TOKEN}\", location_id: "
-                        "loc_prism, company_id: comp_prism, base_url: " +
-                            url + ", rate_limit: { requests: 100000, per: 10s } }\n",
-                        "prism.yaml", catalog, &env);
+  return loadConfigText(
+      "connections:\n  ghl: { app: ghl, token: \"${TOKEN}\", location_id: "
+      "loc_prism, company_id: comp_prism, base_url: " +
+          url + ", rate_limit: { requests: 100000, per: 10s } }\n",
+      "prism.yaml", catalog, &env);
 }
 
 class PrismConformance : public ::testing::Test {
