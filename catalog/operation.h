@@ -127,6 +127,9 @@ struct Operation {
   std::optional<LookupSpec> lookup;
   std::optional<TimeWindow> window;  // triggers only
   std::optional<SinceFilter> since;  // triggers only
+  // Why a list trigger of new records reads its whole list on every sweep: the API offers no
+  // newest-first order, start position or date range to ask for only what is new.
+  std::string fullSweep;
 
   // Triggers only.
   std::string records;  // JSON pointer to the array (or the object for single)
@@ -144,6 +147,9 @@ struct Operation {
   std::string fullId() const { return app + "." + id; }
   const InputSpec* input(const std::string& inputName) const;
   bool hasSpecException(const std::string& check) const;
+  // Whether a list trigger of new records needs to say why it reads its whole list: it is
+  // not read newest first by order_by, has no `since` filter and no time `window`.
+  bool needsFullSweepReason() const;
 };
 
 }  // namespace sluice

@@ -242,8 +242,8 @@ void parseOpWindow(YamlMap& map, const std::string& file, const std::string& ctx
       if (!op.input(*name))
         wm.fail(*name == w.startInput ? "start" : "end",
                 "window names unknown input '" + *name + "'");
-    w.format = wm.enumOr("format", {std::begin(kInstantFormats), std::end(kInstantFormats)},
-                         "epoch_ms");
+    w.format =
+        wm.enumOr("format", {std::begin(kInstantFormats), std::end(kInstantFormats)}, "epoch_ms");
     w.backMs = static_cast<int64_t>(parseDuration(wm, "back") * 1000);
     w.aheadMs = static_cast<int64_t>(parseDuration(wm, "ahead") * 1000);
     wm.rejectUnknown();
@@ -263,8 +263,8 @@ void parseOpSince(YamlMap& map, const std::string& file, const std::string& ctx,
   SinceFilter s;
   s.input = sm.requiredString("input");
   if (!op.input(s.input)) sm.fail("input", "since names unknown input '" + s.input + "'");
-  s.format = sm.enumOr("format", {std::begin(kInstantFormats), std::end(kInstantFormats)},
-                       "epoch_ms");
+  s.format =
+      sm.enumOr("format", {std::begin(kInstantFormats), std::end(kInstantFormats)}, "epoch_ms");
   s.backMs = static_cast<int64_t>(parseDuration(sm, "back") * 1000);
   sm.rejectUnknown();
   if (op.orderBy.empty())
@@ -303,7 +303,7 @@ void parseOpTriggerFields(YamlMap& map, const std::string& file, const std::stri
                           const App& app, Operation& op) {
   const bool trigger = op.kind == OpKind::Trigger;
   for (const char* key : {"records", "shape", "record_id", "detect", "version", "order_by", "order",
-                          "paginate", "window", "since"})
+                          "paginate", "window", "since", "full_sweep"})
     if (!trigger && map.has(key))
       map.fail(key, std::string("'") + key + "' is only for triggers (this op is an action)");
   if (trigger) {
@@ -331,6 +331,18 @@ void parseOpTriggerFields(YamlMap& map, const std::string& file, const std::stri
     parseOpWindow(map, file, ctx, op);
     parseOpPagination(map, file, ctx, app, op);
     parseOpSince(map, file, ctx, op);
+    op.fullSweep = map.stringOr("full_sweep", "");
+    // A poll's cost should follow what is new: a trigger that cannot ask for only that says why.
+    if (op.needsFullSweepReason() && op.fullSweep.empty())
+      map.fail("detect",
+               "op " + op.id +
+                   " reads its whole list on every poll: ask for only what is new "
+                   "(order_by with order: desc, since, or window), or say why the API cannot with "
+                   "full_sweep: <reason>");
+    if (!op.needsFullSweepReason() && !op.fullSweep.empty())
+      map.fail("full_sweep", "op " + op.id +
+                                 " reads only what is new; full_sweep is for "
+                                 "list triggers of new records that read their whole list");
   }
 }
 

@@ -23,10 +23,10 @@ bool sinceInputs(const Operation& op, const JsonValue& inputs, const JsonValue* 
   if (!out.IsObject()) out.SetObject();
   const std::string& name = op.since->input;
   if (!out.HasMember(name.c_str()))
-    out.AddMember(jsonString(name, out.GetAllocator()),
-                  jsonString(formatInstant(op.since->format, *ms - op.since->backMs),
-                             out.GetAllocator()),
-                  out.GetAllocator());
+    out.AddMember(
+        jsonString(name, out.GetAllocator()),
+        jsonString(formatInstant(op.since->format, *ms - op.since->backMs), out.GetAllocator()),
+        out.GetAllocator());
   return true;
 }
 

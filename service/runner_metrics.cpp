@@ -114,8 +114,7 @@ namespace {
 
 // Watermark ages, from a minute to a month: how long triggers have gone without a new item.
 const std::vector<double>& watermarkAgeBuckets() {
-  static const std::vector<double> b = {60, 300, 900, 3600, 6 * 3600, 86400, 7 * 86400,
-                                        30 * 86400};
+  static const std::vector<double> b = {60, 300, 900, 3600, 6 * 3600, 86400, 7 * 86400, 30 * 86400};
   return b;
 }
 

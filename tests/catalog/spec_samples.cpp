@@ -109,9 +109,8 @@ JsonValue sample(const JsonDoc& doc, const JsonValue* schema, ValueType type, Js
     case ValueType::String:
       return sampleString(s, alloc);
     case ValueType::Integer:
-      return JsonValue(f && f->IsString() && std::string(f->GetString()) == "unix-time"
-                           ? 1700000000
-                           : 1);
+      return JsonValue(f && f->IsString() && std::string(f->GetString()) == "unix-time" ? 1700000000
+                                                                                        : 1);
     case ValueType::Number:
       return JsonValue(1.5);
     case ValueType::Boolean:
@@ -186,8 +185,9 @@ JsonDoc sampleInputs(const Operation& op, const SpecIndex::Entry* entry, bool al
   static const JsonDoc kNoSpec;
   for (const auto& in : op.inputs) {
     if (!(all || in.required || in.in == InputLocation::Path) || in.defaultValue) continue;
-    JsonValue v = sampleValue(entry ? *entry->doc : kNoSpec, entry ? inputSchema(*entry, in) : nullptr,
-                              in.type, doc.GetAllocator());
+    JsonValue v =
+        sampleValue(entry ? *entry->doc : kNoSpec, entry ? inputSchema(*entry, in) : nullptr,
+                    in.type, doc.GetAllocator());
     for (const auto& value : in.enumValues)
       if (!value.empty()) {
         v = jsonString(value, doc.GetAllocator());

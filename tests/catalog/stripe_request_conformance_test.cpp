@@ -20,9 +20,9 @@
 #include "catalog/spec_conformance.h"
 #include "catalog/spec_index.h"
 #include "catalog/spec_request_check.h"
+#include "catalog/spec_samples.h"
 #include "config/config.h"
 #include "http/api_client.h"
-#include "catalog/spec_samples.h"
 #include "poll/page_walker.h"
 #include "test_support.h"
 

@@ -68,8 +68,7 @@ TEST_F(IncrementalPollTest, AContactSearchNewestFirstStopsAtTheFirstKnownContact
   const int64_t now = clock_.nowMs();
   for (int i = 0; i < 300; ++i)
     ghl_.createRecord("contacts", R"({"locationId":")" + ghl_.locationId() + R"(","email":"old)" +
-                                      std::to_string(i) +
-                                      R"(@x.test","dateAdded":")" +
+                                      std::to_string(i) + R"(@x.test","dateAdded":")" +
                                       formatIsoSeconds(now - (300 - i) * 60'000LL) + R"("})");
   configure(
       "  - name: contacts\n"
