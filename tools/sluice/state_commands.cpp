@@ -92,7 +92,10 @@ void listDeadLetters(StateStore& state, bool json, std::ostream& out) {
   for (const auto& d : dead)
     table.add({std::to_string(d.id), d.flow, d.itemKey, std::to_string(d.attempts),
                Cell(d.lastError, Color::Red)});
-  if (!dead.empty()) table.print(out, stdoutTerminal());
+  if (!dead.empty()) {
+    table.print(out, stdoutTerminal());
+    out << "\n";
+  }
   out << dead.size() << " dead letters\n";
 }
 
