@@ -207,7 +207,8 @@ int dlqCommand(const std::vector<std::string>& argv, Io io) {
 }
 
 int cursorCommand(const std::vector<std::string>& argv, Io io) {
-  const auto flags = configFlags({{"json", false, false, "print JSON (show)"}});
+  const auto flags =
+      configFlags({{"json", false, false, "print a JSON array, one object per flow (show)"}});
   if (argv.empty() || (argv[0] != "show" && argv[0] != "reset")) {
     io.out << "usage: sluice cursor show -c FILE [FLOW] [--json]\n"
               "       sluice cursor reset -c FILE FLOW\n";
@@ -215,7 +216,9 @@ int cursorCommand(const std::vector<std::string>& argv, Io io) {
   }
   Args args(std::vector<std::string>(argv.begin() + 1, argv.end()), flags);
   if (args.has("help")) {
-    io.out << "usage: sluice cursor " << argv[0] << " -c FILE FLOW\n\n" << flagHelp(flags);
+    io.out << "usage: sluice cursor "
+           << (argv[0] == "show" ? "show -c FILE [FLOW] [--json]" : "reset -c FILE FLOW") << "\n\n"
+           << flagHelp(flags);
     return EXIT_OK;
   }
   const Context ctx = loadContext(args);
