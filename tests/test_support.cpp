@@ -2,10 +2,13 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 #include <csignal>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -46,23 +49,39 @@ std::string readFile(const std::string& path) {
 }
 
 namespace {
+// The variable an "K=V" entry sets: "K=".
+std::string envName(const std::string& entry) {
+  return entry.substr(0, entry.find('=') + 1);
+}
+
+// Starts sluice with stdout and stderr to files, or stdout to outFd when it is one.
 pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>& env,
-            const std::string& outPath, const std::string& errPath) {
+            const std::string& outPath, const std::string& errPath, int outFd = -1) {
   std::vector<std::string> argvStore = {SLUICE_BINARY};
   argvStore.insert(argvStore.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argvStore) argv.push_back(a.data());
   argv.push_back(nullptr);
   std::vector<std::string> envStore;
-  for (char** e = environ; *e; ++e) envStore.emplace_back(*e);
+  // An entry of env replaces the inherited variable of its name (getenv finds the first).
+  for (char** e = environ; *e; ++e) {
+    const std::string entry = *e;
+    const bool replaced = std::any_of(env.begin(), env.end(), [&](const std::string& mine) {
+      return envName(mine) == envName(entry);
+    });
+    if (!replaced) envStore.push_back(entry);
+  }
   envStore.insert(envStore.end(), env.begin(), env.end());
   std::vector<char*> envp;
   for (auto& e : envStore) envp.push_back(e.data());
   envp.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0600);
+  if (outFd >= 0)
+    posix_spawn_file_actions_adddup2(&actions, outFd, 1);
+  else
+    posix_spawn_file_actions_addopen(&actions, 1, outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0600);
   posix_spawn_file_actions_addopen(&actions, 2, errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
                                    0600);
   pid_t pid = -1;
@@ -84,6 +103,42 @@ CommandResult runSluice(const std::vector<std::string>& args, const std::vector<
   }
   result.out = readFile(outPath);
   result.err = readFile(errPath);
+  return result;
+}
+
+CommandResult runSluiceOnTerminal(const std::vector<std::string>& args, unsigned short columns,
+                                  const std::vector<std::string>& env) {
+  CommandResult result;
+  const int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0) return result;
+  const int slave = grantpt(master) == 0 && unlockpt(master) == 0
+                        ? ::open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC)
+                        : -1;
+  if (slave < 0) {
+    ::close(master);
+    return result;
+  }
+  winsize size{};
+  size.ws_col = columns;
+  size.ws_row = 50;
+  ::ioctl(slave, TIOCSWINSZ, &size);
+  termios mode{};
+  tcgetattr(slave, &mode);
+  mode.c_oflag &= ~OPOST;  // "\n" stays "\n" (no "\r\n")
+  tcsetattr(slave, TCSANOW, &mode);
+  TempDir tmp;
+  const pid_t pid = spawn(args, env, "", tmp.path() + "/err", slave);
+  ::close(slave);
+  // Read while it writes (a full terminal would block it); EIO once it has closed its end.
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(master, buffer, sizeof buffer)) > 0;) result.out.append(buffer, n);
+  ::close(master);
+  if (pid > 0) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  result.err = readFile(tmp.path() + "/err");
   return result;
 }
 

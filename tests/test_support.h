@@ -55,6 +55,11 @@ struct CommandResult {
 CommandResult runSluice(const std::vector<std::string>& args,
                         const std::vector<std::string>& env = {});
 
+// Runs the sluice binary with its standard output on a pseudo-terminal `columns` wide (as a
+// person at a terminal would); out is what it printed there.
+CommandResult runSluiceOnTerminal(const std::vector<std::string>& args, unsigned short columns,
+                                  const std::vector<std::string>& env = {});
+
 std::string readFile(const std::string& path);
 
 // A sluice process running in the background, for signal and crash tests. Its output goes to

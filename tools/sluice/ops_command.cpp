@@ -1,7 +1,6 @@
 // `sluice ops list|show`: what the catalog offers.
 #include <rapidjson/document.h>
 #include <algorithm>
-#include <iomanip>
 #include <map>
 #include <ostream>
 
@@ -13,6 +12,7 @@
 #include "deliver/interrupted_call.h"
 #include "tools/sluice/cli_args.h"
 #include "tools/sluice/commands.h"
+#include "tools/sluice/table.h"
 
 namespace sluice::cli {
 
@@ -135,11 +135,6 @@ JsonValue operationJson(const Operation& op, bool full, JsonAlloc& alloc) {
   return obj;
 }
 
-std::string fitTo(const std::string& s, size_t width) {
-  if (s.size() >= width) return s.substr(0, width);
-  return s + std::string(width - s.size(), ' ');
-}
-
 int listOps(const std::vector<std::string>& argv, Io io) {
   Args args(argv, kListFlags);
   if (args.has("help")) {
@@ -176,18 +171,18 @@ int listOps(const std::vector<std::string>& argv, Io io) {
     io.out << toJson(doc, true) << "\n";
     return EXIT_OK;
   }
-  io.out << fitTo("ID", 52) << fitTo("KIND", 8) << fitTo("METHOD", 7) << fitTo("PATH", 56)
-         << "NAME\n";
+  // The id is what one copies: never cut; the path and the name are, on a narrow terminal.
+  Table table({Column::fixed("ID"), Column::fixed("KIND"), Column::fixed("METHOD"),
+               Column::shrink("PATH", 16), Column::shrink("NAME", 16)});
   std::map<std::string, std::map<std::string, int>> counts;  // app -> key -> n
   for (const auto* op : selected) {
-    io.out << fitTo(op->fullId(), 51) << " " << fitTo(toString(op->kind), 8)
-           << fitTo(op->request.method, 7) << fitTo(op->request.path, 55) << " " << op->name
-           << "\n";
+    table.add({op->fullId(), toString(op->kind), op->request.method, op->request.path, op->name});
     auto& c = counts[op->app];
     c["total"]++;
     c[std::string("kind:") + toString(op->kind)]++;
     c["category:" + op->category]++;
   }
+  table.print(io.out, stdoutTerminal());
   io.out << "\n" << selected.size() << " operations\n";
   for (const auto& [app, c] : counts) {
     int categories = 0;
@@ -206,6 +201,22 @@ int listOps(const std::vector<std::string>& argv, Io io) {
     io.out << ")\n";
   }
   return EXIT_OK;
+}
+
+// An operation's inputs, four spaces in: names whole, descriptions cut to the terminal.
+Table inputsTable(const Operation& op) {
+  Table table({Column::fixed("NAME"), Column::fixed("IN"), Column::fixed("TYPE"),
+               Column::fixed("REQUIRED"), Column::shrink("DESCRIPTION", 16)},
+              4);
+  for (const auto& in : op.inputs) {
+    std::string description = in.description;
+    for (size_t i = 0; i < in.enumValues.size(); ++i)
+      description += (i ? "|" : description.empty() ? "[" : " [") + in.enumValues[i];
+    if (!in.enumValues.empty()) description += "]";
+    table.add(
+        {in.name, toString(in.in), toString(in.type), in.required ? "yes" : "no", description});
+  }
+  return table;
 }
 
 // What the dispatcher does with this action when the process stopped while its call was out.
@@ -311,19 +322,10 @@ int showOp(const std::vector<std::string>& argv, Io io) {
   io.out << "  scopes:   ";
   for (size_t i = 0; i < op->scopes.size(); ++i) io.out << (i ? ", " : "") << op->scopes[i];
   io.out << "\n  inputs:\n";
-  if (op->inputs.empty()) io.out << "    (none)\n";
-  for (const auto& in : op->inputs) {
-    io.out << "    " << fitTo(in.name, 24) << fitTo(toString(in.in), 6)
-           << fitTo(toString(in.type), 9) << (in.required ? "required  " : "optional  ")
-           << in.description;
-    if (!in.enumValues.empty()) {
-      io.out << " [";
-      for (size_t i = 0; i < in.enumValues.size(); ++i)
-        io.out << (i ? "|" : "") << in.enumValues[i];
-      io.out << "]";
-    }
-    io.out << "\n";
-  }
+  if (op->inputs.empty())
+    io.out << "    (none)\n";
+  else
+    inputsTable(*op).print(io.out, stdoutTerminal());
   if (op->kind == OpKind::Trigger) printTrigger(*op, obj["trigger"]["paginate"], io.out);
   if (op->kind == OpKind::Action)
     io.out << "  if interrupted: " << afterInterruption(*op, catalog) << "\n";

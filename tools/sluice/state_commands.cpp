@@ -1,29 +1,17 @@
-// Looking at and repairing state: `sluice status`, `history`, `dlq list|replay`,
-// `cursor show|reset`.
-#include <Poco/DateTimeFormatter.h>
-#include <Poco/Timestamp.h>
-
-#include <algorithm>
-#include <ctime>
-#include <iomanip>
+// Looking at and repairing state: `sluice history`, `dlq list|replay`, `cursor show|reset`
+// (`sluice status` is in status_command.cpp).
 #include <ostream>
 
 #include "core/exit_codes.h"
 #include "core/json.h"
 #include "poll/trigger_spec.h"
-#include "service/runner.h"
 #include "tools/sluice/commands.h"
 #include "tools/sluice/context.h"
+#include "tools/sluice/table.h"
 
 namespace sluice::cli {
 
 namespace {
-
-std::string when(int64_t ms) {
-  if (ms <= 0) return "-";
-  return Poco::DateTimeFormatter::format(Poco::Timestamp((ms / 1000) * 1000000),
-                                         "%Y-%m-%d %H:%M:%SZ");
-}
 
 const FlowConfig& requireFlow(const Context& ctx, const std::string& name) {
   const FlowConfig* f = ctx.config.flow(name);
@@ -35,179 +23,164 @@ const FlowConfig& requireFlow(const Context& ctx, const std::string& name) {
   return *f;
 }
 
-// A duration in its largest unit: 45s, 12m, 3h, 2d; "-" when unknown.
-std::string age(int64_t ms) {
-  if (ms < 0) return "-";
-  const int64_t s = ms / 1000;
-  if (s < 120) return std::to_string(s) + "s";
-  if (s < 7200) return std::to_string(s / 60) + "m";
-  if (s < 2 * 86400) return std::to_string(s / 3600) + "h";
-  return std::to_string(s / 86400) + "d";
+// The flow named on the command line, or every flow.
+std::vector<const FlowConfig*> chosenFlows(const Context& ctx, const Args& args) {
+  if (!args.positional().empty()) return {&requireFlow(ctx, args.positional()[0])};
+  std::vector<const FlowConfig*> flows;
+  for (const auto& f : ctx.config.flows) flows.push_back(&f);
+  return flows;
 }
 
-// A flow whose trigger is this far past its due time is shown as LATE: its polls fall behind
-// (or no `sluice run` is polling it). The runner itself warns from 1 s (poll.late).
-constexpr int64_t kLateAfterMs = 60 * 1000;
-
-std::string column(const std::string& s, size_t n) {
-  return s.size() >= n ? s + " " : s + std::string(n - s.size(), ' ');
+int positiveNumber(const std::string& flag, const std::string& text) {
+  size_t used = 0;
+  int n = 0;
+  try {
+    n = std::stoi(text, &used);
+  } catch (const std::exception&) {
+  }
+  if (n <= 0 || used != text.size())
+    throw UsageError("--" + flag + " takes a positive number, found '" + text + "'");
+  return n;
 }
 
-}  // namespace
-
-namespace {
-
-// What the state store knows of every trigger, for `sluice status`.
-struct StoreView {
-  std::map<std::string, TriggerState> byKey;
-  std::map<std::string, int> backlog;  // pending deliveries per flow
-  std::map<std::string, int> dead;     // dead letters per flow
-  // Which process polls which trigger right now (several `sluice run` on one PostgreSQL).
-  std::map<std::string, std::string> heldBy;
-};
-
-StoreView readStore(StateStore& state, int64_t nowMs) {
-  StoreView v;
-  for (auto& t : state.triggers()) v.byKey[t.key] = t;
-  for (const auto& d : state.deliveries(DeliveryStatus::Pending, 100000)) v.backlog[d.flow]++;
-  for (const auto& d : state.deliveries(DeliveryStatus::Dead, 100000)) v.dead[d.flow]++;
-  for (auto& [key, owner] : state.triggerLeases(nowMs)) v.heldBy[key] = owner;
-  return v;
-}
-
-struct FlowStatus {
-  const FlowConfig* flow = nullptr;
-  const TriggerState* trigger = nullptr;  // none: never polled
-  std::string state;
-  std::string owner;  // the process polling it now
-  int errors = 0;
-  int64_t watermarkAgeMs = -1;
-  int64_t lateMs = 0;
-};
-
-FlowStatus flowStatus(const FlowConfig& f, const Context& ctx, const StoreView& v, int64_t nowMs) {
-  FlowStatus s;
-  s.flow = &f;
-  const TriggerSpec spec = makeTriggerSpec(f, ctx.config, ctx.catalog);
-  const auto it = v.byKey.find(spec.key);
-  const TriggerState* t = s.trigger = it == v.byKey.end() ? nullptr : &it->second;
-  s.errors = t ? t->consecutiveErrors : 0;
-  const bool polled = t && (t->lastPollMs > 0 || s.errors > 0 || !t->cursorJson.empty());
-  const auto holder = v.heldBy.find(spec.key);
-  s.owner = holder == v.heldBy.end() ? "" : holder->second;
-  s.state = !f.enabled                              ? "disabled"
-            : !polled                               ? "never polled"
-            : s.errors >= Runner::kStaleAfterErrors ? "STALE"
-            : s.errors                              ? "failing"
-                                                    : "ok";
-  s.watermarkAgeMs = t && t->watermarkMovedMs > 0 ? nowMs - t->watermarkMovedMs : -1;
-  s.lateMs = f.enabled && t && t->nextDueMs > 0 ? nowMs - t->nextDueMs : 0;
-  if (s.state == "ok" && s.lateMs > kLateAfterMs) s.state = "LATE";
-  return s;
-}
-
-int countIn(const std::map<std::string, int>& counts, const std::string& flow) {
-  const auto it = counts.find(flow);
-  return it == counts.end() ? 0 : it->second;
-}
-
-JsonValue statusJson(const FlowStatus& s, const StoreView& v, JsonAlloc& a) {
-  const TriggerState* t = s.trigger;
+JsonValue pollJson(const FlowConfig& f, const std::string& key, const PollRecord& h, JsonAlloc& a) {
   JsonValue o(rapidjson::kObjectType);
-  o.AddMember("flow", jsonString(s.flow->name, a), a);
-  o.AddMember("trigger", jsonString(s.flow->trigger.op, a), a);
-  o.AddMember("state", jsonString(s.state, a), a);
-  o.AddMember("last_poll_ms", JsonValue(static_cast<int64_t>(t ? t->lastPollMs : 0)), a);
-  o.AddMember("next_due_ms", JsonValue(static_cast<int64_t>(t ? t->nextDueMs : 0)), a);
-  o.AddMember("watermark_moved_ms", JsonValue(static_cast<int64_t>(t ? t->watermarkMovedMs : 0)),
-              a);
-  if (s.watermarkAgeMs >= 0)
-    o.AddMember("watermark_age_s", JsonValue(static_cast<int64_t>(s.watermarkAgeMs / 1000)), a);
-  else
-    o.AddMember("watermark_age_s", JsonValue(rapidjson::kNullType), a);
-  o.AddMember("late_s", JsonValue(static_cast<int64_t>(std::max<int64_t>(0, s.lateMs) / 1000)), a);
-  o.AddMember("consecutive_errors", s.errors, a);
-  o.AddMember("last_error", jsonString(t ? t->lastError : "", a), a);
-  o.AddMember("backlog", countIn(v.backlog, s.flow->name), a);
-  o.AddMember("dead", countIn(v.dead, s.flow->name), a);
-  o.AddMember("lease_owner", jsonString(s.owner, a), a);
-  o.AddMember("polled_by", jsonString(t ? t->polledBy : "", a), a);
+  o.AddMember("flow", jsonString(f.name, a), a);
+  o.AddMember("trigger", jsonString(f.trigger.op, a), a);
+  o.AddMember("trigger_key", jsonString(key, a), a);
+  o.AddMember("started_ms", JsonValue(static_cast<int64_t>(h.startedMs)), a);
+  o.AddMember("finished_ms", JsonValue(static_cast<int64_t>(h.finishedMs)), a);
+  o.AddMember("pages", h.pages, a);
+  o.AddMember("fetched", h.fetched, a);
+  o.AddMember("new", h.newItems, a);
+  o.AddMember("duplicates", h.duplicates, a);
+  o.AddMember("duration_ms", JsonValue(static_cast<int64_t>(h.finishedMs - h.startedMs)), a);
+  o.AddMember("error", jsonString(h.error, a), a);
   return o;
 }
 
-void printStatusRow(std::ostream& out, const FlowStatus& s, const StoreView& v) {
-  const TriggerState* t = s.trigger;
-  const std::string& name = s.flow->name;
-  out << column(name, 34) << column(when(t ? t->lastPollMs : 0), 22)
-      << column(when(t ? t->nextDueMs : 0), 22) << column(std::to_string(s.errors), 7)
-      << column(std::to_string(countIn(v.backlog, name)), 8)
-      << column(std::to_string(countIn(v.dead, name)), 5) << column(age(s.watermarkAgeMs), 14)
-      << s.state << (s.state == "LATE" ? " (" + age(s.lateMs) + " behind)" : "")
-      << (s.owner.empty() ? "" : "  polling: " + s.owner)
-      << (s.owner.empty() && t && !t->polledBy.empty() ? "  polled by: " + t->polledBy : "")
-      << (t && !t->lastError.empty() ? "  " + t->lastError : "") << "\n";
+std::vector<Cell> pollRow(const FlowConfig& f, const PollRecord& h) {
+  return {f.name,
+          utcTime(h.startedMs),
+          std::to_string(h.pages),
+          std::to_string(h.fetched),
+          std::to_string(h.newItems),
+          std::to_string(h.duplicates),
+          std::to_string(h.finishedMs - h.startedMs),
+          Cell(h.error, Color::Red)};
+}
+
+void listDeadLetters(StateStore& state, bool json, std::ostream& out) {
+  const auto dead = state.deliveries(DeliveryStatus::Dead, 1000);
+  if (json) {
+    JsonDoc doc(rapidjson::kArrayType);
+    auto& a = doc.GetAllocator();
+    for (const auto& d : dead) {
+      JsonValue o(rapidjson::kObjectType);
+      o.AddMember("id", JsonValue(static_cast<int64_t>(d.id)), a);
+      o.AddMember("flow", jsonString(d.flow, a), a);
+      o.AddMember("item", jsonString(d.itemKey, a), a);
+      o.AddMember("attempts", d.attempts, a);
+      o.AddMember("error", jsonString(d.lastError, a), a);
+      doc.PushBack(o, a);
+    }
+    out << toJson(doc, true) << "\n";
+    return;
+  }
+  Table table({Column::fixed("ID"), Column::shrink("FLOW", 20), Column::shrink("ITEM", 12),
+               Column::fixed("ATTEMPTS"), Column::shrink("ERROR", 12)});
+  for (const auto& d : dead)
+    table.add({std::to_string(d.id), d.flow, d.itemKey, std::to_string(d.attempts),
+               Cell(d.lastError, Color::Red)});
+  if (!dead.empty()) {
+    table.print(out, stdoutTerminal());
+    out << "\n";
+  }
+  out << dead.size() << " dead letters\n";
+}
+
+int replayDeadLetters(StateStore& state, const Args& args, std::ostream& out) {
+  std::vector<int64_t> ids;
+  for (const auto& p : args.positional()) {
+    try {
+      ids.push_back(std::stoll(p));
+    } catch (const std::exception&) {
+      throw UsageError("dlq replay takes delivery ids (numbers), found '" + p + "'");
+    }
+  }
+  if (ids.empty() && !args.has("all")) throw UsageError("dlq replay needs ids or --all");
+  SystemClock clock;
+  const int n = state.replayDead(ids, clock.nowMs());
+  out << n << " deliveries queued again; `sluice run` delivers them\n";
+  return EXIT_OK;
+}
+
+// A trigger's cursor as JSON: the stored document, null when there is none.
+JsonValue cursorValue(const std::optional<TriggerState>& t, JsonAlloc& a) {
+  if (!t || t->cursorJson.empty()) return JsonValue(rapidjson::kNullType);
+  JsonDoc parsed;
+  if (parseJson(t->cursorJson, parsed)) return jsonString(t->cursorJson, a);
+  return jsonCopy(parsed, a);
+}
+
+void showCursors(const Context& ctx, StateStore& state, const Args& args, std::ostream& out) {
+  JsonDoc doc(rapidjson::kArrayType);
+  auto& a = doc.GetAllocator();
+  Table table({Column::shrink("FLOW", 20), Column::fixed("TRIGGER KEY"),
+               Column::shrink("OPERATION", 20), Column::shrink("CURSOR", 16)});
+  for (const FlowConfig* f : chosenFlows(ctx, args)) {
+    const TriggerSpec spec = makeTriggerSpec(*f, ctx.config, ctx.catalog);
+    const auto t = state.loadTrigger(spec.key);
+    JsonValue o(rapidjson::kObjectType);
+    o.AddMember("flow", jsonString(f->name, a), a);
+    o.AddMember("trigger", jsonString(f->trigger.op, a), a);
+    o.AddMember("trigger_key", jsonString(spec.key, a), a);
+    o.AddMember("cursor", cursorValue(t, a), a);
+    doc.PushBack(o, a);
+    const bool none = !t || t->cursorJson.empty();
+    table.add({f->name, spec.key, f->trigger.op,
+               none ? Cell("(none: the first poll seeds)", Color::Dim) : Cell(t->cursorJson)});
+  }
+  if (args.has("json"))
+    out << toJson(doc, true) << "\n";
+  else
+    table.print(out, stdoutTerminal());
 }
 
 }  // namespace
 
-int statusCommand(const std::vector<std::string>& argv, Io io) {
-  const auto flags = configFlags({{"json", false, false, "print JSON"}});
-  Args args(argv, flags);
-  if (args.has("help")) {
-    io.out << "usage: sluice status -c FILE [--json]\n\n" << flagHelp(flags);
-    return EXIT_OK;
-  }
-  const Context ctx = loadContext(args);
-  auto state = openState(ctx.config);
-  const int64_t nowMs = SystemClock().nowMs();
-  const StoreView view = readStore(*state, nowMs);
-  const bool json = args.has("json");
-  std::map<std::string, int> flowsByOwner;
-  JsonDoc doc(rapidjson::kArrayType);
-  if (!json)
-    io.out << column("FLOW", 34) << column("LAST POLL", 22) << column("NEXT DUE", 22)
-           << column("ERRORS", 7) << column("BACKLOG", 8) << column("DEAD", 5)
-           << column("WATERMARK AGE", 14) << "STATE\n";
-  for (const auto& f : ctx.config.flows) {
-    const FlowStatus s = flowStatus(f, ctx, view, nowMs);
-    const std::string who = !s.owner.empty() ? s.owner : s.trigger ? s.trigger->polledBy : "";
-    if (f.enabled && !who.empty()) flowsByOwner[who]++;
-    if (json)
-      doc.PushBack(statusJson(s, view, doc.GetAllocator()), doc.GetAllocator());
-    else
-      printStatusRow(io.out, s, view);
-  }
-  if (!json && !flowsByOwner.empty()) {
-    // A flow belongs to the process polling it now, else to the one that polled it last.
-    io.out << "\n" << column("PROCESS", 34) << "FLOWS\n";
-    for (const auto& [owner, n] : flowsByOwner) io.out << column(owner, 34) << n << "\n";
-  }
-  if (json) io.out << toJson(doc, true) << "\n";
-  return EXIT_OK;
-}
-
 int historyCommand(const std::vector<std::string>& argv, Io io) {
-  const auto flags = configFlags({{"limit", true, false, "rows per flow (default 20)", 'n'}});
+  const auto flags =
+      configFlags({{"limit", true, false, "rows per flow (default 20)", 'n'},
+                   {"json", false, false, "print a JSON array, one object per poll"}});
   Args args(argv, flags);
   if (args.has("help")) {
-    io.out << "usage: sluice history -c FILE [FLOW] [--limit N]\n\nPolls, newest first.\n\n"
+    io.out << "usage: sluice history -c FILE [FLOW] [--limit N] [--json]\n\n"
+              "Polls, newest first, flow by flow.\n\n"
            << flagHelp(flags);
     return EXIT_OK;
   }
+  const int limit = positiveNumber("limit", args.get("limit", "20"));
   const Context ctx = loadContext(args);
+  const auto flows = chosenFlows(ctx, args);
   auto state = openState(ctx.config);
-  const int limit = std::stoi(args.get("limit", "20"));
-  for (const auto& f : ctx.config.flows) {
-    if (!args.positional().empty() && args.positional()[0] != f.name) continue;
-    const TriggerSpec spec = makeTriggerSpec(f, ctx.config, ctx.catalog);
-    io.out << f.name << " (" << f.trigger.op << ")\n";
-    for (const auto& h : state->history(spec.key, limit))
-      io.out << "  " << when(h.startedMs) << "  pages=" << h.pages << " fetched=" << h.fetched
-             << " new=" << h.newItems << " dup=" << h.duplicates
-             << " ms=" << (h.finishedMs - h.startedMs)
-             << (h.error.empty() ? "" : "  error: " + h.error) << "\n";
+  JsonDoc doc(rapidjson::kArrayType);
+  Table table({Column::shrink("FLOW", 20), Column::fixed("STARTED"), Column::fixed("PAGES"),
+               Column::fixed("FETCHED"), Column::fixed("NEW"), Column::fixed("DUP"),
+               Column::fixed("MS"), Column::shrink("ERROR", 12).orHidden()});
+  for (const FlowConfig* f : flows) {
+    const TriggerSpec spec = makeTriggerSpec(*f, ctx.config, ctx.catalog);
+    const auto polls = state->history(spec.key, limit);
+    for (const auto& h : polls) {
+      doc.PushBack(pollJson(*f, spec.key, h, doc.GetAllocator()), doc.GetAllocator());
+      table.add(pollRow(*f, h));
+    }
+    if (polls.empty()) table.add({f->name, Cell("never polled", Color::Dim)});
   }
-  if (!args.positional().empty()) requireFlow(ctx, args.positional()[0]);
+  if (args.has("json"))
+    io.out << toJson(doc, true) << "\n";
+  else
+    table.print(io.out, stdoutTerminal());
   return EXIT_OK;
 }
 
@@ -227,74 +200,39 @@ int dlqCommand(const std::vector<std::string>& argv, Io io) {
   const Context ctx = loadContext(args);
   auto state = openState(ctx.config);
   if (argv[0] == "list") {
-    const auto dead = state->deliveries(DeliveryStatus::Dead, 1000);
-    if (args.has("json")) {
-      JsonDoc doc(rapidjson::kArrayType);
-      auto& a = doc.GetAllocator();
-      for (const auto& d : dead) {
-        JsonValue o(rapidjson::kObjectType);
-        o.AddMember("id", JsonValue(static_cast<int64_t>(d.id)), a);
-        o.AddMember("flow", jsonString(d.flow, a), a);
-        o.AddMember("item", jsonString(d.itemKey, a), a);
-        o.AddMember("attempts", d.attempts, a);
-        o.AddMember("error", jsonString(d.lastError, a), a);
-        doc.PushBack(o, a);
-      }
-      io.out << toJson(doc, true) << "\n";
-    } else {
-      for (const auto& d : dead)
-        io.out << d.id << "  " << d.flow << "  item=" << d.itemKey << "  attempts=" << d.attempts
-               << "  " << d.lastError << "\n";
-      io.out << dead.size() << " dead letters\n";
-    }
+    listDeadLetters(*state, args.has("json"), io.out);
     return EXIT_OK;
   }
-  std::vector<int64_t> ids;
-  for (const auto& p : args.positional()) {
-    try {
-      ids.push_back(std::stoll(p));
-    } catch (const std::exception&) {
-      throw UsageError("dlq replay takes delivery ids (numbers), found '" + p + "'");
-    }
-  }
-  if (ids.empty() && !args.has("all")) throw UsageError("dlq replay needs ids or --all");
-  SystemClock clock;
-  const int n = state->replayDead(ids, clock.nowMs());
-  io.out << n << " deliveries queued again; `sluice run` delivers them\n";
-  return EXIT_OK;
+  return replayDeadLetters(*state, args, io.out);
 }
 
 int cursorCommand(const std::vector<std::string>& argv, Io io) {
-  const auto flags = configFlags({});
+  const auto flags =
+      configFlags({{"json", false, false, "print a JSON array, one object per flow (show)"}});
   if (argv.empty() || (argv[0] != "show" && argv[0] != "reset")) {
-    io.out << "usage: sluice cursor show -c FILE [FLOW]\n       sluice cursor reset -c FILE FLOW\n";
+    io.out << "usage: sluice cursor show -c FILE [FLOW] [--json]\n"
+              "       sluice cursor reset -c FILE FLOW\n";
     return argv.empty() || argv[0] == "--help" ? EXIT_OK : EXIT_USAGE;
   }
   Args args(std::vector<std::string>(argv.begin() + 1, argv.end()), flags);
   if (args.has("help")) {
-    io.out << "usage: sluice cursor " << argv[0] << " -c FILE FLOW\n\n" << flagHelp(flags);
+    io.out << "usage: sluice cursor "
+           << (argv[0] == "show" ? "show -c FILE [FLOW] [--json]" : "reset -c FILE FLOW") << "\n\n"
+           << flagHelp(flags);
     return EXIT_OK;
   }
   const Context ctx = loadContext(args);
   auto state = openState(ctx.config);
-  if (argv[0] == "reset") {
-    if (args.positional().size() != 1) throw UsageError("cursor reset takes one flow name");
-    const FlowConfig& f = requireFlow(ctx, args.positional()[0]);
-    const TriggerSpec spec = makeTriggerSpec(f, ctx.config, ctx.catalog);
-    const bool had = state->resetTrigger(spec.key);
-    io.out << (had ? "cursor reset: the next poll of " : "no cursor yet for ") << f.name
-           << (had ? " records what exists and fires nothing\n" : "\n");
+  if (argv[0] == "show") {
+    showCursors(ctx, *state, args, io.out);
     return EXIT_OK;
   }
-  for (const auto& f : ctx.config.flows) {
-    if (!args.positional().empty() && args.positional()[0] != f.name) continue;
-    const TriggerSpec spec = makeTriggerSpec(f, ctx.config, ctx.catalog);
-    const auto t = state->loadTrigger(spec.key);
-    io.out << f.name << "  trigger=" << spec.key << "  " << f.trigger.op << "\n  cursor: "
-           << (t && !t->cursorJson.empty() ? t->cursorJson : "(none: the first poll seeds)")
-           << "\n";
-  }
-  if (!args.positional().empty()) requireFlow(ctx, args.positional()[0]);
+  if (args.positional().size() != 1) throw UsageError("cursor reset takes one flow name");
+  const FlowConfig& f = requireFlow(ctx, args.positional()[0]);
+  const TriggerSpec spec = makeTriggerSpec(f, ctx.config, ctx.catalog);
+  const bool had = state->resetTrigger(spec.key);
+  io.out << (had ? "cursor reset: the next poll of " : "no cursor yet for ") << f.name
+         << (had ? " records what exists and fires nothing\n" : "\n");
   return EXIT_OK;
 }
 
