@@ -8,18 +8,13 @@
 #include "core/error.h"
 #include "core/exit_codes.h"
 #include "tools/sluice/cli_args.h"
+#include "tools/sluice/command_table.h"
 #include "tools/sluice/commands.h"
 
 namespace sluice::cli {
 
 namespace {
-const std::vector<FlagSpec> kCheckFlags = {
-    {"catalog", true, false, "catalog folder: one sub-folder per app (default: ./apps or $SLUICE_CATALOG)"},
-    {"specs", true, false, "vendor OpenAPI specs folder (default: ../shared/specs)"},
-    {"no-specs", false, false, "skip the check against the vendor specs"},
-    {"verbose", false, false, "also list the operations' declared spec exceptions", 'v'},
-    {"help", false, false, "show this help", 'h'},
-};
+const std::vector<FlagSpec>& kCheckFlags = flagsOf("catalog", "check");
 
 std::string defaultSpecs() {
   if (const char* env = std::getenv("SLUICE_SPECS")) return env;

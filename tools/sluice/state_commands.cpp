@@ -12,6 +12,7 @@
 #include "core/json.h"
 #include "poll/trigger_spec.h"
 #include "service/runner.h"
+#include "tools/sluice/command_table.h"
 #include "tools/sluice/commands.h"
 #include "tools/sluice/context.h"
 
@@ -151,7 +152,7 @@ void printStatusRow(std::ostream& out, const FlowStatus& s, const StoreView& v) 
 }  // namespace
 
 int statusCommand(const std::vector<std::string>& argv, Io io) {
-  const auto flags = configFlags({{"json", false, false, "print JSON"}});
+  const auto& flags = flagsOf("status");
   Args args(argv, flags);
   if (args.has("help")) {
     io.out << "usage: sluice status -c FILE [--json]\n\n" << flagHelp(flags);
@@ -187,7 +188,7 @@ int statusCommand(const std::vector<std::string>& argv, Io io) {
 }
 
 int historyCommand(const std::vector<std::string>& argv, Io io) {
-  const auto flags = configFlags({{"limit", true, false, "rows per flow (default 20)", 'n'}});
+  const auto& flags = flagsOf("history");
   Args args(argv, flags);
   if (args.has("help")) {
     io.out << "usage: sluice history -c FILE [FLOW] [--limit N]\n\nPolls, newest first.\n\n"
@@ -212,13 +213,12 @@ int historyCommand(const std::vector<std::string>& argv, Io io) {
 }
 
 int dlqCommand(const std::vector<std::string>& argv, Io io) {
-  const auto flags = configFlags({{"all", false, false, "replay every dead letter"},
-                                  {"json", false, false, "print JSON (list)"}});
   if (argv.empty() || (argv[0] != "list" && argv[0] != "replay")) {
     io.out << "usage: sluice dlq list -c FILE [--json]\n       sluice dlq replay -c FILE (ID... | "
               "--all)\n";
     return argv.empty() || argv[0] == "--help" ? EXIT_OK : EXIT_USAGE;
   }
+  const auto& flags = flagsOf("dlq", argv[0]);
   Args args(std::vector<std::string>(argv.begin() + 1, argv.end()), flags);
   if (args.has("help")) {
     io.out << "usage: sluice dlq " << argv[0] << " -c FILE\n\n" << flagHelp(flags);
@@ -265,11 +265,11 @@ int dlqCommand(const std::vector<std::string>& argv, Io io) {
 }
 
 int cursorCommand(const std::vector<std::string>& argv, Io io) {
-  const auto flags = configFlags({});
   if (argv.empty() || (argv[0] != "show" && argv[0] != "reset")) {
     io.out << "usage: sluice cursor show -c FILE [FLOW]\n       sluice cursor reset -c FILE FLOW\n";
     return argv.empty() || argv[0] == "--help" ? EXIT_OK : EXIT_USAGE;
   }
+  const auto& flags = flagsOf("cursor", argv[0]);
   Args args(std::vector<std::string>(argv.begin() + 1, argv.end()), flags);
   if (args.has("help")) {
     io.out << "usage: sluice cursor " << argv[0] << " -c FILE FLOW\n\n" << flagHelp(flags);
