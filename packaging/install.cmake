@@ -31,13 +31,14 @@ configure_file(${CMAKE_SOURCE_DIR}/packaging/sluice.service.in ${SLUICE_GENERATE
 # Debian 12 keeps units in /lib/systemd/system (the same folder as /usr/lib/systemd/system on a
 # merged /usr); under another prefix they go to PREFIX/lib/systemd/system, which systemd reads
 # for /usr/local too.
-if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
-  set(SLUICE_SYSTEMD_UNIT_DIR_DEFAULT /lib/systemd/system)
-else()
-  set(SLUICE_SYSTEMD_UNIT_DIR_DEFAULT lib/systemd/system)
+set(SLUICE_SYSTEMD_UNIT_DIR "" CACHE STRING
+  "where the systemd unit goes (relative: under the prefix); empty: the prefix's usual place")
+set(SLUICE_UNIT_DIR ${SLUICE_SYSTEMD_UNIT_DIR})
+if(NOT SLUICE_UNIT_DIR AND CMAKE_INSTALL_PREFIX STREQUAL "/usr")
+  set(SLUICE_UNIT_DIR /lib/systemd/system)
+elseif(NOT SLUICE_UNIT_DIR)
+  set(SLUICE_UNIT_DIR lib/systemd/system)
 endif()
-set(SLUICE_SYSTEMD_UNIT_DIR ${SLUICE_SYSTEMD_UNIT_DIR_DEFAULT} CACHE STRING
-  "where the systemd unit goes (relative: under the prefix)")
 
 install(TARGETS sluice RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/apps/ DESTINATION ${CMAKE_INSTALL_DATADIR}/sluice/apps
@@ -51,7 +52,7 @@ install(FILES ${CMAKE_SOURCE_DIR}/catalog/README.md ${CMAKE_SOURCE_DIR}/catalog/
 install(FILES ${SLUICE_GENERATED}/sluice.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${SLUICE_GENERATED}/sluice.bash-completion
   DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME sluice)
-install(FILES ${SLUICE_GENERATED}/sluice.service DESTINATION ${SLUICE_SYSTEMD_UNIT_DIR})
+install(FILES ${SLUICE_GENERATED}/sluice.service DESTINATION ${SLUICE_UNIT_DIR})
 
 # The .deb: `cpack -G DEB` in the build folder (scripts/package.sh). Its Depends are the Debian
 # library packages the binary links (dpkg-shlibdeps), plus what the maintainer scripts and the
@@ -62,8 +63,11 @@ set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_VENDOR "sluice")
 set(CPACK_PACKAGE_CONTACT "sluice maintainers <sluice@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "polling trigger and connector runtime")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-  "polling trigger and connector runtime\n sluice polls each flow's trigger (Stripe, HighLevel) every 1 to 15 minutes,\n dedupes what it finds against durable cursors, and delivers every new item to\n the flow's actions exactly once. Flows are one YAML file; state is SQLite or\n PostgreSQL. Ships a systemd unit (not enabled on install).")
+set(CPACK_PACKAGE_DESCRIPTION "\
+sluice polls each flow's trigger (Stripe, HighLevel) every 1 to 15 minutes,
+dedupes what it finds against durable cursors, and delivers every new item
+to the flow's actions exactly once. Flows are one YAML file; state is SQLite
+or PostgreSQL. Ships a systemd unit, not enabled on install.")
 set(CPACK_PACKAGING_INSTALL_PREFIX ${CMAKE_INSTALL_PREFIX})
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
