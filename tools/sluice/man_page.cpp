@@ -9,9 +9,6 @@
 
 namespace sluice::cli {
 
-namespace {
-
-// Text as groff reads it literally: backslashes and dashes escaped, no line starting a request.
 std::string roff(const std::string& text) {
   std::string out;
   for (char c : text) {
@@ -26,10 +23,12 @@ std::string roff(const std::string& text) {
   return out;
 }
 
+namespace {
+
 void writeFlag(std::ostream& out, const FlagSpec& flag) {
   out << ".TP\n";
   if (flag.shortName) out << "\\fB\\-" << flag.shortName << "\\fR, ";
-  out << "\\fB" << roffFlag(flag.name) << "\\fR";
+  out << "\\fB" << roff("--" + flag.name) << "\\fR";
   if (flag.takesValue) out << " \\fI" << roff(flag.value) << "\\fR";
   out << "\n" << roff(flag.help) << (flag.repeated ? " (may be repeated)" : "") << "\n";
 }
@@ -80,7 +79,7 @@ void writeCommands(std::ostream& out) {
       for (const FlagSpec& flag : usage.flags)
         if (isCommon(flag, common))
           shared +=
-              (shared.empty() ? "" : ", ") + std::string("\\fB") + roffFlag(flag.name) + "\\fR";
+              (shared.empty() ? "" : ", ") + std::string("\\fB") + roff("--" + flag.name) + "\\fR";
       if (!shared.empty()) out << ".br\nCommon options: " << shared << ".\n";
       for (const FlagSpec& flag : usage.flags)
         if (!isCommon(flag, common)) writeFlag(out, flag);
@@ -135,10 +134,6 @@ void writeTail(std::ostream& out) {
 }
 
 }  // namespace
-
-std::string roffFlag(const std::string& flag) {
-  return roff("--" + flag);
-}
 
 std::string manPage() {
   std::ostringstream out;

@@ -11,7 +11,8 @@ namespace sluice::cli {
 std::string manPage();
 // A bash completion script for sluice: verbs, sub-verbs, flags, and their values.
 std::string bashCompletion();
-// How a flag is written in the man page's groff source: "\-\-config" for "--config".
-std::string roffFlag(const std::string& flag);
+// Text as groff reads it literally: backslashes and dashes escaped ("\-\-config"), and no line
+// starting a request.
+std::string roff(const std::string& text);
 
 }  // namespace sluice::cli
