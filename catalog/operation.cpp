@@ -46,6 +46,12 @@ const InputSpec* Operation::input(const std::string& inputName) const {
   return nullptr;
 }
 
+bool Operation::needsFullSweepReason() const {
+  const bool newestFirst = !orderBy.empty() && order == SortOrder::Desc;
+  return kind == OpKind::Trigger && shape == RecordShape::List && detect == DetectMode::New &&
+         !newestFirst && !since && !window;
+}
+
 bool Operation::hasSpecException(const std::string& check) const {
   for (const auto& e : specExceptions)
     if (e.check == check) return true;

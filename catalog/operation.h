@@ -96,6 +96,15 @@ struct TimeWindow {
   int64_t aheadMs = 0;
 };
 
+// Incremental polls of a list that takes a start time: once a sweep has finished, each poll
+// asks only from the newest `order_by` value seen (the watermark) less `back`, so it reads what
+// is new instead of the whole list (the seen ids drop the overlap).
+struct SinceFilter {
+  std::string input;                // the input that takes the start; the flow's own value wins
+  std::string format = "epoch_ms";  // epoch_ms | epoch_s | iso8601 | date
+  int64_t backMs = 0;               // a margin for clock skew and time zones (date: a day)
+};
+
 struct SpecException {
   std::string check;  // path | scopes | version | params | headers | body | lookup
   std::string reason;
@@ -117,6 +126,10 @@ struct Operation {
   bool idempotent = false;
   std::optional<LookupSpec> lookup;
   std::optional<TimeWindow> window;  // triggers only
+  std::optional<SinceFilter> since;  // triggers only
+  // Why a list trigger of new records reads its whole list on every sweep: the API offers no
+  // newest-first order, start position or date range to ask for only what is new.
+  std::string fullSweep;
 
   // Triggers only.
   std::string records;  // JSON pointer to the array (or the object for single)
@@ -134,6 +147,9 @@ struct Operation {
   std::string fullId() const { return app + "." + id; }
   const InputSpec* input(const std::string& inputName) const;
   bool hasSpecException(const std::string& check) const;
+  // Whether a list trigger of new records needs to say why it reads its whole list: it is
+  // not read newest first by order_by, has no `since` filter and no time `window`.
+  bool needsFullSweepReason() const;
 };
 
 }  // namespace sluice

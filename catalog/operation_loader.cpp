@@ -4,10 +4,12 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <iterator>
 #include <regex>
 #include <set>
 
 #include "core/duration.h"
+#include "core/iso_time.h"
 #include "core/json.h"
 
 namespace sluice {
@@ -240,7 +242,8 @@ void parseOpWindow(YamlMap& map, const std::string& file, const std::string& ctx
       if (!op.input(*name))
         wm.fail(*name == w.startInput ? "start" : "end",
                 "window names unknown input '" + *name + "'");
-    w.format = wm.enumOr("format", {"epoch_ms", "epoch_s", "iso8601"}, "epoch_ms");
+    w.format =
+        wm.enumOr("format", {std::begin(kInstantFormats), std::end(kInstantFormats)}, "epoch_ms");
     w.backMs = static_cast<int64_t>(parseDuration(wm, "back") * 1000);
     w.aheadMs = static_cast<int64_t>(parseDuration(wm, "ahead") * 1000);
     wm.rejectUnknown();
@@ -248,6 +251,28 @@ void parseOpWindow(YamlMap& map, const std::string& file, const std::string& ctx
   } else {
     map.get("window");
   }
+}
+
+// since: an incremental poll's start, from the watermark of the order_by field.
+void parseOpSince(YamlMap& map, const std::string& file, const std::string& ctx, Operation& op) {
+  if (!map.has("since")) {
+    map.get("since");
+    return;
+  }
+  YamlMap sm(map.get("since"), file, kCatalogDomain, ctx + " since");
+  SinceFilter s;
+  s.input = sm.requiredString("input");
+  if (!op.input(s.input)) sm.fail("input", "since names unknown input '" + s.input + "'");
+  s.format =
+      sm.enumOr("format", {std::begin(kInstantFormats), std::end(kInstantFormats)}, "epoch_ms");
+  s.backMs = static_cast<int64_t>(parseDuration(sm, "back") * 1000);
+  sm.rejectUnknown();
+  if (op.orderBy.empty())
+    sm.fail("input", "since needs order_by: the watermark is the newest order_by value seen");
+  // A filter on creation time never lists an old record's change again.
+  if (op.detect != DetectMode::New && op.orderBy != op.version)
+    sm.fail("input", "since on a trigger that detects changes needs order_by to be its version");
+  op.since = s;
 }
 
 void parseOpPagination(YamlMap& map, const std::string& file, const std::string& ctx,
@@ -273,12 +298,12 @@ void parseOpPagination(YamlMap& map, const std::string& file, const std::string&
   }
 }
 
-// What only triggers have: records, id, detection, order, window, pagination.
+// What only triggers have: records, id, detection, order, window, pagination, since.
 void parseOpTriggerFields(YamlMap& map, const std::string& file, const std::string& ctx,
                           const App& app, Operation& op) {
   const bool trigger = op.kind == OpKind::Trigger;
   for (const char* key : {"records", "shape", "record_id", "detect", "version", "order_by", "order",
-                          "paginate", "window"})
+                          "paginate", "window", "since", "full_sweep"})
     if (!trigger && map.has(key))
       map.fail(key, std::string("'") + key + "' is only for triggers (this op is an action)");
   if (trigger) {
@@ -305,6 +330,19 @@ void parseOpTriggerFields(YamlMap& map, const std::string& file, const std::stri
       map.fail("order", "'order' needs 'order_by' (the field the server orders by)");
     parseOpWindow(map, file, ctx, op);
     parseOpPagination(map, file, ctx, app, op);
+    parseOpSince(map, file, ctx, op);
+    op.fullSweep = map.stringOr("full_sweep", "");
+    // A poll's cost should follow what is new: a trigger that cannot ask for only that says why.
+    if (op.needsFullSweepReason() && op.fullSweep.empty())
+      map.fail("detect",
+               "op " + op.id +
+                   " reads its whole list on every poll: ask for only what is new "
+                   "(order_by with order: desc, since, or window), or say why the API cannot with "
+                   "full_sweep: <reason>");
+    if (!op.needsFullSweepReason() && !op.fullSweep.empty())
+      map.fail("full_sweep", "op " + op.id +
+                                 " reads only what is new; full_sweep is for "
+                                 "list triggers of new records that read their whole list");
   }
 }
 

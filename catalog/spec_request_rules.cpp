@@ -155,10 +155,9 @@ void checkBodyDeclared(const Operation& op, const JsonDoc& doc, const JsonValue&
 
 void checkHeadersDeclared(const App& app, const Operation& op, const JsonDoc& doc,
                           const JsonValue& specOp, const Report& report) {
-  static const std::set<std::string> kHttpOwn = {"accept",         "accept-encoding",
-                                                 "authorization",  "content-length",
-                                                 "content-type",   "transfer-encoding",
-                                                 "user-agent"};
+  static const std::set<std::string> kHttpOwn = {
+      "accept",       "accept-encoding",   "authorization", "content-length",
+      "content-type", "transfer-encoding", "user-agent"};
   std::set<std::string> declared;
   for (const auto& name : declaredParams(doc, specOp, "header")) declared.insert(lowerAscii(name));
   std::set<std::string> reported;

@@ -1,7 +1,7 @@
 // Rules of the conformance check about what a request puts on the wire beyond the fields the
 // spec requires: a body whenever the spec requires one, and no query parameter, body field or
-// header it does not declare. Each finding goes to `report` (check name, message), which excuses the ones the
-// catalog lists as reasoned exceptions.
+// header it does not declare. Each finding goes to `report` (check name, message), which excuses
+// the ones the catalog lists as reasoned exceptions.
 #pragma once
 
 #include <functional>

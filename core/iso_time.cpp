@@ -55,4 +55,11 @@ std::string formatIsoSeconds(int64_t ms) {
   return Poco::DateTimeFormatter::format(Poco::Timestamp(ms * 1000), "%Y-%m-%dT%H:%M:%SZ");
 }
 
+std::string formatInstant(const std::string& format, int64_t ms) {
+  if (format == "epoch_s") return std::to_string(ms / 1000);
+  if (format == "iso8601") return formatIsoSeconds(ms);
+  if (format == "date") return formatIsoSeconds(ms).substr(0, 10);
+  return std::to_string(ms);
+}
+
 }  // namespace sluice

@@ -16,4 +16,10 @@ std::optional<int64_t> parseIsoInstantMs(const std::string& text);
 // date-time inputs and the {{now.iso}} template root take it.
 std::string formatIsoSeconds(int64_t ms);
 
+// The instant in one of the formats list endpoints take for a time: epoch_ms, epoch_s,
+// iso8601 (formatIsoSeconds) or date (the UTC day, "2025-01-28").
+std::string formatInstant(const std::string& format, int64_t ms);
+// The formats formatInstant knows, for the catalog's enums.
+inline const char* const kInstantFormats[] = {"epoch_ms", "epoch_s", "iso8601", "date"};
+
 }  // namespace sluice

@@ -6,7 +6,8 @@ namespace sluice {
 
 Interruption interruptionRule(const Operation& op, const App& app) {
   // A key the API dedupes is the surest: no read can race a write that is still landing.
-  if (!app.idempotencyHeader.empty() && (op.request.method == "POST" || op.request.method == "PATCH"))
+  if (!app.idempotencyHeader.empty() &&
+      (op.request.method == "POST" || op.request.method == "PATCH"))
     return Interruption::Deduped;
   if (op.lookup) return Interruption::LookedUp;
   if (op.idempotent) return Interruption::Repeated;

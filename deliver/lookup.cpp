@@ -69,7 +69,7 @@ std::string pointerToField(const std::string& name) {
 
 // The sent inputs the flow set (null = not sent), each at its wire name in the record.
 std::vector<std::pair<std::string, const JsonValue*>> sentFields(const Operation& op,
-                                                                  const JsonValue& inputs) {
+                                                                 const JsonValue& inputs) {
   std::vector<std::pair<std::string, const JsonValue*>> out;
   for (const auto& name : op.lookup->sentInputs) {
     const InputSpec* in = op.input(name);
@@ -90,8 +90,7 @@ LookupResult pickRecord(const LookupSpec& spec, const Operation& lookupOp, const
   auto matches = [&](const JsonValue& record) {
     if (!record.IsObject()) return false;
     for (size_t i = 0; i < spec.match.size(); ++i)
-      if (!lookupFieldMatches(jsonAt(record, spec.match[i].first), expected.match[i]))
-        return false;
+      if (!lookupFieldMatches(jsonAt(record, spec.match[i].first), expected.match[i])) return false;
     for (const auto& [pointer, value] : expected.sent)
       if (!sentValueMatches(jsonAt(record, pointer), *value, spec.sentArraysContain)) return false;
     return true;

@@ -8,12 +8,6 @@ namespace sluice {
 
 namespace {
 
-std::string windowText(const std::string& format, int64_t ms) {
-  if (format == "epoch_s") return std::to_string(ms / 1000);
-  if (format == "iso8601") return formatIsoSeconds(ms);
-  return std::to_string(ms);
-}
-
 void putUnlessSet(JsonDoc& doc, const std::string& name, const std::string& text) {
   if (doc.HasMember(name.c_str())) return;
   doc.AddMember(jsonString(name, doc.GetAllocator()), jsonString(text, doc.GetAllocator()),
@@ -27,8 +21,8 @@ bool windowedInputs(const Operation& op, const JsonValue& inputs, int64_t nowMs,
   const TimeWindow& w = *op.window;
   out.CopyFrom(inputs, out.GetAllocator());
   if (!out.IsObject()) out.SetObject();
-  putUnlessSet(out, w.startInput, windowText(w.format, nowMs - w.backMs));
-  putUnlessSet(out, w.endInput, windowText(w.format, nowMs + w.aheadMs));
+  putUnlessSet(out, w.startInput, formatInstant(w.format, nowMs - w.backMs));
+  putUnlessSet(out, w.endInput, formatInstant(w.format, nowMs + w.aheadMs));
   return true;
 }
 

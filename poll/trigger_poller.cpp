@@ -1,5 +1,6 @@
 #include "poll/trigger_poller.h"
 
+#include "poll/since_filter.h"
 #include "poll/time_window.h"
 #include "poll/trigger_cursor.h"
 
@@ -35,13 +36,14 @@ PollResult TriggerPoller::poll(const TriggerSpec& trigger) {
 
 bool TriggerPoller::fetch(const TriggerSpec& trigger, Sweep& sweep, PollResult& result) {
   const Operation& op = *trigger.op;
-  JsonDoc windowed;
-  const JsonValue& inputs =
-      windowedInputs(op, *trigger.inputs, clock_.nowMs(), windowed) ? windowed : *trigger.inputs;
+  JsonDoc windowed, since;
+  const JsonValue* inputs = trigger.inputs.get();
+  if (windowedInputs(op, *inputs, clock_.nowMs(), windowed)) inputs = &windowed;
+  if (sinceInputs(op, *inputs, sweep.cursor.watermarkOrNull(), since)) inputs = &since;
   PollRecord& hist = result.commit.history;
   while (true) {
     PageParams params = pageParams(op.paginate, sweep.cursor.next);
-    const ApiResult api = client_.call(op, inputs, &params);
+    const ApiResult api = client_.call(op, *inputs, &params);
     if (api.outcome != Outcome::Ok) {
       result.retryAfterMs = api.retryAfterMs;
       fail(result, api.error, api.outcome == Outcome::Retry);

@@ -110,50 +110,93 @@ void RunnerMetrics::rateLimitWait(int64_t ms) {
   metrics_.add("sluice_rate_limit_wait_seconds_total", {}, seconds(ms));
 }
 
+namespace {
+
+// Watermark ages, from a minute to a month: how long triggers have gone without a new item.
+const std::vector<double>& watermarkAgeBuckets() {
+  static const std::vector<double> b = {60, 300, 900, 3600, 6 * 3600, 86400, 7 * 86400, 30 * 86400};
+  return b;
+}
+
+// One trigger in trouble (failing or late), as a labelled series.
+struct TroubledTrigger {
+  const TriggerGauges* row;
+  double severity;  // failing streak first, then lateness: the worst are kept
+};
+
+MetricLabels triggerLabels(const TriggerSpec& spec) {
+  std::string flows;
+  for (const auto& s : spec.subscribers) flows += (flows.empty() ? "" : ",") + s.flow;
+  return {{"flow", flows}, {"op", spec.op->fullId()}};
+}
+
+}  // namespace
+
 void RunnerMetrics::collect(Metrics& out, const std::vector<TriggerGauges>& rows,
                             std::optional<int64_t> pending, bool ready) const {
   using T = Metrics::Type;
-  const int64_t now = clock_.nowMs();
   out.declare("sluice_outbox_depth", T::Gauge, "Deliveries waiting in the outbox (pending).");
   if (pending) out.set("sluice_outbox_depth", {}, static_cast<double>(*pending));
   out.declare("sluice_ready", T::Gauge, "1 once the first scheduling pass ran.");
   out.set("sluice_ready", {}, ready ? 1 : 0);
   out.declare("sluice_start_time_seconds", T::Gauge, "When this runner started (unix time).");
   out.set("sluice_start_time_seconds", {}, seconds(startedMs_));
+  collectTriggers(out, rows);
+}
+
+// A scrape stays the same size however many triggers there are: the healthy ones are counted
+// into a histogram of watermark ages, and only triggers in trouble get series of their own,
+// the kMaxTriggerSeries worst (Prometheus' guidance: bounded label cardinality).
+void RunnerMetrics::collectTriggers(Metrics& out, const std::vector<TriggerGauges>& rows) const {
+  using T = Metrics::Type;
+  const int64_t now = clock_.nowMs();
   out.declare("sluice_triggers", T::Gauge, "Triggers scheduled (enabled flows share them).");
   out.declare("sluice_triggers_stale", T::Gauge,
               "Triggers whose last 3 or more polls failed (watermark not moving).");
   out.declare("sluice_triggers_late", T::Gauge,
               "Triggers whose last poll started more than 1 s after its due time.");
-  // Per trigger. Stale, late and error gauges appear only for triggers in that condition,
-  // so a large installation's scrape stays one line per trigger.
-  out.declare("sluice_trigger_watermark_age_seconds", T::Gauge,
-              "Seconds since the trigger's cursor last moved (new items or a new sweep).");
+  out.declare("sluice_trigger_watermark_age_seconds", T::Histogram,
+              "Triggers by seconds since their cursor last moved (new items or a new sweep).",
+              watermarkAgeBuckets());
+  out.declare("sluice_trigger_watermark_age_max_seconds", T::Gauge,
+              "The longest any trigger has gone without its cursor moving.");
   out.declare("sluice_trigger_consecutive_errors", T::Gauge,
-              "Failed polls in a row (only triggers that are failing).");
+              "Failed polls in a row, per failing trigger (the worst ones).");
   out.declare("sluice_trigger_stale", T::Gauge,
               "1 for a trigger whose watermark has not moved while it keeps failing.");
   out.declare("sluice_trigger_poll_lateness_seconds", T::Gauge,
-              "How late the trigger's last poll started (only triggers behind schedule).");
+              "How late the trigger's last poll started, per trigger behind schedule.");
+  out.declare("sluice_trigger_series_omitted", T::Gauge,
+              "Triggers in trouble left without series of their own beyond the cap.");
   int stale = 0, late = 0;
+  double oldest = 0;
+  std::vector<TroubledTrigger> troubled;
   for (const TriggerGauges& row : rows) {
-    std::string flows;
-    for (const auto& s : row.spec->subscribers) flows += (flows.empty() ? "" : ",") + s.flow;
-    const MetricLabels labels = {{"flow", flows}, {"op", row.spec->op->fullId()}};
-    if (row.watermarkMovedMs > 0)
-      out.set("sluice_trigger_watermark_age_seconds", labels,
-              seconds(std::max<int64_t>(0, now - row.watermarkMovedMs)));
+    if (row.watermarkMovedMs > 0) {
+      const double age = seconds(std::max<int64_t>(0, now - row.watermarkMovedMs));
+      out.observe("sluice_trigger_watermark_age_seconds", {}, age);
+      oldest = std::max(oldest, age);
+    }
+    stale += row.consecutiveErrors >= kStaleAfterErrors;
+    late += row.lateMs > kLateAfterMs;
+    if (row.consecutiveErrors > 0 || row.lateMs > kLateAfterMs)
+      troubled.push_back({&row, row.consecutiveErrors * 1e9 + seconds(row.lateMs)});
+  }
+  const size_t kept = std::min(troubled.size(), kMaxTriggerSeries);
+  std::partial_sort(troubled.begin(), troubled.begin() + static_cast<std::ptrdiff_t>(kept),
+                    troubled.end(),
+                    [](const auto& a, const auto& b) { return a.severity > b.severity; });
+  for (size_t i = 0; i < kept; ++i) {
+    const TriggerGauges& row = *troubled[i].row;
+    const MetricLabels labels = triggerLabels(*row.spec);
     if (row.consecutiveErrors > 0)
       out.set("sluice_trigger_consecutive_errors", labels, row.consecutiveErrors);
-    if (row.consecutiveErrors >= kStaleAfterErrors) {
-      out.set("sluice_trigger_stale", labels, 1);
-      ++stale;
-    }
-    if (row.lateMs > kLateAfterMs) {
+    if (row.consecutiveErrors >= kStaleAfterErrors) out.set("sluice_trigger_stale", labels, 1);
+    if (row.lateMs > kLateAfterMs)
       out.set("sluice_trigger_poll_lateness_seconds", labels, seconds(row.lateMs));
-      ++late;
-    }
   }
+  out.set("sluice_trigger_watermark_age_max_seconds", {}, oldest);
+  out.set("sluice_trigger_series_omitted", {}, static_cast<double>(troubled.size() - kept));
   out.set("sluice_triggers", {}, static_cast<double>(rows.size()));
   out.set("sluice_triggers_stale", {}, stale);
   out.set("sluice_triggers_late", {}, late);

@@ -30,6 +30,8 @@ class RunnerMetrics {
   static constexpr int64_t kLateAfterMs = 1000;
   // A trigger whose polls kept failing this many times in a row is flagged in log and status.
   static constexpr int kStaleAfterErrors = 3;
+  // Triggers in trouble (failing or late) with series of their own at most, the worst first.
+  static constexpr size_t kMaxTriggerSeries = 100;
 
   explicit RunnerMetrics(const Clock& clock);
 
@@ -51,6 +53,7 @@ class RunnerMetrics {
 
  private:
   void declare();
+  void collectTriggers(Metrics& out, const std::vector<TriggerGauges>& triggers) const;
 
   const Clock& clock_;
   Metrics metrics_;

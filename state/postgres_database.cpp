@@ -307,8 +307,7 @@ void PostgresDatabase::enqueue(SqlTransaction& tx, const std::vector<OutboxItem>
       " SELECT f, k, j, 'pending', 0, $4::bigint, $4::bigint, '', r"
       " FROM unnest($1::text[], $2::text[], $3::text[], $5::text[]) WITH ORDINALITY"
       " AS u(f, k, j, r, n) ORDER BY n ON CONFLICT(flow, item_key) DO NOTHING",
-      {textArray(flows), textArray(itemKeys), textArray(itemJson), nowMs,
-       textArray(recordKeys)});
+      {textArray(flows), textArray(itemKeys), textArray(itemJson), nowMs, textArray(recordKeys)});
 }
 
 std::vector<std::string> PostgresDatabase::claimTriggers(SqlTransaction& tx,

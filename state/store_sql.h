@@ -82,13 +82,14 @@ inline constexpr char kHistory[] =
 // A delivery is not due while an earlier one of the same record and flow is pending: the
 // record's changes go out in order, and a retried (or looked-up) change never lands after a
 // newer one. Deliveries without a record key (rows from before migration 4) wait for nothing.
-#define SLUICE_NO_EARLIER_CHANGE                                                               \
-  " AND (outbox.record_key = '' OR NOT EXISTS (SELECT 1 FROM outbox AS earlier"                \
-  " WHERE earlier.status = 'pending' AND earlier.flow = outbox.flow"                            \
+#define SLUICE_NO_EARLIER_CHANGE                                                \
+  " AND (outbox.record_key = '' OR NOT EXISTS (SELECT 1 FROM outbox AS earlier" \
+  " WHERE earlier.status = 'pending' AND earlier.flow = outbox.flow"            \
   " AND earlier.record_key = outbox.record_key AND earlier.id < outbox.id))"
-inline constexpr char kDue[] = "SELECT " SLUICE_DELIVERY_COLUMNS
-                               " FROM outbox WHERE status = 'pending' AND next_attempt_ms <= $1"
-                               SLUICE_NO_EARLIER_CHANGE " ORDER BY id LIMIT $2";
+inline constexpr char kDue[] =
+    "SELECT " SLUICE_DELIVERY_COLUMNS
+    " FROM outbox WHERE status = 'pending' AND next_attempt_ms <= $1" SLUICE_NO_EARLIER_CHANGE
+    " ORDER BY id LIMIT $2";
 inline constexpr char kStepResults[] =
     "SELECT step, result_json, state FROM step_results WHERE delivery_id = $1 ORDER BY step";
 inline constexpr char kRecordStep[] =

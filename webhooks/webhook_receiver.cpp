@@ -70,7 +70,8 @@ bool commitItem(TriggerStore& state, const Clock& clock, const TriggerSpec& spec
   c.seen.push_back({itemKey, ""});
   if (!extraSeen.empty()) c.seen.push_back({extraSeen, ""});
   // A poll that raced us to the same item enqueued it too: UNIQUE(flow, item_key) keeps one.
-  for (const auto& sub : spec.subscribers) c.items.push_back({sub.flow, itemKey, itemJson, itemKey});
+  for (const auto& sub : spec.subscribers)
+    c.items.push_back({sub.flow, itemKey, itemJson, itemKey});
   const int64_t now = clock.nowMs();
   c.history.triggerKey = spec.key;
   c.history.startedMs = now;

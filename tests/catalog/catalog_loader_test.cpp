@@ -41,6 +41,7 @@ operations:
     record_id: /id
     detect: new
     paginate: pages
+    full_sweep: one contact's notes, a short list
 )";
 
 class CatalogLoaderTest : public ::testing::Test {
@@ -221,47 +222,47 @@ TEST_F(CatalogLoaderTest, AcceptsALookup) {
 TEST_F(CatalogLoaderTest, RejectsALookupOfAnUnknownOperation) {
   const std::string err =
       loadWith(replace(withLookup(), "op: contacts.list_contacts", "op: contacts.list_notes"));
-  EXPECT_THAT(err, HasSubstr("contacts.yaml:28:7: op contacts.create_note: lookup names unknown "
+  EXPECT_THAT(err, HasSubstr("contacts.yaml:29:7: op contacts.create_note: lookup names unknown "
                              "operation 'contacts.list_notes'"));
 }
 
 TEST_F(CatalogLoaderTest, RejectsALookupInputTheLookupOperationDoesNotTake) {
   // list_contacts has no input 'contact': the value would be dropped silently.
   const std::string err = loadWith(replace(withLookup(), "with: { contactId:", "with: { contact:"));
-  EXPECT_THAT(err, HasSubstr("contacts.yaml:29:15: op contacts.create_note: lookup input "
+  EXPECT_THAT(err, HasSubstr("contacts.yaml:30:15: op contacts.create_note: lookup input "
                              "'contact' is not an input of contacts.list_contacts"));
 }
 
 TEST_F(CatalogLoaderTest, RejectsALookupWithoutARequiredInputOfTheLookupOperation) {
   const std::string err =
       loadWith(replace(withLookup(), "      with: { contactId: \"{{inputs.contactId}}\" }\n", ""));
-  EXPECT_THAT(err, HasSubstr("contacts.yaml:28:7: op contacts.create_note: lookup must give "
+  EXPECT_THAT(err, HasSubstr("contacts.yaml:29:7: op contacts.create_note: lookup must give "
                              "contacts.list_contacts's required input 'contactId'"));
 }
 
 TEST_F(CatalogLoaderTest, RejectsALookupTemplateThatIsNotAnInput) {
   // match and with read only what the action was sent.
   std::string err = loadWith(replace(withLookup(), "{{inputs.body}}", "{{inputs.text}}"));
-  EXPECT_THAT(err, HasSubstr("contacts.yaml:32:"));
+  EXPECT_THAT(err, HasSubstr("contacts.yaml:33:"));
   EXPECT_THAT(err,
               HasSubstr("template '{{inputs.text}}' must name an input of contacts.create_note"));
   err = loadWith(
       replace(withLookup(), "\"{{inputs.contactId}}\" }", "\"{{connection.location_id}}\" }"));
-  EXPECT_THAT(err, HasSubstr("contacts.yaml:29:26:"));
+  EXPECT_THAT(err, HasSubstr("contacts.yaml:30:26:"));
   EXPECT_THAT(err, HasSubstr("template '{{connection.location_id}}' must name an input of "
                              "contacts.create_note"));
 }
 
 TEST_F(CatalogLoaderTest, RejectsALookupMatchThatIsNotAPointer) {
   const std::string err = loadWith(replace(withLookup(), "{ /body:", "{ body:"));
-  EXPECT_THAT(err, HasSubstr("contacts.yaml:32:"));
+  EXPECT_THAT(err, HasSubstr("contacts.yaml:33:"));
   EXPECT_THAT(err, HasSubstr("'body' is not a JSON pointer into the record"));
 }
 
 TEST_F(CatalogLoaderTest, RejectsALookupWithABadRecordsPointer) {
   const std::string err = loadWith(
       replace(withLookup(), "records: /notes\n      result", "records: notes\n      result"));
-  EXPECT_THAT(err, HasSubstr("contacts.yaml:30:16:"));
+  EXPECT_THAT(err, HasSubstr("contacts.yaml:31:16:"));
   EXPECT_THAT(err, HasSubstr("'records': 'notes' is not a JSON pointer"));
 }
 
@@ -271,9 +272,10 @@ TEST_F(CatalogLoaderTest, RejectsALookupOfAnIdempotentActionThatComparesNothingS
   const std::string idempotent =
       replace(withLookup(), "    lookup:\n", "    idempotent: true\n    lookup:\n");
   const std::string err = loadWith(idempotent);
-  EXPECT_THAT(err, HasSubstr("contacts.yaml:29:"));
+  EXPECT_THAT(err, HasSubstr("contacts.yaml:30:"));
   EXPECT_THAT(err, HasSubstr("is idempotent: its lookup must compare what the call sent"));
-  ASSERT_EQ(loadWith(replace(idempotent, "      match:", "      sent: { arrays: contain }\n      match:")),
+  ASSERT_EQ(loadWith(replace(idempotent,
+                             "      match:", "      sent: { arrays: contain }\n      match:")),
             "");
   const Catalog catalog = Catalog::load(dir_.path());
   const Operation* op = catalog.find("demo.contacts.create_note");
@@ -287,12 +289,50 @@ TEST_F(CatalogLoaderTest, ALookupWithSentNeedsNoMatchButOnlyBodyInputs) {
       replace(withLookup(), "      match: { /body: \"{{inputs.body}}\" }\n", "      sent: {}\n");
   ASSERT_EQ(loadWith(sentOnly), "");
   std::string err = loadWith(replace(sentOnly, "sent: {}", "sent: { except: [contactId] }"));
-  EXPECT_THAT(err, HasSubstr("contacts.yaml:32:"));
+  EXPECT_THAT(err, HasSubstr("contacts.yaml:33:"));
   EXPECT_THAT(err, HasSubstr("'contactId' is not a body input of contacts.create_note"));
   err = loadWith(replace(sentOnly, "sent: {}", "sent: { except: [body] }"));
   EXPECT_THAT(err, HasSubstr("no body input of contacts.create_note to compare"));
   err = loadWith(replace(sentOnly, "sent: {}", "sent: { arrays: some }"));
   EXPECT_THAT(err, HasSubstr("equal, contain"));
+}
+
+TEST_F(CatalogLoaderTest, ASinceFilterNeedsAnInputAndAnOrderField) {
+  const std::string withSince =
+      replace(std::string(kGoodOp),
+              "      - { name: contactId, in: path, type: string, required: true }\n",
+              "      - { name: contactId, in: path, type: string, required: true }\n"
+              "      - { name: since, in: query, type: string }\n") +
+      "    order_by: /dateAdded\n    since: { input: since, format: iso8601, back: 10m }\n";
+  const std::string noReason = "    full_sweep: one contact's notes, a short list\n";
+  // It reads only what is new: a full_sweep reason is then a mistake.
+  EXPECT_THAT(loadWith(withSince), HasSubstr("reads only what is new; full_sweep is for"));
+  const std::string since = replace(withSince, noReason, "");
+  ASSERT_EQ(loadWith(since), "");
+  const Catalog catalog = Catalog::load(dir_.path());
+  const Operation* op = catalog.find("demo.contacts.list_contacts");
+  ASSERT_TRUE(op && op->since);
+  EXPECT_EQ(op->since->format, "iso8601");
+  EXPECT_EQ(op->since->backMs, 600'000);
+  EXPECT_THAT(loadWith(replace(since, "input: since,", "input: after,")),
+              HasSubstr("since names unknown input 'after'"));
+  EXPECT_THAT(loadWith(replace(since, "    order_by: /dateAdded\n", "")),
+              HasSubstr("since needs order_by"));
+  EXPECT_THAT(loadWith(replace(since, "detect: new", "detect: updated")),
+              HasSubstr("needs order_by to be its version"));
+  EXPECT_THAT(loadWith(replace(since, "format: iso8601", "format: week")),
+              HasSubstr("epoch_ms, epoch_s, iso8601, date"));
+}
+
+TEST_F(CatalogLoaderTest, AListTriggerOfNewRecordsSaysWhyItReadsItsWholeList) {
+  const std::string noReason =
+      replace(kGoodOp, "    full_sweep: one contact's notes, a short list\n", "");
+  const std::string err = loadWith(noReason);
+  EXPECT_THAT(err, HasSubstr("contacts.yaml:17:13: op contacts.list_contacts: op "
+                             "contacts.list_contacts reads its whole list on every poll"));
+  EXPECT_THAT(err, HasSubstr("full_sweep: <reason>"));
+  // Newest first by a creation field: it stops at what it saw, no reason needed.
+  EXPECT_EQ(loadWith(noReason + "    order_by: /dateAdded\n    order: desc\n"), "");
 }
 
 TEST_F(CatalogLoaderTest, RejectsAppWithoutBaseUrl) {

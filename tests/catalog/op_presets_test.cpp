@@ -37,6 +37,7 @@ presets:
     record_id: /id
     detect: new
     paginate: pages
+    full_sweep: a demo list
 defaults:
   request: { headers: { Version: "2" } }
 operations:
@@ -59,6 +60,7 @@ operations:
     records: /data
     record_id: /id
     detect: new
+    full_sweep: a demo list
 )";
 
 class OpPresetsTest : public ::testing::Test {
@@ -126,7 +128,7 @@ TEST_F(OpPresetsTest, WithoutPaginateATriggerReadsOnePage) {
 TEST_F(OpPresetsTest, MistakesAreLocated) {
   EXPECT_THAT(
       load(replace(kEvents, "preset: event_of_type\n", "preset: event_of_typo\n")),
-      HasSubstr("events.yaml:16:13: op events.paid: unknown preset 'event_of_typo' (this file has: "
+      HasSubstr("events.yaml:17:13: op events.paid: unknown preset 'event_of_typo' (this file has: "
                 "event_of_type)"));
   EXPECT_THAT(load(replace(kEvents, "    kind: trigger\n    scopes",
                            "    id: events.x\n    kind: trigger\n    scopes")),

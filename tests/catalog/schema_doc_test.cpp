@@ -46,7 +46,9 @@ operations:
     records: /things
     record_id: /id
     detect: new
+    order_by: /created
     window: { start: from, end: to, back: 1d, ahead: 1d }
+    since: { input: from, format: date, back: 1d }
     paginate: { style: page, page_param: page, limit_param: limit, limit: 20 }
     spec_exceptions:
       - { check: body, reason: because }
@@ -88,6 +90,7 @@ const Probe kProbes[] = {
     {"input", false, "{ name: from, in: query, type: string }",
      "{ name: from, in: query, type: string, zzz_unknown: 1 }"},
     {"window", false, "end: to,", "end: to, zzz_unknown: 1,"},
+    {"since", false, "format: date,", "format: date, zzz_unknown: 1,"},
     {"operation pagination", false, "limit: 20 }", "limit: 20, zzz_unknown: 1 }"},
     {"spec exception", false, "reason: because }", "reason: because, zzz_unknown: 1 }"},
     {"lookup", false, "lookup: { op:", "lookup: { zzz_unknown: 1, op:"},

@@ -229,7 +229,9 @@ TEST(SpecConformance, DetectsALookupThatDoesNotFitTheSpec) {
               ElementsAre(HasSubstr("match '/text' is not a property of the records of GET "
                                     "/contacts/{contactId}/notes")));
   // A sent field the record does not have could never be found as sent.
-  EXPECT_THAT(lookupFindings([](Operation& op) { op.lookup->sentInputs = {"body", "title"}; }),
+  EXPECT_THAT(lookupFindings([](Operation& op) {
+                op.lookup->sentInputs = {"body", "title"};
+              }),
               ::testing::IsEmpty());
   EXPECT_THAT(lookupFindings([](Operation& op) {
                 op.lookup->sentInputs = {"color"};

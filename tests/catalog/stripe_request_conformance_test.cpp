@@ -20,6 +20,7 @@
 #include "catalog/spec_conformance.h"
 #include "catalog/spec_index.h"
 #include "catalog/spec_request_check.h"
+#include "catalog/spec_samples.h"
 #include "config/config.h"
 #include "http/api_client.h"
 #include "poll/page_walker.h"
@@ -27,145 +28,6 @@
 
 namespace sluice {
 namespace stripe_request_conformance_test {
-
-// ---------------------------------------------------------------- sample values
-
-bool hasKey(const JsonValue& v, const char* key) {
-  return v.IsObject() && v.HasMember(key);
-}
-
-std::string schemaType(const JsonValue& s) {
-  const JsonValue* t = jsonAt(s, "/type");
-  return t && t->IsString() ? t->GetString() : "";
-}
-
-// Whether a (non-anyOf) schema takes a value of the catalog's type.
-bool takesType(const JsonValue& s, ValueType type) {
-  const std::string t = schemaType(s);
-  switch (type) {
-    case ValueType::String:
-      return t == "string" || (t.empty() && hasKey(s, "enum"));
-    case ValueType::Integer:
-      return t == "integer";
-    case ValueType::Number:
-      return t == "number";
-    case ValueType::Boolean:
-      return t == "boolean";
-    case ValueType::Object:
-      return t == "object" || hasKey(s, "properties") || hasKey(s, "additionalProperties");
-    case ValueType::Array:
-      return t == "array" || hasKey(s, "items");
-  }
-  return false;
-}
-
-// The schema (or anyOf branch) that takes a value of `type`; nullptr when none does.
-const JsonValue* branchFor(const JsonValue* s, ValueType type) {
-  if (!s || !s->IsObject()) return nullptr;
-  if (const JsonValue* parts = jsonAt(*s, "/anyOf"); parts && parts->IsArray()) {
-    for (const auto& part : parts->GetArray())
-      if (takesType(part, type)) return &part;
-    return nullptr;
-  }
-  return takesType(*s, type) ? s : nullptr;
-}
-
-// The type a nested value should have: the first type the schema (or a branch) takes, other
-// than the "" that unsets.
-ValueType typeFor(const JsonValue& s) {
-  for (ValueType t : {ValueType::Object, ValueType::Array, ValueType::Integer, ValueType::Number,
-                      ValueType::Boolean})
-    if (branchFor(&s, t)) return t;
-  return ValueType::String;
-}
-
-JsonValue sample(const JsonValue* schema, ValueType type, JsonAlloc& alloc, int depth = 0);
-
-// An object the schema takes: its required properties, else its first scalar one, else one
-// free key.
-JsonValue sampleObject(const JsonValue* s, JsonAlloc& alloc, int depth) {
-  JsonValue obj(rapidjson::kObjectType);
-  const JsonValue* props = s ? jsonAt(*s, "/properties") : nullptr;
-  const JsonValue* required = s ? jsonAt(*s, "/required") : nullptr;
-  const JsonValue* extra = s ? jsonAt(*s, "/additionalProperties") : nullptr;
-  auto add = [&](const std::string& name, const JsonValue& sub) {
-    obj.AddMember(jsonString(name, alloc), sample(&sub, typeFor(sub), alloc, depth + 1), alloc);
-  };
-  if (props && props->IsObject() && required && required->IsArray() && !required->Empty()) {
-    for (const auto& r : required->GetArray())
-      if (props->HasMember(r)) add(r.GetString(), (*props)[r]);
-  } else if (props && props->IsObject() && props->MemberCount() > 0) {
-    for (const auto& p : props->GetObject())
-      if (typeFor(p.value) != ValueType::Object && typeFor(p.value) != ValueType::Array) {
-        add(p.name.GetString(), p.value);
-        break;
-      }
-  } else if (extra && extra->IsObject()) {
-    add("k", *extra);
-  } else {
-    obj.AddMember("k", "v", alloc);
-  }
-  return obj;
-}
-
-// A value of the catalog's type that the spec's schema takes (where the schema has a branch of
-// that type): the schema's first non-empty enum value, a decimal for format decimal, a time
-// for unix-time; objects and arrays built from their properties and items.
-JsonValue sample(const JsonValue* schema, ValueType type, JsonAlloc& alloc, int depth) {
-  const JsonValue* s = depth < 8 ? branchFor(schema, type) : nullptr;
-  const std::string format = s && jsonAt(*s, "/format") ? jsonAt(*s, "/format")->GetString() : "";
-  switch (type) {
-    case ValueType::String:
-      if (const JsonValue* values = s ? jsonAt(*s, "/enum") : nullptr)
-        for (const auto& v : values->GetArray())
-          if (v.IsString() && v.GetStringLength() > 0) return jsonString(v.GetString(), alloc);
-      return jsonString(format == "decimal" ? "12.5" : "sample", alloc);
-    case ValueType::Integer:
-      return JsonValue(format == "unix-time" ? 1700000000 : 1);
-    case ValueType::Number:
-      return JsonValue(1.5);
-    case ValueType::Boolean:
-      return JsonValue(true);
-    case ValueType::Object:
-      return sampleObject(s, alloc, depth);
-    case ValueType::Array: {
-      JsonValue arr(rapidjson::kArrayType);
-      const JsonValue* items = s ? jsonAt(*s, "/items") : nullptr;
-      arr.PushBack(
-          items ? sample(items, typeFor(*items), alloc, depth + 1) : jsonString("sample", alloc),
-          alloc);
-      return arr;
-    }
-  }
-  return JsonValue();
-}
-
-// The spec's schema for an input: its path or query parameter's, or its form body field's
-// (a `field` pointer followed through properties and items).
-const JsonValue* inputSchema(const SpecIndex::Entry& e, const InputSpec& in) {
-  if (in.in != InputLocation::Body) {
-    const JsonValue* params = jsonAt(*e.op, "/parameters");
-    if (!params || !params->IsArray()) return nullptr;
-    for (const auto& p : params->GetArray())
-      if (in.wireName() == jsonText(p["name"]) && toString(in.in) == jsonText(p["in"]))
-        return jsonAt(p, "/schema");
-    return nullptr;
-  }
-  const JsonValue* s =
-      jsonAt(*e.op, "/requestBody/content/application~1x-www-form-urlencoded/schema");
-  const std::string& wire = in.wireName();
-  for (const auto& seg : pathSegments(wire[0] == '/' ? wire.substr(1) : wire)) {
-    const JsonValue* object = branchFor(s, ValueType::Object);
-    const JsonValue* array = branchFor(s, ValueType::Array);
-    if (object && jsonAt(*object, "/properties/" + seg))
-      s = jsonAt(*object, "/properties/" + seg);
-    else if (array && seg.find_first_not_of("0123456789") == std::string::npos)
-      s = jsonAt(*array, "/items");
-    else
-      return nullptr;
-  }
-  return s;
-}
 
 // ---------------------------------------------------------------- the requests
 
@@ -204,19 +66,7 @@ class StripeRequestConformance : public ::testing::Test {
   // The inputs of a set: every one (a sample, or the catalog's first non-empty enum value), or
   // only the required ones; defaults are left to the request builder.
   JsonDoc inputs(const Operation& op, bool all) {
-    JsonDoc doc(rapidjson::kObjectType);
-    const SpecIndex::Entry* entry = spec_->find(op.request.method, op.request.path);
-    for (const auto& in : op.inputs) {
-      if (!(all || in.required || in.in == InputLocation::Path) || in.defaultValue) continue;
-      JsonValue v = sample(entry ? inputSchema(*entry, in) : nullptr, in.type, doc.GetAllocator());
-      for (const auto& value : in.enumValues)
-        if (!value.empty()) {
-          v = jsonString(value, doc.GetAllocator());
-          break;
-        }
-      doc.AddMember(jsonString(in.name, doc.GetAllocator()), v, doc.GetAllocator());
-    }
-    return doc;
+    return test::sampleInputs(op, spec_->find(op.request.method, op.request.path), all);
   }
 
   // Calls the operation as a flow would (actions with an idempotency key) and returns what

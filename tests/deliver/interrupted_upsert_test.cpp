@@ -17,8 +17,7 @@ class InterruptedUpsertTest : public PipelineTest {
   void upsertMeets(const std::string& fault, const std::string& email) {
     configure(customerToContactFlow());
     runOnce();
-    ghl_.addFaultJson(R"({"match":"/contacts/upsert","method":"POST",)" + fault +
-                      R"(,"count":1})");
+    ghl_.addFaultJson(R"({"match":"/contacts/upsert","method":"POST",)" + fault + R"(,"count":1})");
     newCustomer(email);
     runOnce();
   }
@@ -103,8 +102,8 @@ TEST_F(InterruptedUpsertTest, TagsAlreadyOnTheContactAreNotAddedAgain) {
   // The contact exists (with a tag of its own), so the tag call's path is known.
   JsonDoc contact;
   ASSERT_FALSE(parseJson(ghl_.createContact(R"({"email":"tags@x.test","tags":["vip"]})"), contact));
-  const std::string contactId =
-      contact.HasMember("contact") ? contact["contact"]["id"].GetString() : contact["id"].GetString();
+  const std::string contactId = contact.HasMember("contact") ? contact["contact"]["id"].GetString()
+                                                             : contact["id"].GetString();
   ghl_.addFaultJson(R"({"match":"/contacts/)" + contactId +
                     R"(/tags","method":"POST","kind":"drop","apply":true,"count":1})");
   newCustomer("tags@x.test");

@@ -31,8 +31,7 @@ TEST(LookupMatchTest, AMissingFieldAndNullReadAsEmpty) {
 }
 
 // What an upsert sent, against the record read back: `record` holds the field at /f.
-bool sentMatches(const std::string& recordJson, const std::string& sentJson,
-                 bool contain = false) {
+bool sentMatches(const std::string& recordJson, const std::string& sentJson, bool contain = false) {
   JsonDoc record, sent;
   EXPECT_FALSE(parseJson(recordJson, record));
   EXPECT_FALSE(parseJson(sentJson, sent));
@@ -44,12 +43,13 @@ TEST(LookupMatchTest, ASentScalarComparesAsText) {
   EXPECT_FALSE(sentMatches(R"({"f":"Ann B"})", R"("Ann")"));
   EXPECT_TRUE(sentMatches(R"({"f":true})", "true"));
   EXPECT_TRUE(sentMatches(R"({"f":12.5})", "12.5"));
-  EXPECT_FALSE(sentMatches(R"({})", R"("Ann")"));            // not there: not landed
+  EXPECT_FALSE(sentMatches(R"({})", R"("Ann")"));             // not there: not landed
   EXPECT_FALSE(sentMatches(R"({"f":["Ann"]})", R"("Ann")"));  // a list is no text
 }
 
 TEST(LookupMatchTest, ASentObjectMatchesKeyByKeyAndTheRecordMayHoldMore) {
-  const char* record = R"({"f":{"Call":{"status":"active","code":"x"},"SMS":{"status":"inactive"}}})";
+  const char* record =
+      R"({"f":{"Call":{"status":"active","code":"x"},"SMS":{"status":"inactive"}}})";
   EXPECT_TRUE(sentMatches(record, R"({"Call":{"status":"active"}})"));
   EXPECT_FALSE(sentMatches(record, R"({"Call":{"status":"inactive"}})"));
   EXPECT_FALSE(sentMatches(record, R"({"Email":{"status":"active"}})"));
@@ -61,7 +61,8 @@ TEST(LookupMatchTest, ASentListMatchesTheSameMembersInAnyOrderOrWithContainAtLea
   EXPECT_TRUE(sentMatches(R"({"f":["b","a"]})", R"(["a","b"])"));
   EXPECT_FALSE(sentMatches(R"({"f":["a","b","c"]})", R"(["a","b"])"));  // c would go
   EXPECT_FALSE(sentMatches(R"({"f":["a","b"]})", R"(["a","a"])"));      // each member once
-  EXPECT_TRUE(sentMatches(R"({"f":[{"id":"cf1","value":"7","t":1}]})", R"([{"id":"cf1","value":"7"}])"));
+  EXPECT_TRUE(
+      sentMatches(R"({"f":[{"id":"cf1","value":"7","t":1}]})", R"([{"id":"cf1","value":"7"}])"));
   EXPECT_FALSE(sentMatches(R"({"f":[{"id":"cf1","value":"8"}]})", R"([{"id":"cf1","value":"7"}])"));
   // The call adds to a set (tags): the record holds at least them.
   EXPECT_TRUE(sentMatches(R"({"f":["vip","stripe","old"]})", R"(["stripe"])", true));

@@ -184,6 +184,28 @@ TEST(CliTest, OpsShowSaysWhatAnInterruptedActionDoes) {
   EXPECT_THAT(doc["after_interruption"].GetString(), HasSubstr("dead letter"));
 }
 
+// What one poll of a trigger reads: only what is new, or the whole list with the catalog's
+// reason; `catalog check` counts both kinds.
+TEST(CliTest, OpsShowAndCatalogCheckSayWhatAPollReads) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"ghl.contacts.search_contacts", "a poll reads: what is new: newest first by /dateAdded"},
+      {"ghl.payments.list_transactions",
+       "a poll reads: what is new: startAt from the newest /createdAt seen, less 86400 s"},
+      {"ghl.contacts.get_contact_notes",
+       "a poll reads: the whole list on every sweep: one contact's notes"},
+  };
+  for (const auto& [op, expected] : cases) {
+    const test::CommandResult r = sluice({"ops", "show", op});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr(expected)) << op;
+  }
+  const test::CommandResult check = sluice({"catalog", "check", "-v"});
+  EXPECT_THAT(check.out, ::testing::MatchesRegex(
+                             "(.|\n)*poll cost: of [0-9]+ list triggers of new records, [0-9]+ "
+                             "read only what is new(.|\n)*"));
+  EXPECT_THAT(check.out, HasSubstr("  ghl.contacts.get_contact_notes: one contact's notes"));
+}
+
 // Rejected: a misspelt operation id; the right one is suggested.
 TEST(CliTest, OpsShowTypoSuggestsTheOperation) {
   const test::CommandResult r = sluice({"ops", "show", "ghl.contacts.get_contac"});

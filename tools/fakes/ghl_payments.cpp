@@ -96,9 +96,13 @@ HttpResponse FakeGhl::listPayments(const std::string& kind, const HttpRequest& r
   requirePaymentScope(kind, req);
   std::int64_t limit = ghl::intParam(req, "limit", 10, 1, 100);
   std::int64_t offset = ghl::intParam(req, "offset", 0, 0, INT64_MAX);
+  // startAt and endAt name days: from the start of the one to the end of the other.
+  const std::int64_t from = ghl::dayParamMs(req, "startAt", INT64_MIN);
+  const std::int64_t until = ghl::dayParamMs(req, "endAt", INT64_MAX - 86'400'000) + 86'400'000;
   std::vector<Record*> records;
   for (Record* r : store_.all(kind)) {
     if (!ghl::fieldEquals(r->doc, "altId", req.param("altId"))) continue;
+    if (r->createdMs < from || r->createdMs >= until) continue;
     bool ok = true;
     for (const char* f : {"contactId", "status", "paymentStatus"}) {
       if (req.hasParam(f) && !ghl::fieldEquals(r->doc, f, req.param(f))) ok = false;

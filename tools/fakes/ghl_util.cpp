@@ -81,6 +81,15 @@ std::int64_t intParam(const HttpRequest& req, const char* name, std::int64_t def
   }
 }
 
+std::int64_t dayParamMs(const HttpRequest& req, const char* name, std::int64_t def) {
+  const std::string text = req.param(name);
+  if (text.empty()) return def;
+  std::tm day{};
+  const char* end = strptime(text.c_str(), "%Y-%m-%d", &day);
+  if (!end || *end != '\0') throw GhlError{422, "", {std::string(name) + " must be YYYY-MM-DD"}};
+  return static_cast<std::int64_t>(timegm(&day)) * 1000;
+}
+
 bool fieldEquals(const rapidjson::Value& doc, const char* field, const std::string& value) {
   return json::getString(doc, field) == value;
 }

@@ -26,6 +26,9 @@ rapidjson::Document wrap(const char* key, const rapidjson::Value& value);
 // An integer query parameter clamped into [min, max]; 422 if it is not a number.
 std::int64_t intParam(const HttpRequest& req, const char* name, std::int64_t def, std::int64_t min,
                       std::int64_t max);
+// A YYYY-MM-DD query parameter as the start of that day (UTC) in ms; def when absent; 422 when
+// it is not such a date.
+std::int64_t dayParamMs(const HttpRequest& req, const char* name, std::int64_t def);
 // Newest first, later-inserted first within the same millisecond.
 void newestFirst(std::vector<Record*>& records);
 // The position right after the record with that id (a "start after" cursor); the end if none.

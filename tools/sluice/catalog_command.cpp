@@ -14,6 +14,32 @@
 namespace sluice::cli {
 
 namespace {
+
+// The list triggers whose polls read their whole list, each with its reason under -v: the
+// ones whose cost grows with what exists, not with what is new.
+void printFullSweeps(const Catalog& catalog, bool verbose, Io io) {
+  int lists = 0;
+  std::vector<const Operation*> full;
+  for (const auto& app : catalog.apps())
+    for (const auto& op : app.operations) {
+      if (op.kind != OpKind::Trigger || op.shape != RecordShape::List ||
+          op.detect != DetectMode::New)
+        continue;
+      ++lists;
+      if (!op.fullSweep.empty()) full.push_back(&op);
+    }
+  io.out << "poll cost: of " << lists << " list triggers of new records, "
+         << lists - static_cast<int>(full.size())
+         << " read only what is new (newest first, since, or a time window) and " << full.size()
+         << " their whole list (full_sweep)" << (verbose ? ":" : "; -v lists them") << "\n";
+  if (verbose)
+    for (const Operation* op : full)
+      io.out << "  " << op->fullId() << ": " << op->fullSweep << "\n";
+}
+
+}  // namespace
+
+namespace {
 const std::vector<FlagSpec>& kCheckFlags = flagsOf("catalog", "check");
 
 std::string defaultSpecs() {
@@ -65,6 +91,7 @@ int catalogCommand(const std::vector<std::string>& argv, Io io) {
   }
   io.out << "spec conformance: " << failures << " problems, " << excused
          << " findings excused by declared exceptions\n";
+  printFullSweeps(catalog, args.has("verbose"), io);
   return failures == 0 ? EXIT_OK : EXIT_FAILURE_;
 }
 

@@ -137,7 +137,10 @@ std::vector<Verb> stateAndCatalogVerbs() {
           {"specs", true, false, "vendor OpenAPI specs folder (default: ../shared/specs)", 0,
            "DIR"},
           {"no-specs", false, false, "skip the check against the vendor specs"},
-          {"verbose", false, false, "also list the operations' declared spec exceptions", 'v'},
+          {"verbose", false, false,
+           "also list the declared spec exceptions, and the list triggers that read their whole "
+           "list",
+           'v'},
           helpFlag()},
          ""}}},
   };

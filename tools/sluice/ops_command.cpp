@@ -220,6 +220,44 @@ std::string afterInterruption(const Operation& op, const Catalog& catalog) {
   return "not sent again: a dead letter for a human to check";
 }
 
+// What one poll of a trigger reads: what is new, or (with the catalog's reason) everything.
+std::string pollCost(const Operation& op) {
+  if (op.shape == RecordShape::Single) return "one record";
+  if (!op.orderBy.empty() && op.order == SortOrder::Desc)
+    return "what is new: newest first by " + op.orderBy +
+           ", stopping at the first record the last sweep passed";
+  if (op.since)
+    return "what is new: " + op.since->input + " from the newest " + op.orderBy + " seen, less " +
+           std::to_string(op.since->backMs / 1000) + " s";
+  if (op.window) return "the records of a time window (below)";
+  if (!op.fullSweep.empty()) return "the whole list on every sweep: " + op.fullSweep;
+  return "the whole list on every sweep";
+}
+
+// The trigger part of `ops show`: records, id, detection, order, pagination, what a poll reads.
+void printTrigger(const Operation& op, const JsonValue& paginate, std::ostream& out) {
+  out << "  trigger:\n"
+      << "    records:  " << (op.records.empty() ? "(whole response)" : op.records)
+      << (op.shape == RecordShape::Single ? " (one record)" : "") << "\n"
+      << "    id:       " << (op.recordId.empty() ? "(none)" : op.recordId) << "\n"
+      << "    detects:  " << toString(op.detect);
+  if (op.detect != DetectMode::New)
+    out << " by " << (op.version.empty() ? "content hash" : "version " + op.version);
+  out << "\n";
+  if (!op.orderBy.empty())
+    out << "    order:    " << op.orderBy
+        << (op.order == SortOrder::Desc  ? " (newest first)"
+            : op.order == SortOrder::Asc ? " (oldest first)"
+                                         : "")
+        << "\n";
+  out << "    paginate: " << toJson(paginate) << "\n";
+  out << "    a poll reads: " << pollCost(op) << "\n";
+  if (op.window)
+    out << "    window:   " << op.window->startInput << " = now - " << op.window->backMs / 1000
+        << " s, " << op.window->endInput << " = now + " << op.window->aheadMs / 1000 << " s ("
+        << op.window->format << "), unless the flow sets them\n";
+}
+
 int showOp(const std::vector<std::string>& argv, Io io) {
   Args args(argv, kShowFlags);
   if (args.has("help")) {
@@ -242,6 +280,8 @@ int showOp(const std::vector<std::string>& argv, Io io) {
   JsonValue obj = operationJson(*op, true, doc.GetAllocator());
   if (op->kind == OpKind::Action)
     addString(obj, "after_interruption", afterInterruption(*op, catalog), doc.GetAllocator());
+  else
+    addString(obj, "poll_reads", pollCost(*op), doc.GetAllocator());
   if (args.has("json")) {
     io.out << toJson(obj, true) << "\n";
     return EXIT_OK;
@@ -271,28 +311,7 @@ int showOp(const std::vector<std::string>& argv, Io io) {
     }
     io.out << "\n";
   }
-  if (op->kind == OpKind::Trigger) {
-    io.out << "  trigger:\n"
-           << "    records:  " << (op->records.empty() ? "(whole response)" : op->records)
-           << (op->shape == RecordShape::Single ? " (one record)" : "") << "\n"
-           << "    id:       " << (op->recordId.empty() ? "(none)" : op->recordId) << "\n"
-           << "    detects:  " << toString(op->detect);
-    if (op->detect != DetectMode::New)
-      io.out << " by " << (op->version.empty() ? "content hash" : "version " + op->version);
-    io.out << "\n";
-    if (!op->orderBy.empty())
-      io.out << "    order:    " << op->orderBy
-             << (op->order == SortOrder::Desc  ? " (newest first)"
-                 : op->order == SortOrder::Asc ? " (oldest first)"
-                                               : "")
-             << "\n";
-    io.out << "    paginate: " << toJson(obj["trigger"]["paginate"]) << "\n";
-    if (op->window)
-      io.out << "    window:   " << op->window->startInput << " = now - "
-             << op->window->backMs / 1000 << " s, " << op->window->endInput << " = now + "
-             << op->window->aheadMs / 1000 << " s (" << op->window->format
-             << "), unless the flow sets them\n";
-  }
+  if (op->kind == OpKind::Trigger) printTrigger(*op, obj["trigger"]["paginate"], io.out);
   if (op->kind == OpKind::Action)
     io.out << "  if interrupted: " << afterInterruption(*op, catalog) << "\n";
   for (const auto& e : op->specExceptions)
