@@ -26,7 +26,9 @@ class Catalog {
   size_t operationCount() const;
 
   // The catalog folder (one sub-folder per app with its app.yaml): $SLUICE_CATALOG, else
-  // ./apps, else the source tree's apps/.
+  // ./apps, else the installed catalog next to the binary (share/sluice/apps from its bin/),
+  // else the source tree's apps/ (a binary in its build folder), else the configured install
+  // place.
   static std::string defaultRoot();
 
  private:

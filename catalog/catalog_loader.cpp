@@ -8,6 +8,7 @@
 #include "catalog/catalog.h"
 #include "catalog/loader_parts.h"
 #include "catalog/op_presets.h"
+#include "core/install_paths.h"
 #include "core/yaml_reader.h"
 
 namespace fs = std::filesystem;
@@ -142,10 +143,31 @@ std::vector<std::string> Catalog::suggest(const std::string& fullId, size_t limi
   return out;
 }
 
+namespace {
+// A folder with at least one app folder (one holding an app.yaml).
+bool holdsCatalog(const fs::path& root) {
+  std::error_code ec;
+  for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec))
+    if (fs::exists(it->path() / "app.yaml", ec)) return true;
+  return false;
+}
+}  // namespace
+
 std::string Catalog::defaultRoot() {
   if (const char* env = std::getenv("SLUICE_CATALOG")) return env;
-  if (fs::is_directory("apps") && fs::exists("apps/ghl/app.yaml")) return "apps";
-  return std::string(SLUICE_SOURCE_DIR) + "/apps";
+  if (holdsCatalog("apps")) return "apps";
+  // An installed binary: the catalog where the install put it relative to the binary, so a
+  // prefix moved as a whole (or unpacked elsewhere) still finds its own.
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed = exe.parent_path() / install_paths::catalogFromBinDir();
+    if (holdsCatalog(installed)) return installed.lexically_normal().string();
+  }
+  // A binary run from its build folder: the source tree's.
+  const std::string source = std::string(SLUICE_SOURCE_DIR) + "/apps";
+  if (holdsCatalog(source)) return source;
+  return install_paths::catalog();
 }
 
 }  // namespace sluice

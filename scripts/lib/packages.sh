@@ -10,6 +10,8 @@ sluice_packages=(
   clang-format curl
   jq           # scripts/demo.sh reads the fakes' JSON and sluice's log with it
   postgresql   # a real server for the PostgreSQL state store's tests (started by the tests)
+  dpkg-dev file  # scripts/package.sh: CPack's Depends come from dpkg-shlibdeps, which needs both
+  groff-base man-db  # scripts/package_test.sh renders the installed man page
 )
 
 # install_missing LABEL PACKAGE...: apt-get installs those not installed yet.

@@ -3,13 +3,14 @@
 #include <ostream>
 
 #include "core/exit_codes.h"
+#include "tools/sluice/command_table.h"
 #include "tools/sluice/commands.h"
 #include "tools/sluice/context.h"
 
 namespace sluice::cli {
 
 int checkCommand(const std::vector<std::string>& argv, Io io) {
-  const auto flags = configFlags({});
+  const auto& flags = flagsOf("check");
   Args args(argv, flags);
   if (args.has("help")) {
     io.out << "usage: sluice check -c FILE\n\nValidates connections and flows against the "

@@ -84,7 +84,7 @@ std::string flagHelp(const std::vector<FlagSpec>& specs) {
   for (const auto& s : specs) {
     std::string left = "  ";
     left += s.shortName ? std::string("-") + s.shortName + ", " : "    ";
-    left += "--" + s.name + (s.takesValue ? " VALUE" : "");
+    left += "--" + s.name + (s.takesValue ? " " + s.value : "");
     if (left.size() < 30) left.resize(30, ' ');
     out += left + " " + s.help + "\n";
   }

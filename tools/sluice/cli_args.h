@@ -16,6 +16,9 @@ struct FlagSpec {
   bool repeated = false;
   std::string help;
   char shortName = 0;
+  // What the value is, shown after the flag in help and the man page and used by the shell
+  // completion: FILE and DIR complete paths, "a|b|c" completes to those words.
+  std::string value = "VALUE";
 };
 
 class Args {

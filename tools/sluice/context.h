@@ -14,7 +14,7 @@
 
 namespace sluice::cli {
 
-// Flags every config-reading verb takes.
+// Flags every config-reading verb takes, then more (defined with the table, command_table.cpp).
 std::vector<FlagSpec> configFlags(std::vector<FlagSpec> more);
 
 struct Context {

@@ -6,13 +6,14 @@
 #include "core/exit_codes.h"
 #include "state/postgres_migrations.h"
 #include "state/postgres_state_store.h"
+#include "tools/sluice/command_table.h"
 #include "tools/sluice/commands.h"
 #include "tools/sluice/context.h"
 
 namespace sluice::cli {
 
 int migrateCommand(const std::vector<std::string>& argv, Io io) {
-  const auto flags = configFlags({});
+  const auto& flags = flagsOf("migrate");
   Args args(argv, flags);
   if (args.has("help")) {
     io.out << "usage: sluice migrate -c FILE\n\nApplies the state store's schema migrations "

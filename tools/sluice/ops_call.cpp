@@ -5,16 +5,14 @@
 #include "core/exit_codes.h"
 #include "core/logger.h"
 #include "http/client_registry.h"
+#include "tools/sluice/command_table.h"
 #include "tools/sluice/commands.h"
 #include "tools/sluice/context.h"
 
 namespace sluice::cli {
 
 int opsCallCommand(const std::vector<std::string>& argv, Io io) {
-  const auto flags =
-      configFlags({{"connection", true, false, "connection name from the file"},
-                   {"with", true, true, "input as key=value (JSON values allowed)", 'w'},
-                   {"idempotency-key", true, false, "key to send (default: none)"}});
+  const auto& flags = flagsOf("ops", "call");
   Args args(argv, flags);
   if (args.has("help") || args.positional().size() != 1) {
     io.out << "usage: sluice ops call OP --connection NAME -c FILE [--with key=value ...]\n\n"

@@ -11,6 +11,7 @@
 #include "core/text.h"
 #include "deliver/interrupted_call.h"
 #include "tools/sluice/cli_args.h"
+#include "tools/sluice/command_table.h"
 #include "tools/sluice/commands.h"
 #include "tools/sluice/table.h"
 
@@ -18,22 +19,8 @@ namespace sluice::cli {
 
 namespace {
 
-const std::vector<FlagSpec> kListFlags = {
-    {"app", true, false, "only this app (ghl, stripe)"},
-    {"kind", true, false, "trigger or action"},
-    {"category", true, false, "only this category (contacts, payments, ...)"},
-    {"search", true, false, "text in the id, name, aliases, description or path"},
-    {"json", false, false, "print a JSON array"},
-    {"catalog", true, false,
-     "catalog folder: one sub-folder per app (default: ./apps or $SLUICE_CATALOG)"},
-    {"help", false, false, "show this help", 'h'},
-};
-
-const std::vector<FlagSpec> kShowFlags = {
-    {"json", false, false, "print JSON"},
-    {"catalog", true, false, "catalog folder"},
-    {"help", false, false, "show this help", 'h'},
-};
+const std::vector<FlagSpec>& kListFlags = flagsOf("ops", "list");
+const std::vector<FlagSpec>& kShowFlags = flagsOf("ops", "show");
 
 bool matchesSearch(const Operation& op, const std::string& needle) {
   const std::string n = lowerAscii(needle);

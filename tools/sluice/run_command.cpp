@@ -11,6 +11,7 @@
 #include "http/poco_http_transport.h"
 #include "service/admin_server.h"
 #include "service/runner.h"
+#include "tools/sluice/command_table.h"
 #include "tools/sluice/commands.h"
 #include "tools/sluice/context.h"
 
@@ -19,11 +20,7 @@ namespace sluice::cli {
 namespace {
 
 const std::vector<FlagSpec>& runFlags() {
-  static const auto flags = configFlags({
-      {"once", false, false, "poll every flow once, deliver what is due, exit"},
-      {"log-level", true, false, "debug, info, warn or error (default info)"},
-  });
-  return flags;
+  return flagsOf("run");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "core/exit_codes.h"
 #include "core/json.h"
 #include "poll/trigger_spec.h"
+#include "tools/sluice/command_table.h"
 #include "tools/sluice/commands.h"
 #include "tools/sluice/context.h"
 #include "tools/sluice/table.h"
@@ -150,9 +151,7 @@ void showCursors(const Context& ctx, StateStore& state, const Args& args, std::o
 }  // namespace
 
 int historyCommand(const std::vector<std::string>& argv, Io io) {
-  const auto flags =
-      configFlags({{"limit", true, false, "rows per flow (default 20)", 'n'},
-                   {"json", false, false, "print a JSON array, one object per poll"}});
+  const auto& flags = flagsOf("history");
   Args args(argv, flags);
   if (args.has("help")) {
     io.out << "usage: sluice history -c FILE [FLOW] [--limit N] [--json]\n\n"
@@ -185,13 +184,12 @@ int historyCommand(const std::vector<std::string>& argv, Io io) {
 }
 
 int dlqCommand(const std::vector<std::string>& argv, Io io) {
-  const auto flags = configFlags({{"all", false, false, "replay every dead letter"},
-                                  {"json", false, false, "print JSON (list)"}});
   if (argv.empty() || (argv[0] != "list" && argv[0] != "replay")) {
     io.out << "usage: sluice dlq list -c FILE [--json]\n       sluice dlq replay -c FILE (ID... | "
               "--all)\n";
     return argv.empty() || argv[0] == "--help" ? EXIT_OK : EXIT_USAGE;
   }
+  const auto& flags = flagsOf("dlq", argv[0]);
   Args args(std::vector<std::string>(argv.begin() + 1, argv.end()), flags);
   if (args.has("help")) {
     io.out << "usage: sluice dlq " << argv[0] << " -c FILE\n\n" << flagHelp(flags);
@@ -207,13 +205,12 @@ int dlqCommand(const std::vector<std::string>& argv, Io io) {
 }
 
 int cursorCommand(const std::vector<std::string>& argv, Io io) {
-  const auto flags =
-      configFlags({{"json", false, false, "print a JSON array, one object per flow (show)"}});
   if (argv.empty() || (argv[0] != "show" && argv[0] != "reset")) {
     io.out << "usage: sluice cursor show -c FILE [FLOW] [--json]\n"
               "       sluice cursor reset -c FILE FLOW\n";
     return argv.empty() || argv[0] == "--help" ? EXIT_OK : EXIT_USAGE;
   }
+  const auto& flags = flagsOf("cursor", argv[0]);
   Args args(std::vector<std::string>(argv.begin() + 1, argv.end()), flags);
   if (args.has("help")) {
     io.out << "usage: sluice cursor "

@@ -7,6 +7,7 @@
 #include "core/json.h"
 #include "poll/trigger_spec.h"
 #include "service/runner.h"
+#include "tools/sluice/command_table.h"
 #include "tools/sluice/commands.h"
 #include "tools/sluice/context.h"
 #include "tools/sluice/table.h"
@@ -135,8 +136,7 @@ std::vector<Cell> statusRow(const FlowStatus& s, const StoreView& v) {
 }  // namespace
 
 int statusCommand(const std::vector<std::string>& argv, Io io) {
-  const auto flags =
-      configFlags({{"json", false, false, "print a JSON array, one object per flow"}});
+  const auto& flags = flagsOf("status");
   Args args(argv, flags);
   if (args.has("help")) {
     io.out << "usage: sluice status -c FILE [--json]\n\n" << flagHelp(flags);

@@ -7,13 +7,14 @@
 #include "core/logger.h"
 #include "http/client_registry.h"
 #include "poll/trigger_spec.h"
+#include "tools/sluice/command_table.h"
 #include "tools/sluice/commands.h"
 #include "tools/sluice/context.h"
 
 namespace sluice::cli {
 
 int testCommand(const std::vector<std::string>& argv, Io io) {
-  const auto flags = configFlags({{"limit", true, false, "items to show (default 3)", 'n'}});
+  const auto& flags = flagsOf("test");
   Args args(argv, flags);
   if (args.has("help") || args.positional().size() != 1) {
     io.out

@@ -1,0 +1,189 @@
+#include "tools/sluice/command_table.h"
+
+#include <stdexcept>
+
+#include "tools/sluice/context.h"
+
+namespace sluice::cli {
+
+namespace {
+
+const char* const kCatalogHelp =
+    "catalog folder: one sub-folder per app (default: $SLUICE_CATALOG, ./apps, or the installed "
+    "catalog)";
+
+FlagSpec catalogFlag() {
+  return {"catalog", true, false, kCatalogHelp, 0, "DIR"};
+}
+FlagSpec helpFlag() {
+  return {"help", false, false, "show this help", 'h'};
+}
+FlagSpec jsonFlag(const std::string& help = "print JSON") {
+  return {"json", false, false, help};
+}
+
+std::vector<Usage> opsUsages() {
+  return {
+      {"list",
+       "ops list [--app A] [--kind K] [--category C] [--search T] [--json]",
+       "the catalog's operations, with counts by app, kind and category",
+       {{"app", true, false, "only this app (ghl, stripe)", 0, "APP"},
+        {"kind", true, false, "trigger or action", 0, "trigger|action"},
+        {"category", true, false, "only this category (contacts, payments, ...)", 0, "CATEGORY"},
+        {"search", true, false, "text in the id, name, aliases, description or path", 0, "TEXT"},
+        jsonFlag("print a JSON array"),
+        catalogFlag(),
+        helpFlag()},
+       ""},
+      {"show",
+       "ops show OP [--json]",
+       "one operation: request, inputs, scopes, pagination, what it detects",
+       {jsonFlag(), catalogFlag(), helpFlag()},
+       "OP"},
+      {"call", "ops call OP --connection NAME -c FILE [--with KEY=VALUE ...]",
+       "calls one action by hand (values may be JSON)",
+       configFlags(
+           {{"connection", true, false, "connection name from the file", 0, "NAME"},
+            {"with", true, true, "input as key=value (JSON values allowed)", 'w', "KEY=VALUE"},
+            {"idempotency-key", true, false, "key to send (default: none)", 0, "KEY"}}),
+       "OP"},
+  };
+}
+
+// What runs and shows the flows.
+std::vector<Verb> flowVerbs() {
+  return {
+      {"run",
+       "run -c FILE [--once]",
+       "poll and deliver until stopped (SIGHUP reloads FILE)",
+       runCommand,
+       {{"", "run -c FILE [--once] [--log-level LEVEL]",
+         "the scheduler: polls due triggers and delivers new items until SIGTERM or SIGINT "
+         "(finishing the work in flight); SIGHUP reloads FILE and keeps cursors",
+         configFlags({{"once", false, false, "poll every flow once, deliver what is due, exit"},
+                      {"log-level", true, false, "debug, info, warn or error (default info)", 0,
+                       "debug|info|warn|error"}}),
+         ""}}},
+      {"check",
+       "check -c FILE",
+       "validate FILE against the catalog, offline",
+       checkCommand,
+       {{"", "check -c FILE", "validates FILE against the catalog, offline", configFlags({}), ""}}},
+      {"test",
+       "test -c FILE FLOW",
+       "fetch sample items and show what would fire; moves nothing",
+       testCommand,
+       {{"", "test -c FILE FLOW [-n N]",
+         "fetches sample items and shows what would fire and each step's inputs; moves no "
+         "cursor, calls no action",
+         configFlags({{"limit", true, false, "items to show (default 3)", 'n', "N"}}), "FLOW"}}},
+      {"status",
+       "status -c FILE",
+       "flows: last poll, next due, errors, backlog, dead letters",
+       statusCommand,
+       {{"", "status -c FILE [--json]",
+         "each flow: last poll, next due, consecutive errors, backlog, dead letters, watermark "
+         "age, state, last error",
+         configFlags({jsonFlag()}), ""}}},
+      {"history",
+       "history -c FILE [FLOW]",
+       "recent polls",
+       historyCommand,
+       {{"", "history -c FILE [FLOW] [-n N] [--json]",
+         "recent polls, newest first, flow by flow: pages, fetched, new, duplicates, duration, "
+         "error",
+         configFlags({{"limit", true, false, "rows per flow (default 20)", 'n', "N"},
+                      {"json", false, false, "print a JSON array, one object per poll"}}),
+         "FLOW"}}},
+  };
+}
+
+// Repairing state, and the catalog.
+std::vector<Verb> stateAndCatalogVerbs() {
+  return {
+      {"dlq",
+       "dlq list|replay -c FILE",
+       "dead letters, and sending them again",
+       dlqCommand,
+       {{"list", "dlq list -c FILE [--json]", "dead letters with their errors",
+         configFlags({jsonFlag()}), ""},
+        {"replay", "dlq replay -c FILE (ID... | --all)",
+         "queues dead letters again; steps that succeeded are not repeated",
+         configFlags({{"all", false, false, "replay every dead letter"}}), "ID"}}},
+      {"cursor",
+       "cursor show|reset -c FILE",
+       "trigger cursors",
+       cursorCommand,
+       {{"show", "cursor show -c FILE [FLOW] [--json]", "a flow's trigger cursor",
+         configFlags({{"json", false, false, "print a JSON array, one object per flow"}}), "FLOW"},
+        {"reset", "cursor reset -c FILE FLOW",
+         "forgets a flow's cursor: the next poll seeds again and fires nothing", configFlags({}),
+         "FLOW"}}},
+      {"migrate",
+       "migrate -c FILE",
+       "apply the state store's schema migrations (PostgreSQL)",
+       migrateCommand,
+       {{"", "migrate -c FILE",
+         "applies the state store's schema migrations (PostgreSQL: once per upgrade, before "
+         "sluice run)",
+         configFlags({}), ""}}},
+      {"ops", "ops list|show|call", "what the catalog offers; call one action by hand", opsCommand,
+       opsUsages()},
+      {"catalog",
+       "catalog check",
+       "validate the catalog against its schema and the vendor specs",
+       catalogCommand,
+       {{"check",
+         "catalog check [--specs DIR | --no-specs]",
+         "validates the catalog and checks every operation against the vendors' OpenAPI specs "
+         "(the schema only when the specs are not at hand)",
+         {catalogFlag(),
+          {"specs", true, false, "vendor OpenAPI specs folder (default: ../shared/specs)", 0,
+           "DIR"},
+          {"no-specs", false, false, "skip the check against the vendor specs"},
+          {"verbose", false, false,
+           "also list the declared spec exceptions, and the list triggers that read their whole "
+           "list",
+           'v'},
+          helpFlag()},
+         ""}}},
+  };
+}
+
+std::vector<Verb> makeVerbs() {
+  std::vector<Verb> verbs = flowVerbs();
+  for (Verb& verb : stateAndCatalogVerbs()) verbs.push_back(std::move(verb));
+  return verbs;
+}
+
+}  // namespace
+
+std::vector<FlagSpec> configFlags(std::vector<FlagSpec> more) {
+  std::vector<FlagSpec> flags = {
+      {"config", true, false, "the sluice file (default: sluice.yaml)", 'c', "FILE"},
+      catalogFlag(),
+      helpFlag(),
+  };
+  flags.insert(flags.end(), more.begin(), more.end());
+  return flags;
+}
+
+const std::vector<Verb>& verbs() {
+  static const std::vector<Verb> table = makeVerbs();
+  return table;
+}
+
+const Verb* findVerb(const std::string& name) {
+  for (const Verb& verb : verbs())
+    if (verb.name == name) return &verb;
+  return nullptr;
+}
+
+const std::vector<FlagSpec>& flagsOf(const std::string& verb, const std::string& sub) {
+  if (const Verb* v = findVerb(verb))
+    for (const Usage& usage : v->usages)
+      if (usage.name == sub) return usage.flags;
+  throw std::logic_error("no flags for 'sluice " + verb + " " + sub + "' in the command table");
+}
+
+}  // namespace sluice::cli
