@@ -40,6 +40,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_process.h"
 #include "catalog/catalog.h"
 #include "config/config.h"
 #include "core/clock.h"
@@ -56,6 +57,10 @@
 namespace {
 
 using namespace std::chrono_literals;
+using sluice::bench::Child;
+using sluice::bench::cpuMs;
+using sluice::bench::peakRssMiB;
+using sluice::bench::rssMiB;
 namespace fs = std::filesystem;
 using SteadyClock = std::chrono::steady_clock;
 
@@ -79,28 +84,6 @@ struct Options {
 
 int64_t wallMs() {
   return sluice::SystemClock().nowMs();
-}
-
-double cpuMs() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000.0 +
-         (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000.0;
-}
-
-double rssMiB() {
-  std::ifstream statm("/proc/self/statm");
-  long pages = 0, resident = 0;
-  statm >> pages >> resident;
-  return resident * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
-}
-
-double peakRssMiB() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line))
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-  return 0;
 }
 
 double seconds(SteadyClock::duration d) {
@@ -157,35 +140,8 @@ int fakesChild(int in, int out, const Options& o) {
   return 0;
 }
 
-struct Child {
-  pid_t pid = -1;
-  int to = -1, from = -1;
-  void send(char c) const {
-    if (write(to, &c, 1) != 1) throw std::runtime_error("fakes process gone");
-  }
-  std::string line() const {
-    std::string s;
-    char c;
-    while (read(from, &c, 1) == 1 && c != '\n') s += c;
-    return s;
-  }
-};
-
 Child startFakes(const Options& o) {
-  int down[2], up[2];
-  if (pipe(down) || pipe(up)) throw std::runtime_error("pipe failed");
-  Child child;
-  child.pid = fork();
-  if (child.pid == 0) {
-    close(down[1]);
-    close(up[0]);
-    _exit(fakesChild(down[0], up[1], o));
-  }
-  close(down[0]);
-  close(up[1]);
-  child.to = down[1];
-  child.from = up[0];
-  return child;
+  return sluice::bench::forkChild([&o](int in, int out) { return fakesChild(in, out, o); });
 }
 
 // --- the config and the seeded state ------------------------------------------------------

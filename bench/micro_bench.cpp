@@ -10,15 +10,15 @@
 #include <vector>
 
 #include "catalog/catalog.h"
-#include "core/form_encoding.h"
+#include "config/config.h"
 #include "core/clock.h"
+#include "core/form_encoding.h"
+#include "core/http.h"
 #include "core/json.h"
 #include "core/template.h"
 #include "core/value_template.h"
 #include "core/yaml_reader.h"
 #include "http/client_registry.h"
-#include "config/config.h"
-#include "core/http.h"
 #include "poll/trigger_poller.h"
 #include "poll/trigger_spec.h"
 #include "state/state_store.h"

@@ -1,10 +1,23 @@
 #include "poll/trigger_poller.h"
 
+#include <algorithm>
+
 #include "poll/since_filter.h"
 #include "poll/time_window.h"
 #include "poll/trigger_cursor.h"
 
 namespace sluice {
+
+namespace {
+
+size_t recordsToSeed(const std::vector<Subscriber>& subscribers) {
+  size_t n = 1;
+  for (const auto& sub : subscribers)
+    n = std::max(n, static_cast<size_t>(std::max(0, sub.backfill)));
+  return n;
+}
+
+}  // namespace
 
 // One poll's walk through the list: where it started, what it read, whether it reached the end.
 struct TriggerPoller::Sweep {
@@ -12,7 +25,11 @@ struct TriggerPoller::Sweep {
   bool firstPoll = false;
   bool ordered = false;       // newest first by the operation's order field
   bool reachedKnown = false;  // the last page went below the watermark: stop there
-  bool complete = false;      // reached the end (or the known part) of the list
+  // A first poll of a newest-first list needs only the newest records (as many as a backfill
+  // asks for, at least one) and every record tied with the newest, not the whole list: the
+  // watermark it leaves is the same, and the cost follows what is new, not what exists.
+  size_t seedNeeds = 0;
+  bool complete = false;  // reached the end (or the known part) of the list
   std::vector<Record> records;
   std::vector<std::shared_ptr<JsonDoc>> pages;  // keep page documents alive for order pointers
 };
@@ -30,6 +47,7 @@ PollResult TriggerPoller::poll(const TriggerSpec& trigger) {
   sweep.cursor = decodeCursor(hist.cursorBefore, op.paginate);
   sweep.firstPoll = !sweep.cursor.seeded;
   sweep.ordered = !op.orderBy.empty() && op.order == SortOrder::Desc;
+  if (sweep.firstPoll && sweep.ordered) sweep.seedNeeds = recordsToSeed(trigger.subscribers);
   if (fetch(trigger, sweep, result)) finish(trigger, sweep, result);
   return result;
 }
@@ -79,6 +97,9 @@ bool TriggerPoller::readPage(const Operation& op, const JsonValue& body,
         top.CopyFrom(*r.order, top.GetAllocator());
       if (sweep.ordered && watermark && compareOrder(*r.order, *watermark) < 0)
         sweep.reachedKnown = true;
+      if (sweep.seedNeeds && sweep.records.size() >= sweep.seedNeeds &&
+          compareOrder(*r.order, top) < 0)
+        sweep.reachedKnown = true;  // past the newest and its ties: the seed has what it needs
     }
     sweep.records.push_back(std::move(r));
   }

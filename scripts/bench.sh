@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds sluice (scripts/setup.sh) and runs the benchmarks: the micro benchmarks, then the
-# end-to-end benchmark against the fakes on loopback with 1,000, 10,000 and 100,000 flows.
+# Builds sluice (scripts/setup.sh) and runs the benchmarks: the micro benchmarks, the poll cost
+# with 100 and 100,000 existing records, then the end-to-end benchmark against the fakes on
+# loopback with 1,000, 10,000 and 100,000 flows.
 # About 7 minutes on 2 cores after the build. Figures go to stdout and to BUILD_DIR/bench/.
 #   scripts/bench.sh [BUILD_DIR]        (default build-bench)
 # Not part of the test suite: nothing here passes or fails on a figure.
@@ -20,6 +21,10 @@ echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), commit: $(git rev-parse --short HE
 echo
 echo "== micro benchmarks ($build_dir/bench/sluice-bench-micro)"
 "$build_dir/bench/sluice-bench-micro" --benchmark_min_time=0.5 2>&1 | tee "$out/micro.txt"
+
+echo
+echo "== poll cost with 100 and with 100,000 existing records ($build_dir/bench/sluice-bench-poll-cost)"
+"$build_dir/bench/sluice-bench-poll-cost" --small 100 --large 100000 --polls 20 2>&1 | tee "$out/poll-cost.txt"
 
 # Every flow polls once a minute; items arrive at 20/s, spread over the flows. The drain waits
 # up to 70 s after the stream, so that every item's trigger has polled again.

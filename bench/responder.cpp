@@ -1,0 +1,143 @@
+#include "bench/responder.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <stdexcept>
+
+namespace sluice::bench {
+
+namespace {
+
+std::string response(const std::string& body) {
+  return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\nConnection: keep-alive\r\n\r\n" + body;
+}
+
+const std::string& listAnswer() {
+  static const std::string r =
+      response(R"({"object":"list","data":[],"has_more":false,"url":"/v1/customers"})");
+  return r;
+}
+
+const std::string& createdAnswer() {
+  static const std::string r =
+      response(R"({"new":true,"contact":{"id":"c_responder","email":"x@bench.test"}})");
+  return r;
+}
+
+// The Content-Length of a request head, 0 when it has none.
+size_t contentLength(const std::string& head) {
+  for (const char* name : {"Content-Length:", "content-length:"}) {
+    const size_t at = head.find(name);
+    if (at != std::string::npos) return std::strtoul(head.c_str() + at + 15, nullptr, 10);
+  }
+  return 0;
+}
+
+void sendAll(int fd, const std::string& data) {
+  size_t sent = 0;
+  while (sent < data.size()) {
+    const ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) return;  // the client went away; its next read closes the connection
+    sent += static_cast<size_t>(n);
+  }
+}
+
+}  // namespace
+
+struct Responder::Conn {
+  int fd = -1;
+  std::string in;
+};
+
+Responder::Responder() {
+  listenFd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  const int one = 1;
+  setsockopt(listenFd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::bind(listenFd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(listenFd_, 512) != 0)
+    throw std::runtime_error("responder: cannot listen on 127.0.0.1");
+  socklen_t len = sizeof addr;
+  getsockname(listenFd_, reinterpret_cast<sockaddr*>(&addr), &len);
+  port_ = ntohs(addr.sin_port);
+  epollFd_ = epoll_create1(0);
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.fd = listenFd_;
+  epoll_ctl(epollFd_, EPOLL_CTL_ADD, listenFd_, &ev);
+}
+
+Responder::~Responder() {
+  if (epollFd_ >= 0) ::close(epollFd_);
+  if (listenFd_ >= 0) ::close(listenFd_);
+}
+
+void Responder::serve() {
+  std::map<int, std::unique_ptr<Conn>> conns;
+  epoll_event events[64];
+  while (!stopping_) {
+    const int n = epoll_wait(epollFd_, events, 64, 100);  // wakes to see stop()
+    for (int i = 0; i < n; ++i) {
+      const int fd = events[i].data.fd;
+      if (fd == listenFd_) {
+        while (true) {
+          const int c = ::accept4(listenFd_, nullptr, nullptr, SOCK_NONBLOCK);
+          if (c < 0) break;
+          const int one = 1;
+          setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+          epoll_event ev{};
+          ev.events = EPOLLIN;
+          ev.data.fd = c;
+          epoll_ctl(epollFd_, EPOLL_CTL_ADD, c, &ev);
+          conns[c] = std::make_unique<Conn>(Conn{c, {}});
+        }
+        continue;
+      }
+      const auto it = conns.find(fd);
+      if (it != conns.end() && !readable(*it->second)) {
+        epoll_ctl(epollFd_, EPOLL_CTL_DEL, fd, nullptr);
+        ::close(fd);
+        conns.erase(it);
+      }
+    }
+  }
+  for (auto& [fd, conn] : conns) ::close(fd);
+}
+
+bool Responder::readable(Conn& conn) {
+  char buf[16384];
+  while (true) {
+    const ssize_t n = ::recv(conn.fd, buf, sizeof buf, 0);
+    if (n == 0) return false;
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      return false;
+    }
+    conn.in.append(buf, static_cast<size_t>(n));
+  }
+  // Answer every complete request in the buffer (pipelined or not).
+  while (true) {
+    const size_t headEnd = conn.in.find("\r\n\r\n");
+    if (headEnd == std::string::npos) return true;
+    const size_t total = headEnd + 4 + contentLength(conn.in.substr(0, headEnd));
+    if (conn.in.size() < total) return true;
+    sendAll(conn.fd, conn.in.compare(0, 4, "POST") == 0 ? createdAnswer() : listAnswer());
+    ++requests_;
+    conn.in.erase(0, total);
+  }
+}
+
+}  // namespace sluice::bench
