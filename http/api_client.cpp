@@ -15,6 +15,24 @@ ApiClient::ApiClient(const App& app, const Connection& connection, HttpTransport
                    ? RateLimiter(connection.rateRequests, connection.rateWindowMs)
                    : RateLimiter::forApp(app, connector_->testMode())) {}
 
+void ApiClient::shareBudget(RateBudgetStore& store) {
+  if (limiter_.requests() <= 0 || limiter_.windowMs() <= 0) return;
+  budget_ = std::make_unique<SharedRateBudget>(store, "connection:" + connection_.name,
+                                               limiter_.requests(), limiter_.windowMs());
+}
+
+int64_t ApiClient::waitForBudget(int64_t nowMs) {
+  int64_t wait = limiter_.reserve(nowMs);
+  if (!budget_) return wait;
+  // Slice by slice from when the local bucket lets the request go, until one has room.
+  while (wait <= kMaxInlineWaitMs) {
+    const int64_t more = budget_->reserve(nowMs + wait);
+    if (more == 0) break;
+    wait += more;
+  }
+  return wait;
+}
+
 ApiResult ApiClient::call(const Operation& op, const JsonValue& inputs, const PageParams* page,
                           const std::string& idempotencyKey) {
   ApiResult result;
@@ -34,7 +52,15 @@ ApiResult ApiClient::call(const Operation& op, const JsonValue& inputs, const Pa
     base.headers.emplace_back(app_.idempotencyHeader, idempotencyKey);
   bool refreshed = false;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    const int64_t wait = limiter_.reserve(clock_.nowMs());
+    int64_t wait = 0;
+    try {
+      wait = waitForBudget(clock_.nowMs());
+    } catch (const StateError& e) {
+      result.outcome = Outcome::Retry;
+      result.error = op.fullId() + ": rate budget of connection " + connection_.name +
+                     " unavailable: " + e.what();
+      return result;
+    }
     if (wait > kMaxInlineWaitMs) {
       result.outcome = Outcome::Retry;
       result.retryAfterMs = wait;

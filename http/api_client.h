@@ -11,6 +11,7 @@
 #include "apps/registry.h"
 #include "http/rate_limiter.h"
 #include "http/request_builder.h"
+#include "http/shared_rate_budget.h"
 
 namespace sluice {
 
@@ -31,6 +32,9 @@ class ApiClient {
 
   const Connection& connection() const { return connection_; }
   RateLimiter& limiter() { return limiter_; }
+  // From now on the connection's limit also holds across restarts and across the processes
+  // on this store (http/shared_rate_budget.h). A connection without a limit is left alone.
+  void shareBudget(RateBudgetStore& store);
   // Longest wait the client accepts for its rate limiter before it reports Retry instead.
   static constexpr int64_t kMaxInlineWaitMs = 60 * 1000;
 
@@ -42,6 +46,10 @@ class ApiClient {
   Sleeper sleeper_;
   std::unique_ptr<Connector> connector_;
   RateLimiter limiter_;
+  std::unique_ptr<SharedRateBudget> budget_;
+
+  // The wait before the next request: the local bucket's, then the shared budget's from then on.
+  int64_t waitForBudget(int64_t nowMs);
 };
 
 }  // namespace sluice

@@ -16,6 +16,10 @@ ClientRegistry::ClientRegistry(const Config& config, const Catalog& catalog,
   }
 }
 
+void ClientRegistry::shareBudgets(RateBudgetStore& store) {
+  for (auto& [name, client] : clients_) client->shareBudget(store);
+}
+
 ApiClient& ClientRegistry::get(const std::string& connection) {
   auto it = clients_.find(connection);
   if (it == clients_.end()) throw Error("unknown connection '" + connection + "'");

@@ -19,6 +19,8 @@ class ClientRegistry {
                  const AppRegistry& apps = AppRegistry::builtIn());
   // Throws Error for an unknown connection (the config loader already rejects those).
   ApiClient& get(const std::string& connection);
+  // Every connection's rate limit holds across restarts and processes on this store.
+  void shareBudgets(RateBudgetStore& store);
 
  private:
   std::map<std::string, std::unique_ptr<ApiClient>> clients_;

@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "apps/stripe/stripe_connector.h"
-
 namespace sluice {
 
 RateLimiter::RateLimiter(int64_t requests, int64_t windowMs)
-    : capacity_(static_cast<double>(requests)),
+    : requests_(requests),
+      windowMs_(windowMs),
+      capacity_(static_cast<double>(requests)),
       refillPerMs_(requests > 0 && windowMs > 0 ? static_cast<double>(requests) / windowMs : 0),
       tokens_(static_cast<double>(requests)) {}
 

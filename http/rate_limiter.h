@@ -24,7 +24,12 @@ class RateLimiter {
   // The server said 429: nothing goes out before nowMs + waitMs.
   void pause(int64_t nowMs, int64_t waitMs);
 
+  int64_t requests() const { return requests_; }  // per window; 0 = unlimited
+  int64_t windowMs() const { return windowMs_; }
+
  private:
+  int64_t requests_;
+  int64_t windowMs_;
   std::mutex mutex_;
   double capacity_;
   double refillPerMs_;

@@ -30,6 +30,7 @@ Runner::Runner(const Catalog& catalog, const Config& config, StateStore& state,
       deliveries_(dispatcher_, state, clock, config.settings, *pool_, metrics_, owner_,
                   [this] { notifyWork(); }),
       renewer_(state, clock, owner_, config.settings.leaseMs) {
+  clients_.shareBudgets(state);
   metrics_.metrics().addCollector([this](Metrics& out) { collectMetrics(out); });
 }
 

@@ -96,6 +96,19 @@ CREATE TABLE oauth_tokens (
 ALTER TABLE outbox ADD COLUMN record_key TEXT NOT NULL DEFAULT '';
 CREATE INDEX outbox_pending_by_record ON outbox(flow, record_key, id) WHERE status = 'pending';
 )sql",
+    // 3: rate budgets shared by restarts and processes (state/rate_budget_store.h).
+    R"sql(
+CREATE TABLE rate_budget (
+  key   TEXT PRIMARY KEY,
+  takes BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE rate_budget_slices (
+  key            TEXT NOT NULL,
+  slice_start_ms BIGINT NOT NULL,
+  used           BIGINT NOT NULL,
+  PRIMARY KEY (key, slice_start_ms)
+);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -1,5 +1,6 @@
 #include "state/sql_state_store.h"
 
+#include <algorithm>
 #include <type_traits>
 #include <utility>
 
@@ -289,6 +290,23 @@ std::optional<OAuthTokens> SqlStateStore::loadTokens(const std::string& connecti
                       store_sql::readTokens);
   if (found.empty()) return std::nullopt;
   return std::move(found.front());
+}
+
+int64_t SqlStateStore::takeBudget(const std::string& key, int64_t sliceStartMs, int64_t sliceMs,
+                                  int slices, int64_t limit, int64_t want) {
+  if (want <= 0 || limit <= 0) return 0;
+  // The span: this slice and the `slices` before it (excluded: `oldest` and anything before).
+  const int64_t oldest = sliceStartMs - (slices + 1) * sliceMs;
+  return run("takeBudget for", key, SqlAccess::Write, [&](SqlTransaction& tx) {
+    tx.exec(store_sql::kLockBudget, {key});  // one taker per key at a time (a row lock)
+    int64_t used = 0;
+    tx.query(store_sql::kBudgetUsed, {key, oldest},
+             [&](const SqlRow& row) { used = row.integer(0); });
+    const int64_t granted = std::max<int64_t>(0, std::min(want, limit - used));
+    if (granted > 0) tx.exec(store_sql::kSpendBudget, {key, sliceStartMs, granted});
+    tx.exec(store_sql::kForgetBudget, {key, oldest});
+    return granted;
+  });
 }
 
 void SqlStateStore::saveTokens(const std::string& connection, const OAuthTokens& tokens) {

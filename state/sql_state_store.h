@@ -56,6 +56,8 @@ class SqlStateStore : public StateStore {
 
   std::optional<OAuthTokens> loadTokens(const std::string& connection) override;
   void saveTokens(const std::string& connection, const OAuthTokens& tokens) override;
+  int64_t takeBudget(const std::string& key, int64_t sliceStartMs, int64_t sliceMs, int slices,
+                     int64_t limit, int64_t want) override;
 
   // Poll history kept per trigger; older rows are pruned on every poll.
   static constexpr int kHistoryPerTrigger = 1000;

@@ -1,7 +1,7 @@
 // Durable state: trigger cursors and seen ids, the outbox of pending deliveries, step results,
-// poll history, dead letters, OAuth tokens and schedule. The one rule: new items and the
-// advanced cursor are committed in ONE transaction (commitPoll), so a crash at any point
-// neither loses an item nor records one twice. SQLite is the embedded implementation (one
+// poll history, dead letters, OAuth tokens, shared rate budgets and schedule. The one rule: new
+// items and the advanced cursor are committed in ONE transaction (commitPoll), so a crash at any
+// point neither loses an item nor records one twice. SQLite is the embedded implementation (one
 // process); PostgreSQL lets several `sluice run` processes share the work through leases.
 #pragma once
 
@@ -11,6 +11,7 @@
 #include "state/history_store.h"
 #include "state/lease_store.h"
 #include "state/outbox_store.h"
+#include "state/rate_budget_store.h"
 #include "state/token_store.h"
 #include "state/trigger_store.h"
 
@@ -21,7 +22,8 @@ class StateStore : public TriggerStore,
                    public OutboxStore,
                    public LeaseStore,
                    public HistoryStore,
-                   public TokenStore {};
+                   public TokenStore,
+                   public RateBudgetStore {};
 
 // How openStateStore treats the schema.
 enum class SchemaPolicy {

@@ -145,6 +145,21 @@ inline constexpr char kSaveTokens[] =
     " access_token = excluded.access_token, refresh_token = excluded.refresh_token,"
     " expires_at_ms = excluded.expires_at_ms";
 
+// --- shared rate budgets (state/rate_budget_store.h) ---
+// The key's row is updated first: PostgreSQL then holds its lock until the commit, so takers
+// of one key queue (SQLite's write transaction already does).
+inline constexpr char kLockBudget[] =
+    "INSERT INTO rate_budget(key, takes) VALUES($1, 1)"
+    " ON CONFLICT(key) DO UPDATE SET takes = rate_budget.takes + 1";
+inline constexpr char kBudgetUsed[] =
+    "SELECT COALESCE(SUM(used), 0) FROM rate_budget_slices WHERE key = $1 AND slice_start_ms > $2";
+inline constexpr char kSpendBudget[] =
+    "INSERT INTO rate_budget_slices(key, slice_start_ms, used) VALUES($1, $2, $3)"
+    " ON CONFLICT(key, slice_start_ms) DO UPDATE SET used = rate_budget_slices.used + "
+    "excluded.used";
+inline constexpr char kForgetBudget[] =
+    "DELETE FROM rate_budget_slices WHERE key = $1 AND slice_start_ms <= $2";
+
 // --- leases (owner '' = free) ---
 inline constexpr char kLeaseHolder[] = "SELECT lease_owner FROM triggers WHERE key = $1";
 inline constexpr char kEnsureTrigger[] =
