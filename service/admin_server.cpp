@@ -53,12 +53,29 @@ void AdminServer::attach(Runner* runner) {
   runner_ = runner;
 }
 
+namespace {
+
+// Ready, but these flows' polls wait for their deliveries (back-pressure): which and how much.
+std::string behindText(const std::vector<BehindFlow>& behind) {
+  constexpr size_t kListed = 20;
+  std::string text;
+  for (size_t i = 0; i < behind.size() && i < kListed; ++i)
+    text += "behind " + kv("flow", behind[i].flow) + " " + kv("pending", behind[i].pending) + " " +
+            kv("lag_s", behind[i].lagMs / 1000) + "\n";
+  if (behind.size() > kListed)
+    text += "behind: " + std::to_string(behind.size() - kListed) + " more flows\n";
+  return text;
+}
+
+}  // namespace
+
 AdminResponse AdminServer::handle(const std::string& method, const std::string& path) {
   if (method != "GET") return {405, "text/plain; charset=utf-8", "GET only\n"};
   if (path == "/healthz") return {200, "text/plain; charset=utf-8", "ok\n"};
   if (path == "/readyz") {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (runner_ && runner_->ready()) return {200, "text/plain; charset=utf-8", "ready\n"};
+    if (runner_ && runner_->ready())
+      return {200, "text/plain; charset=utf-8", "ready\n" + behindText(runner_->behindFlows())};
     return {503, "text/plain; charset=utf-8", "not ready\n"};
   }
   if (path == "/metrics") {

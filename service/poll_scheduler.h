@@ -19,6 +19,7 @@
 #include "core/clock.h"
 #include "http/client_registry.h"
 #include "poll/trigger_poller.h"
+#include "service/back_pressure.h"
 #include "service/runner_metrics.h"
 #include "service/worker_pool.h"
 #include "state/state_store.h"
@@ -43,7 +44,8 @@ class PollScheduler {
   // taskDone: a poll finished (the runner looks for work at once).
   PollScheduler(const Catalog& catalog, const Config& config, StateStore& state,
                 ClientRegistry& clients, const Clock& clock, WorkerPool& pool,
-                RunnerMetrics& metrics, const std::string& owner, std::function<void()> taskDone);
+                RunnerMetrics& metrics, const BackPressure& backPressure, const std::string& owner,
+                std::function<void()> taskDone);
 
   // Claims the due triggers (with evenIfNotDue, whatever their stored due time) and polls
   // those this process got.
@@ -58,6 +60,10 @@ class PollScheduler {
 
  private:
   void buildTriggers();
+  // Whether a flow the trigger feeds is behind on its deliveries (its poll waits).
+  bool deferred(const ScheduledTrigger& t) const;
+  // Takes the due triggers off the queue, reserved (in flight); those of flows behind wait.
+  std::vector<ScheduledTrigger*> takeDue(int64_t now, bool evenIfNotDue);
   // How soon a trigger another process holds or has just polled is asked for again.
   int64_t recheckMs(const ScheduledTrigger& t) const;
   void pollTask(ScheduledTrigger* t);
@@ -78,6 +84,7 @@ class PollScheduler {
   const Clock& clock_;
   WorkerPool& pool_;
   RunnerMetrics& metrics_;
+  const BackPressure& backPressure_;
   const std::string& owner_;
   std::function<void()> taskDone_;
   std::vector<std::unique_ptr<ScheduledTrigger>> triggers_;

@@ -37,6 +37,15 @@ struct StepResult {
   bool started = false;
 };
 
+// One flow's waiting deliveries, for back-pressure and `sluice status`: how many are pending
+// (retrying included), and since when the oldest of those due at nowMs has been due: how long
+// a delivery waits for a worker (a retry's wait for its next attempt is not a lag).
+struct FlowBacklog {
+  std::string flow;
+  int64_t pending = 0;
+  int64_t oldestDueMs = 0;  // 0: none is due
+};
+
 // What the dispatcher reads and records, one delivery at a time.
 class OutboxStore {
  public:
@@ -65,6 +74,8 @@ class OutboxStore {
   // listed by its API keeps its seen entry, so it is never queued again.
   virtual int pruneDone(int64_t beforeMs, int limit) = 0;
   virtual int64_t pendingCount() = 0;
+  // Every flow with pending deliveries, by flow name (one grouped query).
+  virtual std::vector<FlowBacklog> backlogByFlow(int64_t nowMs) = 0;
 };
 
 }  // namespace sluice

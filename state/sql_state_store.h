@@ -41,6 +41,7 @@ class SqlStateStore : public StateStore {
   int replayDead(const std::vector<int64_t>& ids, int64_t nowMs) override;
   int pruneDone(int64_t beforeMs, int limit) override;
   int64_t pendingCount() override;
+  std::vector<FlowBacklog> backlogByFlow(int64_t nowMs) override;
 
   std::vector<std::string> claimTriggers(const std::vector<std::string>& dueKeys,
                                          const std::string& owner, int64_t nowMs, int64_t leaseMs,

@@ -23,7 +23,7 @@ constexpr int64_t kLateAfterMs = 60 * 1000;
 // What the state store knows of every trigger, for `sluice status`.
 struct StoreView {
   std::map<std::string, TriggerState> byKey;
-  std::map<std::string, int> backlog;  // pending deliveries per flow
+  std::map<std::string, FlowBacklog> backlog;  // pending deliveries per flow
   std::map<std::string, int> dead;     // dead letters per flow
   // Which process polls which trigger right now (several `sluice run` on one PostgreSQL).
   std::map<std::string, std::string> heldBy;
@@ -32,7 +32,7 @@ struct StoreView {
 StoreView readStore(StateStore& state, int64_t nowMs) {
   StoreView v;
   for (auto& t : state.triggers()) v.byKey[t.key] = t;
-  for (const auto& d : state.deliveries(DeliveryStatus::Pending, 100000)) v.backlog[d.flow]++;
+  for (auto& b : state.backlogByFlow(nowMs)) v.backlog[b.flow] = b;
   for (const auto& d : state.deliveries(DeliveryStatus::Dead, 100000)) v.dead[d.flow]++;
   for (auto& [key, owner] : state.triggerLeases(nowMs)) v.heldBy[key] = owner;
   return v;
@@ -46,6 +46,8 @@ struct FlowStatus {
   int errors = 0;
   int64_t watermarkAgeMs = -1;
   int64_t lateMs = 0;
+  int64_t backlog = 0;        // pending deliveries
+  int64_t deliveryLagMs = 0;  // how long its oldest due delivery has waited for a worker
 };
 
 FlowStatus flowStatus(const FlowConfig& f, const Context& ctx, const StoreView& v, int64_t nowMs) {
@@ -65,6 +67,15 @@ FlowStatus flowStatus(const FlowConfig& f, const Context& ctx, const StoreView& 
                                                     : "ok";
   s.watermarkAgeMs = t && t->watermarkMovedMs > 0 ? nowMs - t->watermarkMovedMs : -1;
   s.lateMs = f.enabled && t && t->nextDueMs > 0 ? nowMs - t->nextDueMs : 0;
+  const auto b = v.backlog.find(f.name);
+  if (b != v.backlog.end()) {
+    s.backlog = b->second.pending;
+    s.deliveryLagMs = b->second.oldestDueMs > 0 ? std::max<int64_t>(0, nowMs - b->second.oldestDueMs) : 0;
+  }
+  // Past a back-pressure bound (service/back_pressure.h) its polls wait: not late, behind.
+  const RunSettings& limits = ctx.config.settings;
+  const bool behind = s.backlog > limits.maxBacklog || s.deliveryLagMs > limits.maxDeliveryLagMs;
+  if ((s.state == "ok" || s.state == "failing") && f.enabled && behind) s.state = "BEHIND";
   if (s.state == "ok" && s.lateMs > kLateAfterMs) s.state = "LATE";
   return s;
 }
@@ -91,7 +102,8 @@ JsonValue statusJson(const FlowStatus& s, const StoreView& v, JsonAlloc& a) {
   o.AddMember("late_s", JsonValue(static_cast<int64_t>(std::max<int64_t>(0, s.lateMs) / 1000)), a);
   o.AddMember("consecutive_errors", s.errors, a);
   o.AddMember("last_error", jsonString(t ? t->lastError : "", a), a);
-  o.AddMember("backlog", countIn(v.backlog, s.flow->name), a);
+  o.AddMember("backlog", JsonValue(static_cast<int64_t>(s.backlog)), a);
+  o.AddMember("delivery_lag_s", JsonValue(static_cast<int64_t>(s.deliveryLagMs / 1000)), a);
   o.AddMember("dead", countIn(v.dead, s.flow->name), a);
   o.AddMember("lease_owner", jsonString(s.owner, a), a);
   o.AddMember("polled_by", jsonString(t ? t->polledBy : "", a), a);
@@ -101,7 +113,7 @@ JsonValue statusJson(const FlowStatus& s, const StoreView& v, JsonAlloc& a) {
 Color stateColor(const std::string& state) {
   if (state == "ok") return Color::Green;
   if (state == "failing") return Color::Yellow;
-  if (state == "STALE" || state == "LATE") return Color::Red;
+  if (state == "STALE" || state == "LATE" || state == "BEHIND") return Color::Red;
   return Color::Dim;  // disabled, never polled
 }
 
@@ -118,14 +130,16 @@ std::vector<Cell> statusRow(const FlowStatus& s, const StoreView& v) {
   const TriggerState* t = s.trigger;
   const std::string& name = s.flow->name;
   const std::string state =
-      s.state + (s.state == "LATE" ? " (" + shortAge(s.lateMs) + " behind)" : "");
+      s.state + (s.state == "LATE"     ? " (" + shortAge(s.lateMs) + " behind)"
+                 : s.state == "BEHIND" ? " (lag " + shortAge(s.deliveryLagMs) + ")"
+                                       : "");
   // The process polling it now, else the one that polled it last (several `sluice run`).
   const std::string process = !s.owner.empty() ? s.owner + " (polling)" : t ? t->polledBy : "";
   return {name,
           utcTime(t ? t->lastPollMs : 0),
           utcTime(t ? t->nextDueMs : 0),
           std::to_string(s.errors),
-          std::to_string(countIn(v.backlog, name)),
+          std::to_string(s.backlog),
           std::to_string(countIn(v.dead, name)),
           shortAge(s.watermarkAgeMs),
           Cell(state, stateColor(s.state)),
