@@ -2,8 +2,9 @@
 // it) with its next due time, soonest first. A pass claims the due triggers in the state store
 // (several processes: each goes to one of them) and polls those this process got on the worker
 // pool, one poll per trigger at a time; the commit schedules the next poll, a failure backs
-// off. Next due times live in the state store, so a restart does not re-poll everything at
-// once; new triggers are spread over their interval by a hash of their key.
+// off. A trigger whose flows are all paused is not claimed; it is looked at again soon. Next
+// due times live in the state store, so a restart does not re-poll everything at once; new
+// triggers are spread over their interval by a hash of their key.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <queue>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -61,9 +63,14 @@ class PollScheduler {
  private:
   void buildTriggers();
   // Whether a flow the trigger feeds is behind on its deliveries (its poll waits).
-  bool deferred(const ScheduledTrigger& t) const;
+  bool deferred(const ScheduledTrigger& t) const;  // mutex_ held
   // Takes the due triggers off the queue, reserved (in flight); those of flows behind wait.
   std::vector<ScheduledTrigger*> takeDue(int64_t now, bool evenIfNotDue);
+  // The paused flows (state/flow_pause_store.h), read on each pass with due triggers; logs
+  // flow.paused and flow.resumed when they change. The last known ones when the store fails.
+  std::set<std::string> readPaused();
+  // A trigger is polled while one of its flows runs; its paused flows' items wait unsent.
+  static bool allPaused(const ScheduledTrigger& t, const std::set<std::string>& paused);
   // How soon a trigger another process holds or has just polled is asked for again.
   int64_t recheckMs(const ScheduledTrigger& t) const;
   void pollTask(ScheduledTrigger* t);
@@ -99,6 +106,7 @@ class PollScheduler {
     bool operator>(const DueEntry& o) const { return dueMs > o.dueMs; }
   };
   std::priority_queue<DueEntry, std::vector<DueEntry>, std::greater<DueEntry>> dueQueue_;
+  std::set<std::string> paused_;  // the paused flows last read, for the log of changes
 };
 
 // The flows fed by these triggers, for a log line ("a,b,c and 12 more").

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,6 +47,13 @@ struct FlowBacklog {
   int64_t oldestDueMs = 0;  // 0: none is due
 };
 
+// One flow's outbox at a glance (`sluice status`, the console).
+struct FlowCounts {
+  int64_t pending = 0;  // the backlog, retrying included
+  int64_t dead = 0;
+  int64_t queuedSince = 0;  // rows queued at or after the time asked for (any status)
+};
+
 // What the dispatcher reads and records, one delivery at a time.
 class OutboxStore {
  public:
@@ -76,6 +84,11 @@ class OutboxStore {
   virtual int64_t pendingCount() = 0;
   // Every flow with pending deliveries, by flow name (one grouped query).
   virtual std::vector<FlowBacklog> backlogByFlow(int64_t nowMs) = 0;
+  // Per flow that has rows: pending, dead, and queued since sinceMs (through indexes: the
+  // finished rows of the other days are not read).
+  virtual std::map<std::string, FlowCounts> flowCounts(int64_t sinceMs) = 0;
+  // One flow's deliveries, newest first, at most limit.
+  virtual std::vector<Delivery> flowDeliveries(const std::string& flow, int limit) = 0;
 };
 
 }  // namespace sluice

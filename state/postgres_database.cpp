@@ -347,7 +347,8 @@ std::vector<Delivery> PostgresDatabase::claimDeliveries(SqlTransaction& tx,
       "UPDATE outbox SET lease_owner = $1, lease_until = $2 WHERE id IN ("
       " SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_ms <= $3"
       " AND (lease_owner = '' OR lease_owner = $1 OR lease_until <= $3)" SLUICE_NO_EARLIER_CHANGE
-      " ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING " SLUICE_DELIVERY_COLUMNS,
+      SLUICE_FLOW_NOT_PAUSED " ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING "
+      SLUICE_DELIVERY_COLUMNS,
       {owner, untilMs, nowMs, int64_t{limit}},
       [&](const SqlRow& row) { claimed.push_back(store_sql::readDelivery(row)); });
   std::sort(claimed.begin(), claimed.end(),

@@ -243,6 +243,50 @@ std::vector<FlowBacklog> SqlStateStore::backlogByFlow(int64_t nowMs) {
   });
 }
 
+std::map<std::string, FlowCounts> SqlStateStore::flowCounts(int64_t sinceMs) {
+  return run("flowCounts", "", SqlAccess::Read, [&](SqlTransaction& tx) {
+    std::map<std::string, FlowCounts> counts;
+    tx.query(store_sql::kUnfinishedByFlow, {}, [&](const SqlRow& row) {
+      FlowCounts& c = counts[row.text(0)];
+      (row.text(1) == "dead" ? c.dead : c.pending) = row.integer(2);
+    });
+    tx.query(store_sql::kQueuedSinceByFlow, {sinceMs},
+             [&](const SqlRow& row) { counts[row.text(0)].queuedSince = row.integer(1); });
+    return counts;
+  });
+}
+
+std::vector<Delivery> SqlStateStore::flowDeliveries(const std::string& flow, int limit) {
+  if (limit <= 0) return {};
+  return select("flowDeliveries of", flow, store_sql::kFlowDeliveries, {flow, int64_t{limit}},
+                store_sql::readDelivery);
+}
+
+// --- paused flows ---
+
+bool SqlStateStore::pauseFlow(const std::string& flow, int64_t atMs) {
+  if (flow.empty()) failState("pauseFlow", "", "empty flow name");
+  return run("pauseFlow", flow, SqlAccess::Statement, [&](SqlTransaction& tx) {
+    return tx.exec(store_sql::kPauseFlow, {flow, atMs}) > 0;
+  });
+}
+
+bool SqlStateStore::resumeFlow(const std::string& flow) {
+  return run("resumeFlow", flow, SqlAccess::Statement, [&](SqlTransaction& tx) {
+    return tx.exec(store_sql::kResumeFlow, {flow}) > 0;
+  });
+}
+
+std::map<std::string, int64_t> SqlStateStore::pausedFlows() {
+  std::map<std::string, int64_t> paused;
+  for (auto& [flow, at] : select("pausedFlows", "", store_sql::kPausedFlows, {},
+                                 [](const SqlRow& row) {
+                                   return std::make_pair(row.text(0), row.integer(1));
+                                 }))
+    paused[flow] = at;
+  return paused;
+}
+
 // --- leases ---
 
 std::vector<std::string> SqlStateStore::claimTriggers(const std::vector<std::string>& dueKeys,

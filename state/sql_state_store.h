@@ -42,6 +42,8 @@ class SqlStateStore : public StateStore {
   int pruneDone(int64_t beforeMs, int limit) override;
   int64_t pendingCount() override;
   std::vector<FlowBacklog> backlogByFlow(int64_t nowMs) override;
+  std::map<std::string, FlowCounts> flowCounts(int64_t sinceMs) override;
+  std::vector<Delivery> flowDeliveries(const std::string& flow, int limit) override;
 
   std::vector<std::string> claimTriggers(const std::vector<std::string>& dueKeys,
                                          const std::string& owner, int64_t nowMs, int64_t leaseMs,
@@ -57,6 +59,10 @@ class SqlStateStore : public StateStore {
 
   std::optional<OAuthTokens> loadTokens(const std::string& connection) override;
   void saveTokens(const std::string& connection, const OAuthTokens& tokens) override;
+  bool pauseFlow(const std::string& flow, int64_t atMs) override;
+  bool resumeFlow(const std::string& flow) override;
+  std::map<std::string, int64_t> pausedFlows() override;
+
   int64_t takeBudget(const std::string& key, int64_t sliceStartMs, int64_t sliceMs, int slices,
                      int64_t limit, int64_t want) override;
 

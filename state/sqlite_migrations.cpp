@@ -122,6 +122,16 @@ CREATE TABLE rate_budget_slices (
   PRIMARY KEY (key, slice_start_ms)
 );
 )sql",
+    // 6: paused flows (state/flow_pause_store.h), and the indexes of the per-flow listings
+    // (`sluice status`, the console): one flow's deliveries, the rows queued today.
+    R"sql(
+CREATE TABLE IF NOT EXISTS paused_flows (
+  flow      TEXT PRIMARY KEY NOT NULL,
+  paused_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outbox_by_flow ON outbox(flow, id);
+CREATE INDEX IF NOT EXISTS outbox_by_created ON outbox(created_ms);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -1,13 +1,15 @@
 // Durable state: trigger cursors and seen ids, the outbox of pending deliveries, step results,
-// poll history, dead letters, OAuth tokens, shared rate budgets and schedule. The one rule: new
-// items and the advanced cursor are committed in ONE transaction (commitPoll), so a crash at any
-// point neither loses an item nor records one twice. SQLite is the embedded implementation (one
-// process); PostgreSQL lets several `sluice run` processes share the work through leases.
+// poll history, dead letters, OAuth tokens, shared rate budgets, paused flows and schedule. The
+// one rule: new items and the advanced cursor are committed in ONE transaction (commitPoll), so
+// a crash at any point neither loses an item nor records one twice. SQLite is the embedded
+// implementation (one process); PostgreSQL lets several `sluice run` processes share the work
+// through leases.
 #pragma once
 
 #include <memory>
 #include <string>
 
+#include "state/flow_pause_store.h"
 #include "state/history_store.h"
 #include "state/lease_store.h"
 #include "state/outbox_store.h"
@@ -23,7 +25,8 @@ class StateStore : public TriggerStore,
                    public LeaseStore,
                    public HistoryStore,
                    public TokenStore,
-                   public RateBudgetStore {};
+                   public RateBudgetStore,
+                   public FlowPauseStore {};
 
 // How openStateStore treats the schema.
 enum class SchemaPolicy {

@@ -86,10 +86,13 @@ inline constexpr char kHistory[] =
   " AND (outbox.record_key = '' OR NOT EXISTS (SELECT 1 FROM outbox AS earlier" \
   " WHERE earlier.status = 'pending' AND earlier.flow = outbox.flow"            \
   " AND earlier.record_key = outbox.record_key AND earlier.id < outbox.id))"
+// A paused flow's deliveries wait (state/flow_pause_store.h): not due, not claimable.
+#define SLUICE_FLOW_NOT_PAUSED \
+  " AND NOT EXISTS (SELECT 1 FROM paused_flows WHERE paused_flows.flow = outbox.flow)"
 inline constexpr char kDue[] =
     "SELECT " SLUICE_DELIVERY_COLUMNS
     " FROM outbox WHERE status = 'pending' AND next_attempt_ms <= $1" SLUICE_NO_EARLIER_CHANGE
-    " ORDER BY id LIMIT $2";
+    SLUICE_FLOW_NOT_PAUSED " ORDER BY id LIMIT $2";
 inline constexpr char kStepResults[] =
     "SELECT step, result_json, state FROM step_results WHERE delivery_id = $1 ORDER BY step";
 inline constexpr char kRecordStep[] =
@@ -139,6 +142,22 @@ inline constexpr char kBacklogByFlow[] =
     "SELECT flow, COUNT(*),"
     " COALESCE(MIN(CASE WHEN next_attempt_ms <= $1 THEN next_attempt_ms END), 0)"
     " FROM outbox WHERE status = 'pending' GROUP BY flow ORDER BY flow";
+// Through outbox_by_status: the done rows are not read.
+inline constexpr char kUnfinishedByFlow[] =
+    "SELECT flow, status, COUNT(*) FROM outbox WHERE status IN ('pending', 'dead')"
+    " GROUP BY flow, status";
+// Through outbox_by_created.
+inline constexpr char kQueuedSinceByFlow[] =
+    "SELECT flow, COUNT(*) FROM outbox WHERE created_ms >= $1 GROUP BY flow";
+// Through outbox_by_flow.
+inline constexpr char kFlowDeliveries[] =
+    "SELECT " SLUICE_DELIVERY_COLUMNS " FROM outbox WHERE flow = $1 ORDER BY id DESC LIMIT $2";
+
+// --- paused flows ---
+inline constexpr char kPauseFlow[] =
+    "INSERT INTO paused_flows(flow, paused_ms) VALUES($1, $2) ON CONFLICT(flow) DO NOTHING";
+inline constexpr char kResumeFlow[] = "DELETE FROM paused_flows WHERE flow = $1";
+inline constexpr char kPausedFlows[] = "SELECT flow, paused_ms FROM paused_flows ORDER BY flow";
 
 // --- tokens ---
 inline constexpr char kLoadTokens[] =
@@ -177,7 +196,7 @@ inline constexpr char kClaimableDeliveries[] =
     "SELECT " SLUICE_DELIVERY_COLUMNS
     " FROM outbox WHERE status = 'pending' AND next_attempt_ms <= $1"
     " AND (lease_owner = '' OR lease_owner = $2 OR lease_until <= $1)" SLUICE_NO_EARLIER_CHANGE
-    " ORDER BY id LIMIT $3";
+    SLUICE_FLOW_NOT_PAUSED " ORDER BY id LIMIT $3";
 inline constexpr char kLeaseDelivery[] =
     "UPDATE outbox SET lease_owner = $2, lease_until = $3 WHERE id = $1";
 inline constexpr char kRenewTriggers[] =

@@ -312,7 +312,7 @@ TEST_P(CliHelpTest, HelpExitsZeroAndPrintsUsage) {
 
 INSTANTIATE_TEST_SUITE_P(EveryVerb, CliHelpTest,
                          ::testing::Values("run", "check", "test", "status", "history", "dlq",
-                                           "cursor", "ops", "catalog"));
+                                           "cursor", "flow", "ops", "catalog"));
 
 TEST(CliTest, TopLevelHelpAndVersion) {
   const test::CommandResult help = sluice({"--help"});

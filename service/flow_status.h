@@ -1,0 +1,50 @@
+// How each flow is doing, from what the state store knows: what `sluice status` prints and the
+// console's overview shows (both read it here, so they always agree).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "catalog/catalog.h"
+#include "config/config.h"
+#include "state/state_store.h"
+
+namespace sluice {
+
+// A flow whose trigger is this far past its due time is shown as LATE: its polls fall behind
+// (or no `sluice run` is polling it). The runner itself warns from 1 s (poll.late).
+constexpr int64_t kFlowLateAfterMs = 60 * 1000;
+
+// The store's side of every flow, read once for a listing.
+struct StoreView {
+  std::map<std::string, TriggerState> byKey;
+  std::map<std::string, FlowCounts> counts;  // by flow; queuedSince = since UTC midnight
+  // Which process polls which trigger right now (several `sluice run` on one PostgreSQL).
+  std::map<std::string, std::string> heldBy;
+  std::map<std::string, int64_t> paused;  // flow -> paused since
+  std::map<std::string, FlowBacklog> backlog;  // by flow: pending, the oldest due one
+};
+
+StoreView readStoreView(StateStore& state, int64_t nowMs);
+
+struct FlowStatus {
+  const FlowConfig* flow = nullptr;
+  std::string triggerKey;
+  const TriggerState* trigger = nullptr;  // none: never polled
+  // disabled, paused, never polled, STALE, failing, BEHIND, LATE or ok
+  std::string state;
+  std::string owner;  // the process polling it now
+  int errors = 0;
+  int64_t watermarkAgeMs = -1;  // -1: the cursor never moved
+  int64_t lateMs = 0;
+  int64_t pausedMs = 0;  // when it was paused (state "paused")
+  FlowCounts counts;     // backlog, dead letters, queued today
+  // How long its oldest due delivery has waited for a worker (service/back_pressure.h).
+  int64_t deliveryLagMs = 0;
+};
+
+FlowStatus flowStatus(const FlowConfig& flow, const Config& config, const Catalog& catalog,
+                      const StoreView& view, int64_t nowMs);
+
+}  // namespace sluice

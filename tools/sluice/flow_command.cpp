@@ -1,0 +1,56 @@
+// `sluice flow pause|resume -c FILE FLOW`: the paused flag of a flow in the state store; every
+// `sluice run` on the store sees it on its next scheduling pass.
+#include <ostream>
+
+#include "core/exit_codes.h"
+#include "core/logger.h"
+#include "tools/sluice/command_table.h"
+#include "tools/sluice/commands.h"
+#include "tools/sluice/context.h"
+
+namespace sluice::cli {
+
+namespace {
+
+const FlowConfig& namedFlow(const Context& ctx, const Args& args, const std::string& sub) {
+  if (args.positional().size() != 1) throw UsageError("flow " + sub + " takes one flow name");
+  const std::string& name = args.positional()[0];
+  if (const FlowConfig* f = ctx.config.flow(name)) return *f;
+  std::string known;
+  for (const auto& f : ctx.config.flows) known += (known.empty() ? "" : ", ") + f.name;
+  throw UsageError("unknown flow '" + name + "' (flows: " + known + ")");
+}
+
+}  // namespace
+
+int flowCommand(const std::vector<std::string>& argv, Io io) {
+  if (argv.empty() || (argv[0] != "pause" && argv[0] != "resume")) {
+    io.out << "usage: sluice flow pause -c FILE FLOW\n       sluice flow resume -c FILE FLOW\n";
+    return argv.empty() || argv[0] == "--help" ? EXIT_OK : EXIT_USAGE;
+  }
+  const std::string sub = argv[0];
+  const auto& flags = flagsOf("flow", sub);
+  Args args(std::vector<std::string>(argv.begin() + 1, argv.end()), flags);
+  if (args.has("help")) {
+    io.out << "usage: sluice flow " << sub << " -c FILE FLOW\n\n" << flagHelp(flags);
+    return EXIT_OK;
+  }
+  const Context ctx = loadContext(args);
+  const FlowConfig& flow = namedFlow(ctx, args, sub);
+  auto state = openState(ctx.config);
+  if (sub == "pause") {
+    const bool changed = state->pauseFlow(flow.name, SystemClock().nowMs());
+    io.out << flow.name
+           << (changed ? " paused: its cursor stays, nothing is polled or delivered until "
+                         "`sluice flow resume`\n"
+                       : " was paused already\n");
+  } else {
+    const bool changed = state->resumeFlow(flow.name);
+    io.out << flow.name
+           << (changed ? " resumed: `sluice run` polls it and delivers its waiting items again\n"
+                       : " was not paused\n");
+  }
+  return EXIT_OK;
+}
+
+}  // namespace sluice::cli
