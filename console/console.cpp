@@ -142,8 +142,8 @@ HttpResponse Console::post(const HttpRequest& request, const std::vector<std::st
   if (path.size() == 1 && path[0] == "login") return signIn(form, remote, ctx);
   const auto csrf = form.find("csrf");
   if (!ctx.chrome.signedIn || csrf == form.end() || !auth_.csrfMatches(csrf->second)) {
-    logWarn("console.refused", kv("reason", "not signed in or bad form token") + " " +
-                                   kv("remote", remote));
+    logWarn("console.refused",
+            kv("reason", "not signed in or bad form token") + " " + kv("remote", remote));
     return textPage(403, "refused: sign in at /login first (or reload the page and try again)");
   }
   if (path.size() == 1 && path[0] == "logout")

@@ -28,7 +28,8 @@ ActionOutcome flowAction(const FlowConfig& f, const std::string& verb, const Con
     return {};
   }
   logAction(verb, kv("flow", f.name), remote, changed);
-  return {true, true, "/flows/" + urlPart(f.name), verb == "cursor-reset" ? "cursor-reset" : verb + "d"};
+  return {true, true, "/flows/" + urlPart(f.name),
+          verb == "cursor-reset" ? "cursor-reset" : verb + "d"};
 }
 
 ActionOutcome replayAction(const std::string& which, StateStore& state, int64_t nowMs,

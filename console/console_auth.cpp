@@ -29,8 +29,7 @@ std::string hmac(const std::string& key, const std::string& text) {
 bool sameText(const std::string& a, const std::string& b) {
   if (a.size() != b.size()) return false;
   unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i)
-    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
   return diff == 0;
 }
 
@@ -75,8 +74,7 @@ std::string newProcessSecret() {
   return hex;
 }
 
-ConsoleAuth::ConsoleAuth(std::string token, std::string processSecret)
-    : token_(std::move(token)) {
+ConsoleAuth::ConsoleAuth(std::string token, std::string processSecret) : token_(std::move(token)) {
   if (token_.empty()) return;
   session_ = hmac(processSecret, "session\n" + token_);
   csrf_ = hmac(processSecret, "csrf\n" + token_);

@@ -2,8 +2,8 @@
 // by giving the token once (POST /login); it then holds a session cookie derived from the token
 // and a per-process secret (HttpOnly, SameSite=Strict), never the token itself. Every POST that
 // changes state also carries a CSRF token in its form, derived from the same secret, and must
-// come from the console's own origin (Origin, else Referer, naming the Host it was sent to). Without a
-// configured token nothing can sign in: the console is read-only.
+// come from the console's own origin (Origin, else Referer, naming the Host it was sent to).
+// Without a configured token nothing can sign in: the console is read-only.
 #pragma once
 
 #include <string>

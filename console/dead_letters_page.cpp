@@ -10,13 +10,12 @@ namespace {
 constexpr int kDeadLettersShown = 500;
 
 std::string deadRow(const PageContext& ctx, const Delivery& d) {
-  std::string row = "<tr data-dead=\"" + std::to_string(d.id) + "\"><td>" +
-                    std::to_string(d.id) + "</td><td><a href=\"/flows/" + urlPart(d.flow) +
-                    "\">" + escape(d.flow) + "</a></td><td>" + escape(d.itemKey) +
-                    "<details><summary>item</summary><pre>" + escape(maskSecrets(d.itemJson)) +
-                    "</pre></details></td><td class=\"num\">" + std::to_string(d.attempts) +
-                    "</td><td>" + timeText(d.createdMs) + "</td><td class=\"err\">" +
-                    escape(maskSecrets(d.lastError)) + "</td>";
+  std::string row = "<tr data-dead=\"" + std::to_string(d.id) + "\"><td>" + std::to_string(d.id) +
+                    "</td><td><a href=\"/flows/" + urlPart(d.flow) + "\">" + escape(d.flow) +
+                    "</a></td><td>" + escape(d.itemKey) + "<details><summary>item</summary><pre>" +
+                    escape(maskSecrets(d.itemJson)) + "</pre></details></td><td class=\"num\">" +
+                    std::to_string(d.attempts) + "</td><td>" + timeText(d.createdMs) +
+                    "</td><td class=\"err\">" + escape(maskSecrets(d.lastError)) + "</td>";
   if (ctx.canChange())
     row += "<td>" +
            postButton("/dead-letters/" + std::to_string(d.id) + "/replay", "Replay",
@@ -46,8 +45,9 @@ std::string deadLettersPage(PageContext ctx) {
             postButton("/dead-letters/replay-all", "Replay all", ctx.chrome.csrf,
                        "Queue every dead letter again?") +
             "</p>";
-  body += "<div class=\"box\"><table id=\"dead-letters\"><thead><tr><th>ID</th><th>Flow</th>"
-          "<th>Item</th><th>Attempts</th><th>Queued</th><th>Error</th>";
+  body +=
+      "<div class=\"box\"><table id=\"dead-letters\"><thead><tr><th>ID</th><th>Flow</th>"
+      "<th>Item</th><th>Attempts</th><th>Queued</th><th>Error</th>";
   if (ctx.canChange()) body += "<th></th>";
   body += "</tr></thead><tbody>" + rows;
   if (shown == 0) body += "<tr><td colspan=\"7\" class=\"muted\">no dead letters</td></tr>";

@@ -25,13 +25,15 @@ std::string templateText(const ValueTemplate& with) {
 
 std::string definition(const FlowConfig& f) {
   const TriggerConfig& t = f.trigger;
-  std::string out = "<h2>Trigger</h2><div class=\"box\"><dl><dt>operation</dt><dd>" +
-                    opLink(t.op) + "</dd><dt>connection</dt><dd>" + escape(t.connection) +
+  std::string out = "<h2>Trigger</h2><div class=\"box\"><dl><dt>operation</dt><dd>" + opLink(t.op) +
+                    "</dd><dt>connection</dt><dd>" + escape(t.connection) +
                     "</dd><dt>every</dt><dd>" + ageText(t.everyMs) + "</dd><dt>inputs</dt><dd>" +
                     templateText(t.with) + "</dd>";
-  if (!f.filter.empty()) out += "<dt>filter</dt><dd><code>" + escape(f.filter.source()) + "</code></dd>";
-  out += "</dl></div><h2>Steps</h2><div class=\"box\"><table><thead><tr><th>#</th><th>Name</th>"
-         "<th>Operation</th><th>Connection</th><th>If</th><th>With</th></tr></thead><tbody>";
+  if (!f.filter.empty())
+    out += "<dt>filter</dt><dd><code>" + escape(f.filter.source()) + "</code></dd>";
+  out +=
+      "</dl></div><h2>Steps</h2><div class=\"box\"><table><thead><tr><th>#</th><th>Name</th>"
+      "<th>Operation</th><th>Connection</th><th>If</th><th>With</th></tr></thead><tbody>";
   for (size_t i = 0; i < f.steps.size(); ++i) {
     const StepConfig& s = f.steps[i];
     out += "<tr><td>" + std::to_string(i) + "</td><td>" + escape(s.name) + "</td><td>" +
@@ -70,7 +72,8 @@ std::string summary(const PageContext& ctx, const FlowStatus& s) {
                     "</dd><dt>watermark age</dt><dd>" + ageText(s.watermarkAgeMs) + "</dd>";
   if (t && !t->lastError.empty())
     out += "<dt>last error</dt><dd class=\"err\">" + escape(maskSecrets(t->lastError)) + "</dd>";
-  out += "<dt>trigger key</dt><dd><code>" + escape(s.triggerKey) + "</code></dd><dt>cursor</dt><dd>";
+  out +=
+      "<dt>trigger key</dt><dd><code>" + escape(s.triggerKey) + "</code></dd><dt>cursor</dt><dd>";
   out += t && !t->cursorJson.empty()
              ? "<pre id=\"cursor\">" + escape(maskSecrets(t->cursorJson)) + "</pre>"
              : "<span class=\"muted\" id=\"cursor\">none: the first poll seeds</span>";
@@ -78,9 +81,10 @@ std::string summary(const PageContext& ctx, const FlowStatus& s) {
 }
 
 std::string polls(const PageContext& ctx, const FlowStatus& s) {
-  std::string out = "<h2>Recent polls</h2><div class=\"box\"><table id=\"polls\"><thead><tr>"
-                    "<th>Started</th><th>Pages</th><th>Fetched</th><th>New</th><th>Dup</th>"
-                    "<th>ms</th><th>Error</th></tr></thead><tbody>";
+  std::string out =
+      "<h2>Recent polls</h2><div class=\"box\"><table id=\"polls\"><thead><tr>"
+      "<th>Started</th><th>Pages</th><th>Fetched</th><th>New</th><th>Dup</th>"
+      "<th>ms</th><th>Error</th></tr></thead><tbody>";
   const auto history = ctx.state.history(s.triggerKey, kRecentPolls);
   for (const auto& h : history)
     out += "<tr><td>" + timeText(h.startedMs) + "</td><td class=\"num\">" +
@@ -116,20 +120,21 @@ std::string deliveryRow(const PageContext& ctx, const FlowConfig& f, const Deliv
   std::string steps;
   bool failedShown = false;
   for (size_t i = 0; i < f.steps.size(); ++i)
-    steps += "<div>" + std::to_string(i) + ": " + stepOutcome(f, d, results, i, failedShown) +
-             "</div>";
-  return "<tr data-delivery=\"" + std::to_string(d.id) + "\" data-status=\"" +
-         toString(d.status) + "\"><td>" + std::to_string(d.id) + "</td><td>" +
-         escape(d.itemKey) + "<details><summary>item</summary><pre>" +
-         escape(maskSecrets(d.itemJson)) + "</pre></details></td><td>" + toString(d.status) +
-         "</td><td class=\"num\">" + std::to_string(d.attempts) + "</td><td>" +
-         timeText(d.createdMs) + "</td><td>" + steps + "</td></tr>";
+    steps +=
+        "<div>" + std::to_string(i) + ": " + stepOutcome(f, d, results, i, failedShown) + "</div>";
+  return "<tr data-delivery=\"" + std::to_string(d.id) + "\" data-status=\"" + toString(d.status) +
+         "\"><td>" + std::to_string(d.id) + "</td><td>" + escape(d.itemKey) +
+         "<details><summary>item</summary><pre>" + escape(maskSecrets(d.itemJson)) +
+         "</pre></details></td><td>" + toString(d.status) + "</td><td class=\"num\">" +
+         std::to_string(d.attempts) + "</td><td>" + timeText(d.createdMs) + "</td><td>" + steps +
+         "</td></tr>";
 }
 
 std::string deliveries(const PageContext& ctx, const FlowConfig& f) {
-  std::string out = "<h2>Recent deliveries</h2><div class=\"box\"><table id=\"deliveries\">"
-                    "<thead><tr><th>ID</th><th>Item</th><th>Status</th><th>Attempts</th>"
-                    "<th>Queued</th><th>Steps</th></tr></thead><tbody>";
+  std::string out =
+      "<h2>Recent deliveries</h2><div class=\"box\"><table id=\"deliveries\">"
+      "<thead><tr><th>ID</th><th>Item</th><th>Status</th><th>Attempts</th>"
+      "<th>Queued</th><th>Steps</th></tr></thead><tbody>";
   const auto recent = ctx.state.flowDeliveries(f.name, kRecentDeliveries);
   for (const auto& d : recent) out += deliveryRow(ctx, f, d);
   if (recent.empty()) out += "<tr><td colspan=\"6\" class=\"muted\">none yet</td></tr>";
@@ -143,8 +148,8 @@ std::optional<std::string> flowPage(PageContext ctx, const std::string& name) {
   if (!f) return std::nullopt;
   const StoreView view = readStoreView(ctx.state, ctx.nowMs);
   const FlowStatus s = flowStatus(*f, ctx.config, ctx.catalog, view, ctx.nowMs);
-  const std::string body = "<h1>" + escape(f->name) + "</h1>" + summary(ctx, s) +
-                           definition(*f) + polls(ctx, s) + deliveries(ctx, *f);
+  const std::string body = "<h1>" + escape(f->name) + "</h1>" + summary(ctx, s) + definition(*f) +
+                           polls(ctx, s) + deliveries(ctx, *f);
   ctx.chrome.title = f->name;
   ctx.chrome.active = "flows";
   ctx.chrome.refreshSeconds = kRefreshSeconds;

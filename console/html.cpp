@@ -11,12 +11,23 @@ std::string escape(const std::string& text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -124,13 +135,13 @@ std::string page(const Chrome& c, const std::string& body) {
   out += "<body><header><span class=\"brand\">sluice</span>" + navLink(c, "flows", "/", "Flows") +
          navLink(c, "dead", "/dead-letters", "Dead letters") +
          navLink(c, "ops", "/ops", "Catalog") + whoBox(c) + "</header><main>";
-  if (!c.notice.empty()) out += "<div class=\"notice\" id=\"notice\">" + escape(c.notice) + "</div>";
+  if (!c.notice.empty())
+    out += "<div class=\"notice\" id=\"notice\">" + escape(c.notice) + "</div>";
   return out + body + "</main></body></html>\n";
 }
 
-std::string postButton(const std::string& action, const std::string& label,
-                       const std::string& csrf, const std::string& confirmText,
-                       const std::string& cssClass) {
+std::string postButton(const std::string& action, const std::string& label, const std::string& csrf,
+                       const std::string& confirmText, const std::string& cssClass) {
   std::string form = "<form class=\"inline\" method=\"post\" action=\"" + escape(action) + "\"";
   if (!confirmText.empty())
     form += " onsubmit=\"return confirm(" + escape(jsString(confirmText)) + ")\"";

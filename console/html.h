@@ -19,20 +19,19 @@ std::string ageText(int64_t ms);
 // What every page has around its body.
 struct Chrome {
   std::string title;
-  std::string active;       // the nav entry to mark: "flows", "dead", "ops"
-  int refreshSeconds = 0;   // > 0: the page reloads itself (meta refresh)
-  bool tokenSet = false;    // a console token is configured (else: read-only)
-  bool signedIn = false;    // this browser gave it
-  std::string csrf;         // the form token of the sign-out button
-  std::string notice;       // a line above the body (after an action)
+  std::string active;      // the nav entry to mark: "flows", "dead", "ops"
+  int refreshSeconds = 0;  // > 0: the page reloads itself (meta refresh)
+  bool tokenSet = false;   // a console token is configured (else: read-only)
+  bool signedIn = false;   // this browser gave it
+  std::string csrf;        // the form token of the sign-out button
+  std::string notice;      // a line above the body (after an action)
 };
 
 std::string page(const Chrome& chrome, const std::string& body);
 
 // A button that POSTs to action with the CSRF token; confirmText asks first (inline JS).
-std::string postButton(const std::string& action, const std::string& label,
-                       const std::string& csrf, const std::string& confirmText = "",
-                       const std::string& cssClass = "");
+std::string postButton(const std::string& action, const std::string& label, const std::string& csrf,
+                       const std::string& confirmText = "", const std::string& cssClass = "");
 
 // <span class="state s-ok">ok</span>: a flow state, coloured by kind.
 std::string stateBadge(const std::string& state);

@@ -17,9 +17,9 @@ std::string choice(const std::string& value, const std::string& chosen, const st
 }
 
 std::string choiceList(const std::string& name, const std::string& chosen,
-                   const std::set<std::string>& values, const std::string& any) {
-  std::string out = "<select name=\"" + name + "\" aria-label=\"" + name + "\">" +
-                    choice("", chosen, any);
+                       const std::set<std::string>& values, const std::string& any) {
+  std::string out =
+      "<select name=\"" + name + "\" aria-label=\"" + name + "\">" + choice("", chosen, any);
   for (const auto& v : values) out += choice(v, chosen, v);
   return out + "</select>";
 }
@@ -55,12 +55,13 @@ std::string opsPage(PageContext ctx) {
   const auto ops = filterOps(ctx.catalog, filter);
   std::string rows;
   for (size_t i = 0; i < ops.size() && i < kOpsShown; ++i) rows += opRow(*ops[i]);
-  std::string body = "<h1>Catalog</h1>" + filterForm(ctx, filter) + "<p class=\"muted\" id=\"op-count\">" +
-                     std::to_string(ops.size()) + " of " +
+  std::string body = "<h1>Catalog</h1>" + filterForm(ctx, filter) +
+                     "<p class=\"muted\" id=\"op-count\">" + std::to_string(ops.size()) + " of " +
                      std::to_string(ctx.catalog.operationCount()) + " operations</p>";
-  body += "<div class=\"box\"><table id=\"ops\"><thead><tr><th>Operation</th><th>Kind</th>"
-          "<th>Method</th><th>Path</th><th>Name</th></tr></thead><tbody>" +
-          rows + "</tbody></table></div>";
+  body +=
+      "<div class=\"box\"><table id=\"ops\"><thead><tr><th>Operation</th><th>Kind</th>"
+      "<th>Method</th><th>Path</th><th>Name</th></tr></thead><tbody>" +
+      rows + "</tbody></table></div>";
   ctx.chrome.title = "Catalog";
   ctx.chrome.active = "ops";
   return page(ctx.chrome, body);

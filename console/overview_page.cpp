@@ -47,13 +47,13 @@ std::string overviewPage(PageContext ctx) {
     problems += s.state == "failing" || s.state == "STALE" || s.state == "LATE";
     rows += flowRow(ctx, s);
   }
-  std::string body = "<h1>Flows</h1><p class=\"muted\">" +
-                     std::to_string(ctx.config.flows.size()) + " flows, " +
-                     std::to_string(problems) + " needing attention. Times are UTC; " +
+  std::string body = "<h1>Flows</h1><p class=\"muted\">" + std::to_string(ctx.config.flows.size()) +
+                     " flows, " + std::to_string(problems) + " needing attention. Times are UTC; " +
                      "items today are those queued since midnight UTC.</p>";
-  body += "<div class=\"box\"><table id=\"flows\"><thead><tr><th>Flow</th><th>State</th>"
-          "<th>Last poll</th><th>Next due</th><th>Items today</th><th>Backlog</th>"
-          "<th>Dead letters</th><th>Watermark age</th>";
+  body +=
+      "<div class=\"box\"><table id=\"flows\"><thead><tr><th>Flow</th><th>State</th>"
+      "<th>Last poll</th><th>Next due</th><th>Items today</th><th>Backlog</th>"
+      "<th>Dead letters</th><th>Watermark age</th>";
   if (ctx.canChange()) body += "<th></th>";
   body += "</tr></thead><tbody>" + rows + "</tbody></table></div>";
   ctx.chrome.title = "Flows";

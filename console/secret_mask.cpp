@@ -52,10 +52,9 @@ void maskValue(JsonValue& value, JsonAlloc& alloc) {
 }  // namespace
 
 bool isSecretKey(const std::string& key) {
-  static const char* const kParts[] = {"token",   "secret", "password", "passwd",
-                                       "authorization", "api_key", "apikey", "api-key",
-                                       "private_key", "cvc",   "cvv",      "card_number",
-                                       "cardnumber", "cookie"};
+  static const char* const kParts[] = {
+      "token",   "secret",      "password", "passwd", "authorization", "api_key",    "apikey",
+      "api-key", "private_key", "cvc",      "cvv",    "card_number",   "cardnumber", "cookie"};
   const std::string lower = lowerAscii(key);
   for (const char* part : kParts)
     if (lower.find(part) != std::string::npos) return true;

@@ -113,7 +113,8 @@ AdminResponse AdminServer::handle(const std::string& method, const std::string& 
 HttpResponse AdminServer::servePage(const HttpRequest& request, const std::string& remote) {
   std::lock_guard<std::mutex> lock(pagesMutex_);
   if (pages_) return pages_->serve(request, remote);
-  return {404, {{"Content-Type", "text/plain; charset=utf-8"}},
+  return {404,
+          {{"Content-Type", "text/plain; charset=utf-8"}},
           "not found: /metrics, /healthz, /readyz\n"};
 }
 

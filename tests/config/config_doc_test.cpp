@@ -62,8 +62,9 @@ std::set<std::string> acceptedKeys(const Probe& probe) {
   const size_t at = text.find(probe.anchor);
   EXPECT_NE(at, std::string::npos) << probe.anchor;
   if (at != std::string::npos) text.replace(at, std::strlen(probe.anchor), probe.replacement);
-  const std::map<std::string, std::string> env = {
-      {"STRIPE_KEY", "sk_test_1"}, {"GHL_TOKEN", "t"}, {"CONSOLE_TOKEN", "console-token-0123456789"}};
+  const std::map<std::string, std::string> env = {{"STRIPE_KEY", "sk_test_1"},
+                                                  {"GHL_TOKEN", "t"},
+                                                  {"CONSOLE_TOKEN", "console-token-0123456789"}};
   std::string message;
   try {
     loadConfigText(text, "sluice.yaml", catalog(), &env);

@@ -48,20 +48,20 @@ std::optional<std::string> Chromium::find() {
 
 Chromium::Chromium(const std::string& binary, int width, int height) {
   const std::string log = dir_.path() + "/chromium.log";
-  std::vector<std::string> args = {binary,
-                                   "--headless=new",
-                                   "--no-sandbox",  // as root in a container
-                                   "--disable-gpu",
-                                   "--disable-dev-shm-usage",
-                                   "--no-first-run",
-                                   "--hide-scrollbars",
-                                   "--remote-allow-origins=*",
-                                   "--remote-debugging-address=127.0.0.1",
-                                   "--remote-debugging-port=0",
-                                   "--user-data-dir=" + dir_.path() + "/profile",
-                                   "--window-size=" + std::to_string(width) + "," +
-                                       std::to_string(height),
-                                   "about:blank"};
+  std::vector<std::string> args = {
+      binary,
+      "--headless=new",
+      "--no-sandbox",  // as root in a container
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--no-first-run",
+      "--hide-scrollbars",
+      "--remote-allow-origins=*",
+      "--remote-debugging-address=127.0.0.1",
+      "--remote-debugging-port=0",
+      "--user-data-dir=" + dir_.path() + "/profile",
+      "--window-size=" + std::to_string(width) + "," + std::to_string(height),
+      "about:blank"};
   pid_ = fork();
   if (pid_ == 0) {
     setpgid(0, 0);
@@ -119,11 +119,11 @@ void Chromium::connect() {
   std::string path;
   for (const auto& t : targets.GetArray())
     if (path.empty() && std::string(t["type"].GetString()) == "page")
-      path = std::regex_replace(t["webSocketDebuggerUrl"].GetString(),
-                                std::regex("^ws://[^/]+"), "");
+      path =
+          std::regex_replace(t["webSocketDebuggerUrl"].GetString(), std::regex("^ws://[^/]+"), "");
   if (path.empty()) throw std::runtime_error("chromium has no page: " + body.str());
-  session_ = std::make_unique<Poco::Net::HTTPClientSession>("127.0.0.1",
-                                                            static_cast<Poco::UInt16>(port_));
+  session_ =
+      std::make_unique<Poco::Net::HTTPClientSession>("127.0.0.1", static_cast<Poco::UInt16>(port_));
   Poco::Net::HTTPRequest upgrade(Poco::Net::HTTPRequest::HTTP_GET, path,
                                  Poco::Net::HTTPMessage::HTTP_1_1);
   Poco::Net::HTTPResponse answer;

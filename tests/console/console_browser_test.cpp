@@ -74,9 +74,9 @@ class ConsoleBrowserTest : public ::testing::Test {
            "  stripe: { app: stripe, api_key: \"${K}\", base_url: " +
            stripe_.baseUrl() +
            " }\n"
-           "  ghl: { app: ghl, token: \"${T}\", location_id: " + ghl_.locationId() +
-           ", base_url: " + ghl_.baseUrl() + " }\n" + "flows:\n  - name: customers-to-contacts\n" +
-           flow + "  - name: vip-customers\n" + flow;
+           "  ghl: { app: ghl, token: \"${T}\", location_id: " +
+           ghl_.locationId() + ", base_url: " + ghl_.baseUrl() + " }\n" +
+           "flows:\n  - name: customers-to-contacts\n" + flow + "  - name: vip-customers\n" + flow;
   }
   std::vector<std::string> env() const {
     return {"K=sk_test_browser12345", "T=ghl-browser-token", std::string("CONSOLE_TOKEN=") + kToken,

@@ -90,7 +90,8 @@ class ConsoleTest : public ::testing::Test {
                 R"({"id":"cus_2","api_key":"sk_live_SECRETVALUE","card":"4242 4242 4242 4242",)"
                 R"("note":"<script>alert(1)</script>"})",
                 ""}};
-    c.history = {c.triggerKey, clock_.nowMs() - 50, clock_.nowMs(), 1, 2, 2, 0, "", "", c.cursorJson};
+    c.history = {c.triggerKey, clock_.nowMs() - 50, clock_.nowMs(), 1, 2, 2, 0, "",
+                 "",           c.cursorJson};
     c.nextDueMs = clock_.nowMs() + 300000;
     state_->commitPoll(c);
     const auto due = state_->dueDeliveries(clock_.nowMs(), 10);

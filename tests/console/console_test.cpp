@@ -169,7 +169,8 @@ TEST_F(ConsoleTest, TheButtonsPauseResumeResetTheCursorAndReplayADeadLetter) {
 TEST_F(ConsoleTest, SigningOutEndsTheSession) {
   const std::string cookie = signIn();
   const std::string csrf = csrfIn(get("/", cookie).body);
-  const HttpResponse r = post("/logout", "csrf=" + csrf, {{"Origin", origin()}, {"Cookie", cookie}});
+  const HttpResponse r =
+      post("/logout", "csrf=" + csrf, {{"Origin", origin()}, {"Cookie", cookie}});
   EXPECT_EQ(r.status, 303);
   EXPECT_THAT(r.header("Set-Cookie"), HasSubstr("Max-Age=0"));
 }

@@ -15,10 +15,10 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 TEST(SecretMask, KeysThatNameSecretsLoseTheirValuesAtAnyDepth) {
-  const std::string shown = maskSecrets(
-      R"({"id":"cus_1","access_token":"at-123","nested":{"Authorization":"Bearer x-9",)"
-      R"("list":[{"client_secret":"cs_9"},{"password":"hunter22"}]},"api_key":"sk_1",)"
-      R"("tokenized":false,"email":"a@b.c"})");
+  const std::string shown =
+      maskSecrets(R"({"id":"cus_1","access_token":"at-123","nested":{"Authorization":"Bearer x-9",)"
+                  R"("list":[{"client_secret":"cs_9"},{"password":"hunter22"}]},"api_key":"sk_1",)"
+                  R"("tokenized":false,"email":"a@b.c"})");
   for (const char* secret : {"at-123", "Bearer x-9", "cs_9", "hunter22", "sk_1"})
     EXPECT_THAT(shown, Not(HasSubstr(secret))) << secret;
   EXPECT_THAT(shown, HasSubstr("cus_1"));
@@ -27,9 +27,9 @@ TEST(SecretMask, KeysThatNameSecretsLoseTheirValuesAtAnyDepth) {
 }
 
 TEST(SecretMask, CardNumbersKeepTheirLastFourDigitsOtherNumbersStay) {
-  const std::string shown = maskSecrets(
-      R"({"a":"4242 4242 4242 4242","b":"5555-5555-5555-4444","c":4000056655665556,)"
-      R"("order":"1234567890123456","created":1700000000,"phone":"+1 555 0100"})");
+  const std::string shown =
+      maskSecrets(R"({"a":"4242 4242 4242 4242","b":"5555-5555-5555-4444","c":4000056655665556,)"
+                  R"("order":"1234567890123456","created":1700000000,"phone":"+1 555 0100"})");
   EXPECT_THAT(shown, HasSubstr("\"a\": \"**** 4242\""));
   EXPECT_THAT(shown, HasSubstr("\"b\": \"**** 4444\""));
   EXPECT_THAT(shown, HasSubstr("\"c\": \"**** 5556\""));
