@@ -395,6 +395,7 @@ std::vector<std::string> Config::secrets() const {
   std::vector<std::string> out;
   for (const auto& [name, c] : connections)
     out.insert(out.end(), c.secretValues.begin(), c.secretValues.end());
+  if (!settings.consoleToken.empty()) out.push_back(settings.consoleToken);
   return out;
 }
 
@@ -408,7 +409,7 @@ Config loadConfigText(const std::string& text, const std::string& file, const Ca
   config.state = expandEnv(map, "state", map.stringOr("state", config.state), env, ignored);
   if (map.has("settings")) {
     YamlMap settings(map.get("settings"), file, kConfigDomain, "settings");
-    config.settings = parseRunSettings(settings, file, config.warnings);
+    config.settings = parseRunSettings(settings, file, config.warnings, env);
   } else {
     map.get("settings");
   }

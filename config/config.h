@@ -77,6 +77,9 @@ struct RunSettings {
   // /metrics, /healthz, /readyz of `sluice run` (service/admin_server.h); "off" = none.
   std::string adminAddress = "127.0.0.1:9464";
   std::string webhookListen;  // settings.webhooks.listen, "HOST:PORT"; "" = no webhook intake
+  // settings.console_token, resolved: what unlocks the console's buttons (replay, cursor
+  // reset, pause/resume); "" = the console is read-only.
+  std::string consoleToken;
 };
 
 struct Config {
@@ -88,7 +91,7 @@ struct Config {
   std::vector<std::string> warnings;  // e.g. demo polling intervals
 
   const FlowConfig* flow(const std::string& name) const;
-  // Every secret value of every connection, for masking.
+  // Every secret value of every connection and the console token, for masking.
   std::vector<std::string> secrets() const;
 };
 

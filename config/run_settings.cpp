@@ -1,6 +1,10 @@
 #include "config/run_settings.h"
 
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
 #include <regex>
+#include <sstream>
 
 namespace sluice {
 
@@ -42,10 +46,56 @@ std::string parseWebhookListen(YamlMap& settings, const std::string& file) {
   return listen;
 }
 
+// settings.console_token: {env: NAME} or {file: PATH}, never the value itself (it would sit in
+// the file, in backups, in a diff). The console is read-only without it.
+std::string parseConsoleToken(YamlMap& settings, const std::string& file,
+                              const std::map<std::string, std::string>* env) {
+  constexpr size_t kShortest = 16;
+  if (!settings.has("console_token")) {
+    settings.get("console_token");
+    return "";
+  }
+  const YAML::Node node = settings.get("console_token");
+  if (!node.IsMap())
+    settings.fail("console_token",
+                  "'console_token': expected {env: NAME} or {file: PATH}, not the token itself");
+  YamlMap t(node, file, YamlDomain::Config, "settings console_token");
+  const auto name = t.optionalString("env");
+  const auto path = t.optionalString("file");
+  if (name.has_value() == path.has_value())
+    t.fail(name ? "file" : "env", "'console_token': give one of 'env' or 'file'");
+  t.rejectUnknown();
+  std::string token;
+  if (name) {
+    const char* value = nullptr;
+    if (env) {
+      const auto e = env->find(*name);
+      value = e == env->end() ? nullptr : e->second.c_str();
+    } else {
+      value = std::getenv(name->c_str());
+    }
+    if (!value) t.fail("env", "'env': environment variable " + *name + " is not set");
+    token = value;
+  } else {
+    std::ifstream in(*path);
+    if (!in) t.fail("file", "'file': cannot read '" + *path + "'");
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    token = buffer.str();
+    while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back())))
+      token.pop_back();
+  }
+  if (token.size() < kShortest)
+    t.fail(name ? "env" : "file", "'console_token': the token must be at least " +
+                                      std::to_string(kShortest) + " characters");
+  return token;
+}
+
 }  // namespace
 
 RunSettings parseRunSettings(YamlMap& s, const std::string& file,
-                             std::vector<std::string>& warnings) {
+                             std::vector<std::string>& warnings,
+                             const std::map<std::string, std::string>* env) {
   RunSettings out;
   out.demoMode = s.boolOr("demo_mode", out.demoMode);
   if (out.demoMode)
@@ -71,6 +121,7 @@ RunSettings parseRunSettings(YamlMap& s, const std::string& file,
   if (out.adminAddress != "off" && !isHostPort(out.adminAddress))
     s.fail("admin", "'admin': expected HOST:PORT (e.g. 127.0.0.1:9464) or off");
   out.webhookListen = parseWebhookListen(s, file);
+  out.consoleToken = parseConsoleToken(s, file, env);
   s.rejectUnknown();
   return out;
 }

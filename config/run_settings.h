@@ -2,6 +2,7 @@
 // setting's default is the one in RunSettings (config.h); this parser only reads and checks.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -10,8 +11,10 @@
 
 namespace sluice {
 
-// warnings: what is allowed but worth saying (demo_mode). Errors name file:line:col.
+// warnings: what is allowed but worth saying (demo_mode). Errors name file:line:col. env
+// resolves console_token's {env: NAME} (defaults to the process environment).
 RunSettings parseRunSettings(YamlMap& map, const std::string& file,
-                             std::vector<std::string>& warnings);
+                             std::vector<std::string>& warnings,
+                             const std::map<std::string, std::string>* env = nullptr);
 
 }  // namespace sluice

@@ -21,6 +21,9 @@ struct HttpRequest {
   HttpHeaders headers;
   std::string body;
   int timeoutMs = 30000;  // connect and read, each
+
+  // Case-insensitive header lookup; "" when absent.
+  std::string header(const std::string& name) const;
 };
 
 struct HttpResponse {

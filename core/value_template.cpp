@@ -112,6 +112,25 @@ JsonValue ValueTemplate::render(const TemplateScope& scope, JsonAlloc& alloc) co
   return out;
 }
 
+JsonValue ValueTemplate::source(JsonAlloc& alloc) const {
+  JsonValue out;
+  switch (kind_) {
+    case Kind::String:
+      return jsonString(text_.source(), alloc);
+    case Kind::Object:
+      out.SetObject();
+      for (const auto& m : members_)
+        out.AddMember(jsonString(m.first, alloc), m.second.source(alloc), alloc);
+      return out;
+    case Kind::Array:
+      out.SetArray();
+      for (const auto& item : items_) out.PushBack(item.source(alloc), alloc);
+      return out;
+    default:
+      return render(MapScope(), alloc);  // a literal: nothing to evaluate
+  }
+}
+
 void ValueTemplate::forEachExpression(
     const std::function<void(const TemplateExpr&, const SourceLocation&)>& fn) const {
   if (kind_ == Kind::String)

@@ -38,6 +38,9 @@ class ValueTemplate {
   static ValueTemplate overlay(const ValueTemplate& base, const ValueTemplate& own);
 
   JsonValue render(const TemplateScope& scope, JsonAlloc& alloc) const;
+  // The tree as the file wrote it: each string is its template's source ("{{trigger.email}}"),
+  // for listings (the console's flow page).
+  JsonValue source(JsonAlloc& alloc) const;
 
   // Calls fn for every template expression in the tree, with the location of its leaf.
   void forEachExpression(

@@ -3,8 +3,9 @@
 //   GET /healthz  200 while the process runs
 //   GET /readyz   200 once the runner's first scheduling pass ran and the state store
 //                 answers; 503 before, and between runners while a SIGHUP reload swaps them
-// It outlives the runners: `sluice run` attaches each new runner and detaches it before the
-// runner goes away (detach waits for a scrape in progress).
+//   anything else: the attached pages (the web console, console/), else 404
+// It outlives the runners: `sluice run` attaches each new runner (and its pages) and detaches
+// them before they go away (detach waits for a request in progress).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include <mutex>
 #include <string>
 
+#include "core/http.h"
 #include "http/http_server.h"
 
 namespace sluice {
@@ -25,8 +27,20 @@ struct AdminResponse {
   std::string body;
 };
 
+// Pages served next to /metrics (the console). Called on the server's threads, one request
+// at a time per thread; request.url is absolute (http://HOST/path?query, HOST from the Host
+// header), remote is the peer's address. The answer's headers are sent as they are.
+class AdminPages {
+ public:
+  virtual ~AdminPages() = default;
+  virtual HttpResponse serve(const HttpRequest& request, const std::string& remote) = 0;
+};
+
 class AdminServer {
  public:
+  // Largest request body read (the console's forms are a few hundred bytes).
+  static constexpr size_t kMaxBodyBytes = 64 * 1024;
+
   AdminServer();
   ~AdminServer();
   AdminServer(const AdminServer&) = delete;
@@ -39,13 +53,20 @@ class AdminServer {
 
   // The runner /metrics and /readyz read; nullptr detaches (waits for a scrape in progress).
   void attach(Runner* runner);
+  // The pages; nullptr detaches (waits for a page in progress).
+  void attachPages(AdminPages* pages);
 
-  // One request, as the HTTP server calls it (safe from several threads).
+  // One request to /metrics, /healthz or /readyz, as the HTTP server calls it (safe from
+  // several threads).
   AdminResponse handle(const std::string& method, const std::string& path);
+  // Any other path: the attached pages' answer, 404 without them.
+  HttpResponse servePage(const HttpRequest& request, const std::string& remote);
 
  private:
   std::mutex mutex_;  // guards runner_ and is held while it is read
   Runner* runner_ = nullptr;
+  std::mutex pagesMutex_;  // guards pages_ and is held while a page is made
+  AdminPages* pages_ = nullptr;
   HttpServer http_;  // last: stopped before the members its requests read
 };
 

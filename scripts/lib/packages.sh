@@ -12,6 +12,7 @@ sluice_packages=(
   postgresql   # a real server for the PostgreSQL state store's tests (started by the tests)
   dpkg-dev file  # scripts/package.sh: CPack's Depends come from dpkg-shlibdeps, which needs both
   groff-base man-db  # scripts/package_test.sh renders the installed man page
+  chromium fonts-dejavu-core  # the console's browser test drives headless Chromium
 )
 
 # install_missing LABEL PACKAGE...: apt-get installs those not installed yet.

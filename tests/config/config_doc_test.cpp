@@ -22,6 +22,7 @@ const char* kConfig = R"(state: sqlite:sluice.db
 settings:
   workers: 2
   webhooks: { listen: "127.0.0.1:8787" }
+  console_token: { env: CONSOLE_TOKEN }
 connections:
   stripe: { app: stripe, api_key: "${STRIPE_KEY}", rate_limit: { requests: 5, per: 1s } }
   ghl: { app: ghl, token: "${GHL_TOKEN}", location_id: loc_1 }
@@ -43,6 +44,7 @@ const Probe kProbes[] = {
     {"settings", "  workers: 2\n", "  workers: 2\n  zzz_unknown: 1\n"},
     {"settings webhooks", "{ listen: \"127.0.0.1:8787\" }",
      "{ listen: \"127.0.0.1:8787\", zzz_unknown: 1 }"},
+    {"settings console_token", "{ env: CONSOLE_TOKEN }", "{ env: CONSOLE_TOKEN, zzz_unknown: 1 }"},
     {"connection", "location_id: loc_1 }", "location_id: loc_1, zzz_unknown: 1 }"},
     {"connection rate_limit", "per: 1s }", "per: 1s, zzz_unknown: 1 }"},
     {"flow", "  - name: paid\n", "  - name: paid\n    zzz_unknown: 1\n"},
@@ -60,7 +62,9 @@ std::set<std::string> acceptedKeys(const Probe& probe) {
   const size_t at = text.find(probe.anchor);
   EXPECT_NE(at, std::string::npos) << probe.anchor;
   if (at != std::string::npos) text.replace(at, std::strlen(probe.anchor), probe.replacement);
-  const std::map<std::string, std::string> env = {{"STRIPE_KEY", "sk_test_1"}, {"GHL_TOKEN", "t"}};
+  const std::map<std::string, std::string> env = {{"STRIPE_KEY", "sk_test_1"},
+                                                  {"GHL_TOKEN", "t"},
+                                                  {"CONSOLE_TOKEN", "console-token-0123456789"}};
   std::string message;
   try {
     loadConfigText(text, "sluice.yaml", catalog(), &env);

@@ -12,12 +12,12 @@
 namespace sluice {
 namespace flow_pause_store_test {
 
-using ::testing::ElementsAre;
-using ::testing::IsEmpty;
-using ::testing::Pair;
 using state_test_data::item;
 using state_test_data::itemKeys;
 using state_test_data::poll;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::Pair;
 
 class FlowPauseStore : public ::testing::TestWithParam<std::string> {
  protected:

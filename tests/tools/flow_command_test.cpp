@@ -32,8 +32,8 @@ class FlowCommandTest : public ::testing::Test {
   test::CommandResult sluice(std::vector<std::string> args) {
     args.push_back("-c");
     args.push_back(file_);
-    return test::runSluice(args, {"K=sk_test_flowcmd", "T=pit-flowcmd",
-                                  "SLUICE_CATALOG=" + test::catalogRoot()});
+    return test::runSluice(
+        args, {"K=sk_test_flowcmd", "T=pit-flowcmd", "SLUICE_CATALOG=" + test::catalogRoot()});
   }
   std::string statusState() {
     const auto r = sluice({"status", "--json"});

@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "catalog/catalog.h"
+#include "catalog/op_filter.h"
 #include "core/error.h"
 #include "core/exit_codes.h"
 #include "core/json.h"
@@ -21,14 +22,6 @@ namespace {
 
 const std::vector<FlagSpec>& kListFlags = flagsOf("ops", "list");
 const std::vector<FlagSpec>& kShowFlags = flagsOf("ops", "show");
-
-bool matchesSearch(const Operation& op, const std::string& needle) {
-  const std::string n = lowerAscii(needle);
-  std::string hay = op.fullId() + " " + op.name + " " + op.description + " " + op.request.method +
-                    " " + op.request.path;
-  for (const auto& a : op.aliases) hay += " " + a;
-  return lowerAscii(hay).find(n) != std::string::npos;
-}
 
 void addString(JsonValue& obj, const char* key, const std::string& value, JsonAlloc& alloc) {
   obj.AddMember(rapidjson::StringRef(key), jsonString(value, alloc), alloc);
@@ -141,16 +134,8 @@ int listOps(const std::vector<std::string>& argv, Io io) {
     for (const auto& a : catalog.apps()) known += (known.empty() ? "" : ", ") + a.id;
     throw UsageError("unknown app '" + appFilter + "' (known: " + known + ")");
   }
-  std::vector<const Operation*> selected;
-  for (const auto& app : catalog.apps()) {
-    if (!appFilter.empty() && app.id != appFilter) continue;
-    for (const auto& op : app.operations) {
-      if (!kind.empty() && kind != toString(op.kind)) continue;
-      if (args.has("category") && op.category != args.get("category")) continue;
-      if (args.has("search") && !matchesSearch(op, args.get("search"))) continue;
-      selected.push_back(&op);
-    }
-  }
+  const std::vector<const Operation*> selected =
+      filterOps(catalog, {appFilter, kind, args.get("category"), args.get("search")});
   if (args.has("json")) {
     JsonDoc doc(rapidjson::kArrayType);
     for (const auto* op : selected)

@@ -6,6 +6,7 @@
 #include <ostream>
 #include <thread>
 
+#include "console/console.h"
 #include "core/exit_codes.h"
 #include "core/logger.h"
 #include "http/poco_http_transport.h"
@@ -106,7 +107,7 @@ class SignalWatcher {
   std::thread thread_;
 };
 
-// /metrics, /healthz, /readyz; a port in use is not a reason to stop polling.
+// /metrics, /healthz, /readyz and the console; a port in use is not a reason to stop polling.
 void startAdmin(AdminServer& admin, const Config& config, const Args& args) {
   if (config.settings.adminAddress == "off" || args.has("once")) return;
   try {
@@ -157,13 +158,17 @@ int runCommand(const std::vector<std::string>& argv, Io io) {
   signals.start();
   AdminServer admin;
   startAdmin(admin, ctx.config, args);
+  const std::string consoleSecret = console::newProcessSecret();  // sessions outlive reloads
   while (true) {
     StopReason reason;
     {
       Runner runner(ctx.catalog, ctx.config, *state, *transport, clock, insecure.get());
+      console::Console pages(ctx.catalog, ctx.config, *state, clock, consoleSecret);
       signals.attach(&runner);
       admin.attach(&runner);
+      admin.attachPages(&pages);
       reason = runner.run(args.has("once"));
+      admin.attachPages(nullptr);
       admin.attach(nullptr);
       signals.attach(nullptr);
     }

@@ -1,0 +1,74 @@
+// config/run_settings.cpp: settings.console_token, read from the environment or a file, never
+// written in the config itself; each rejection names file:line:col.
+#include "config/run_settings.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "catalog/catalog.h"
+#include "core/error.h"
+#include "test_support.h"
+
+namespace sluice {
+namespace run_settings_test {
+
+using ::testing::AllOf;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+const std::string kToken = "console-token-abcdef0123";
+
+Config load(const std::string& settings) {
+  static const Catalog catalog = Catalog::load(test::catalogRoot());
+  const std::map<std::string, std::string> env = {{"CONSOLE_TOKEN", kToken}, {"SHORT", "abc"}};
+  return loadConfigText("settings:\n" + settings, "sluice.yaml", catalog, &env);
+}
+
+std::string rejection(const std::string& settings) {
+  try {
+    load(settings);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected a ConfigError for:\n" << settings;
+  return "";
+}
+
+TEST(RunSettingsTest, TheConsoleTokenComesFromTheEnvironmentOrAFileAndIsASecret) {
+  EXPECT_EQ(load("  workers: 2\n").settings.consoleToken, "");
+  const Config fromEnv = load("  console_token: { env: CONSOLE_TOKEN }\n");
+  EXPECT_EQ(fromEnv.settings.consoleToken, kToken);
+  EXPECT_THAT(fromEnv.secrets(), Contains(kToken));  // masked in every log line
+  test::TempDir dir;
+  const std::string path = dir.write("token", kToken + "\n");
+  EXPECT_EQ(load("  console_token: { file: " + path + " }\n").settings.consoleToken, kToken);
+}
+
+// Rejected: the token written in the file itself.
+TEST(RunSettingsTest, ALiteralTokenIsRejected) {
+  const std::string e = rejection("  console_token: console-token-abcdef0123\n");
+  EXPECT_THAT(e, StartsWith("sluice.yaml:2:"));
+  EXPECT_THAT(e, HasSubstr("expected {env: NAME} or {file: PATH}"));
+}
+
+// Rejected: a variable that is not set, a file that cannot be read.
+TEST(RunSettingsTest, AMissingVariableOrFileIsRejected) {
+  EXPECT_THAT(rejection("  console_token: { env: NOPE }\n"),
+              AllOf(StartsWith("sluice.yaml:2:"), HasSubstr("NOPE is not set")));
+  EXPECT_THAT(rejection("  console_token: { file: /nonexistent/token }\n"),
+              HasSubstr("cannot read '/nonexistent/token'"));
+}
+
+// Rejected: a short token, both sources, neither, or another key.
+TEST(RunSettingsTest, AShortTokenOrAnUnclearSourceIsRejected) {
+  EXPECT_THAT(rejection("  console_token: { env: SHORT }\n"), HasSubstr("at least 16 characters"));
+  EXPECT_THAT(rejection("  console_token: { env: CONSOLE_TOKEN, file: /x }\n"),
+              HasSubstr("give one of 'env' or 'file'"));
+  EXPECT_THAT(rejection("  console_token: {}\n"), HasSubstr("give one of 'env' or 'file'"));
+  EXPECT_THAT(rejection("  console_token: { env: CONSOLE_TOKEN, value: x }\n"),
+              HasSubstr("unknown key 'value'"));
+}
+
+}  // namespace run_settings_test
+}  // namespace sluice
