@@ -9,6 +9,7 @@
 #include "catalog/loader_parts.h"
 #include "catalog/op_presets.h"
 #include "core/install_paths.h"
+#include "core/text.h"
 #include "core/yaml_reader.h"
 
 namespace fs = std::filesystem;
@@ -110,20 +111,6 @@ size_t Catalog::operationCount() const {
   for (const auto& a : apps_) n += a.operations.size();
   return n;
 }
-
-namespace {
-size_t editDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-}  // namespace
 
 std::vector<std::string> Catalog::suggest(const std::string& fullId, size_t limit) const {
   std::vector<std::pair<size_t, std::string>> scored;

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sluice {
 
@@ -36,5 +37,12 @@ inline bool equalsIgnoreCase(std::string_view a, std::string_view b) {
     if (foldAscii(a[i]) != foldAscii(b[i])) return false;
   return true;
 }
+
+// Edit distance: insertions, deletions, substitutions and swaps of neighbours to turn a into b.
+std::size_t editDistance(std::string_view a, std::string_view b);
+
+// The candidate closest to word, for a "did you mean ...?": close enough to be a typo (at most
+// a third of the word's length, at least 1, and not the word itself), else "".
+std::string closestMatch(std::string_view word, const std::vector<std::string>& candidates);
 
 }  // namespace sluice

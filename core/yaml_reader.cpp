@@ -3,6 +3,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/text.h"
+
 namespace sluice {
 
 void throwYamlError(YamlDomain domain, const SourceLocation& where, const std::string& message) {
@@ -191,14 +193,26 @@ std::string YamlMap::enumOr(const std::string& key, const std::vector<std::strin
 }
 
 void YamlMap::rejectUnknown() const {
+  const auto unknown = unknownKeys();
+  if (!unknown.empty())
+    throwYamlError(domain_, unknown.front().where(), unknown.front().message());
+}
+
+std::vector<LocatedError> YamlMap::unknownKeys() const {
+  std::vector<LocatedError> out;
+  const std::vector<std::string> known(known_.begin(), known_.end());
+  std::string list;
+  for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
   for (const auto& kv : node_) {
     const std::string& key = kv.first.Scalar();
     if (known_.count(key)) continue;
-    std::string list;
-    for (const auto& k : known_) list += (list.empty() ? "" : ", ") + k;
-    throwYamlError(domain_, yamlLocation(file_, kv.first),
-                   prefixed("unknown key '" + key + "' (expected one of: " + list + ")"));
+    const std::string hint = closestMatch(key, known);
+    out.emplace_back(yamlLocation(file_, kv.first),
+                     prefixed("unknown key '" + key + "' (" +
+                              (hint.empty() ? "" : "did you mean '" + hint + "'? ") +
+                              "expected one of: " + list + ")"));
   }
+  return out;
 }
 
 std::string yamlLabel(const YAML::Node& node, const std::string& key, const std::string& kind) {

@@ -50,6 +50,9 @@ class YamlMap {
 
   // Fails on the first key that no accessor asked for.
   void rejectUnknown() const;
+  // Every key no accessor asked for, as the error rejectUnknown would raise for it (with a
+  // "did you mean" when a known key is close), in file order.
+  std::vector<LocatedError> unknownKeys() const;
 
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;
   [[noreturn]] void failAt(const YAML::Node& node, const std::string& message) const;

@@ -1,0 +1,351 @@
+#include "config/flow_parser.h"
+
+#include <regex>
+#include <set>
+
+#include "core/text.h"
+
+namespace sluice {
+
+namespace {
+
+
+// "context: message" at where: a message about a map's value names the map's context once.
+ConfigError located(const YamlMap& map, const SourceLocation& where, const std::string& message) {
+  return ConfigError(where, map.context().empty() ? message : map.context() + ": " + message);
+}
+
+// " (did you mean 'x'?)" when a candidate is close to word, else "".
+std::string didYouMean(const std::string& word, const std::vector<std::string>& candidates) {
+  const std::string hint = closestMatch(word, candidates);
+  return hint.empty() ? "" : " (did you mean '" + hint + "'?)";
+}
+
+struct RefContext {
+  bool allowTrigger = false;
+  std::vector<std::string> earlierSteps;  // names and indexes
+};
+
+void checkReferences(const TemplateExpr& e, const SourceLocation& where, const RefContext& ctx,
+                     const YamlMap& map) {
+  const std::string& root = e.path[0];
+  if (root == "connection" || root == "flow" || root == "now") return;
+  if (root == "trigger" && ctx.allowTrigger) return;
+  if (root == "steps" && ctx.allowTrigger) {
+    if (e.path.size() < 2)
+      throw located(map, where, "'{{" + e.source + "}}' must name a step: steps.<name or index>");
+    for (const auto& s : ctx.earlierSteps)
+      if (s == e.path[1]) return;
+    throw located(map, where,
+                  "'{{" + e.source + "}}' refers to step '" + e.path[1] +
+                      "', which does not run before this one" +
+                      didYouMean(e.path[1], ctx.earlierSteps));
+  }
+  const std::vector<std::string> roots =
+      ctx.allowTrigger ? std::vector<std::string>{"trigger", "steps", "connection", "flow", "now"}
+                       : std::vector<std::string>{"connection", "flow", "now"};
+  std::string allowed;
+  for (const auto& r : roots) allowed += (allowed.empty() ? "" : ", ") + r;
+  throw located(map, where,
+                "'{{" + e.source + "}}' starts with unknown name '" + root + "' (expected " +
+                    allowed + ")" + didYouMean(root, roots));
+}
+
+void checkExpressions(const ValueTemplate& with, const RefContext& ctx, const YamlMap& map,
+                      Diagnostics& diag) {
+  with.forEachExpression([&](const TemplateExpr& e, const SourceLocation& w) {
+    diag.attempt([&] { checkReferences(e, w, ctx, map); });
+  });
+}
+
+bool literalMatchesType(const ValueTemplate& v, ValueType type) {
+  using K = ValueTemplate::Kind;
+  if (v.kind() == K::String && !v.text().isLiteral()) return true;  // decided at run time
+  switch (type) {
+    case ValueType::String:
+      return v.kind() == K::String || v.kind() == K::Integer || v.kind() == K::Number ||
+             v.kind() == K::Bool;
+    case ValueType::Integer:
+      return v.kind() == K::Integer;
+    case ValueType::Number:
+      return v.kind() == K::Integer || v.kind() == K::Number;
+    case ValueType::Boolean:
+      return v.kind() == K::Bool;
+    case ValueType::Object:
+      return v.kind() == K::Object;
+    case ValueType::Array:
+      return v.kind() == K::Array;
+  }
+  return true;
+}
+
+// One given input: it exists, is well typed, and is one of its values when it has a list.
+void checkInput(const Operation& op, const std::string& name, const ValueTemplate& value,
+                const YamlMap& owner) {
+  const InputSpec* in = op.input(name);
+  if (!in) {
+    std::vector<std::string> names;
+    std::string known;
+    for (const auto& i : op.inputs) {
+      names.push_back(i.name);
+      known += (known.empty() ? "" : ", ") + i.name;
+    }
+    throw located(owner, value.where(),
+                  op.fullId() + " has no input '" + name + "'" + didYouMean(name, names) +
+                      " (inputs: " + (known.empty() ? "none" : known) + ")");
+  }
+  if (!literalMatchesType(value, in->type))
+    throw located(owner, value.where(), "input '" + name + "' expects " + toString(in->type));
+  if (in->enumValues.empty() || value.kind() != ValueTemplate::Kind::String ||
+      !value.text().isLiteral())
+    return;
+  std::string list;
+  for (const auto& e : in->enumValues) {
+    if (e == value.text().source()) return;
+    list += (list.empty() ? "" : ", ") + e;
+  }
+  throw located(owner, value.where(),
+                "input '" + name + "' must be one of " + list + ", found '" +
+                    value.text().source() + "'" + didYouMean(value.text().source(), in->enumValues));
+}
+
+// Inputs given in `with:` exist, are well typed, and required ones are all there: each
+// mistake on its own.
+void checkInputs(const Operation& op, const ValueTemplate& with, const YamlMap& owner,
+                 Diagnostics& diag) {
+  if (!with.isNull() && with.kind() != ValueTemplate::Kind::Object) {
+    diag.add(located(owner, with.where(), "'with' must be a map of input: value"));
+    return;
+  }
+  std::set<std::string> given;
+  for (const auto& [name, value] : with.members()) {
+    given.insert(name);
+    diag.attempt([&] { checkInput(op, name, value, owner); });
+  }
+  auto windowed = [&](const std::string& name) {
+    return op.window && (name == op.window->startInput || name == op.window->endInput);
+  };
+  for (const auto& in : op.inputs)
+    if (in.required && !in.defaultValue && !given.count(in.name) && !windowed(in.name))
+      diag.add(located(owner, owner.where("with"),
+                       op.fullId() + " needs input '" + in.name + "' (" + toString(in.type) +
+                           ", " + in.description + ")"));
+}
+
+const Operation& resolveOp(const Catalog& catalog, YamlMap& map, OpKind kind) {
+  const std::string id = map.requiredString("op");
+  const Operation* op = catalog.find(id);
+  if (!op) {
+    std::string hint;
+    for (const auto& s : catalog.suggest(id)) hint += (hint.empty() ? "" : ", ") + s;
+    map.fail("op", "unknown operation '" + id + "'" +
+                       (hint.empty() ? "" : " (did you mean " + hint + "?)"));
+  }
+  if (op->kind != kind)
+    map.fail("op", id + " is " + (op->kind == OpKind::Trigger ? "a trigger" : "an action") +
+                       "; expected " + (kind == OpKind::Trigger ? "a trigger" : "an action"));
+  return *op;
+}
+
+void resolveConnection(const Config& config, YamlMap& map, const Operation& op, std::string& out) {
+  out = map.requiredString("connection");
+  auto it = config.connections.find(out);
+  if (it == config.connections.end()) {
+    std::vector<std::string> names;
+    for (const auto& [name, c] : config.connections) names.push_back(name);
+    map.fail("connection", "unknown connection '" + out + "'" + didYouMean(out, names));
+  }
+  // A connection whose own block has a mistake (reported there) has no app to compare.
+  if (!it->second.app.empty() && it->second.app != op.app)
+    map.fail("connection", "connection '" + out + "' is for app " + it->second.app + " but " +
+                               op.fullId() + " needs " + op.app);
+}
+
+Condition compileCondition(YamlMap& map, const std::string& key) {
+  auto text = map.optionalString(key);
+  if (!text) return {};
+  try {
+    return Condition::compile(*text);
+  } catch (const TemplateError& e) {
+    map.fail(key, e.what());
+  }
+}
+
+// The apps whose flows may list webhook_events, for the error that names them.
+std::string webhookEventApps(const Catalog& catalog) {
+  std::string names;
+  for (const auto& app : catalog.apps())
+    if (app.webhookEventTypes) names += (names.empty() ? "" : ", ") + app.id;
+  return names.empty() ? "none" : names;
+}
+
+void parseWebhookEvents(YamlMap& trig, const Operation& top, const Catalog& catalog,
+                        TriggerConfig& trigger) {
+  if (!trig.has("webhook_events")) {
+    trig.get("webhook_events");
+    return;
+  }
+  // Webhook items share the trigger's seen ids, so only "new" triggers can be deduped.
+  const App* app = catalog.app(top.app);
+  if (!app || !app->webhookEventTypes || top.detect != DetectMode::New)
+    trig.fail("webhook_events",
+              "'webhook_events' needs a trigger that detects new records, of an app whose "
+              "webhooks name event types (app.yaml webhook_event_types: " +
+                  webhookEventApps(catalog) + ")");
+  trigger.webhookEvents = trig.stringList("webhook_events");
+  if (trigger.webhookEvents.empty())
+    trig.fail("webhook_events", "'webhook_events': expected a list of event types");
+}
+
+void parseSchedule(YamlMap& trig, const Config& config, TriggerConfig& trigger, Diagnostics& diag) {
+  diag.attempt([&] {
+    const std::string every = trig.stringOr("every", "5m");
+    auto ms = parseDurationMs(every);
+    if (!ms) trig.fail("every", "'every': expected a duration like 5m, found '" + every + "'");
+    const int64_t minMs = config.settings.demoMode ? 1000 : 60000;
+    if (*ms < minMs || *ms > 15 * 60000)
+      trig.fail("every", std::string("'every': must be between ") +
+                             (config.settings.demoMode ? "1s (demo mode)" : "1m") +
+                             " and 15m, found '" + every + "'");
+    trigger.everyMs = *ms;
+  });
+  diag.attempt([&] {
+    const std::string firstPoll = trig.enumOr("first_poll", {"seed", "backfill"}, "seed");
+    const auto backfill = trig.optionalInt("backfill");
+    if (backfill && (*backfill < 0 || *backfill > 1000))
+      trig.fail("backfill", "'backfill' must be between 0 and 1000");
+    if (firstPoll == "backfill" && !backfill)
+      trig.fail("first_poll", "first_poll: backfill needs 'backfill: N' (how many items)");
+    trigger.backfill = backfill ? static_cast<int>(*backfill) : 0;
+  });
+}
+
+// Keys that belong to a block whose operation could not be found: not "unknown", since what
+// is wrong is the operation, reported on its own.
+void markKnown(YamlMap& map, std::initializer_list<const char*> keys) {
+  for (const char* key : keys) map.get(key);
+}
+
+TriggerConfig parseTrigger(YamlMap& map, const std::string& file, const std::string& label,
+                           const Catalog& catalog, const Config& config, Diagnostics& diag) {
+  TriggerConfig trigger;
+  if (!map.has("trigger")) map.fail("trigger", "missing required key 'trigger'");
+  YamlMap trig(map.get("trigger"), file, YamlDomain::Config, label + " trigger");
+  trigger.where = trig.where();
+  const Operation* top = nullptr;
+  diag.attempt([&] { top = &resolveOp(catalog, trig, OpKind::Trigger); });
+  if (top) {
+    trigger.op = top->fullId();
+    diag.attempt([&] { resolveConnection(config, trig, *top, trigger.connection); });
+    diag.attempt([&] {
+      trigger.with = ValueTemplate::fromYaml(trig.get("with"), file, YamlDomain::Config);
+      checkInputs(*top, trigger.with, trig, diag);
+      checkExpressions(trigger.with, RefContext{}, trig, diag);
+    });
+    diag.attempt([&] { parseWebhookEvents(trig, *top, catalog, trigger); });
+  } else {
+    markKnown(trig, {"connection", "with", "webhook_events"});
+  }
+  parseSchedule(trig, config, trigger, diag);
+  reportUnknownKeys(trig, diag);
+  return trigger;
+}
+
+StepConfig parseStep(YamlMap& sm, const std::string& file, const Catalog& catalog,
+                     const Config& config, const RefContext& ctx, Diagnostics& diag) {
+  StepConfig step;
+  step.where = sm.where();
+  diag.attempt([&] { step.name = sm.stringOr("name", ""); });
+  const Operation* sop = nullptr;
+  diag.attempt([&] { sop = &resolveOp(catalog, sm, OpKind::Action); });
+  if (!sop) {
+    markKnown(sm, {"connection", "with", "if"});
+    reportUnknownKeys(sm, diag);
+    return step;
+  }
+  step.op = sop->fullId();
+  diag.attempt([&] { resolveConnection(config, sm, *sop, step.connection); });
+  diag.attempt([&] {
+    step.when = compileCondition(sm, "if");
+    for (const auto* e : step.when.expressions())
+      diag.attempt([&] { checkReferences(*e, sm.where("if"), ctx, sm); });
+  });
+  diag.attempt([&] {
+    step.with = ValueTemplate::fromYaml(sm.get("with"), file, YamlDomain::Config);
+    checkInputs(*sop, step.with, sm, diag);
+    checkExpressions(step.with, ctx, sm, diag);
+  });
+  reportUnknownKeys(sm, diag);
+  return step;
+}
+
+// The flow's steps, each checked on its own; a step with a mistake still counts as running
+// before the next, so references to it are not reported as well.
+void parseSteps(YamlMap& map, const std::string& file, const std::string& label,
+                const Catalog& catalog, const Config& config, RefContext& ctx, FlowConfig& flow,
+                Diagnostics& diag) {
+  const YAML::Node steps = map.get("steps");
+  if (!steps.IsSequence() || steps.size() == 0)
+    map.fail("steps", "'steps': expected a non-empty list of actions");
+  std::set<std::string> stepNames;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const YAML::Node& node = steps[i];
+    const bool named = node.IsMap() && node["name"].IsDefined() && node["name"].IsScalar();
+    const std::string name = named ? node["name"].Scalar() : "";
+    diag.attempt([&] {
+      YamlMap sm(steps[i], file, YamlDomain::Config, label + " step " + std::to_string(i));
+      StepConfig step = parseStep(sm, file, catalog, config, ctx, diag);
+      if (!step.name.empty() && !stepNames.insert(step.name).second)
+        sm.fail("name", "duplicate step name '" + step.name + "'");
+      flow.steps.push_back(std::move(step));
+    });
+    ctx.earlierSteps.push_back(std::to_string(i));
+    if (!name.empty()) ctx.earlierSteps.push_back(name);
+  }
+}
+
+FlowConfig parseFlow(const YAML::Node& node, const std::string& file, const Catalog& catalog,
+                     const Config& config, Diagnostics& diag) {
+  const std::string label = yamlLabel(node, "name", "flow");
+  YamlMap map(node, file, YamlDomain::Config, label);
+  FlowConfig flow;
+  flow.where = map.where();
+  diag.attempt([&] {
+    flow.name = map.requiredString("name");
+    static const std::regex nameRe("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    if (!std::regex_match(flow.name, nameRe))
+      map.fail("name", "flow name '" + flow.name + "' must be letters, digits, _ . -");
+  });
+  diag.attempt([&] { flow.enabled = map.boolOr("enabled", true); });
+  diag.attempt([&] { flow.trigger = parseTrigger(map, file, label, catalog, config, diag); });
+
+  RefContext ctx;
+  ctx.allowTrigger = true;
+  diag.attempt([&] {
+    flow.filter = compileCondition(map, "filter");
+    for (const auto* e : flow.filter.expressions())
+      diag.attempt([&] { checkReferences(*e, map.where("filter"), ctx, map); });
+  });
+  diag.attempt([&] { parseSteps(map, file, label, catalog, config, ctx, flow, diag); });
+  reportUnknownKeys(map, diag);
+  return flow;
+}
+
+}  // namespace
+
+void parseFlows(YamlMap& map, const std::string& file, const Catalog& catalog, Config& config,
+                Diagnostics& diag) {
+  const YAML::Node flows = map.get("flows");
+  if (!flows.IsDefined() || flows.IsNull()) return;
+  if (!flows.IsSequence()) map.failAt(flows, "'flows': expected a list of flows");
+  std::set<std::string> names;
+  for (const auto& node : flows)
+    diag.attempt([&] {
+      FlowConfig flow = parseFlow(node, file, catalog, config, diag);
+      if (!flow.name.empty() && !names.insert(flow.name).second)
+        throw ConfigError(flow.where, "duplicate flow name '" + flow.name + "'");
+      config.flows.push_back(std::move(flow));
+    });
+}
+
+}  // namespace sluice

@@ -1,0 +1,18 @@
+// The `flows:` of sluice.yaml: each flow's trigger, filter and steps, validated against the
+// catalog and the connections (config/config.h), every mistake reported on its own.
+#pragma once
+
+#include <string>
+
+#include "catalog/catalog.h"
+#include "config/config.h"
+#include "config/diagnostics.h"
+#include "core/yaml_reader.h"
+
+namespace sluice {
+
+// Reads map's `flows:` into config.flows; config.connections and settings are read already.
+void parseFlows(YamlMap& map, const std::string& file, const Catalog& catalog, Config& config,
+                Diagnostics& diag);
+
+}  // namespace sluice

@@ -1,0 +1,125 @@
+// `sluice check` reports every mistake of a file in one run: in file order, each once, located,
+// with a suggestion where one is close, then the count (config/diagnostics.h).
+#include "config/diagnostics.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <sstream>
+
+#include "catalog/catalog.h"
+#include "config/config.h"
+#include "test_support.h"
+
+namespace sluice::test {
+namespace diagnostics_test {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+// Ten different mistakes, none of them hiding another.
+constexpr char kTenMistakes[] = R"(state: sqlite:state.db
+connections:
+  stripe: { app: stripe, api_key: "${STRIPE_KEY}" }
+  ghl: { app: ghl, token: "${GHL_TOKEN}", location_id: loc1 }
+flows:
+  - name: one
+    trigger: { op: stripe.customers.new_customer, connection: ghl, every: 20m }
+    filtr: "{{trigger.email}}"
+    steps:
+      - op: ghl.contacts.upsert_contact
+        connection: ghl
+        with: { emial: "{{trigger.email}}" }
+      - op: ghl.contacts.create_contact_note
+        connection: stripe
+        with: { body: "{{steps.contatc.id}}" }
+  - name: one
+    trigger: { op: stripe.customers.new_customr, connection: stripe }
+    steps:
+      - op: ghl.contacts.upsert_contact
+        connection: ghl
+        with: { email: "{{trigger.email" }
+)";
+
+class DiagnosticsTest : public ::testing::Test {
+ protected:
+  // Every mistake as "line:col: message", or none when the file loads.
+  std::vector<std::string> mistakes(const std::string& text) {
+    try {
+      loadConfigText(text, "ten.yaml", catalog_, &env_);
+    } catch (const ConfigErrors& e) {
+      std::vector<std::string> out;
+      for (const auto& one : e.errors())
+        out.push_back(std::to_string(one.where().line) + ":" +
+                      std::to_string(one.where().column) + ": " + one.message());
+      whole_ = e.what();
+      return out;
+    } catch (const ConfigError& e) {
+      whole_ = e.what();
+      return {std::to_string(e.where().line) + ":" + std::to_string(e.where().column) + ": " +
+              e.message()};
+    }
+    return {};
+  }
+  Catalog catalog_ = Catalog::load(catalogRoot());
+  std::map<std::string, std::string> env_{{"STRIPE_KEY", "sk_test_x1234"}, {"GHL_TOKEN", "t-1234"}};
+  std::string whole_;
+};
+
+TEST_F(DiagnosticsTest, TenMistakesAreTenLocatedMessagesInFileOrder) {
+  const auto found = mistakes(kTenMistakes);
+  ASSERT_EQ(found.size(), 10u) << whole_;
+  const std::vector<std::string> where = [&] {
+    std::vector<std::string> w;
+    for (const auto& f : found) w.push_back(f.substr(0, f.find(": ")));
+    return w;
+  }();
+  EXPECT_THAT(where, ElementsAre("7:63", "7:75", "8:5", "12:24", "14:21", "15:15", "15:23", "16:5",
+                                 "17:20", "21:24"));
+  EXPECT_THAT(found[0], HasSubstr("connection 'ghl' is for app ghl but"));
+  EXPECT_THAT(found[1], HasSubstr("'every': must be between 1m and 15m"));
+  EXPECT_THAT(found[2], HasSubstr("unknown key 'filtr' (did you mean 'filter'?"));
+  EXPECT_THAT(found[3], HasSubstr("no input 'emial' (did you mean 'email'?)"));
+  EXPECT_THAT(found[4], HasSubstr("connection 'stripe' is for app stripe"));
+  EXPECT_THAT(found[5], HasSubstr("needs input 'contactId'"));
+  EXPECT_THAT(found[6], HasSubstr("refers to step 'contatc'"));
+  EXPECT_THAT(found[7], HasSubstr("duplicate flow name 'one'"));
+  EXPECT_THAT(found[8], HasSubstr("did you mean stripe.customers.new_customer"));
+  EXPECT_THAT(found[9], HasSubstr("without a closing '}}'"));
+  // The printed form: each on a line with file:line:col, then the count.
+  EXPECT_THAT(whole_, HasSubstr("\nten.yaml:21:24: "));
+  EXPECT_THAT(whole_, ::testing::EndsWith("\n10 errors"));
+}
+
+TEST_F(DiagnosticsTest, EachMessageNamesItsPlaceOnce) {
+  for (const auto& m : mistakes(kTenMistakes)) {
+    EXPECT_EQ(m.find("step 1: step 1"), std::string::npos) << m;
+    EXPECT_EQ(m.find("trigger: trigger"), std::string::npos) << m;
+  }
+}
+
+TEST_F(DiagnosticsTest, ABrokenConnectionIsReportedOnceNotAgainByEachFlowUsingIt) {
+  const auto found = mistakes(R"(connections:
+  ghl: { app: ghl, token: "plain-token-value", location_id: loc1 }
+flows:
+  - name: a
+    trigger: { op: ghl.contacts.search_contacts, connection: ghl }
+    steps: [ { op: ghl.contacts.add_tags_to_contact, connection: ghl, with: { contactId: "{{trigger.id}}", tags: [x] } } ]
+)");
+  ASSERT_EQ(found.size(), 1u) << whole_;
+  EXPECT_THAT(found[0], HasSubstr("'token' is a secret"));
+}
+
+TEST_F(DiagnosticsTest, OneMistakeReadsAsBefore) {
+  const auto found = mistakes(R"(flows:
+  - name: a
+    trigger: { op: stripe.customers.new_customer, connection: nope }
+    steps: [ { op: ghl.contacts.upsert_contact, connection: nope } ]
+)");
+  ASSERT_EQ(found.size(), 2u) << whole_;  // the trigger's and the step's
+  EXPECT_THAT(found[0], HasSubstr("unknown connection 'nope'"));
+}
+
+}  // namespace diagnostics_test
+}  // namespace sluice::test
