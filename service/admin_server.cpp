@@ -16,29 +16,39 @@ bool isBuiltIn(const std::string& path) {
   return path == "/metrics" || path == "/healthz" || path == "/readyz";
 }
 
-// The request as the pages see it; nullopt when its body is over the cap.
-std::optional<HttpRequest> pageRequest(Poco::Net::HTTPServerRequest& request) {
+// The request as the pages see it; nullopt when its body is over the cap. Such a body is read
+// on and dropped up to four times the cap, so the client gets the 413 rather than a reset.
+std::optional<HttpRequest> pageRequest(Poco::Net::HTTPServerRequest& request, bool& drained) {
+  constexpr size_t kDrainLimit = 4 * AdminServer::kMaxBodyBytes;
   HttpRequest out;
   out.method = request.getMethod();
   out.url = "http://" + request.getHost() + request.getURI();
   for (const auto& [name, value] : request) out.headers.emplace_back(name, value);
-  if (request.hasContentLength() &&
-      request.getContentLength64() > static_cast<int64_t>(AdminServer::kMaxBodyBytes))
-    return std::nullopt;
+  drained = !request.hasContentLength() ||
+            request.getContentLength64() <= static_cast<int64_t>(kDrainLimit);
+  if (!drained) return std::nullopt;
   std::istream& in = request.stream();
   char buffer[4096];
+  size_t total = 0;
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    out.body.append(buffer, static_cast<size_t>(in.gcount()));
-    if (out.body.size() > AdminServer::kMaxBodyBytes) return std::nullopt;
+    total += static_cast<size_t>(in.gcount());
+    if (total > kDrainLimit) {
+      drained = false;
+      return std::nullopt;
+    }
+    if (total <= AdminServer::kMaxBodyBytes)
+      out.body.append(buffer, static_cast<size_t>(in.gcount()));
   }
+  if (total > AdminServer::kMaxBodyBytes) return std::nullopt;
   return out;
 }
 
 HttpResponse servePageRequest(AdminServer& server, Poco::Net::HTTPServerRequest& request,
                               Poco::Net::HTTPServerResponse& response) {
-  const auto page = pageRequest(request);
+  bool drained = true;
+  const auto page = pageRequest(request, drained);
   if (page) return server.servePage(*page, request.clientAddress().host().toString());
-  response.setKeepAlive(false);  // the rest of the body is not read
+  if (!drained) response.setKeepAlive(false);  // the rest of the body is not read
   return {413, {{"Content-Type", "text/plain; charset=utf-8"}}, "request body too large\n"};
 }
 
