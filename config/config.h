@@ -69,6 +69,11 @@ struct RunSettings {
   // How long a process's claim on a trigger or delivery lasts without renewal (renewed every
   // third of it while the process runs); another process takes the work over after it.
   int64_t leaseMs = 30 * 1000;
+  // Back-pressure (service/back_pressure.h): a flow with more pending deliveries than this, or
+  // whose oldest pending delivery waits longer, is behind; its trigger's polls wait (nothing is
+  // lost: the items stay at the API) until its deliveries catch up.
+  int64_t maxBacklog = 10000;
+  int64_t maxDeliveryLagMs = 15 * 60 * 1000;
   // /metrics, /healthz, /readyz of `sluice run` (service/admin_server.h); "off" = none.
   std::string adminAddress = "127.0.0.1:9464";
   std::string webhookListen;  // settings.webhooks.listen, "HOST:PORT"; "" = no webhook intake

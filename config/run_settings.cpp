@@ -112,6 +112,11 @@ RunSettings parseRunSettings(YamlMap& s, const std::string& file,
                                    "a duration of at least 1h, like 30d");
   out.leaseMs = durationBetween(s, "lease", out.leaseMs, 1000, 3600 * 1000,
                                 "a duration from 1s to 1h, like 30s");
+  out.maxBacklog = s.optionalInt("max_backlog").value_or(out.maxBacklog);
+  if (out.maxBacklog < 1 || out.maxBacklog > 100000000)
+    s.fail("max_backlog", "'max_backlog': expected a number of deliveries from 1 to 100000000");
+  out.maxDeliveryLagMs = durationBetween(s, "max_delivery_lag", out.maxDeliveryLagMs, 1000, forever,
+                                         "a duration of at least 1s, like 15m");
   out.adminAddress = s.stringOr("admin", out.adminAddress);
   if (out.adminAddress != "off" && !isHostPort(out.adminAddress))
     s.fail("admin", "'admin': expected HOST:PORT (e.g. 127.0.0.1:9464) or off");

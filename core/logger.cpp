@@ -5,6 +5,8 @@
 #include <ctime>
 #include <iostream>
 
+#include "core/error.h"
+
 namespace sluice {
 
 Logger& Logger::instance() {
@@ -19,6 +21,28 @@ void Logger::setLevel(LogLevel level) {
 void Logger::setSink(std::ostream* sink) {
   std::lock_guard<std::mutex> lock(mutex_);
   sink_ = sink;
+}
+
+void Logger::openFile(const std::string& path) {
+  auto file = std::make_unique<std::ofstream>(path, std::ios::app);
+  if (!*file) throw Error("log file " + path + ": cannot be opened for appending");
+  std::lock_guard<std::mutex> lock(mutex_);
+  filePath_ = path;
+  file_ = std::move(file);
+  sink_ = file_.get();
+}
+
+void Logger::reopenFile() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (!file_) return;
+  auto file = std::make_unique<std::ofstream>(filePath_, std::ios::app);
+  if (!*file) {
+    lock.unlock();
+    log(LogLevel::Error, "log.reopen.failed", kv("file", filePath_) + " keeping=previous");
+    return;
+  }
+  file_ = std::move(file);
+  sink_ = file_.get();
 }
 
 void Logger::setSecrets(const std::vector<std::string>& secrets) {

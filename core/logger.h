@@ -3,7 +3,9 @@
 // Every configured secret is masked before a line is written, wherever it appears.
 #pragma once
 
-#include <iosfwd>
+#include <atomic>
+#include <fstream>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -20,6 +22,13 @@ class Logger {
   LogLevel level() const { return level_; }
   // Where lines go (default std::cerr). The stream must outlive the logger's use.
   void setSink(std::ostream* sink);
+  // Lines go to the file at path (appended; created if missing) instead. Throws Error when it
+  // cannot be opened.
+  void openFile(const std::string& path);
+  // Opens the file again by name, so a rotated log (logrotate's rename) is left behind and a
+  // new one started; nothing when no file is open. A file that cannot be reopened keeps the
+  // old one and says so in it.
+  void reopenFile();
   // Values that must never reach a log line (tokens, keys). Shorter than 4 chars are ignored.
   void setSecrets(const std::vector<std::string>& secrets);
   void log(LogLevel level, const std::string& event, const std::string& fields);
@@ -29,8 +38,10 @@ class Logger {
  private:
   Logger() = default;
   mutable std::mutex mutex_;
-  LogLevel level_ = LogLevel::Info;
+  std::atomic<LogLevel> level_{LogLevel::Info};
   std::ostream* sink_ = nullptr;
+  std::string filePath_;
+  std::unique_ptr<std::ofstream> file_;
   std::vector<std::string> secrets_;
 };
 

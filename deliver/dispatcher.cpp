@@ -58,7 +58,7 @@ std::optional<DeliveryReport> Dispatcher::runStep(StepRun& run, const StepResult
   if (!step.when.empty() && !step.when.evaluate(run.scope.scope())) {
     state_.recordStep(run.delivery.id, run.index, "null");
     run.scope.remember(run.index, "null");
-    logInfo("step.skipped", kv("flow", run.flow.name) + " " + kv("step", run.index) + " " +
+    logDebug("step.skipped", kv("flow", run.flow.name) + " " + kv("step", run.index) + " " +
                                 kv("item", run.delivery.itemKey) + " " +
                                 kv("if", step.when.source()));
     return std::nullopt;
@@ -144,7 +144,7 @@ std::optional<DeliveryReport> Dispatcher::send(StepRun& run, const Operation& op
     state_.recordStep(d.id, run.index, json);
     run.scope.remember(run.index, json);
     ++run.report.stepsRun;
-    logInfo("step.ok", timed + " " + kv("status", result.status));
+    logDebug("step.ok", timed + " " + kv("status", result.status));
     return std::nullopt;
   }
   // An error status means the call did not take effect. No answer (killed, timed out, dropped,

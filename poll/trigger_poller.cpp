@@ -142,7 +142,9 @@ void TriggerPoller::finish(const TriggerSpec& trigger, Sweep& sweep, PollResult&
   const bool seeded = !sweep.firstPoll || sweep.complete;
   commit.cursorJson =
       encodeCursor(seeded, sweep.complete, watermark, sweep.cursor.sweepTop, sweep.cursor.next);
-  commit.cursorMoved = commit.cursorJson != hist.cursorBefore;
+  // New items are progress too: a trigger read by full sweeps (no order to keep a watermark
+  // by) finds them without its cursor changing, and its watermark age must not keep growing.
+  commit.cursorMoved = commit.cursorJson != hist.cursorBefore || !commit.items.empty();
   if (sweep.complete) commit.forgetSeenBeforeMs = clock_.nowMs() - kSeenRetentionMs;
   hist.cursorAfter = commit.cursorJson;
   hist.finishedMs = clock_.nowMs();

@@ -26,6 +26,10 @@ echo
 echo "== poll cost with 100 and with 100,000 existing records ($build_dir/bench/sluice-bench-poll-cost)"
 "$build_dir/bench/sluice-bench-poll-cost" --small 100 --large 100000 --polls 20 2>&1 | tee "$out/poll-cost.txt"
 
+echo
+echo "== sluice's own ceiling against a minimal keep-alive responder ($build_dir/bench/sluice-bench-ceiling)"
+"$build_dir/bench/sluice-bench-ceiling" --flows 2000 --rounds 5 2>&1 | tee "$out/ceiling.txt"
+
 # Every flow polls once a minute; items arrive at 20/s, spread over the flows. The drain waits
 # up to 70 s after the stream, so that every item's trigger has polled again.
 run() {

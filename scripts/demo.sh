@@ -151,7 +151,7 @@ section "sluice check -c $config"
 
 # --- 3. sluice run ---------------------------------------------------------------------------
 section "sluice run: live view (polls that found something, and every action)"
-"$build_dir/sluice" run -c "$config" 2>"$run/sluice.log" &
+"$build_dir/sluice" run -c "$config" --log-level debug 2>"$run/sluice.log" &
 sluice_pid=$!
 pids+=("$sluice_pid")
 tail --pid="$sluice_pid" -s 0.2 -n +1 -f "$run/sluice.log" 2>/dev/null | live_view &

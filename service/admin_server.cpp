@@ -16,39 +16,38 @@ bool isBuiltIn(const std::string& path) {
   return path == "/metrics" || path == "/healthz" || path == "/readyz";
 }
 
-// The request as the pages see it; nullopt when its body is over the cap. Such a body is read
-// on and dropped up to four times the cap, so the client gets the 413 rather than a reset.
-std::optional<HttpRequest> pageRequest(Poco::Net::HTTPServerRequest& request, bool& drained) {
-  constexpr size_t kDrainLimit = 4 * AdminServer::kMaxBodyBytes;
+// The request as the pages see it; nullopt when its body is over the cap.
+std::optional<HttpRequest> pageRequest(Poco::Net::HTTPServerRequest& request) {
   HttpRequest out;
   out.method = request.getMethod();
   out.url = "http://" + request.getHost() + request.getURI();
   for (const auto& [name, value] : request) out.headers.emplace_back(name, value);
-  drained = !request.hasContentLength() ||
-            request.getContentLength64() <= static_cast<int64_t>(kDrainLimit);
-  if (!drained) return std::nullopt;
   std::istream& in = request.stream();
+  // A body a little over the cap is read and dropped, so the client gets its 413 instead of a
+  // connection reset while it is still sending; a much larger one is not read at all.
+  constexpr std::streamsize kDrainBytes = 1 << 20;
+  if (request.hasContentLength() &&
+      request.getContentLength64() > static_cast<int64_t>(AdminServer::kMaxBodyBytes)) {
+    if (request.getContentLength64() <= static_cast<int64_t>(AdminServer::kMaxBodyBytes) + kDrainBytes)
+      in.ignore(kDrainBytes + static_cast<std::streamsize>(AdminServer::kMaxBodyBytes));
+    return std::nullopt;
+  }
   char buffer[4096];
-  size_t total = 0;
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    total += static_cast<size_t>(in.gcount());
-    if (total > kDrainLimit) {
-      drained = false;
+    out.body.append(buffer, static_cast<size_t>(in.gcount()));
+    if (out.body.size() > AdminServer::kMaxBodyBytes) {
+      in.ignore(kDrainBytes);
       return std::nullopt;
     }
-    if (total <= AdminServer::kMaxBodyBytes)
-      out.body.append(buffer, static_cast<size_t>(in.gcount()));
   }
-  if (total > AdminServer::kMaxBodyBytes) return std::nullopt;
   return out;
 }
 
 HttpResponse servePageRequest(AdminServer& server, Poco::Net::HTTPServerRequest& request,
                               Poco::Net::HTTPServerResponse& response) {
-  bool drained = true;
-  const auto page = pageRequest(request, drained);
+  const auto page = pageRequest(request);
   if (page) return server.servePage(*page, request.clientAddress().host().toString());
-  if (!drained) response.setKeepAlive(false);  // the rest of the body is not read
+  response.setKeepAlive(false);  // the rest of the body is not read
   return {413, {{"Content-Type", "text/plain; charset=utf-8"}}, "request body too large\n"};
 }
 
@@ -99,6 +98,22 @@ void AdminServer::attach(Runner* runner) {
   runner_ = runner;
 }
 
+namespace {
+
+// Ready, but these flows' polls wait for their deliveries (back-pressure): which and how much.
+std::string behindText(const std::vector<BehindFlow>& behind) {
+  constexpr size_t kListed = 20;
+  std::string text;
+  for (size_t i = 0; i < behind.size() && i < kListed; ++i)
+    text += "behind " + kv("flow", behind[i].flow) + " " + kv("pending", behind[i].pending) + " " +
+            kv("lag_s", behind[i].lagMs / 1000) + "\n";
+  if (behind.size() > kListed)
+    text += "behind: " + std::to_string(behind.size() - kListed) + " more flows\n";
+  return text;
+}
+
+}  // namespace
+
 void AdminServer::attachPages(AdminPages* pages) {
   std::lock_guard<std::mutex> lock(pagesMutex_);
   pages_ = pages;
@@ -109,7 +124,8 @@ AdminResponse AdminServer::handle(const std::string& method, const std::string& 
   if (path == "/healthz") return {200, "text/plain; charset=utf-8", "ok\n"};
   if (path == "/readyz") {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (runner_ && runner_->ready()) return {200, "text/plain; charset=utf-8", "ready\n"};
+    if (runner_ && runner_->ready())
+      return {200, "text/plain; charset=utf-8", "ready\n" + behindText(runner_->behindFlows())};
     return {503, "text/plain; charset=utf-8", "not ready\n"};
   }
   if (path == "/metrics") {

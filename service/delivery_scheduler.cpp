@@ -44,35 +44,71 @@ void DeliveryScheduler::deliverTask(Delivery d) {
 }
 
 void DeliveryScheduler::schedule(int64_t now) {
-  std::vector<Delivery> due;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!needsClaim(now)) return startReady();
+  }
+  claim(now);
+  std::lock_guard<std::mutex> lock(mutex_);
+  startReady();
+}
+
+bool DeliveryScheduler::needsClaim(int64_t now) {
+  if (now - lastClaimMs_ >= kReclaimAfterMs || now < lastClaimMs_) return true;
+  // Enough claimed work to keep every worker busy twice over: no need to ask the store.
+  size_t startable = deliveriesInFlight_.size();
+  for (const Delivery& d : ready_) startable += mayStart(d);
+  return startable < 2 * static_cast<size_t>(settings_.workers);
+}
+
+void DeliveryScheduler::claim(int64_t now) {
   uint64_t listedAfter;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     listedAfter = finishCount_;
   }
+  std::vector<Delivery> due;
   try {
-    due = leases_.claimDeliveries(owner_, now, 200, settings_.leaseMs);
+    due = leases_.claimDeliveries(owner_, now, kClaimBatch, settings_.leaseMs);
   } catch (const StateError& e) {
     // The pending deliveries stay in the outbox and are claimed once the store answers again.
     logError("delivery.claim_failed", kv("error", e.what()));
     return;
   }
   std::lock_guard<std::mutex> lock(mutex_);
+  lastClaimMs_ = now;
+  // The store's list replaces the one held: it has what is still pending and due, in order.
+  ready_.clear();
   for (auto& d : due) {
-    // Several items of a flow run side by side; two changes of one record never do, since the
-    // store holds a change back while an earlier one of its record is pending.
     if (deliveriesInFlight_.count(d.id)) continue;
-    auto finished = finishedAt_.find(d.id);
+    const auto finished = finishedAt_.find(d.id);
     if (finished != finishedAt_.end() && finished->second > listedAfter) continue;  // stale
-    auto running = flowsInFlight_.find(d.flow);
-    if (running != flowsInFlight_.end() && running->second >= settings_.flowConcurrency) continue;
-    ++flowsInFlight_[d.flow];
-    deliveriesInFlight_.insert(d.id);
-    pool_.submit([this, d] { deliverTask(d); });
+    ready_.push_back(std::move(d));
   }
   // Finishes up to listedAfter cannot make a later list stale (one thread lists).
   for (auto it = finishedAt_.begin(); it != finishedAt_.end();)
     it = it->second <= listedAfter ? finishedAt_.erase(it) : std::next(it);
+}
+
+bool DeliveryScheduler::mayStart(const Delivery& d) const {
+  const auto running = flowsInFlight_.find(d.flow);
+  return running == flowsInFlight_.end() || running->second < settings_.flowConcurrency;
+}
+
+void DeliveryScheduler::startReady() {
+  // Several items of a flow run side by side; two changes of one record never do, since the
+  // store holds a change back while an earlier one of its record is pending.
+  std::vector<Delivery> waiting;
+  for (auto& d : ready_) {
+    if (!mayStart(d)) {
+      waiting.push_back(std::move(d));
+      continue;
+    }
+    ++flowsInFlight_[d.flow];
+    deliveriesInFlight_.insert(d.id);
+    pool_.submit([this, d] { deliverTask(d); });
+  }
+  ready_ = std::move(waiting);
 }
 
 }  // namespace sluice

@@ -3,6 +3,11 @@
 // side by side (settings.flow_concurrency) but never two changes of one record at once: the
 // store holds a change back while an earlier one of its record is pending, so an updated
 // record's versions arrive in order, retries included.
+//
+// A claim is a write that holds the store's single writer (and leases up to a batch of rows),
+// so it is not made at every pass: the claimed deliveries wait here until a worker can take
+// them, and the store is asked again only when fewer are left than keep the workers busy, or a
+// second after the last claim (to see paused flows, retries that fell due, other processes).
 #pragma once
 
 #include <cstdint>
@@ -11,6 +16,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "config/config.h"
 #include "core/clock.h"
@@ -28,11 +34,19 @@ class DeliveryScheduler {
                     const RunSettings& settings, WorkerPool& pool, RunnerMetrics& metrics,
                     const std::string& owner, std::function<void()> taskDone);
 
-  // Claims up to a batch of due deliveries and starts those that may run now.
+  static constexpr int kClaimBatch = 200;
+  static constexpr int64_t kReclaimAfterMs = 1000;
+
+  // Claims a batch of due deliveries when the ones claimed before run low, and starts those
+  // that may run now.
   void schedule(int64_t now);
 
  private:
   void deliverTask(Delivery d);
+  bool needsClaim(int64_t now);  // mutex_ held
+  void claim(int64_t now);
+  void startReady();  // mutex_ held
+  bool mayStart(const Delivery& d) const;  // mutex_ held
 
   Dispatcher& dispatcher_;
   LeaseStore& leases_;
@@ -51,6 +65,10 @@ class DeliveryScheduler {
   // before it skips the delivery.
   uint64_t finishCount_ = 0;
   std::map<int64_t, uint64_t> finishedAt_;  // delivery id -> finishCount_ when it finished
+  // Claimed (leased to this process, renewed with its leases) and not started yet: held back
+  // by flow_concurrency, or waiting for the next pass.
+  std::vector<Delivery> ready_;
+  int64_t lastClaimMs_ = INT64_MIN / 2;
 };
 
 }  // namespace sluice

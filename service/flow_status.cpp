@@ -14,16 +14,23 @@ StoreView readStoreView(StateStore& state, int64_t nowMs) {
   v.counts = state.flowCounts(nowMs - nowMs % kDayMs);
   for (auto& [key, owner] : state.triggerLeases(nowMs)) v.heldBy[key] = owner;
   v.paused = state.pausedFlows();
+  for (auto& b : state.backlogByFlow(nowMs)) v.backlog[b.flow] = b;
   return v;
 }
 
 namespace {
 
-std::string stateOf(const FlowStatus& s, bool polled) {
+// Past a back-pressure bound its polls wait (service/back_pressure.h): behind, not late.
+bool behind(const FlowStatus& s, const RunSettings& limits) {
+  return s.counts.pending > limits.maxBacklog || s.deliveryLagMs > limits.maxDeliveryLagMs;
+}
+
+std::string stateOf(const FlowStatus& s, bool polled, const RunSettings& limits) {
   if (!s.flow->enabled) return "disabled";
   if (s.pausedMs > 0) return "paused";
   if (!polled) return "never polled";
   if (s.errors >= RunnerMetrics::kStaleAfterErrors) return "STALE";
+  if (behind(s, limits)) return "BEHIND";
   if (s.errors) return "failing";
   if (s.lateMs > kFlowLateAfterMs) return "LATE";
   return "ok";
@@ -48,7 +55,10 @@ FlowStatus flowStatus(const FlowConfig& f, const Config& config, const Catalog& 
   if (counts != v.counts.end()) s.counts = counts->second;
   s.watermarkAgeMs = t && t->watermarkMovedMs > 0 ? nowMs - t->watermarkMovedMs : -1;
   s.lateMs = f.enabled && t && t->nextDueMs > 0 ? nowMs - t->nextDueMs : 0;
-  s.state = stateOf(s, polled);
+  const auto backlog = v.backlog.find(f.name);
+  if (backlog != v.backlog.end() && backlog->second.oldestDueMs > 0)
+    s.deliveryLagMs = std::max<int64_t>(0, nowMs - backlog->second.oldestDueMs);
+  s.state = stateOf(s, polled, config.settings);
   return s;
 }
 

@@ -23,6 +23,7 @@ struct StoreView {
   // Which process polls which trigger right now (several `sluice run` on one PostgreSQL).
   std::map<std::string, std::string> heldBy;
   std::map<std::string, int64_t> paused;  // flow -> paused since
+  std::map<std::string, FlowBacklog> backlog;  // by flow: pending, the oldest due one
 };
 
 StoreView readStoreView(StateStore& state, int64_t nowMs);
@@ -31,7 +32,7 @@ struct FlowStatus {
   const FlowConfig* flow = nullptr;
   std::string triggerKey;
   const TriggerState* trigger = nullptr;  // none: never polled
-  // disabled, paused, never polled, STALE, failing, LATE or ok
+  // disabled, paused, never polled, STALE, failing, BEHIND, LATE or ok
   std::string state;
   std::string owner;  // the process polling it now
   int errors = 0;
@@ -39,6 +40,8 @@ struct FlowStatus {
   int64_t lateMs = 0;
   int64_t pausedMs = 0;  // when it was paused (state "paused")
   FlowCounts counts;     // backlog, dead letters, queued today
+  // How long its oldest due delivery has waited for a worker (service/back_pressure.h).
+  int64_t deliveryLagMs = 0;
 };
 
 FlowStatus flowStatus(const FlowConfig& flow, const Config& config, const Catalog& catalog,

@@ -14,8 +14,8 @@ namespace sluice {
 
 PollScheduler::PollScheduler(const Catalog& catalog, const Config& config, StateStore& state,
                              ClientRegistry& clients, const Clock& clock, WorkerPool& pool,
-                             RunnerMetrics& metrics, const std::string& owner,
-                             std::function<void()> taskDone)
+                             RunnerMetrics& metrics, const BackPressure& backPressure,
+                             const std::string& owner, std::function<void()> taskDone)
     : catalog_(catalog),
       config_(config),
       state_(state),
@@ -23,6 +23,7 @@ PollScheduler::PollScheduler(const Catalog& catalog, const Config& config, State
       clock_(clock),
       pool_(pool),
       metrics_(metrics),
+      backPressure_(backPressure),
       owner_(owner),
       taskDone_(std::move(taskDone)) {
   buildTriggers();
@@ -80,6 +81,26 @@ std::string flowNames(const std::vector<ScheduledTrigger*>& triggers) {
   if (count > kMaxNamed) names += " and " + std::to_string(count - kMaxNamed) + " more";
   return names;
 }
+
+namespace {
+
+// At info level only a poll that found something (or seeded its trigger) has a line; the
+// minute's summary line counts the rest (service/activity_summary.h).
+void logPolled(const PollResult& r, const std::string& flows, const std::string& op) {
+  const auto& h = r.commit.history;
+  const bool found = !r.commit.items.empty() || h.cursorBefore.empty();
+  const LogLevel level = found ? LogLevel::Info : LogLevel::Debug;
+  if (level < Logger::instance().level()) return;  // the line is not even built
+  Logger::instance().log(
+      level, "poll",
+      kv("flow", flows) + " " + kv("op", op) + " " + kv("pages", h.pages) + " " +
+          kv("fetched", h.fetched) + " " +
+          kv("new", static_cast<long long>(r.commit.items.size())) + " " +
+          kv("dup", h.duplicates) + " " + kv("ms", h.finishedMs - h.startedMs) +
+          (h.cursorBefore.empty() ? " seeded=true" : ""));
+}
+
+}  // namespace
 
 void PollScheduler::pollTask(ScheduledTrigger* t) {
   const std::string flows = flowNames({t});
@@ -147,12 +168,7 @@ int64_t PollScheduler::commitPolled(ScheduledTrigger& t, PollResult& r, const st
   r.commit.leaseOwner = owner_;
   try {
     state_.commitPoll(r.commit);
-    const auto& h = r.commit.history;
-    logInfo("poll", kv("flow", flows) + " " + kv("op", name) + " " + kv("pages", h.pages) + " " +
-                        kv("fetched", h.fetched) + " " +
-                        kv("new", static_cast<long long>(r.commit.items.size())) + " " +
-                        kv("dup", h.duplicates) + " " + kv("ms", h.finishedMs - h.startedMs) +
-                        (h.cursorBefore.empty() ? " seeded=true" : ""));
+    logPolled(r, flows, name);
     {
       std::lock_guard<std::mutex> lock(mutex_);
       t.consecutiveErrors = 0;
@@ -213,24 +229,40 @@ int64_t PollScheduler::notePollFailure(ScheduledTrigger& t, PollResult& r, const
   return next;
 }
 
-void PollScheduler::schedule(int64_t now, bool evenIfNotDue) {
-  std::vector<ScheduledTrigger*> due;
-  std::vector<std::string> keys;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    while (!dueQueue_.empty() && dueQueue_.top().dueMs <= now) {
-      const DueEntry e = dueQueue_.top();
-      dueQueue_.pop();
-      ScheduledTrigger* t = e.trigger;
-      if (t->inFlight || t->nextDueMs != e.dueMs) continue;  // stale
-      t->inFlight = true;                                    // reserved while the store is asked
-      due.push_back(t);
-      keys.push_back(t->spec.key);
+// A paused flow's backlog waits for its resume, not for its polls: it holds no other flow up.
+bool PollScheduler::deferred(const ScheduledTrigger& t) const {
+  for (const auto& s : t.spec.subscribers)
+    if (!paused_.count(s.flow) && backPressure_.behind(s.flow)) return true;
+  return false;
+}
+
+std::vector<ScheduledTrigger*> PollScheduler::takeDue(int64_t now, bool evenIfNotDue) {
+  std::vector<ScheduledTrigger*> due, waiting;
+  std::lock_guard<std::mutex> lock(mutex_);
+  while (!dueQueue_.empty() && dueQueue_.top().dueMs <= now) {
+    const DueEntry e = dueQueue_.top();
+    dueQueue_.pop();
+    ScheduledTrigger* t = e.trigger;
+    if (t->inFlight || t->nextDueMs != e.dueMs) continue;  // stale
+    if (!evenIfNotDue && deferred(*t)) {
+      // Its slot stays on the grid: the poll after the wait plans the next one from it.
+      t->nextDueMs = now + BackPressure::kRefreshMs;
+      waiting.push_back(t);
+      continue;
     }
+    t->inFlight = true;  // reserved while the store is asked
+    due.push_back(t);
   }
+  for (ScheduledTrigger* t : waiting) dueQueue_.push({t->nextDueMs, t});
+  if (!waiting.empty()) metrics_.pollsDeferred(static_cast<int64_t>(waiting.size()));
+  return due;
+}
+
+void PollScheduler::schedule(int64_t now, bool evenIfNotDue) {
+  const std::vector<ScheduledTrigger*> due = takeDue(now, evenIfNotDue);
   if (due.empty()) return;
   const std::set<std::string> paused = readPaused();
-  keys.clear();
+  std::vector<std::string> keys;
   for (const ScheduledTrigger* t : due)
     if (!allPaused(*t, paused)) keys.push_back(t->spec.key);
   // Only the triggers this process holds a lease on are polled: with several processes on

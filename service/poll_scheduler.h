@@ -21,6 +21,7 @@
 #include "core/clock.h"
 #include "http/client_registry.h"
 #include "poll/trigger_poller.h"
+#include "service/back_pressure.h"
 #include "service/runner_metrics.h"
 #include "service/worker_pool.h"
 #include "state/state_store.h"
@@ -45,7 +46,8 @@ class PollScheduler {
   // taskDone: a poll finished (the runner looks for work at once).
   PollScheduler(const Catalog& catalog, const Config& config, StateStore& state,
                 ClientRegistry& clients, const Clock& clock, WorkerPool& pool,
-                RunnerMetrics& metrics, const std::string& owner, std::function<void()> taskDone);
+                RunnerMetrics& metrics, const BackPressure& backPressure, const std::string& owner,
+                std::function<void()> taskDone);
 
   // Claims the due triggers (with evenIfNotDue, whatever their stored due time) and polls
   // those this process got.
@@ -60,6 +62,10 @@ class PollScheduler {
 
  private:
   void buildTriggers();
+  // Whether a flow the trigger feeds is behind on its deliveries (its poll waits).
+  bool deferred(const ScheduledTrigger& t) const;  // mutex_ held
+  // Takes the due triggers off the queue, reserved (in flight); those of flows behind wait.
+  std::vector<ScheduledTrigger*> takeDue(int64_t now, bool evenIfNotDue);
   // The paused flows (state/flow_pause_store.h), read on each pass with due triggers; logs
   // flow.paused and flow.resumed when they change. The last known ones when the store fails.
   std::set<std::string> readPaused();
@@ -85,6 +91,7 @@ class PollScheduler {
   const Clock& clock_;
   WorkerPool& pool_;
   RunnerMetrics& metrics_;
+  const BackPressure& backPressure_;
   const std::string& owner_;
   std::function<void()> taskDone_;
   std::vector<std::unique_ptr<ScheduledTrigger>> triggers_;

@@ -16,6 +16,7 @@ Runner::Runner(const Catalog& catalog, const Config& config, StateStore& state,
       clock_(clock),
       owner_(makeLeaseOwner()),
       metrics_(clock),
+      backPressure_(config.settings.maxBacklog, config.settings.maxDeliveryLagMs),
       clients_(
           config, catalog, transport, &state, clock,
           [this](int64_t ms) {
@@ -25,7 +26,7 @@ Runner::Runner(const Catalog& catalog, const Config& config, StateStore& state,
           insecure),
       dispatcher_(config, catalog, clients_, state, clock),
       pool_(std::make_unique<WorkerPool>(config.settings.workers)),
-      polls_(catalog, config, state, clients_, clock, *pool_, metrics_, owner_,
+      polls_(catalog, config, state, clients_, clock, *pool_, metrics_, backPressure_, owner_,
              [this] { notifyWork(); }),
       deliveries_(dispatcher_, state, clock, config.settings, *pool_, metrics_, owner_,
                   [this] { notifyWork(); }),
@@ -67,6 +68,7 @@ void Runner::collectMetrics(Metrics& out) {
   } catch (const StateError&) {
   }
   metrics_.collect(out, polls_.gauges(), pending, firstPass_.load());
+  metrics_.collectBehind(out, backPressure_.behindFlows());
 }
 
 bool Runner::sleepFor(int64_t ms) {
@@ -132,6 +134,17 @@ int Runner::pruneFinished() {
   return total;
 }
 
+void Runner::logSummaryIfDue(int64_t now) {
+  ActivitySummary& summary = metrics_.summary();
+  if (!summary.due(now)) return;
+  std::optional<int64_t> pending;
+  try {
+    pending = state_.pendingCount();
+  } catch (const StateError&) {
+  }
+  if (auto line = summary.lineIfDue(now, pending)) logInfo("summary", *line);
+}
+
 void Runner::startWebhooks() {
   if (config_.settings.webhookListen.empty()) return;
   webhooks_ = std::make_unique<WebhookReceiver>(catalog_, config_, state_, clock_,
@@ -142,6 +155,7 @@ void Runner::startWebhooks() {
 void Runner::loopUntilStopped() {
   while (!stop_) {
     const int64_t now = clock_.nowMs();
+    backPressure_.refresh(state_, now);
     polls_.schedule(now);
     deliveries_.schedule(now);
     firstPass_ = true;
@@ -149,6 +163,7 @@ void Runner::loopUntilStopped() {
       nextPruneMs_ = now + 3600 * 1000;
       pruneFinished();
     }
+    logSummaryIfDue(now);
     int64_t wait = 500;
     if (const auto due = polls_.nextDueMs())
       wait = std::min(wait, std::max<int64_t>(0, *due - now));

@@ -51,6 +51,8 @@ class Runner {
   // Deletes finished deliveries queued more than settings.keep_done ago (run() does it every
   // hour, in bounded batches); the number deleted.
   int pruneFinished();
+  // The minute's activity line (service/activity_summary.h), once a minute.
+  void logSummaryIfDue(int64_t now);
 
   const std::vector<std::unique_ptr<ScheduledTrigger>>& triggers() const {
     return polls_.triggers();
@@ -63,6 +65,8 @@ class Runner {
   // answers.
   Metrics& metrics() { return metrics_.metrics(); }
   bool ready();
+  // The flows whose polls wait for their deliveries (back-pressure), the worst first.
+  std::vector<BehindFlow> behindFlows() const { return backPressure_.behindFlows(); }
 
  private:
   void collectMetrics(Metrics& out);
@@ -78,6 +82,7 @@ class Runner {
   const Clock& clock_;
   const std::string owner_;
   RunnerMetrics metrics_;
+  BackPressure backPressure_;
   ClientRegistry clients_;
   Dispatcher dispatcher_;
   std::unique_ptr<WorkerPool> pool_;

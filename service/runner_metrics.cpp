@@ -29,7 +29,8 @@ double seconds(int64_t ms) {
 
 }  // namespace
 
-RunnerMetrics::RunnerMetrics(const Clock& clock) : clock_(clock), startedMs_(clock.nowMs()) {
+RunnerMetrics::RunnerMetrics(const Clock& clock)
+    : clock_(clock), startedMs_(clock.nowMs()), summary_(startedMs_) {
   declare();
 }
 
@@ -58,11 +59,13 @@ void RunnerMetrics::declare() {
             "The latest start of a poll after its due time since this runner started.");
   m.declare("sluice_polls_late_total", T::Counter,
             "Polls that started more than 1 s after their due time.");
+  m.declare("sluice_polls_deferred_total", T::Counter,
+            "Due polls that waited because a flow they feed is behind on its deliveries.");
   m.declare("sluice_rate_limit_waits_total", T::Counter,
             "Requests that waited for their connection's rate limit.");
   m.declare("sluice_rate_limit_wait_seconds_total", T::Counter,
             "Total time requests waited for their connection's rate limit.");
-  for (const char* name : {"sluice_polls_late_total", "sluice_rate_limit_waits_total",
+  for (const char* name : {"sluice_polls_late_total", "sluice_polls_deferred_total", "sluice_rate_limit_waits_total",
                            "sluice_rate_limit_wait_seconds_total", "sluice_retries_total",
                            "sluice_dead_letters_total"})
     m.add(name, {}, 0);  // present from the start, so rate() works from the first scrape
@@ -75,6 +78,7 @@ void RunnerMetrics::pollStarted(const TriggerSpec& spec, const std::string& flow
   metrics_.setMax("sluice_poll_lateness_max_seconds", {}, seconds(lateMs));
   if (lateMs <= kLateAfterMs) return;
   metrics_.add("sluice_polls_late_total");
+  summary_.pollLate();
   // Logged when a trigger falls behind, not at every late poll of a backlog, and at most 10
   // lines a second when a whole schedule falls behind (the metric counts every one).
   long long suppressed = 0;
@@ -88,6 +92,7 @@ void RunnerMetrics::pollFinished(const std::string& op, const PollResult& r, int
   const int64_t now = clock_.nowMs();
   metrics_.add("sluice_polls_total", {{"op", op}, {"result", r.ok ? "ok" : "error"}});
   metrics_.observe("sluice_poll_duration_seconds", {{"op", op}}, seconds(now - startedMs));
+  summary_.pollFinished(r.ok, r.ok ? static_cast<int64_t>(r.commit.items.size()) : 0);
   if (!r.ok) return;
   metrics_.add("sluice_items_new_total", {{"op", op}}, r.commit.history.newItems);
   metrics_.add("sluice_items_duplicate_total", {{"op", op}}, r.commit.history.duplicates);
@@ -97,6 +102,7 @@ void RunnerMetrics::delivered(const Delivery& d, const DeliveryReport* report, i
   const int64_t now = clock_.nowMs();
   const std::string outcome = outcomeName(report);
   metrics_.add("sluice_deliveries_total", {{"outcome", outcome}});
+  summary_.delivered(outcome);
   metrics_.observe("sluice_delivery_duration_seconds", {}, seconds(now - startedMs));
   if (outcome == "retry") metrics_.add("sluice_retries_total");
   if (outcome == "dead") metrics_.add("sluice_dead_letters_total");
@@ -108,6 +114,26 @@ void RunnerMetrics::delivered(const Delivery& d, const DeliveryReport* report, i
 void RunnerMetrics::rateLimitWait(int64_t ms) {
   metrics_.add("sluice_rate_limit_waits_total");
   metrics_.add("sluice_rate_limit_wait_seconds_total", {}, seconds(ms));
+}
+
+void RunnerMetrics::pollsDeferred(int64_t count) {
+  metrics_.add("sluice_polls_deferred_total", {}, static_cast<double>(count));
+}
+
+void RunnerMetrics::collectBehind(Metrics& out, const std::vector<BehindFlow>& behind) const {
+  using T = Metrics::Type;
+  out.declare("sluice_flows_behind", T::Gauge,
+              "Flows past max_backlog or max_delivery_lag: their polls wait for their deliveries.");
+  out.set("sluice_flows_behind", {}, static_cast<double>(behind.size()));
+  out.declare("sluice_flow_backlog", T::Gauge,
+              "Pending deliveries of a flow that is behind (the worst ones).");
+  out.declare("sluice_flow_delivery_lag_seconds", T::Gauge,
+              "How long the oldest due delivery of a flow that is behind has waited.");
+  for (size_t i = 0; i < behind.size() && i < kMaxTriggerSeries; ++i) {
+    const MetricLabels labels = {{"flow", behind[i].flow}};
+    out.set("sluice_flow_backlog", labels, static_cast<double>(behind[i].pending));
+    out.set("sluice_flow_delivery_lag_seconds", labels, seconds(behind[i].lagMs));
+  }
 }
 
 namespace {

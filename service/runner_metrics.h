@@ -12,6 +12,8 @@
 #include "deliver/dispatcher.h"
 #include "poll/trigger_poller.h"
 #include "poll/trigger_spec.h"
+#include "service/activity_summary.h"
+#include "service/back_pressure.h"
 #include "service/metrics.h"
 
 namespace sluice {
@@ -36,6 +38,7 @@ class RunnerMetrics {
   explicit RunnerMetrics(const Clock& clock);
 
   Metrics& metrics() { return metrics_; }
+  ActivitySummary& summary() { return summary_; }
   // When the runner started: lateness counts from here for triggers due while it was down.
   int64_t startedMs() const { return startedMs_; }
 
@@ -46,10 +49,14 @@ class RunnerMetrics {
   // report is null when the outcome could not be recorded (it stays pending).
   void delivered(const Delivery& delivery, const DeliveryReport* report, int64_t startedMs);
   void rateLimitWait(int64_t ms);
+  // Due polls that waited because a flow they feed is behind on its deliveries.
+  void pollsDeferred(int64_t count);
 
   // The scrape-time gauges; pending is the outbox depth when the store answered.
   void collect(Metrics& out, const std::vector<TriggerGauges>& triggers,
                std::optional<int64_t> pending, bool ready) const;
+  // The flows behind (back-pressure): a count always, series for the kMaxTriggerSeries worst.
+  void collectBehind(Metrics& out, const std::vector<BehindFlow>& behind) const;
 
  private:
   void declare();
@@ -58,6 +65,7 @@ class RunnerMetrics {
   const Clock& clock_;
   Metrics metrics_;
   int64_t startedMs_ = 0;
+  ActivitySummary summary_;
   LogThrottle lateLog_{10, 1000};  // poll.late lines: at most 10 a second
 };
 

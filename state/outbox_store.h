@@ -38,6 +38,15 @@ struct StepResult {
   bool started = false;
 };
 
+// One flow's waiting deliveries, for back-pressure and `sluice status`: how many are pending
+// (retrying included), and since when the oldest of those due at nowMs has been due: how long
+// a delivery waits for a worker (a retry's wait for its next attempt is not a lag).
+struct FlowBacklog {
+  std::string flow;
+  int64_t pending = 0;
+  int64_t oldestDueMs = 0;  // 0: none is due
+};
+
 // One flow's outbox at a glance (`sluice status`, the console).
 struct FlowCounts {
   int64_t pending = 0;  // the backlog, retrying included
@@ -73,6 +82,8 @@ class OutboxStore {
   // listed by its API keeps its seen entry, so it is never queued again.
   virtual int pruneDone(int64_t beforeMs, int limit) = 0;
   virtual int64_t pendingCount() = 0;
+  // Every flow with pending deliveries, by flow name (one grouped query).
+  virtual std::vector<FlowBacklog> backlogByFlow(int64_t nowMs) = 0;
   // Per flow that has rows: pending, dead, and queued since sinceMs (through indexes: the
   // finished rows of the other days are not read).
   virtual std::map<std::string, FlowCounts> flowCounts(int64_t sinceMs) = 0;

@@ -109,11 +109,7 @@ CREATE TABLE rate_budget_slices (
   PRIMARY KEY (key, slice_start_ms)
 );
 )sql",
-    // 4 and 5 are reserved for the parts of issue 15 built next to this one (their branches
-    // bring them); until those are merged they change nothing.
-    "SELECT 1",
-    "SELECT 1",
-    // 6: paused flows (state/flow_pause_store.h), and the indexes of the per-flow listings
+    // 4: paused flows (state/flow_pause_store.h), and the indexes of the per-flow listings
     // (`sluice status`, the console): one flow's deliveries, the rows queued today.
     R"sql(
 CREATE TABLE IF NOT EXISTS paused_flows (

@@ -237,6 +237,12 @@ int64_t SqlStateStore::pendingCount() {
   return count.empty() ? 0 : count.front();
 }
 
+std::vector<FlowBacklog> SqlStateStore::backlogByFlow(int64_t nowMs) {
+  return select("backlogByFlow", "", store_sql::kBacklogByFlow, {nowMs}, [](const SqlRow& row) {
+    return FlowBacklog{row.text(0), row.integer(1), row.integer(2)};
+  });
+}
+
 std::map<std::string, FlowCounts> SqlStateStore::flowCounts(int64_t sinceMs) {
   return run("flowCounts", "", SqlAccess::Read, [&](SqlTransaction& tx) {
     std::map<std::string, FlowCounts> counts;

@@ -41,6 +41,7 @@ class SqlStateStore : public StateStore {
   int replayDead(const std::vector<int64_t>& ids, int64_t nowMs) override;
   int pruneDone(int64_t beforeMs, int limit) override;
   int64_t pendingCount() override;
+  std::vector<FlowBacklog> backlogByFlow(int64_t nowMs) override;
   std::map<std::string, FlowCounts> flowCounts(int64_t sinceMs) override;
   std::vector<Delivery> flowDeliveries(const std::string& flow, int limit) override;
 

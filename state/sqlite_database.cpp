@@ -179,7 +179,17 @@ SQLite::Statement& SqliteDatabase::prepared(const char* sql) {
 
 void SqliteDatabase::transact(const char* what, const std::string& subject, SqlAccess access,
                               const std::function<void(SqlTransaction&)>& body) {
+  if (access == SqlAccess::Write) {
+    GroupCommit::Job job{what, subject, body};
+    writes_.run(job);
+    return;
+  }
   std::lock_guard<std::mutex> lock(mutex_);
+  transactAlone(what, subject, access, body);
+}
+
+void SqliteDatabase::transactAlone(const char* what, const std::string& subject, SqlAccess access,
+                                   const std::function<void(SqlTransaction&)>& body) {
   try {
     Transaction tx(*this);
     if (access == SqlAccess::Statement) {
@@ -195,6 +205,44 @@ void SqliteDatabase::transact(const char* what, const std::string& subject, SqlA
     transaction.commit();
   } catch (const SQLite::Exception& e) {
     failState(what, subject, describe(e));
+  }
+}
+
+void SqliteDatabase::writeBatch(const std::vector<GroupCommit::Job*>& batch) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto alone = [&](GroupCommit::Job& job) {
+    try {
+      transactAlone(job.what, job.subject, SqlAccess::Write, job.body);
+    } catch (...) {
+      job.error = std::current_exception();
+    }
+  };
+  if (batch.size() == 1) return alone(*batch.front());
+  try {
+    Transaction tx(*this);
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    for (GroupCommit::Job* job : batch) {
+      // A body that throws (a lost lease, a missing row) is undone alone, as its own
+      // transaction would have been; the others stand.
+      db_->exec("SAVEPOINT job");
+      try {
+        job->body(tx);
+      } catch (const SQLite::Exception&) {
+        throw;  // the database failed: the whole batch again, one job at a time
+      } catch (...) {
+        job->error = std::current_exception();
+        db_->exec("ROLLBACK TO job");
+      }
+      db_->exec("RELEASE job");
+    }
+    transaction.commit();
+  } catch (const SQLite::Exception&) {
+    // Nothing of the batch was written (a full disk, a lock held by another process): each
+    // job alone meets the failure, or succeeds, as it would have without the batch.
+    for (GroupCommit::Job* job : batch) {
+      job->error = nullptr;
+      alone(*job);
+    }
   }
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "state/group_commit.h"
 #include "state/sql_database.h"
 
 namespace SQLite {
@@ -47,12 +48,18 @@ class SqliteDatabase : public SqlDatabase {
   // The prepared form of sql (a string literal: cached by address), its $n read as ?n.
   SQLite::Statement& prepared(const char* sql);
   void freeLeasesOfGoneProcesses(SqlTransaction& tx, const std::string& owner, int64_t nowMs);
+  // Runs body in its own transaction (mutex_ held by the caller).
+  void transactAlone(const char* what, const std::string& subject, SqlAccess access,
+                     const std::function<void(SqlTransaction&)>& body);
+  // The write transactions queued together (state/group_commit.h), as one.
+  void writeBatch(const std::vector<GroupCommit::Job*>& batch);
 
   std::mutex mutex_;
   int64_t lastSweepMs_ = 0;  // freeLeasesOfGoneProcesses
   std::unique_ptr<SQLite::Database> db_;
   // Declared after db_ so the statements are finalised before the connection closes.
   std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
+  GroupCommit writes_{[this](const std::vector<GroupCommit::Job*>& batch) { writeBatch(batch); }};
 };
 
 }  // namespace sluice

@@ -138,6 +138,10 @@ inline constexpr char kUnmarkOneDead[] =
     "DELETE FROM step_results WHERE state = 'started' AND delivery_id = $1"
     " AND EXISTS (SELECT 1 FROM outbox WHERE id = $1 AND status = 'dead')";
 inline constexpr char kPendingCount[] = "SELECT COUNT(*) FROM outbox WHERE status = 'pending'";
+inline constexpr char kBacklogByFlow[] =
+    "SELECT flow, COUNT(*),"
+    " COALESCE(MIN(CASE WHEN next_attempt_ms <= $1 THEN next_attempt_ms END), 0)"
+    " FROM outbox WHERE status = 'pending' GROUP BY flow ORDER BY flow";
 // Through outbox_by_status: the done rows are not read.
 inline constexpr char kUnfinishedByFlow[] =
     "SELECT flow, status, COUNT(*) FROM outbox WHERE status IN ('pending', 'dead')"

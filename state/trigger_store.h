@@ -50,7 +50,7 @@ struct PollCommit {
   std::string op;
   std::string connection;
   std::string cursorJson;          // the advanced cursor
-  bool cursorMoved = false;        // updates watermarkMovedMs
+  bool cursorMoved = false;        // the cursor changed or items were found: updates watermarkMovedMs
   std::vector<SeenEntry> seen;     // ids/versions to remember (upserted)
   int64_t forgetSeenBeforeMs = 0;  // prune seen entries older than this (0 = keep)
   std::vector<OutboxItem> items;   // deliveries to enqueue (duplicates by (flow, itemKey) ignored)

@@ -46,11 +46,14 @@ class PipelineTest : public ::testing::Test {
     catalog_ = std::make_unique<Catalog>(Catalog::load(dir_.path() + "/catalog"));
     env_ = {{"STRIPE_KEY", kStripeKey}, {"GHL_TOKEN", kGhlToken}};
     Logger::instance().setSink(&log_);
+    // Every line, the per-step ones too: what the tests read, and more to check for secrets.
+    Logger::instance().setLevel(LogLevel::Debug);
     Logger::instance().setSecrets({kStripeKey, kGhlToken});
     reopen();
   }
   void TearDown() override {
     Logger::instance().setSink(nullptr);
+    Logger::instance().setLevel(LogLevel::Info);
     // No secret ever reaches a log line, whatever the test did.
     EXPECT_EQ(log_.str().find(kStripeKey), std::string::npos);
     EXPECT_EQ(log_.str().find(kGhlToken), std::string::npos);

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
 
 #include "state/state_store.h"
 #include "test_support.h"
@@ -95,6 +98,66 @@ TEST_F(RunSignalsTest, AnInvalidFileOnReloadKeepsThePreviousOne) {
   EXPECT_TRUE(run.waitForOutput("delivery.done", 10000)) << run.output();
   run.signal(SIGINT);
   EXPECT_EQ(run.wait(10000), 0);
+}
+
+// Waits (bounded) until the file at path holds text.
+bool waitForFile(const std::string& path, const std::string& text, int timeoutMs) {
+  for (int waited = 0; waited < timeoutMs; waited += 50) {
+    std::ifstream in(path);
+    std::stringstream all;
+    all << in.rdbuf();
+    if (all.str().find(text) != std::string::npos) return true;
+    usleep(50 * 1000);
+  }
+  return false;
+}
+
+std::string fileText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream all;
+  all << in.rdbuf();
+  return all.str();
+}
+
+TEST_F(RunSignalsTest, TheLogFileIsReopenedOnSigusr1SoLogrotateWorks) {
+  const std::string file = dir_.write("sluice.yaml", config(false));
+  const std::string log = dir_.path() + "/sluice.log";
+  SluiceProcess run({"run", "-c", file, "--log-file", log}, env());
+  ASSERT_TRUE(waitForFile(log, "seeded=true", 10000)) << run.output();
+  stripe_.createCustomer("before@signals.test", "Before");
+  ASSERT_TRUE(waitForFile(log, "delivery.done", 10000)) << fileText(log);
+
+  // logrotate renames the file, then signals: the next lines go to a new file by the old name.
+  ASSERT_EQ(std::rename(log.c_str(), (log + ".1").c_str()), 0);
+  run.signal(SIGUSR1);
+  ASSERT_TRUE(waitForFile(log, "name=SIGUSR1 action=reopen_log", 10000)) << run.output();
+  stripe_.createCustomer("after@signals.test", "After");
+  ASSERT_TRUE(waitForFile(log, "delivery.done", 10000)) << fileText(log);
+  run.signal(SIGTERM);
+  EXPECT_EQ(run.wait(10000), 0) << run.output();
+
+  const std::string rotated = fileText(log + ".1"), current = fileText(log);
+  EXPECT_THAT(rotated, ::testing::HasSubstr("seeded=true"));
+  EXPECT_EQ(rotated.find("run.stop"), std::string::npos);
+  EXPECT_THAT(current, ::testing::HasSubstr("run.stop reason=signal"));
+  EXPECT_EQ(run.output().find("delivery.done"), std::string::npos) << "stderr stays quiet";
+  // Info level: a poll line only when a poll found something (every: 1s polls many times).
+  for (const std::string& text : {rotated, current}) {
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find(" new=0 ") != std::string::npos) {
+        EXPECT_THAT(line, ::testing::HasSubstr("seeded=true"));
+      }
+    }
+  }
+}
+
+TEST_F(RunSignalsTest, ALogFileThatCannotBeOpenedIsAUsageError) {
+  const std::string file = dir_.write("sluice.yaml", config(false));
+  SluiceProcess run({"run", "-c", file, "--log-file", dir_.path() + "/no/such/dir/sluice.log"},
+                    env());
+  EXPECT_EQ(run.wait(10000), 64) << run.output();
+  EXPECT_THAT(run.output(), ::testing::HasSubstr("--log-file"));
 }
 
 }  // namespace run_signals_test

@@ -57,12 +57,19 @@ std::vector<Verb> flowVerbs() {
        "run -c FILE [--once]",
        "poll and deliver until stopped (SIGHUP reloads FILE)",
        runCommand,
-       {{"", "run -c FILE [--once] [--log-level LEVEL]",
+       {{"", "run -c FILE [--once] [--log-level LEVEL] [--log-file PATH]",
          "the scheduler: polls due triggers and delivers new items until SIGTERM or SIGINT "
-         "(finishing the work in flight); SIGHUP reloads FILE and keeps cursors",
+         "(finishing the work in flight); SIGHUP reloads FILE and keeps cursors; SIGHUP and "
+         "SIGUSR1 reopen the log file (for logrotate)",
          configFlags({{"once", false, false, "poll every flow once, deliver what is due, exit"},
-                      {"log-level", true, false, "debug, info, warn or error (default info)", 0,
-                       "debug|info|warn|error"}}),
+                      {"log-level", true, false,
+                       "debug, info, warn or error (default info: a line per poll that found "
+                       "something, per delivery, and a summary a minute; debug adds each step "
+                       "and every poll)",
+                       0, "debug|info|warn|error"},
+                      {"log-file", true, false,
+                       "append the log to PATH instead of stderr (reopened on SIGHUP and SIGUSR1)",
+                       0, "PATH"}}),
          ""}}},
       {"check",
        "check -c FILE",

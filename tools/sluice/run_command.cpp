@@ -36,6 +36,15 @@ void applyLogLevel(const Args& args) {
   Logger::instance().setLevel(level);
 }
 
+void applyLogFile(const Args& args) {
+  if (!args.has("log-file")) return;
+  try {
+    Logger::instance().openFile(args.get("log-file"));
+  } catch (const Error& e) {
+    throw UsageError(std::string("--log-file: ") + e.what());
+  }
+}
+
 void logConfigWarnings(const Config& config) {
   for (const auto& w : config.warnings) logWarn("config", kv("warning", w));
   for (const auto& [name, c] : config.connections)
@@ -53,6 +62,7 @@ class SignalWatcher {
     sigaddset(&signals_, SIGTERM);
     sigaddset(&signals_, SIGINT);
     sigaddset(&signals_, SIGHUP);
+    sigaddset(&signals_, SIGUSR1);
     pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
   }
   ~SignalWatcher() {
@@ -75,7 +85,11 @@ class SignalWatcher {
       const int sig = sigtimedwait(&signals_, nullptr, &timeout);
       if (sig < 0) continue;
       Runner* r = current_.load();
-      if (sig == SIGHUP) {
+      if (sig == SIGUSR1) {
+        Logger::instance().reopenFile();
+        logInfo("signal", "name=SIGUSR1 action=reopen_log");
+      } else if (sig == SIGHUP) {
+        Logger::instance().reopenFile();
         logInfo("signal", "name=SIGHUP action=reload");
         if (r) r->requestReload();
       } else {
@@ -121,13 +135,14 @@ void reloadConfig(const Args& args, Context& ctx) {
 int runCommand(const std::vector<std::string>& argv, Io io) {
   Args args(argv, runFlags());
   if (args.has("help")) {
-    io.out << "usage: sluice run -c FILE [--once] [--log-level LEVEL]\n\n"
+    io.out << "usage: sluice run -c FILE [--once] [--log-level LEVEL] [--log-file PATH]\n\n"
               "Polls the enabled flows' triggers on their schedule and delivers new items to\n"
               "their steps until stopped (SIGTERM/SIGINT); SIGHUP reloads FILE.\n\n"
            << flagHelp(runFlags());
     return EXIT_OK;
   }
   applyLogLevel(args);
+  applyLogFile(args);
   SignalWatcher signals;
   Context ctx = loadContext(args);
   // Parsing a large file leaves most of the YAML tree's memory free but resident; give it

@@ -33,6 +33,7 @@ JsonValue statusJson(const FlowStatus& s, JsonAlloc& a) {
   o.AddMember("consecutive_errors", s.errors, a);
   o.AddMember("last_error", jsonString(t ? t->lastError : "", a), a);
   o.AddMember("backlog", JsonValue(static_cast<int64_t>(s.counts.pending)), a);
+  o.AddMember("delivery_lag_s", JsonValue(static_cast<int64_t>(s.deliveryLagMs / 1000)), a);
   o.AddMember("dead", JsonValue(static_cast<int64_t>(s.counts.dead)), a);
   o.AddMember("queued_today", JsonValue(static_cast<int64_t>(s.counts.queuedSince)), a);
   if (s.pausedMs > 0)
@@ -47,7 +48,7 @@ JsonValue statusJson(const FlowStatus& s, JsonAlloc& a) {
 Color stateColor(const std::string& state) {
   if (state == "ok") return Color::Green;
   if (state == "failing") return Color::Yellow;
-  if (state == "STALE" || state == "LATE") return Color::Red;
+  if (state == "STALE" || state == "LATE" || state == "BEHIND") return Color::Red;
   return Color::Dim;  // disabled, paused, never polled
 }
 
@@ -64,7 +65,9 @@ std::vector<Cell> statusRow(const FlowStatus& s) {
   const TriggerState* t = s.trigger;
   const std::string& name = s.flow->name;
   const std::string state =
-      s.state + (s.state == "LATE" ? " (" + shortAge(s.lateMs) + " behind)" : "");
+      s.state + (s.state == "LATE"     ? " (" + shortAge(s.lateMs) + " behind)"
+                 : s.state == "BEHIND" ? " (lag " + shortAge(s.deliveryLagMs) + ")"
+                                       : "");
   // The process polling it now, else the one that polled it last (several `sluice run`).
   const std::string process = !s.owner.empty() ? s.owner + " (polling)" : t ? t->polledBy : "";
   return {name,
