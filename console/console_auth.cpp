@@ -20,7 +20,7 @@ class Sha256 : public Poco::SHA2Engine {
   enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
 };
 
-std::string hmac(const std::string& key, const std::string& text) {
+std::string hmacHex(const std::string& key, const std::string& text) {
   Poco::HMACEngine<Sha256> engine(key);
   engine.update(text);
   return Poco::DigestEngine::digestToHex(engine.digest());
@@ -76,12 +76,12 @@ std::string newProcessSecret() {
 
 ConsoleAuth::ConsoleAuth(std::string token, std::string processSecret) : token_(std::move(token)) {
   if (token_.empty()) return;
-  session_ = hmac(processSecret, "session\n" + token_);
-  csrf_ = hmac(processSecret, "csrf\n" + token_);
+  session_ = hmacHex(processSecret, "session\n" + token_);
+  csrf_ = hmacHex(processSecret, "csrf\n" + token_);
 }
 
 bool ConsoleAuth::tokenMatches(const std::string& given) const {
-  return tokenSet() && sameText(hmac(session_, given), hmac(session_, token_));
+  return tokenSet() && sameText(hmacHex(session_, given), hmacHex(session_, token_));
 }
 
 bool ConsoleAuth::signedIn(const HttpRequest& request) const {

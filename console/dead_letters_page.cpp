@@ -47,7 +47,7 @@ std::string deadLettersPage(PageContext ctx) {
             "</p>";
   body +=
       "<div class=\"box\"><table id=\"dead-letters\"><thead><tr><th>ID</th><th>Flow</th>"
-      "<th>Item</th><th>Attempts</th><th>Queued</th><th>Error</th>";
+      "<th>Item</th><th class=\"num\">Attempts</th><th>Queued</th><th>Error</th>";
   if (ctx.canChange()) body += "<th></th>";
   body += "</tr></thead><tbody>" + rows;
   if (shown == 0) body += "<tr><td colspan=\"7\" class=\"muted\">no dead letters</td></tr>";

@@ -83,8 +83,9 @@ std::string summary(const PageContext& ctx, const FlowStatus& s) {
 std::string polls(const PageContext& ctx, const FlowStatus& s) {
   std::string out =
       "<h2>Recent polls</h2><div class=\"box\"><table id=\"polls\"><thead><tr>"
-      "<th>Started</th><th>Pages</th><th>Fetched</th><th>New</th><th>Dup</th>"
-      "<th>ms</th><th>Error</th></tr></thead><tbody>";
+      "<th>Started</th><th class=\"num\">Pages</th><th class=\"num\">Fetched</th>"
+      "<th class=\"num\">New</th><th class=\"num\">Dup</th>"
+      "<th class=\"num\">ms</th><th>Error</th></tr></thead><tbody>";
   const auto history = ctx.state.history(s.triggerKey, kRecentPolls);
   for (const auto& h : history)
     out += "<tr><td>" + timeText(h.startedMs) + "</td><td class=\"num\">" +
@@ -133,7 +134,7 @@ std::string deliveryRow(const PageContext& ctx, const FlowConfig& f, const Deliv
 std::string deliveries(const PageContext& ctx, const FlowConfig& f) {
   std::string out =
       "<h2>Recent deliveries</h2><div class=\"box\"><table id=\"deliveries\">"
-      "<thead><tr><th>ID</th><th>Item</th><th>Status</th><th>Attempts</th>"
+      "<thead><tr><th>ID</th><th>Item</th><th>Status</th><th class=\"num\">Attempts</th>"
       "<th>Queued</th><th>Steps</th></tr></thead><tbody>";
   const auto recent = ctx.state.flowDeliveries(f.name, kRecentDeliveries);
   for (const auto& d : recent) out += deliveryRow(ctx, f, d);

@@ -80,7 +80,7 @@ h1{font-size:1.3em;margin:.2em 0 .6em}h2{font-size:1.1em;margin:1.4em 0 .5em}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.45em .7em;border-bottom:1px solid #eceef2;vertical-align:top}
 th{font-size:.8em;text-transform:uppercase;letter-spacing:.03em;color:#5b6477;white-space:nowrap}
-td.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .state{display:inline-block;padding:.05em .5em;border-radius:1em;font-size:.85em;white-space:nowrap;background:#e8ebf0}
 .s-ok{background:#d9f2e1;color:#135b2c}.s-failing{background:#fff1cc;color:#6b4e00}
 .s-bad{background:#fbdada;color:#8a1414}.s-paused{background:#dfe7fb;color:#1b3f8f}

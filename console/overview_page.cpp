@@ -52,8 +52,9 @@ std::string overviewPage(PageContext ctx) {
                      "items today are those queued since midnight UTC.</p>";
   body +=
       "<div class=\"box\"><table id=\"flows\"><thead><tr><th>Flow</th><th>State</th>"
-      "<th>Last poll</th><th>Next due</th><th>Items today</th><th>Backlog</th>"
-      "<th>Dead letters</th><th>Watermark age</th>";
+      "<th>Last poll</th><th>Next due</th><th class=\"num\">Items today</th>"
+      "<th class=\"num\">Backlog</th>"
+      "<th class=\"num\">Dead letters</th><th>Watermark age</th>";
   if (ctx.canChange()) body += "<th></th>";
   body += "</tr></thead><tbody>" + rows + "</tbody></table></div>";
   ctx.chrome.title = "Flows";

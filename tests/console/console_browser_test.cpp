@@ -142,7 +142,10 @@ TEST_F(ConsoleBrowserTest, ShowsTheStoresFlowStatesAndReplaysADeadLetterThroughI
                   "'; document.getElementById('sign-in').click()");
   EXPECT_THAT(browser.eval("document.getElementById('notice').textContent"),
               HasSubstr("Signed in"));
+  browser.open(url("/"));
   EXPECT_EQ(shownStates(browser), joined(storeStates()));
+  EXPECT_THAT(browser.eval("document.querySelectorAll('form[method=post] button').length"),
+              ::testing::Not("0"));
   browser.screenshot(shots + "/console-overview.png");
   browser.resize(390, 844);
   browser.open(url("/"));

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "service/pipeline_fixture.h"
+#include "state/postgres_server.h"
 
 namespace sluice::test {
 namespace poll_scheduler_test {
@@ -61,6 +62,38 @@ TEST_F(PollSchedulerPause, AFlowSharingTheTriggerRunsWhileThePausedOnesItemsWait
   EXPECT_EQ(counts["paused"].pending, 0);
   EXPECT_EQ(counts["paused"].dead, 0);
   EXPECT_EQ(ghlEffects("/contacts/upsert"), 2);  // one per flow, none doubled
+}
+
+// Two runners on one PostgreSQL (two processes' handles): a pause written through a third
+// handle holds both on their next pass, and so does the resume.
+TEST_F(PollSchedulerPause, EveryRunnerOnOnePostgresNoticesThePauseOnItsNextPass) {
+  SLUICE_REQUIRE_POSTGRES(server);
+  const std::string url = server->createDatabase("pause_runners");
+  auto a = openStateStore(url);
+  auto b = openStateStore(url);
+  auto cli = openStateStore(url);
+  configure(customerToContactFlow("customers"));
+  // Both run all along: the pause reaches them without a restart.
+  Runner runnerA(*catalog_, *config_, *a, *transport_, clock_);
+  Runner runnerB(*catalog_, *config_, *b, *transport_, clock_);
+  const auto pass = [](Runner& runner) {
+    runner.pollAllNow();
+    runner.drainOutbox();
+  };
+  pass(runnerA);  // seeds
+  const std::string key = a->triggers().at(0).key;
+  const size_t polls = a->history(key, 100).size();
+  newCustomer("both@pause.test");
+  cli->pauseFlow("customers", clock_.nowMs());
+  clock_.advance(10000);
+  pass(runnerA);
+  pass(runnerB);
+  EXPECT_EQ(cli->history(key, 100).size(), polls);
+  EXPECT_EQ(contactCount(), 0);
+  cli->resumeFlow("customers");
+  pass(runnerB);
+  EXPECT_EQ(cli->history(key, 100).size(), polls + 1);
+  EXPECT_EQ(contactCount(), 1);
 }
 
 }  // namespace poll_scheduler_test
