@@ -289,7 +289,7 @@ TEST_F(ExampleFlowsTest, GhlOrdersAndTransactionsPostNotes) {
   ghl_.createTransaction(existing, 49);
   runWithRestart();
   EXPECT_THAT(notes("buyer@x.test"),
-              UnorderedElementsAre(HasSubstr(": 49.00 USD, completed / paid (source: Fake Funnel)"),
+              UnorderedElementsAre(HasSubstr(": 49.00 USD, completed (source: Fake Funnel)"),
                                    HasSubstr(": 49.00 USD succeeded (stripe)")));
   ghl_.createTransaction(existing, 5, "failed");
   runWithRestart();

@@ -48,10 +48,9 @@ rapidjson::Document FakeGhl::buildOrder(const Body& b) {
   json::setString(o, "paymentStatus", json::getString(b, "paymentStatus", "paid"), a);
   json::setString(o, "fulfillmentStatus", "unfulfilled", a);
   json::setBool(o, "liveMode", false, a);
-  rapidjson::Value source(rapidjson::kObjectType);
-  json::setString(source, "type", "funnel", a);
-  json::setString(source, "name", "Fake Funnel", a);
-  json::set(o, "source", std::move(source), a);
+  // OrderResponseSchema of the official spec: the source as flat fields, not an object.
+  json::setString(o, "sourceType", "funnel", a);
+  json::setString(o, "sourceName", "Fake Funnel", a);
   json::setString(o, "createdAt", isoNow(), a);
   json::setString(o, "updatedAt", isoNow(), a);
   return o;
