@@ -21,16 +21,36 @@ void ApiClient::shareBudget(RateBudgetStore& store) {
                                                limiter_.requests(), limiter_.windowMs());
 }
 
-int64_t ApiClient::waitForBudget(int64_t nowMs) {
-  int64_t wait = limiter_.reserve(nowMs);
-  if (!budget_) return wait;
-  // Slice by slice from when the local bucket lets the request go, until one has room.
-  while (wait <= kMaxInlineWaitMs) {
-    const int64_t more = budget_->reserve(nowMs + wait);
-    if (more == 0) break;
-    wait += more;
+bool ApiClient::awaitTurn(const Operation& op, ApiResult& result) {
+  int64_t waited = 0;
+  int64_t wait = limiter_.reserve(clock_.nowMs());
+  for (;;) {
+    if (waited + wait > kMaxInlineWaitMs) {
+      result.outcome = Outcome::Retry;
+      result.retryAfterMs = wait;
+      result.error = op.fullId() + ": rate limit of connection " + connection_.name +
+                     " exhausted; next request in " + std::to_string(wait / 1000) + " s";
+      return false;
+    }
+    if (wait > 0 && !sleeper_(wait)) {
+      result.outcome = Outcome::Retry;
+      result.error = op.fullId() + ": stopped while waiting for the rate limit";
+      return false;
+    }
+    waited += wait;
+    if (!budget_) return true;
+    try {
+      // Taken when the request really goes, never for a slice ahead: a grant counts in the
+      // slice it is sent in, so grants of several threads cannot overshoot a window together.
+      wait = budget_->reserve(clock_.nowMs());
+    } catch (const StateError& e) {
+      result.outcome = Outcome::Retry;
+      result.error = op.fullId() + ": rate budget of connection " + connection_.name +
+                     " unavailable: " + e.what();
+      return false;
+    }
+    if (wait == 0) return true;
   }
-  return wait;
 }
 
 ApiResult ApiClient::call(const Operation& op, const JsonValue& inputs, const PageParams* page,
@@ -52,27 +72,7 @@ ApiResult ApiClient::call(const Operation& op, const JsonValue& inputs, const Pa
     base.headers.emplace_back(app_.idempotencyHeader, idempotencyKey);
   bool refreshed = false;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    int64_t wait = 0;
-    try {
-      wait = waitForBudget(clock_.nowMs());
-    } catch (const StateError& e) {
-      result.outcome = Outcome::Retry;
-      result.error = op.fullId() + ": rate budget of connection " + connection_.name +
-                     " unavailable: " + e.what();
-      return result;
-    }
-    if (wait > kMaxInlineWaitMs) {
-      result.outcome = Outcome::Retry;
-      result.retryAfterMs = wait;
-      result.error = op.fullId() + ": rate limit of connection " + connection_.name +
-                     " exhausted; next request in " + std::to_string(wait / 1000) + " s";
-      return result;
-    }
-    if (wait > 0 && !sleeper_(wait)) {
-      result.outcome = Outcome::Retry;
-      result.error = op.fullId() + ": stopped while waiting for the rate limit";
-      return result;
-    }
+    if (!awaitTurn(op, result)) return result;
     HttpRequest req = base;
     try {
       if (!connector_->authorize(req, transport_, refreshed)) return result;

@@ -48,8 +48,9 @@ class ApiClient {
   RateLimiter limiter_;
   std::unique_ptr<SharedRateBudget> budget_;
 
-  // The wait before the next request: the local bucket's, then the shared budget's from then on.
-  int64_t waitForBudget(int64_t nowMs);
+  // Waits for the local bucket, then for the shared budget (slice by slice), as long as that
+  // is at most kMaxInlineWaitMs; false, with result a Retry, when the call cannot go now.
+  bool awaitTurn(const Operation& op, ApiResult& result);
 };
 
 }  // namespace sluice

@@ -98,12 +98,18 @@ std::int64_t FakeGhl::refreshCount() const {
   return refreshCount_;
 }
 
+std::int64_t FakeGhl::rateLimitedCount() const {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
+  return rateLimited_;
+}
+
 void FakeGhl::setRateLimit(int maxPerWindow, int windowMs) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
   windowMax_ = maxPerWindow;
   windowMs_ = windowMs;
   windowStartMs_ = 0;
   windowUsed_ = 0;
+  rateLimited_ = 0;
 }
 
 void FakeGhl::setDailyLimit(std::int64_t perDay) {
@@ -164,6 +170,7 @@ std::optional<HttpResponse> FakeGhl::checkRateLimit() {
     windowUsed_ = 0;
   }
   if (windowUsed_ >= windowMax_ || dailyUsed_ >= dailyLimit_) {
+    ++rateLimited_;
     return apiError(429, "Too Many Requests");
   }
   ++windowUsed_;
@@ -280,6 +287,7 @@ void FakeGhl::onReset() {
   accessTokens_.clear();
   windowStartMs_ = 0;
   windowUsed_ = 0;
+  rateLimited_ = 0;
   dailyUsed_ = 0;
   refreshCount_ = 0;
   seedDefaults();

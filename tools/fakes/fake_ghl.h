@@ -41,6 +41,7 @@ class FakeGhl : public FakeServer {
   void expireAccessTokens();                    // every OAuth access token is expired now
   std::string currentRefreshToken() const;
   std::int64_t refreshCount() const;  // successful refresh grants
+  std::int64_t rateLimitedCount() const;  // requests answered 429 by the rate limit
 
   // --- rate limits (per server, like GHL's per-location limits) ---
   void setRateLimit(int maxPerWindow, int windowMs = 10000);
@@ -151,6 +152,7 @@ class FakeGhl : public FakeServer {
   int windowUsed_ = 0;
   std::int64_t dailyLimit_ = 200000;
   std::int64_t dailyUsed_ = 0;
+  std::int64_t rateLimited_ = 0;
 };
 
 }  // namespace sluice::fakes
