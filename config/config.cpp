@@ -182,13 +182,14 @@ std::vector<std::string> Config::secrets() const {
   return out;
 }
 
-Config loadConfigText(const std::string& text, const std::string& file, const Catalog& catalog,
-                      const std::map<std::string, std::string>* env) {
+namespace {
+
+// Everything that can be read of the text into config, each mistake kept in diag.
+void loadInto(const std::string& text, const std::string& file, const Catalog& catalog,
+              const std::map<std::string, std::string>* env, Config& config, Diagnostics& diag) {
   const YAML::Node root = loadYamlText(text, file, kConfigDomain);
   YamlMap map(root, file, kConfigDomain);
-  Config config;
   config.file = file;
-  Diagnostics diag;
   diag.attempt([&] {
     bool ignored = false;
     config.state = expandEnv(map, "state", map.stringOr("state", config.state), env, ignored);
@@ -201,25 +202,59 @@ Config loadConfigText(const std::string& text, const std::string& file, const Ca
   diag.attempt([&] { parseConnections(map, file, catalog, env, config, diag); });
   diag.attempt([&] { parseFlows(map, file, catalog, config, diag); });
   reportUnknownKeys(map, diag);
+}
+
+std::string readConfigFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError({path, 0, 0}, "cannot open config file");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// A relative sqlite path is relative to the config file, not to the working directory.
+void stateNextToFile(Config& config, const std::string& path) {
+  if (config.state.rfind("sqlite:", 0) != 0) return;
+  std::string p = config.state.substr(7);
+  if (p.rfind("//", 0) == 0) p = p.substr(2);
+  if (!p.empty() && p[0] != '/' && p != ":memory:")
+    config.state = "sqlite:" + (std::filesystem::path(path).parent_path() / p).string();
+}
+
+}  // namespace
+
+Config loadConfigText(const std::string& text, const std::string& file, const Catalog& catalog,
+                      const std::map<std::string, std::string>* env) {
+  Config config;
+  Diagnostics diag;
+  loadInto(text, file, catalog, env, config, diag);
   diag.throwIfAny();
   return config;
 }
 
 Config loadConfig(const std::string& path, const Catalog& catalog,
                   const std::map<std::string, std::string>* env) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError({path, 0, 0}, "cannot open config file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  Config config = loadConfigText(buffer.str(), path, catalog, env);
-  // A relative sqlite path is relative to the config file, not to the working directory.
-  if (config.state.rfind("sqlite:", 0) == 0) {
-    std::string p = config.state.substr(7);
-    if (p.rfind("//", 0) == 0) p = p.substr(2);
-    if (!p.empty() && p[0] != '/' && p != ":memory:")
-      config.state = "sqlite:" + (std::filesystem::path(path).parent_path() / p).string();
-  }
+  Config config = loadConfigText(readConfigFile(path), path, catalog, env);
+  stateNextToFile(config, path);
   return config;
+}
+
+bool ConfigCheck::ok() const {
+  for (const auto& d : diagnostics)
+    if (d.severity == Severity::Error) return false;
+  return true;
+}
+
+ConfigCheck checkConfig(const std::string& path, const Catalog& catalog,
+                        const std::map<std::string, std::string>* env) {
+  ConfigCheck check;
+  Diagnostics diag;
+  // An unreadable file or broken YAML syntax is the one mistake there is to say.
+  diag.attempt([&] { loadInto(readConfigFile(path), path, catalog, env, check.config, diag); });
+  for (const auto& w : check.config.warnings) diag.warn(w.where, w.message);
+  stateNextToFile(check.config, path);
+  check.diagnostics = diag.all();
+  return check;
 }
 
 }  // namespace sluice

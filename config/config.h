@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "config/diagnostics.h"
 #include "core/condition.h"
 #include "core/duration.h"
 #include "core/value_template.h"
@@ -88,7 +89,7 @@ struct Config {
   RunSettings settings;
   std::map<std::string, Connection> connections;
   std::vector<FlowConfig> flows;
-  std::vector<std::string> warnings;  // e.g. demo polling intervals
+  std::vector<Diagnostic> warnings;  // e.g. demo polling intervals
 
   const FlowConfig* flow(const std::string& name) const;
   // Every secret value of every connection and the console token, for masking.
@@ -101,5 +102,16 @@ Config loadConfig(const std::string& path, const Catalog& catalog,
                   const std::map<std::string, std::string>* env = nullptr);
 Config loadConfigText(const std::string& text, const std::string& file, const Catalog& catalog,
                       const std::map<std::string, std::string>* env = nullptr);
+
+// `sluice check`: what could be loaded of the file, and every error and warning found on the
+// way (in file order, each once) instead of the first one thrown. The config is only usable
+// when no diagnostic is an error.
+struct ConfigCheck {
+  Config config;
+  std::vector<Diagnostic> diagnostics;
+  bool ok() const;
+};
+ConfigCheck checkConfig(const std::string& path, const Catalog& catalog,
+                        const std::map<std::string, std::string>* env = nullptr);
 
 }  // namespace sluice

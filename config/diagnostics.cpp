@@ -7,9 +7,8 @@ namespace sluice {
 
 namespace {
 
-bool before(const ConfigError& a, const ConfigError& b) {
-  return std::tie(a.where().file, a.where().line, a.where().column) <
-         std::tie(b.where().file, b.where().line, b.where().column);
+bool before(const SourceLocation& a, const SourceLocation& b) {
+  return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
 }
 
 // The first mistake's location and every message below it, so what() reads as a list.
@@ -19,20 +18,64 @@ std::string listed(const std::vector<ConfigError>& errors) {
   return text + "\n" + std::to_string(errors.size()) + " errors";
 }
 
+std::string counted(size_t n, const char* what) {
+  return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+}
+
 }  // namespace
+
+std::string Diagnostic::str() const {
+  return where.str() + ": " + message;
+}
+
+std::string Diagnostic::tagged() const {
+  return where.str() + (severity == Severity::Error ? ": error: " : ": warning: ") + message;
+}
+
+std::vector<Diagnostic> inFileOrder(std::vector<Diagnostic> diagnostics) {
+  std::stable_sort(
+      diagnostics.begin(), diagnostics.end(),
+      [](const Diagnostic& a, const Diagnostic& b) { return before(a.where, b.where); });
+  std::vector<Diagnostic> once;
+  for (auto& d : diagnostics)
+    if (once.empty() || once.back().tagged() != d.tagged()) once.push_back(std::move(d));
+  return once;
+}
+
+std::string countLine(const std::vector<Diagnostic>& diagnostics) {
+  const auto errors = static_cast<size_t>(
+      std::count_if(diagnostics.begin(), diagnostics.end(),
+                    [](const Diagnostic& d) { return d.severity == Severity::Error; }));
+  const size_t warnings = diagnostics.size() - errors;
+  if (errors && warnings) return counted(errors, "error") + ", " + counted(warnings, "warning");
+  if (errors) return counted(errors, "error");
+  return warnings ? counted(warnings, "warning") : "";
+}
 
 ConfigErrors::ConfigErrors(std::vector<ConfigError> errors)
     : ConfigError(errors.front().where(), listed(errors)), errors_(std::move(errors)) {}
 
+void Diagnostics::warn(SourceLocation where, std::string message) {
+  warnings_.push_back({Severity::Warning, std::move(where), std::move(message)});
+}
+
 void Diagnostics::throwIfAny() const {
   if (errors_.empty()) return;
   std::vector<ConfigError> sorted = errors_;
-  std::stable_sort(sorted.begin(), sorted.end(), before);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const ConfigError& a, const ConfigError& b) {
+    return before(a.where(), b.where());
+  });
   std::vector<ConfigError> once;
   for (const auto& e : sorted)
     if (once.empty() || std::string(once.back().what()) != e.what()) once.push_back(e);
   if (once.size() == 1) throw once.front();
   throw ConfigErrors(std::move(once));
+}
+
+std::vector<Diagnostic> Diagnostics::all() const {
+  std::vector<Diagnostic> out = warnings_;
+  for (const auto& e : errors_) out.push_back({Severity::Error, e.where(), e.message()});
+  return inFileOrder(std::move(out));
 }
 
 void reportUnknownKeys(const YamlMap& map, Diagnostics& diag) {

@@ -9,7 +9,6 @@ namespace sluice {
 
 namespace {
 
-
 // "context: message" at where: a message about a map's value names the map's context once.
 ConfigError located(const YamlMap& map, const SourceLocation& where, const std::string& message) {
   return ConfigError(where, map.context().empty() ? message : map.context() + ": " + message);
@@ -106,7 +105,8 @@ void checkInput(const Operation& op, const std::string& name, const ValueTemplat
   }
   throw located(owner, value.where(),
                 "input '" + name + "' must be one of " + list + ", found '" +
-                    value.text().source() + "'" + didYouMean(value.text().source(), in->enumValues));
+                    value.text().source() + "'" +
+                    didYouMean(value.text().source(), in->enumValues));
 }
 
 // Inputs given in `with:` exist, are well typed, and required ones are all there: each
@@ -128,8 +128,17 @@ void checkInputs(const Operation& op, const ValueTemplate& with, const YamlMap& 
   for (const auto& in : op.inputs)
     if (in.required && !in.defaultValue && !given.count(in.name) && !windowed(in.name))
       diag.add(located(owner, owner.where("with"),
-                       op.fullId() + " needs input '" + in.name + "' (" + toString(in.type) +
-                           ", " + in.description + ")"));
+                       op.fullId() + " needs input '" + in.name + "' (" + toString(in.type) + ", " +
+                           in.description + ")"));
+}
+
+// The block's `with:`; a template mistake in it names the block as well.
+ValueTemplate parseWith(YamlMap& map, const std::string& file) {
+  try {
+    return ValueTemplate::fromYaml(map.get("with"), file, YamlDomain::Config);
+  } catch (const ConfigError& e) {
+    throw located(map, e.where(), e.message());
+  }
 }
 
 const Operation& resolveOp(const Catalog& catalog, YamlMap& map, OpKind kind) {
@@ -238,7 +247,7 @@ TriggerConfig parseTrigger(YamlMap& map, const std::string& file, const std::str
     trigger.op = top->fullId();
     diag.attempt([&] { resolveConnection(config, trig, *top, trigger.connection); });
     diag.attempt([&] {
-      trigger.with = ValueTemplate::fromYaml(trig.get("with"), file, YamlDomain::Config);
+      trigger.with = parseWith(trig, file);
       checkInputs(*top, trigger.with, trig, diag);
       checkExpressions(trigger.with, RefContext{}, trig, diag);
     });
@@ -271,7 +280,7 @@ StepConfig parseStep(YamlMap& sm, const std::string& file, const Catalog& catalo
       diag.attempt([&] { checkReferences(*e, sm.where("if"), ctx, sm); });
   });
   diag.attempt([&] {
-    step.with = ValueTemplate::fromYaml(sm.get("with"), file, YamlDomain::Config);
+    step.with = parseWith(sm, file);
     checkInputs(*sop, step.with, sm, diag);
     checkExpressions(step.with, ctx, sm, diag);
   });
@@ -292,13 +301,15 @@ void parseSteps(YamlMap& map, const std::string& file, const std::string& label,
     const YAML::Node& node = steps[i];
     const bool named = node.IsMap() && node["name"].IsDefined() && node["name"].IsScalar();
     const std::string name = named ? node["name"].Scalar() : "";
+    // Kept even when broken, so steps.<index> still names the step it says.
+    StepConfig step;
     diag.attempt([&] {
       YamlMap sm(steps[i], file, YamlDomain::Config, label + " step " + std::to_string(i));
-      StepConfig step = parseStep(sm, file, catalog, config, ctx, diag);
+      step = parseStep(sm, file, catalog, config, ctx, diag);
       if (!step.name.empty() && !stepNames.insert(step.name).second)
         sm.fail("name", "duplicate step name '" + step.name + "'");
-      flow.steps.push_back(std::move(step));
     });
+    flow.steps.push_back(std::move(step));
     ctx.earlierSteps.push_back(std::to_string(i));
     if (!name.empty()) ctx.earlierSteps.push_back(name);
   }

@@ -93,15 +93,14 @@ std::string parseConsoleToken(YamlMap& settings, const std::string& file,
 
 }  // namespace
 
-RunSettings parseRunSettings(YamlMap& s, const std::string& file,
-                             std::vector<std::string>& warnings,
+RunSettings parseRunSettings(YamlMap& s, const std::string& file, std::vector<Diagnostic>& warnings,
                              const std::map<std::string, std::string>* env) {
   RunSettings out;
   out.demoMode = s.boolOr("demo_mode", out.demoMode);
   if (out.demoMode)
-    warnings.push_back(s.where("demo_mode").str() +
-                       ": demo_mode is on: polling intervals under 1 minute are allowed "
-                       "(for demos and tests only)");
+    warnings.push_back({Severity::Warning, s.where("demo_mode"),
+                        "demo_mode is on: polling intervals under 1 minute are allowed "
+                        "(for demos and tests only)"});
   out.workers = intBetween(s, "workers", out.workers, 1, 64);
   out.flowConcurrency = intBetween(s, "flow_concurrency", out.flowConcurrency, 1, 64);
   out.maxAttempts = intBetween(s, "max_attempts", out.maxAttempts, 1, 100);

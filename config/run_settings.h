@@ -14,7 +14,7 @@ namespace sluice {
 // warnings: what is allowed but worth saying (demo_mode). Errors name file:line:col. env
 // resolves console_token's {env: NAME} (defaults to the process environment).
 RunSettings parseRunSettings(YamlMap& map, const std::string& file,
-                             std::vector<std::string>& warnings,
+                             std::vector<Diagnostic>& warnings,
                              const std::map<std::string, std::string>* env = nullptr);
 
 }  // namespace sluice

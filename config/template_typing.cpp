@@ -43,7 +43,7 @@ class FieldsByOp {
 struct FlowTyping {
   const FlowConfig& flow;
   FieldsByOp& fields;
-  std::vector<std::string>& warnings;
+  std::vector<Diagnostic>& warnings;
 
   // The operation a `steps.X` reference reads the answer of, "" when X is not a step.
   std::string stepOp(const std::string& ref) const {
@@ -68,17 +68,18 @@ struct FlowTyping {
     if (!source) return;
     const auto miss = missingField(*source, path, from);
     if (!miss) return;
-    const std::string what = from == 1 ? op + " records" : "the answer of " + op;
-    warnings.push_back(where.str() + ": " + place + ": '{{" + e.source + "}}': " + what +
-                       " have no field '" + path[miss->index] + "'" +
-                       (miss->suggestion.empty() ? "" : " (did you mean " + miss->suggestion + "?)"));
+    const std::string what = from == 1 ? op + " records have" : "the answer of " + op + " has";
+    warnings.push_back(
+        {Severity::Warning, where,
+         place + ": '{{" + e.source + "}}': " + what + " no field '" + path[miss->index] + "'" +
+             (miss->suggestion.empty() ? "" : " (did you mean " + miss->suggestion + "?)")});
   }
 };
 
 }  // namespace
 
-std::vector<std::string> typeTemplates(const Config& config, const Catalog& catalog) {
-  std::vector<std::string> warnings;
+std::vector<Diagnostic> typeTemplates(const Config& config, const Catalog& catalog) {
+  std::vector<Diagnostic> warnings;
   FieldsByOp fields(catalog);
   for (const auto& flow : config.flows) {
     FlowTyping typing{flow, fields, warnings};

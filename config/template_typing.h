@@ -13,8 +13,9 @@
 
 namespace sluice {
 
-// "file:line:col: flow F step N: '{{...}}': ..." for each template that reads a field its
-// source does not have, in flow order.
-std::vector<std::string> typeTemplates(const Config& config, const Catalog& catalog);
+// A warning "flow F step N: '{{...}}': ..." at the template for each one that reads a field its
+// source does not have, in flow order. Flows and steps whose operation is unknown (a mistake
+// reported by the loader) are passed over.
+std::vector<Diagnostic> typeTemplates(const Config& config, const Catalog& catalog);
 
 }  // namespace sluice

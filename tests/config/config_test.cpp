@@ -374,8 +374,8 @@ TEST(ConfigTest, DemoModeAllowsTwoSecondsAndWarns) {
   EXPECT_TRUE(config.settings.demoMode);
   EXPECT_EQ(config.flows[0].trigger.everyMs, 2000);
   ASSERT_EQ(config.warnings.size(), 1u);
-  EXPECT_THAT(config.warnings[0], StartsWith("sluice.yaml:2:14: "));
-  EXPECT_THAT(config.warnings[0], HasSubstr("demo_mode"));
+  EXPECT_THAT(config.warnings[0].str(), StartsWith("sluice.yaml:2:14: "));
+  EXPECT_THAT(config.warnings[0].str(), HasSubstr("demo_mode"));
 }
 
 // Rejected: even demo mode does not poll more than once a second.

@@ -32,7 +32,7 @@ flows:
         connection: ghl
         with: { emial: "{{trigger.email}}" }
       - op: ghl.contacts.create_contact_note
-        connection: stripe
+        connection: [ghl]
         with: { body: "{{steps.contatc.id}}" }
   - name: one
     trigger: { op: stripe.customers.new_customr, connection: stripe }
@@ -51,8 +51,8 @@ class DiagnosticsTest : public ::testing::Test {
     } catch (const ConfigErrors& e) {
       std::vector<std::string> out;
       for (const auto& one : e.errors())
-        out.push_back(std::to_string(one.where().line) + ":" +
-                      std::to_string(one.where().column) + ": " + one.message());
+        out.push_back(std::to_string(one.where().line) + ":" + std::to_string(one.where().column) +
+                      ": " + one.message());
       whole_ = e.what();
       return out;
     } catch (const ConfigError& e) {
@@ -81,7 +81,7 @@ TEST_F(DiagnosticsTest, TenMistakesAreTenLocatedMessagesInFileOrder) {
   EXPECT_THAT(found[1], HasSubstr("'every': must be between 1m and 15m"));
   EXPECT_THAT(found[2], HasSubstr("unknown key 'filtr' (did you mean 'filter'?"));
   EXPECT_THAT(found[3], HasSubstr("no input 'emial' (did you mean 'email'?)"));
-  EXPECT_THAT(found[4], HasSubstr("connection 'stripe' is for app stripe"));
+  EXPECT_THAT(found[4], HasSubstr("'connection': expected a string"));
   EXPECT_THAT(found[5], HasSubstr("needs input 'contactId'"));
   EXPECT_THAT(found[6], HasSubstr("refers to step 'contatc'"));
   EXPECT_THAT(found[7], HasSubstr("duplicate flow name 'one'"));
@@ -119,6 +119,25 @@ TEST_F(DiagnosticsTest, OneMistakeReadsAsBefore) {
 )");
   ASSERT_EQ(found.size(), 2u) << whole_;  // the trigger's and the step's
   EXPECT_THAT(found[0], HasSubstr("unknown connection 'nope'"));
+}
+
+TEST(DiagnosticCountTest, CountsErrorsAndWarningsInWords) {
+  const Diagnostic error{Severity::Error, {"f.yaml", 3, 1}, "bad"};
+  const Diagnostic warning{Severity::Warning, {"f.yaml", 1, 1}, "odd"};
+  EXPECT_EQ(countLine({error, error, error, error, warning}), "4 errors, 1 warning");
+  EXPECT_EQ(countLine({error}), "1 error");
+  EXPECT_EQ(countLine({warning, warning}), "2 warnings");
+  EXPECT_EQ(countLine({}), "");
+}
+
+TEST(DiagnosticCountTest, FileOrderKeepsEachOnceAndTagsTheSeverity) {
+  const Diagnostic late{Severity::Error, {"f.yaml", 9, 2}, "late"};
+  const Diagnostic early{Severity::Warning, {"f.yaml", 2, 5}, "early"};
+  const auto sorted = inFileOrder({late, early, late});
+  ASSERT_EQ(sorted.size(), 2u);
+  EXPECT_EQ(sorted[0].tagged(), "f.yaml:2:5: warning: early");
+  EXPECT_EQ(sorted[1].tagged(), "f.yaml:9:2: error: late");
+  EXPECT_EQ(sorted[1].str(), "f.yaml:9:2: late");
 }
 
 }  // namespace diagnostics_test

@@ -288,7 +288,58 @@ flows:
   EXPECT_EQ(r.exitCode, 78);
   EXPECT_THAT(r.err, HasSubstr(path + ":7:13: "));
   EXPECT_THAT(r.err, HasSubstr("did you mean ghl.contacts.upsert_contact"));
-  EXPECT_EQ(lineCount(r.err), 1u) << r.err;
+  EXPECT_THAT(r.err, ::testing::EndsWith("\n1 error\n"));
+  EXPECT_EQ(lineCount(r.err), 2u) << r.err;
+}
+
+// Every mistake in one run: errors and warnings in file order, each once, then the count; the
+// warnings do not decide the exit status.
+TEST(CliTest, CheckReportsErrorsAndWarningsInFileOrderThenTheCount) {
+  test::TempDir dir;
+  const std::string head = R"(connections:
+  stripe: { app: stripe, api_key: "${CLI_TEST_STRIPE_KEY}" }
+  ghl: { app: ghl, token: "${CLI_TEST_GHL_TOKEN}", location_id: loc_1 }
+flows:
+  - name: typo
+    trigger: { op: stripe.customers.new_customer, connection: stripe }
+    steps:
+      - op: ghl.contacts.upsert_contact
+        connection: ghl
+        with: { email: "{{trigger.emial}}" }
+)";
+  const std::vector<std::string> env = {"CLI_TEST_STRIPE_KEY=sk_test_x1234",
+                                        "CLI_TEST_GHL_TOKEN=pit-x"};
+  const std::string bad = dir.write("bad.yaml", head + R"(  - name: broken
+    trigger: { op: stripe.customers.new_customer, connection: stripe, every: 30s }
+    steps:
+      - op: ghl.contacts.upsert_contact
+        connection: stripe
+)");
+  const test::CommandResult r = sluice({"check", "-c", bad}, env);
+  EXPECT_EQ(r.exitCode, 78);
+  EXPECT_EQ(r.err, bad +
+                       ":10:24: warning: flow typo step 0: '{{trigger.emial}}': "
+                       "stripe.customers.new_customer records have no field 'emial' (did "
+                       "you mean email?)\n" +
+                       bad +
+                       ":12:78: error: flow broken trigger: 'every': must be between 1m "
+                       "and 15m, found '30s'\n" +
+                       bad +
+                       ":15:21: error: flow broken step 0: connection 'stripe' is for app "
+                       "stripe but ghl.contacts.upsert_contact needs ghl\n"
+                       "2 errors, 1 warning\n");
+  EXPECT_EQ(r.out, "");
+  // sluice run loads the file the same way: it refuses to start, naming both errors.
+  const test::CommandResult run = sluice({"run", "-c", bad}, env);
+  EXPECT_EQ(run.exitCode, 78);
+  EXPECT_THAT(run.err, HasSubstr(":12:78: flow broken trigger: 'every'"));
+  EXPECT_THAT(run.err, HasSubstr(":15:21: flow broken step 0: connection 'stripe'"));
+  EXPECT_THAT(run.err, HasSubstr("\n2 errors"));
+  const std::string typo = dir.write("typo.yaml", head);
+  const test::CommandResult warned = sluice({"check", "-c", typo}, env);
+  EXPECT_EQ(warned.exitCode, 0) << warned.err;
+  EXPECT_THAT(warned.err, ::testing::EndsWith("(did you mean email?)\n1 warning\n"));
+  EXPECT_THAT(warned.out, HasSubstr(": ok: 2 connections, 1 flows"));
 }
 
 // Rejected: a config file that does not exist.

@@ -46,7 +46,7 @@ void applyLogFile(const Args& args) {
 }
 
 void logConfigWarnings(const Config& config) {
-  for (const auto& w : config.warnings) logWarn("config", kv("warning", w));
+  for (const auto& w : config.warnings) logWarn("config", kv("warning", w.str()));
   for (const auto& [name, c] : config.connections)
     if (!c.verifyTls)
       logWarn("tls.verification.off",
