@@ -68,7 +68,8 @@ void mergeInto(const JsonDoc& doc, const JsonValue* schema, int depth, RecordFie
     return;
   }
   if (spec_paths::isArraySchema(doc, schema)) {
-    if (const JsonValue* items = jsonAt(*schema, "/items")) return mergeInto(doc, items, depth, out, sawShape);
+    if (const JsonValue* items = jsonAt(*schema, "/items"))
+      return mergeInto(doc, items, depth, out, sawShape);
     out.open = true;
     return;
   }
@@ -110,6 +111,11 @@ std::map<std::string, RecordFields> recordFieldsOfApp(const App& app, const Spec
     out[op.fullId()] = std::move(fields);
   }
   return out;
+}
+
+std::string recordFieldsJsonFromSpec(const App& app, const std::string& specsRoot) {
+  const auto spec = SpecIndex::load(specsRoot + "/" + app.spec);
+  return recordFieldsJson(recordFieldsOfApp(app, *spec));
 }
 
 namespace {

@@ -1,7 +1,7 @@
 // What a trigger's records and an action's answer hold, as the vendor's spec describes them: the
 // field names at each level, so `sluice check` can type templates (`{{trigger.emial}}`: did you
 // mean email?). Generated from the official specs into each app's records.json
-// (`sluice catalog records`), kept in the catalog, and compared with the specs by the
+// (sluice-gen-records, tools/gen_records), kept in the catalog, and compared with the specs by the
 // conformance test. A level the spec leaves open (free-form metadata, custom fields, an object
 // without properties, a response without a schema) accepts any name.
 #pragma once
@@ -34,6 +34,10 @@ RecordFields recordFieldsOf(const JsonDoc& doc, const JsonValue* schema, int dep
 // Every trigger's record and every action's answer of the app, from its spec; nullopt for an
 // operation the spec does not have.
 std::map<std::string, RecordFields> recordFieldsOfApp(const App& app, const SpecIndex& spec);
+
+// The app's records.json as its official spec (specsRoot/<app.spec>) says it should be: what
+// tools/gen_records writes and the conformance test compares with the file in the catalog.
+std::string recordFieldsJsonFromSpec(const App& app, const std::string& specsRoot);
 
 // records.json: {"op.id": FIELDS} with FIELDS 0 for a value, "*" for an open level, or an
 // object of FIELDS (with "*": "*" when open to more names too).

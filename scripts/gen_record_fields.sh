@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Writes each app's apps/<app>/records.json (what its operations' records and answers hold, for
-# `sluice check`'s template typing) from the official specs in ../shared/specs, through the
-# conformance test that otherwise checks the files: run it after a spec or catalog change.
-#   scripts/gen_record_fields.sh [BUILD_DIR]     (default build)
+# `sluice check`'s template typing) from the official specs in ../shared/specs with
+# sluice-gen-records (tools/gen_records): run it after a spec or catalog change.
+#   scripts/gen_record_fields.sh [BUILD_DIR] [SPECS_DIR]   (default build, ../shared/specs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${1:-build}
-SLUICE_WRITE_RECORDS=1 "$build_dir/tests/sluice_tests" \
-  --gtest_filter='RecordFieldsConformance.*' >/dev/null
-ls -l apps/*/records.json
+specs_dir=${2:-../shared/specs}
+cmake --build "$build_dir" --target sluice-gen-records >/dev/null
+"$build_dir/sluice-gen-records" --specs "$specs_dir" --catalog apps
