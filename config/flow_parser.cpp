@@ -334,11 +334,10 @@ FlowConfig parseFlow(const YAML::Node& node, const std::string& file, const Cata
 }  // namespace
 
 void parseFlows(YamlMap& map, const std::string& file, const Catalog& catalog, Config& config,
-                Diagnostics& diag) {
+                std::set<std::string>& names, Diagnostics& diag) {
   const YAML::Node flows = map.get("flows");
   if (!flows.IsDefined() || flows.IsNull()) return;
   if (!flows.IsSequence()) map.failAt(flows, "'flows': expected a list of flows");
-  std::set<std::string> names;
   for (const auto& node : flows)
     diag.attempt([&] {
       FlowConfig flow = parseFlow(node, file, catalog, config, diag);
