@@ -118,9 +118,9 @@ void checkInputs(const Operation& op, const ValueTemplate& with, const YamlMap& 
     return;
   }
   std::set<std::string> given;
-  for (const auto& [name, value] : with.members()) {
-    given.insert(name);
-    diag.attempt([&] { checkInput(op, name, value, owner); });
+  for (const auto& member : with.members()) {
+    given.insert(member.first);
+    diag.attempt([&] { checkInput(op, member.first, member.second, owner); });
   }
   auto windowed = [&](const std::string& name) {
     return op.window && (name == op.window->startInput || name == op.window->endInput);
