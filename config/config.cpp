@@ -3,10 +3,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <regex>
 #include <set>
 #include <sstream>
 
+#include "config/config_includes.h"
 #include "config/diagnostics.h"
 #include "config/flow_parser.h"
 #include "config/run_settings.h"
@@ -199,9 +201,21 @@ void loadInto(const std::string& text, const std::string& file, const Catalog& c
     YamlMap settings(map.get("settings"), file, kConfigDomain, "settings");
     config.settings = parseRunSettings(settings, file, config.warnings, env);
   });
-  diag.attempt([&] { parseConnections(map, file, catalog, env, config, diag); });
-  diag.attempt([&] { parseFlows(map, file, catalog, config, diag); });
-  reportUnknownKeys(map, diag);
+  // The included files' connections and flows join this file's: all connections first, so a
+  // flow may use one from any file.
+  std::vector<std::unique_ptr<YamlMap>> included;
+  std::vector<YamlMap*> parts = {&map};
+  for (const auto& inc : readIncludes(map, file, diag))
+    diag.attempt([&] {
+      included.push_back(std::make_unique<YamlMap>(inc.root, inc.path, kConfigDomain));
+      parts.push_back(included.back().get());
+    });
+  for (auto* part : parts)
+    diag.attempt([&] { parseConnections(*part, part->file(), catalog, env, config, diag); });
+  std::set<std::string> names;
+  for (auto* part : parts)
+    diag.attempt([&] { parseFlows(*part, part->file(), catalog, config, names, diag); });
+  for (auto* part : parts) reportUnknownKeys(*part, diag);
 }
 
 std::string readConfigFile(const std::string& path) {

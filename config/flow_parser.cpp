@@ -118,9 +118,9 @@ void checkInputs(const Operation& op, const ValueTemplate& with, const YamlMap& 
     return;
   }
   std::set<std::string> given;
-  for (const auto& [name, value] : with.members()) {
-    given.insert(name);
-    diag.attempt([&] { checkInput(op, name, value, owner); });
+  for (const auto& member : with.members()) {
+    given.insert(member.first);
+    diag.attempt([&] { checkInput(op, member.first, member.second, owner); });
   }
   auto windowed = [&](const std::string& name) {
     return op.window && (name == op.window->startInput || name == op.window->endInput);
@@ -345,11 +345,10 @@ FlowConfig parseFlow(const YAML::Node& node, const std::string& file, const Cata
 }  // namespace
 
 void parseFlows(YamlMap& map, const std::string& file, const Catalog& catalog, Config& config,
-                Diagnostics& diag) {
+                std::set<std::string>& names, Diagnostics& diag) {
   const YAML::Node flows = map.get("flows");
   if (!flows.IsDefined() || flows.IsNull()) return;
   if (!flows.IsSequence()) map.failAt(flows, "'flows': expected a list of flows");
-  std::set<std::string> names;
   for (const auto& node : flows)
     diag.attempt([&] {
       FlowConfig flow = parseFlow(node, file, catalog, config, diag);

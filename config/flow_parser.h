@@ -2,6 +2,7 @@
 // catalog and the connections (config/config.h), every mistake reported on its own.
 #pragma once
 
+#include <set>
 #include <string>
 
 #include "catalog/catalog.h"
@@ -12,7 +13,8 @@
 namespace sluice {
 
 // Reads map's `flows:` into config.flows; config.connections and settings are read already.
+// names: the flow names seen so far, in this file and the ones before it (each only once).
 void parseFlows(YamlMap& map, const std::string& file, const Catalog& catalog, Config& config,
-                Diagnostics& diag);
+                std::set<std::string>& names, Diagnostics& diag);
 
 }  // namespace sluice
