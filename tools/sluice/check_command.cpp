@@ -47,7 +47,8 @@ int checkCommand(const std::vector<std::string>& argv, Io io) {
   // Templates that read a field their trigger's records or step's answer do not have.
   for (auto& w : typeTemplates(check.config, catalog)) check.diagnostics.push_back(std::move(w));
   const std::vector<Diagnostic> all = inFileOrder(std::move(check.diagnostics));
-  for (const auto& d : all) io.err << d.tagged() << "\n";
+  // A message quotes what the file says; a secret it holds is masked all the same.
+  for (const auto& d : all) io.err << Logger::instance().mask(d.tagged()) << "\n";
   if (!all.empty()) io.err << countLine(all) << "\n";
   for (const auto& d : all)
     if (d.severity == Severity::Error) return EXIT_CONFIG;
