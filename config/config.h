@@ -81,6 +81,10 @@ struct RunSettings {
   // settings.console_token, resolved: what unlocks the console's buttons (replay, cursor
   // reset, pause/resume); "" = the console is read-only.
   std::string consoleToken;
+  // settings.token_key, resolved: the 32-byte key stored OAuth tokens are sealed with
+  // (core/sealed_box.h); "" = tokens are stored as they are.
+  std::string tokenKey;
+  SourceLocation tokenKeyWhere;
 };
 
 struct Config {

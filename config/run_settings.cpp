@@ -6,6 +6,8 @@
 #include <regex>
 #include <sstream>
 
+#include "core/sealed_box.h"
+
 namespace sluice {
 
 namespace {
@@ -46,26 +48,23 @@ std::string parseWebhookListen(YamlMap& settings, const std::string& file) {
   return listen;
 }
 
-// settings.console_token: {env: NAME} or {file: PATH}, never the value itself (it would sit in
-// the file, in backups, in a diff). The console is read-only without it.
-std::string parseConsoleToken(YamlMap& settings, const std::string& file,
-                              const std::map<std::string, std::string>* env) {
-  constexpr size_t kShortest = 16;
-  if (!settings.has("console_token")) {
-    settings.get("console_token");
+// A secret the settings name by reference: {env: NAME} or {file: PATH}, never the value itself
+// (it would sit in the file, in backups, in a diff). "" when the key is absent.
+std::string readSecretReference(YamlMap& settings, const std::string& key, const std::string& file,
+                                const std::map<std::string, std::string>* env) {
+  if (!settings.has(key)) {
+    settings.get(key);
     return "";
   }
-  const YAML::Node node = settings.get("console_token");
+  const YAML::Node node = settings.get(key);
   if (!node.IsMap())
-    settings.fail("console_token",
-                  "'console_token': expected {env: NAME} or {file: PATH}, not the token itself");
-  YamlMap t(node, file, YamlDomain::Config, "settings console_token");
+    settings.fail(key, "'" + key + "': expected {env: NAME} or {file: PATH}, not the value itself");
+  YamlMap t(node, file, YamlDomain::Config, "settings " + key);
   const auto name = t.optionalString("env");
   const auto path = t.optionalString("file");
   if (name.has_value() == path.has_value())
-    t.fail(name ? "file" : "env", "'console_token': give one of 'env' or 'file'");
+    t.fail(name ? "file" : "env", "'" + key + "': give one of 'env' or 'file'");
   t.rejectUnknown();
-  std::string token;
   if (name) {
     const char* value = nullptr;
     if (env) {
@@ -75,20 +74,41 @@ std::string parseConsoleToken(YamlMap& settings, const std::string& file,
       value = std::getenv(name->c_str());
     }
     if (!value) t.fail("env", "'env': environment variable " + *name + " is not set");
-    token = value;
-  } else {
-    std::ifstream in(*path);
-    if (!in) t.fail("file", "'file': cannot read '" + *path + "'");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    token = buffer.str();
-    while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back())))
-      token.pop_back();
+    return value;
   }
-  if (token.size() < kShortest)
-    t.fail(name ? "env" : "file", "'console_token': the token must be at least " +
-                                      std::to_string(kShortest) + " characters");
+  std::ifstream in(*path);
+  if (!in) t.fail("file", "'file': cannot read '" + *path + "'");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  std::string text = buffer.str();
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  return text;
+}
+
+// settings.console_token: what unlocks the console's buttons; read-only without it.
+std::string parseConsoleToken(YamlMap& settings, const std::string& file,
+                              const std::map<std::string, std::string>* env) {
+  constexpr size_t kShortest = 16;
+  const bool given = settings.has("console_token");
+  std::string token = readSecretReference(settings, "console_token", file, env);
+  if (given && token.size() < kShortest)
+    settings.fail("console_token", "'console_token': the token must be at least " +
+                                       std::to_string(kShortest) + " characters");
   return token;
+}
+
+// settings.token_key: the key stored OAuth tokens are sealed with (core/sealed_box.h).
+std::string parseTokenKey(YamlMap& settings, const std::string& file,
+                          const std::map<std::string, std::string>* env) {
+  const bool given = settings.has("token_key");
+  const std::string text = readSecretReference(settings, "token_key", file, env);
+  if (!given) return "";
+  const auto key = parseSealingKey(text);
+  if (!key)
+    settings.fail("token_key",
+                  "'token_key': expected 32 bytes as 64 hex digits or base64 (make one with "
+                  "`openssl rand -hex 32`)");
+  return *key;
 }
 
 }  // namespace
@@ -121,6 +141,8 @@ RunSettings parseRunSettings(YamlMap& s, const std::string& file, std::vector<Di
     s.fail("admin", "'admin': expected HOST:PORT (e.g. 127.0.0.1:9464) or off");
   out.webhookListen = parseWebhookListen(s, file);
   out.consoleToken = parseConsoleToken(s, file, env);
+  out.tokenKeyWhere = s.where("token_key");
+  out.tokenKey = parseTokenKey(s, file, env);
   s.rejectUnknown();
   return out;
 }

@@ -17,8 +17,9 @@ Runner::Runner(const Catalog& catalog, const Config& config, StateStore& state,
       owner_(makeLeaseOwner()),
       metrics_(clock),
       backPressure_(config.settings.maxBacklog, config.settings.maxDeliveryLagMs),
+      tokens_(state, config.settings.tokenKey, config.settings.tokenKeyWhere),
       clients_(
-          config, catalog, transport, &state, clock,
+          config, catalog, transport, &tokens_, clock,
           [this](int64_t ms) {
             metrics_.rateLimitWait(ms);
             return sleepFor(ms);
@@ -31,6 +32,9 @@ Runner::Runner(const Catalog& catalog, const Config& config, StateStore& state,
       deliveries_(dispatcher_, state, clock, config.settings, *pool_, metrics_, owner_,
                   [this] { notifyWork(); }),
       renewer_(state, clock, owner_, config.settings.leaseMs) {
+  // A stored token the key cannot open stops the start, naming its connection: better than a
+  // poll failing on it later.
+  for (const auto& [name, connection] : config.connections) tokens_.loadTokens(name);
   clients_.shareBudgets(state);
   metrics_.metrics().addCollector([this](Metrics& out) { collectMetrics(out); });
 }

@@ -19,6 +19,7 @@
 #include "service/poll_scheduler.h"
 #include "service/runner_metrics.h"
 #include "service/worker_pool.h"
+#include "state/sealed_token_store.h"
 #include "state/state_store.h"
 
 namespace sluice {
@@ -83,6 +84,7 @@ class Runner {
   const std::string owner_;
   RunnerMetrics metrics_;
   BackPressure backPressure_;
+  SealedTokenStore tokens_;  // settings.token_key seals the stored OAuth tokens
   ClientRegistry clients_;
   Dispatcher dispatcher_;
   std::unique_ptr<WorkerPool> pool_;

@@ -21,7 +21,10 @@ const std::string kToken = "console-token-abcdef0123";
 
 Config load(const std::string& settings) {
   static const Catalog catalog = Catalog::load(test::catalogRoot());
-  const std::map<std::string, std::string> env = {{"CONSOLE_TOKEN", kToken}, {"SHORT", "abc"}};
+  const std::map<std::string, std::string> env = {
+      {"CONSOLE_TOKEN", kToken},
+      {"SHORT", "abc"},
+      {"TOKEN_KEY", "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"}};
   return loadConfigText("settings:\n" + settings, "sluice.yaml", catalog, &env);
 }
 
@@ -68,6 +71,18 @@ TEST(RunSettingsTest, AShortTokenOrAnUnclearSourceIsRejected) {
   EXPECT_THAT(rejection("  console_token: {}\n"), HasSubstr("give one of 'env' or 'file'"));
   EXPECT_THAT(rejection("  console_token: { env: CONSOLE_TOKEN, value: x }\n"),
               HasSubstr("unknown key 'value'"));
+}
+
+// settings.token_key: 32 bytes as hex or base64, from the environment or a file.
+TEST(RunSettingsTest, TheTokenKeyIs32BytesFromTheEnvironmentOrAFile) {
+  EXPECT_EQ(load("  workers: 2\n").settings.tokenKey, "");
+  EXPECT_EQ(load("  token_key: { env: TOKEN_KEY }\n").settings.tokenKey.size(), 32u);
+  test::TempDir dir;
+  const std::string path = dir.write("key", std::string(43, 'A') + "=\n");  // base64
+  EXPECT_EQ(load("  token_key: { file: " + path + " }\n").settings.tokenKey, std::string(32, '\0'));
+  EXPECT_THAT(rejection("  token_key: { env: SHORT }\n"),
+              AllOf(StartsWith("sluice.yaml:2:"), HasSubstr("openssl rand -hex 32")));
+  EXPECT_THAT(rejection("  token_key: 0001\n"), HasSubstr("not the value itself"));
 }
 
 }  // namespace run_settings_test

@@ -21,8 +21,11 @@ OneShotClients::OneShotClients(const Context& ctx, StateStore* state)
         unverified.verifyTls = false;
         return makePocoTransport(unverified);
       }()) {
+  if (state)
+    tokens = std::make_unique<SealedTokenStore>(*state, ctx.config.settings.tokenKey,
+                                                ctx.config.settings.tokenKeyWhere);
   registry = std::make_unique<ClientRegistry>(
-      ctx.config, ctx.catalog, *transport, state, clock,
+      ctx.config, ctx.catalog, *transport, tokens.get(), clock,
       [](int64_t ms) {
         std::this_thread::sleep_for(std::chrono::milliseconds(ms));
         return true;

@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "http/client_registry.h"
 #include "config/config.h"
+#include "state/sealed_token_store.h"
 #include "state/state_store.h"
 #include "tools/sluice/cli_args.h"
 
@@ -35,6 +36,7 @@ struct OneShotClients {
   std::unique_ptr<HttpTransport> transport;
   std::unique_ptr<HttpTransport> insecure;  // only for verify_tls: false connections
   SystemClock clock;
+  std::unique_ptr<SealedTokenStore> tokens;  // over state, with settings.token_key
   std::unique_ptr<ClientRegistry> registry;
 };
 
