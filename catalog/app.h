@@ -38,6 +38,23 @@ struct ErrorShape {
   std::string retryHeader;
 };
 
+// The accounts one connection of the app can act in: GHL sub-accounts (locations) of an agency,
+// Stripe connected accounts of a platform. A connection asks for them with
+// `<key>: all | [ids] | { where: CONDITION }` and then runs its flows once per tenant.
+struct TenantSpec {
+  std::string key;       // the connection key that asks for them: locations, accounts
+  std::string setting;   // the connection setting each tenant fills in: location_id, account
+  std::string variable;  // {{tenant.<variable>}} in templates: location_id, account_id
+  std::string list;      // the operation (of this app) that lists them
+  std::string id;        // JSON pointer to a listed record's id
+  std::string label;     // JSON pointer to its name, for status and logs
+  // What to ask for when connecting (OAuth scopes the listing and the tenant tokens need).
+  std::vector<std::string> scopes;
+  // Connection settings a connection asking for tenants must have (the listing reads them).
+  std::vector<std::string> needs;
+  SourceLocation where;
+};
+
 struct Category {
   std::string id;    // contacts
   std::string name;  // Contacts
@@ -53,6 +70,8 @@ struct App {
   std::string encoding;  // json | form
   std::string authKind;  // bearer | oauth2
   std::string tokenUrl;
+  // OAuth 2.0 authorization-code flow (`sluice connect`): where the user approves the app.
+  std::string authorizeUrl;
   std::vector<std::pair<std::string, Template>> headers;
   std::string idempotencyHeader;
   // request_presets: query and body parts many operations share (GHL's locationId), which an
@@ -65,6 +84,7 @@ struct App {
   // Flows may name webhook event types that bring this app's new records (webhook_events).
   bool webhookEventTypes = false;
   RateLimitSpec rateLimit;
+  std::optional<TenantSpec> tenants;
   ErrorShape errors;
   std::vector<SettingSpec> connection;
   // Reasoned deviations from the spec that hold for every operation of the app (a protocol

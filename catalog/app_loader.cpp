@@ -96,6 +96,26 @@ void parseRequestPresets(YamlMap& map, const std::string& file, App& app) {
   }
 }
 
+std::optional<TenantSpec> parseTenants(YamlMap& map, const std::string& file) {
+  if (!map.has("tenants")) {
+    map.get("tenants");
+    return std::nullopt;
+  }
+  YamlMap t(map.get("tenants"), file, kCatalogDomain, "app tenants");
+  TenantSpec spec;
+  spec.where = map.where("tenants");
+  spec.key = t.requiredString("key");
+  spec.setting = t.requiredString("setting");
+  spec.variable = t.requiredString("variable");
+  spec.list = t.requiredString("list");
+  spec.id = t.requiredString("id");
+  spec.label = t.stringOr("label", "");
+  if (t.has("scopes")) spec.scopes = t.stringList("scopes");
+  if (t.has("needs")) spec.needs = t.stringList("needs");
+  t.rejectUnknown();
+  return spec;
+}
+
 void parseAppYaml(App& app, const std::string& file) {
   const YAML::Node root = loadYamlFile(file, kCatalogDomain);
   YamlMap map(root, file, kCatalogDomain, "app");
@@ -111,6 +131,7 @@ void parseAppYaml(App& app, const std::string& file) {
   YamlMap auth(map.get("auth"), file, kCatalogDomain, "app auth");
   app.authKind = auth.enumOr("kind", {"bearer", "oauth2"}, "bearer");
   app.tokenUrl = auth.stringOr("token_url", "");
+  app.authorizeUrl = auth.stringOr("authorize_url", "");
   if (app.authKind == "oauth2" && app.tokenUrl.empty())
     auth.fail("kind", "oauth2 needs 'token_url'");
   auth.rejectUnknown();
@@ -128,6 +149,7 @@ void parseAppYaml(App& app, const std::string& file) {
   parseRateLimit(map, file, app.rateLimit);
   parseErrorShape(map, file, app.errors);
   parseConnectionSettings(map, file, app);
+  app.tenants = parseTenants(map, file);
   parseRequestPresets(map, file, app);
   app.specExceptions = parseSpecExceptions(map, file, "app");
   const YAML::Node pags = map.get("paginations");

@@ -55,6 +55,14 @@ App Catalog::loadApp(const std::string& folder) {
     }
     app.categories.push_back(category);
   }
+  if (app.tenants) {
+    const Operation* list = app.find(app.tenants->list);
+    if (!list || list->records.empty())
+      throw CatalogError(app.tenants->where, "tenants: 'list' must name an operation of app " +
+                                                 app.id + " with records");
+    if (!app.setting(app.tenants->setting))
+      throw CatalogError(app.tenants->where, "tenants: 'setting' must name a connection setting");
+  }
   for (const auto& op : app.operations) {
     if (!op.lookup) continue;
     const LookupSpec& lookup = *op.lookup;

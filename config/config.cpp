@@ -12,6 +12,7 @@
 #include "config/diagnostics.h"
 #include "config/flow_parser.h"
 #include "config/run_settings.h"
+#include "config/tenant_selector.h"
 #include "core/text.h"
 #include "core/yaml_reader.h"
 
@@ -103,6 +104,7 @@ Connection parseConnection(const std::string& name, const YAML::Node& node, cons
   } else {
     map.get("rate_limit");
   }
+  if (app->tenants) c.tenants = parseTenantSelector(map, *app->tenants);
   for (const auto& s : app->connection) {
     std::optional<std::string> value;
     const std::string fileKey = s.name + "_file";
@@ -137,10 +139,18 @@ Connection parseConnection(const std::string& name, const YAML::Node& node, cons
     if (s.secret && !value->empty()) c.secretValues.push_back(*value);
     c.settings[s.name] = *value;
   }
-  if (app->authKind == "oauth2" && !c.settings.count("token") && !c.settings.count("refresh_token"))
+  // client_id and client_secret alone: the tokens come from `sluice connect` (state store).
+  const bool connectable = c.settings.count("client_id") && c.settings.count("client_secret");
+  if (app->authKind == "oauth2" && !c.settings.count("token") &&
+      !c.settings.count("refresh_token") && !connectable)
     map.fail("app",
-             "connection needs 'token' or OAuth2 'client_id', 'client_secret' and "
-             "'refresh_token'");
+             "connection needs 'token', or OAuth2 'client_id' and 'client_secret' (then run "
+             "`sluice connect`, or give 'refresh_token')");
+  if (c.tenants.any())
+    for (const std::string& needed : app->tenants->needs)
+      if (!c.settings.count(needed))
+        map.fail(app->tenants->key, "'" + app->tenants->key + ":' needs the setting '" + needed +
+                                        "' on this connection");
   map.rejectUnknown();
   return c;
 }
@@ -161,6 +171,11 @@ void parseConnections(YamlMap& map, const std::string& file, const Catalog& cata
   if (!conns.IsMap()) map.failAt(conns, "'connections': expected a map of name: {app: ...}");
   for (const auto& kv : conns) {
     const std::string name = kv.first.Scalar();
+    // "@" joins an agency connection and a tenant in the names tenant expansion makes.
+    if (name.find('@') != std::string::npos) {
+      diag.attempt([&] { map.failAt(kv.first, "connection name '" + name + "' must not contain '@'"); });
+      continue;
+    }
     if (!diag.attempt([&] {
           config.connections[name] = parseConnection(name, kv.second, file, catalog, env);
         }))

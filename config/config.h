@@ -15,6 +15,19 @@
 
 namespace sluice {
 
+// Which tenants an agency or platform connection runs its flows for (app.yaml `tenants:`):
+// `locations: all`, a list of ids, or { where: CONDITION } over a listed tenant's record
+// ({{tenant.name}}, {{tenant.record.address}}).
+struct TenantSelector {
+  enum class Kind { None, All, Listed, Where };
+  Kind kind = Kind::None;
+  std::vector<std::string> ids;
+  Condition where;
+  int64_t rediscoverMs = 10 * 60 * 1000;                  // `rediscover:` how often to list them
+  int64_t keepUninstalledMs = 30LL * 24 * 3600 * 1000;  // `keep_uninstalled:` state kept after
+  bool any() const { return kind != Kind::None; }
+};
+
 struct Connection {
   std::string name;
   std::string app;
@@ -26,6 +39,11 @@ struct Connection {
   // Overrides the app's rate limit (app.yaml) for this connection; 0 = the app's.
   int64_t rateRequests = 0;
   int64_t rateWindowMs = 0;
+  TenantSelector tenants;
+  // A tenant connection, made by tenant expansion (tenants/tenant_expansion.h), never written:
+  // the agency connection it acts for and the tenant's id ("" for a written connection).
+  std::string parent;
+  std::string tenantId;
   SourceLocation where;
 };
 
@@ -49,9 +67,25 @@ struct StepConfig {
   SourceLocation where;
 };
 
+// How a per-tenant flow finds, for its trigger's tenant, the tenant of another agency
+// connection its steps use (a Stripe connected account's GHL sub-account): a table of ids, or
+// a field of the trigger tenant's record (metadata.ghl_location_id).
+struct TenantPairing {
+  std::map<std::string, std::string> table;
+  std::vector<std::string> field;  // path into the record
+  SourceLocation where;
+};
+
 struct FlowConfig {
   std::string name;
   bool enabled = true;
+  // `pair:` per agency connection the steps use, other than the trigger's.
+  std::map<std::string, TenantPairing> pairs;
+  // A flow instance made by tenant expansion: the written flow's name (name is "base@tenant"),
+  // and what {{tenant.*}} reads (id, name, the app's variable such as location_id).
+  std::string base;
+  std::string tenant;
+  std::map<std::string, std::string> tenantValues;
   TriggerConfig trigger;
   Condition filter;
   std::vector<StepConfig> steps;

@@ -22,6 +22,8 @@ std::string didYouMean(const std::string& word, const std::vector<std::string>& 
 
 struct RefContext {
   bool allowTrigger = false;
+  // What {{tenant.*}} may read: empty when the flow does not run per tenant.
+  std::vector<std::string> tenantNames;
   std::vector<std::string> earlierSteps;  // names and indexes
 };
 
@@ -29,6 +31,18 @@ void checkReferences(const TemplateExpr& e, const SourceLocation& where, const R
                      const YamlMap& map) {
   const std::string& root = e.path[0];
   if (root == "connection" || root == "flow" || root == "now") return;
+  if (root == "tenant") {
+    if (ctx.tenantNames.empty())
+      throw located(map, where,
+                    "'{{" + e.source + "}}': only a flow whose trigger uses an agency connection " +
+                        "(locations:/accounts:) runs per tenant");
+    const std::string name = e.path.size() > 1 ? e.path[1] : "";
+    for (const auto& n : ctx.tenantNames)
+      if (n == name) return;
+    throw located(map, where,
+                  "'{{" + e.source + "}}': a tenant has " + joined(ctx.tenantNames) +
+                      didYouMean(name, ctx.tenantNames));
+  }
   if (root == "trigger" && ctx.allowTrigger) return;
   if (root == "steps" && ctx.allowTrigger) {
     if (e.path.size() < 2)
@@ -235,6 +249,16 @@ void markKnown(YamlMap& map, std::initializer_list<const char*> keys) {
   for (const char* key : keys) map.get(key);
 }
 
+// What {{tenant.*}} reads in a flow whose trigger uses this connection (empty: not per tenant).
+std::vector<std::string> tenantNames(const Config& config, const Catalog& catalog,
+                                     const TriggerConfig& trigger) {
+  const auto c = config.connections.find(trigger.connection);
+  if (c == config.connections.end() || !c->second.tenants.any()) return {};
+  const App* app = catalog.app(c->second.app);
+  if (!app || !app->tenants) return {};
+  return {"id", "name", app->tenants->variable};
+}
+
 TriggerConfig parseTrigger(YamlMap& map, const std::string& file, const std::string& label,
                            const Catalog& catalog, const Config& config, Diagnostics& diag) {
   TriggerConfig trigger;
@@ -249,7 +273,9 @@ TriggerConfig parseTrigger(YamlMap& map, const std::string& file, const std::str
     diag.attempt([&] {
       trigger.with = parseWith(trig, file);
       checkInputs(*top, trigger.with, trig, diag);
-      checkExpressions(trigger.with, RefContext{}, trig, diag);
+      RefContext ctx;
+    ctx.tenantNames = tenantNames(config, catalog, trigger);
+    checkExpressions(trigger.with, ctx, trig, diag);
     });
     diag.attempt([&] { parseWebhookEvents(trig, *top, catalog, trigger); });
   } else {
@@ -315,6 +341,52 @@ void parseSteps(YamlMap& map, const std::string& file, const std::string& label,
   }
 }
 
+// `pair: { CONNECTION: { table: {from: to} } | { field: path.in.record } }`: for each agency
+// connection the steps use besides the trigger's, which of its tenants goes with the trigger's.
+std::map<std::string, TenantPairing> parsePairs(YamlMap& map, const Config& config) {
+  std::map<std::string, TenantPairing> out;
+  if (!map.has("pair")) {
+    map.get("pair");
+    return out;
+  }
+  YamlMap pairs(map.get("pair"), map.file(), YamlDomain::Config, map.context() + " pair");
+  for (const auto& kv : pairs.node()) {
+    const std::string name = kv.first.Scalar();
+    const auto c = config.connections.find(name);
+    if (c == config.connections.end() || !c->second.tenants.any())
+      pairs.fail(name, "'" + name + "' is not an agency connection (one with locations:/accounts:)");
+    YamlMap p(pairs.get(name), map.file(), YamlDomain::Config, pairs.context() + " " + name);
+    TenantPairing pairing;
+    pairing.where = p.where();
+    if (p.has("table")) {
+      YamlMap table(p.get("table"), map.file(), YamlDomain::Config, p.context() + " table");
+      for (const auto& row : table.node()) pairing.table[row.first.Scalar()] = table.requiredString(row.first.Scalar());
+    }
+    if (auto field = p.optionalString("field")) pairing.field = splitPath(*field);
+    if (pairing.table.empty() == pairing.field.empty())
+      p.fail("table", "give one of 'table' (trigger tenant id: " + name + " tenant id) or 'field'");
+    p.rejectUnknown();
+    out[name] = std::move(pairing);
+  }
+  return out;
+}
+
+// A step on an agency connection acts in a tenant: the trigger's own (same connection) or the
+// one `pair:` names for it; a flow that does not run per tenant has no tenant to act in.
+void checkStepTenant(const StepConfig& step, const FlowConfig& flow, const Config& config,
+                     bool perTenant) {
+  const auto c = config.connections.find(step.connection);
+  if (c == config.connections.end() || !c->second.tenants.any()) return;
+  if (!perTenant)
+    throw ConfigError(step.where, "step uses agency connection '" + step.connection +
+                                      "', but the trigger's connection does not run per tenant: "
+                                      "give the step a connection for one sub-account/account");
+  if (step.connection != flow.trigger.connection && !flow.pairs.count(step.connection))
+    throw ConfigError(step.where, "step uses agency connection '" + step.connection +
+                                      "': say which of its tenants goes with the trigger's in "
+                                      "the flow's 'pair: { " + step.connection + ": ... }'");
+}
+
 FlowConfig parseFlow(const YAML::Node& node, const std::string& file, const Catalog& catalog,
                      const Config& config, Diagnostics& diag) {
   const std::string label = yamlLabel(node, "name", "flow");
@@ -332,12 +404,16 @@ FlowConfig parseFlow(const YAML::Node& node, const std::string& file, const Cata
 
   RefContext ctx;
   ctx.allowTrigger = true;
+  ctx.tenantNames = tenantNames(config, catalog, flow.trigger);
+  diag.attempt([&] { flow.pairs = parsePairs(map, config); });
   diag.attempt([&] {
     flow.filter = compileCondition(map, "filter");
     for (const auto* e : flow.filter.expressions())
       diag.attempt([&] { checkReferences(*e, map.where("filter"), ctx, map); });
   });
   diag.attempt([&] { parseSteps(map, file, label, catalog, config, ctx, flow, diag); });
+  for (const auto& step : flow.steps)
+    diag.attempt([&] { checkStepTenant(step, flow, config, !ctx.tenantNames.empty()); });
   reportUnknownKeys(map, diag);
   return flow;
 }

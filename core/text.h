@@ -45,4 +45,9 @@ std::size_t editDistance(std::string_view a, std::string_view b);
 // a third of the word's length, at least 1, and not the word itself), else "".
 std::string closestMatch(std::string_view word, const std::vector<std::string>& candidates);
 
+// "a, b, c": for messages that list what is allowed.
+std::string joined(const std::vector<std::string>& items, std::string_view separator = ", ");
+// "a.b.c" -> {a, b, c}; empty parts are dropped.
+std::vector<std::string> splitPath(std::string_view path, char separator = '.');
+
 }  // namespace sluice

@@ -1,5 +1,6 @@
 #include "deliver/delivery_scope.h"
 
+#include "config/tenant_selector.h"
 #include "core/iso_time.h"
 #include "http/request_builder.h"
 
@@ -18,6 +19,10 @@ DeliveryScope::DeliveryScope(const FlowConfig& flow, const Delivery& delivery, c
   scope_.set("trigger", &item);
   scope_.set("flow", &flowInfo_);
   scope_.set("now", &now_);
+  if (!flow.tenantValues.empty()) {
+    tenant_ = tenantJson(flow.tenantValues, a);
+    scope_.set("tenant", &tenant_);
+  }
 }
 
 void DeliveryScope::remember(int index, const std::string& resultJson) {

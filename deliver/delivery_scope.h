@@ -1,5 +1,5 @@
 // The template roots one delivery's filter and steps read: trigger (the item), flow (name,
-// item_key), now (ms, unix, iso: the time of this attempt), steps (earlier results by index
+// item_key), now (ms, unix, iso: the time of this attempt), tenant (a per-tenant flow's), steps (earlier results by index
 // and by name) and, per step, its connection.
 #pragma once
 
@@ -35,6 +35,7 @@ class DeliveryScope {
   JsonValue steps_{rapidjson::kObjectType};
   JsonValue flowInfo_{rapidjson::kObjectType};
   JsonValue now_{rapidjson::kObjectType};
+  JsonValue tenant_;  // a per-tenant flow's {{tenant.*}}
   JsonValue connection_;
   MapScope scope_;
   std::vector<std::unique_ptr<JsonDoc>> results_;  // keeps step results alive for the scope

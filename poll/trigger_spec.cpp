@@ -1,5 +1,7 @@
 #include "poll/trigger_spec.h"
 
+#include "config/tenant_selector.h"
+
 #include "http/request_builder.h"
 
 namespace sluice {
@@ -27,6 +29,8 @@ TriggerSpec makeTriggerSpec(const FlowConfig& flow, const Config& config, const 
   JsonValue conn = connectionJson(connection, alloc);
   MapScope scope;
   scope.set("connection", &conn);
+  JsonValue tenant = tenantJson(flow.tenantValues, alloc);
+  if (!flow.tenantValues.empty()) scope.set("tenant", &tenant);
   JsonValue rendered = flow.trigger.with.isNull() ? JsonValue(rapidjson::kObjectType)
                                                   : flow.trigger.with.render(scope, alloc);
   auto compact = std::make_shared<CompactDoc>();

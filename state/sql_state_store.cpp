@@ -1,5 +1,7 @@
 #include "state/sql_state_store.h"
 
+#include <set>
+
 #include <algorithm>
 #include <type_traits>
 #include <utility>
@@ -285,6 +287,66 @@ std::map<std::string, int64_t> SqlStateStore::pausedFlows() {
                                  }))
     paused[flow] = at;
   return paused;
+}
+
+// --- tenants ---
+
+const char* tenantStateName(TenantState state) {
+  switch (state) {
+    case TenantState::Installed: return "installed";
+    case TenantState::Uninstalled: return "uninstalled";
+    case TenantState::Revoked: return "revoked";
+  }
+  return "installed";
+}
+
+namespace {
+TenantRecord readTenant(const SqlRow& row) {
+  TenantRecord t;
+  t.connection = row.text(0);
+  t.id = row.text(1);
+  t.name = row.text(2);
+  t.recordJson = row.text(3);
+  const std::string state = row.text(4);
+  t.state = state == "revoked"       ? TenantState::Revoked
+            : state == "uninstalled" ? TenantState::Uninstalled
+                                     : TenantState::Installed;
+  t.sinceMs = row.integer(5);
+  t.reason = row.text(6);
+  return t;
+}
+}  // namespace
+
+void SqlStateStore::recordDiscovery(const std::string& connection,
+                                    const std::vector<TenantRecord>& listed, int64_t nowMs) {
+  std::set<std::string> ids;
+  for (const auto& t : listed) ids.insert(t.id);
+  const auto known = tenants(connection);
+  run("recordDiscovery for connection", connection, SqlAccess::Write, [&](SqlTransaction& tx) {
+    for (const auto& t : listed)
+      tx.exec(store_sql::kListedTenant, {connection, t.id, t.name, t.recordJson, nowMs});
+    for (const auto& k : known)
+      if (!ids.count(k.id)) tx.exec(store_sql::kUninstalledTenant, {connection, k.id, nowMs});
+    return 0;
+  });
+}
+
+void SqlStateStore::markRevoked(const std::string& connection, const std::string& id,
+                                const std::string& reason, int64_t nowMs) {
+  run("markRevoked for connection", connection, SqlAccess::Statement, [&](SqlTransaction& tx) {
+    return tx.exec(store_sql::kRevokedTenant, {connection, id, nowMs, reason});
+  });
+}
+
+std::vector<TenantRecord> SqlStateStore::tenants(const std::string& connection) {
+  return select("tenants of connection", connection, store_sql::kTenants, {connection},
+                readTenant);
+}
+
+void SqlStateStore::forgetTenant(const std::string& connection, const std::string& id) {
+  run("forgetTenant for connection", connection, SqlAccess::Statement, [&](SqlTransaction& tx) {
+    return tx.exec(store_sql::kForgetTenant, {connection, id});
+  });
 }
 
 // --- leases ---

@@ -63,6 +63,13 @@ class SqlStateStore : public StateStore {
   bool resumeFlow(const std::string& flow) override;
   std::map<std::string, int64_t> pausedFlows() override;
 
+  void recordDiscovery(const std::string& connection, const std::vector<TenantRecord>& listed,
+                       int64_t nowMs) override;
+  void markRevoked(const std::string& connection, const std::string& id,
+                   const std::string& reason, int64_t nowMs) override;
+  std::vector<TenantRecord> tenants(const std::string& connection) override;
+  void forgetTenant(const std::string& connection, const std::string& id) override;
+
   int64_t takeBudget(const std::string& key, int64_t sliceStartMs, int64_t sliceMs, int slices,
                      int64_t limit, int64_t want) override;
 

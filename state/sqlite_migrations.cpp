@@ -132,6 +132,19 @@ CREATE TABLE IF NOT EXISTS paused_flows (
 CREATE INDEX IF NOT EXISTS outbox_by_flow ON outbox(flow, id);
 CREATE INDEX IF NOT EXISTS outbox_by_created ON outbox(created_ms);
 )sql",
+    // 7: tenants of agency and platform connections (state/tenant_store.h).
+    R"sql(
+CREATE TABLE IF NOT EXISTS tenants (
+  connection  TEXT NOT NULL,
+  tenant_id   TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  record      TEXT NOT NULL,
+  state       TEXT NOT NULL,
+  since_ms    INTEGER NOT NULL,
+  reason      TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (connection, tenant_id)
+);
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -1,5 +1,6 @@
 // Durable state: trigger cursors and seen ids, the outbox of pending deliveries, step results,
-// poll history, dead letters, OAuth tokens, shared rate budgets, paused flows and schedule. The
+// poll history, dead letters, OAuth tokens, shared rate budgets, paused flows, tenants and
+// schedule. The
 // one rule: new items and the advanced cursor are committed in ONE transaction (commitPoll), so
 // a crash at any point neither loses an item nor records one twice. SQLite is the embedded
 // implementation (one process); PostgreSQL lets several `sluice run` processes share the work
@@ -14,6 +15,7 @@
 #include "state/lease_store.h"
 #include "state/outbox_store.h"
 #include "state/rate_budget_store.h"
+#include "state/tenant_store.h"
 #include "state/token_store.h"
 #include "state/trigger_store.h"
 
@@ -26,7 +28,8 @@ class StateStore : public TriggerStore,
                    public HistoryStore,
                    public TokenStore,
                    public RateBudgetStore,
-                   public FlowPauseStore {};
+                   public FlowPauseStore,
+                   public TenantStore {};
 
 // How openStateStore treats the schema.
 enum class SchemaPolicy {

@@ -153,6 +153,25 @@ inline constexpr char kQueuedSinceByFlow[] =
 inline constexpr char kFlowDeliveries[] =
     "SELECT " SLUICE_DELIVERY_COLUMNS " FROM outbox WHERE flow = $1 ORDER BY id DESC LIMIT $2";
 
+// --- tenants ---
+inline constexpr char kListedTenant[] =
+    "INSERT INTO tenants(connection, tenant_id, name, record, state, since_ms, reason)"
+    " VALUES($1, $2, $3, $4, 'installed', $5, '') ON CONFLICT(connection, tenant_id) DO UPDATE"
+    " SET name = excluded.name, record = excluded.record, reason = '',"
+    " since_ms = CASE WHEN tenants.state = 'installed' THEN tenants.since_ms"
+    " ELSE excluded.since_ms END, state = 'installed'";
+inline constexpr char kUninstalledTenant[] =
+    "UPDATE tenants SET state = 'uninstalled', since_ms = $3"
+    " WHERE connection = $1 AND tenant_id = $2 AND state <> 'uninstalled'";
+inline constexpr char kRevokedTenant[] =
+    "UPDATE tenants SET state = 'revoked', since_ms = $3, reason = $4"
+    " WHERE connection = $1 AND tenant_id = $2";
+inline constexpr char kTenants[] =
+    "SELECT connection, tenant_id, name, record, state, since_ms, reason FROM tenants"
+    " WHERE $1 = '' OR connection = $1 ORDER BY connection, tenant_id";
+inline constexpr char kForgetTenant[] =
+    "DELETE FROM tenants WHERE connection = $1 AND tenant_id = $2";
+
 // --- paused flows ---
 inline constexpr char kPauseFlow[] =
     "INSERT INTO paused_flows(flow, paused_ms) VALUES($1, $2) ON CONFLICT(flow) DO NOTHING";
