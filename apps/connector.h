@@ -33,6 +33,10 @@ class Connector {
   // limit applies (rate_limit.test_requests in app.yaml).
   virtual bool testMode() const { return false; }
 
+  // A tenant connection (Connection::parent set) is given its agency connection's connector
+  // once both exist: apps whose tenants need their own tokens get them through it.
+  virtual void linkAgency(Connector& /*agency*/) {}
+
   const App& app() const { return app_; }
   const Connection& connection() const { return connection_; }
 

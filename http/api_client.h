@@ -32,6 +32,7 @@ class ApiClient {
 
   const Connection& connection() const { return connection_; }
   RateLimiter& limiter() { return limiter_; }
+  Connector& connector() { return *connector_; }
   // From now on the connection's limit also holds across restarts and across the processes
   // on this store (http/shared_rate_budget.h). A connection without a limit is left alone.
   void shareBudget(RateBudgetStore& store);

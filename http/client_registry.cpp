@@ -14,6 +14,14 @@ ClientRegistry::ClientRegistry(const Config& config, const Catalog& catalog,
     HttpTransport& t = connection.verifyTls ? transport : *insecure;
     clients_[name] = std::make_unique<ApiClient>(*app, connection, t, state, clock, sleeper, apps);
   }
+  for (const auto& [name, connection] : config.connections) {
+    if (connection.parent.empty()) continue;
+    auto agency = clients_.find(connection.parent);
+    if (agency == clients_.end())
+      throw Error("connection " + name + ": its agency connection " + connection.parent +
+                  " is missing");
+    clients_[name]->connector().linkAgency(agency->second->connector());
+  }
 }
 
 void ClientRegistry::shareBudgets(RateBudgetStore& store) {

@@ -64,6 +64,7 @@ bool TriggerPoller::fetch(const TriggerSpec& trigger, Sweep& sweep, PollResult& 
     const ApiResult api = client_.call(op, *inputs, &params);
     if (api.outcome != Outcome::Ok) {
       result.retryAfterMs = api.retryAfterMs;
+      result.refused = api.unauthorized || api.status == 401 || api.status == 403;
       fail(result, api.error, api.outcome == Outcome::Retry);
       return false;
     }

@@ -31,6 +31,8 @@ struct PollResult {
   std::string error;  // when !ok: names the operation and, for bad data, the field
   bool retryable = true;
   int64_t retryAfterMs = -1;
+  // The API refused the credentials (401 after a new token, 403, or no token could be had).
+  bool refused = false;
   PollCommit commit;  // when ok (history filled either way)
 };
 

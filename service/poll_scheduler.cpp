@@ -113,6 +113,7 @@ void PollScheduler::pollTask(ScheduledTrigger* t) {
   bool leaseLost = false;
   if (r.ok) next = commitPolled(*t, r, flows, now, slot, leaseLost);
   if (!r.ok && !leaseLost) slot = next = notePollFailure(*t, r, flows, now);
+  if (!r.ok && r.refused && refused_) refused_(t->spec.connection, r.error);
   metrics_.pollFinished(t->spec.op->fullId(), r, pollStarted);
   finished(*t, r, slot, next);
   taskDone_();

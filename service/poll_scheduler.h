@@ -58,6 +58,10 @@ class PollScheduler {
   std::optional<int64_t> nextDueMs();
 
   const std::vector<std::unique_ptr<ScheduledTrigger>>& triggers() const { return triggers_; }
+  // Told when a poll's credentials were refused (the connection and the error), from a worker.
+  void onRefused(std::function<void(const std::string&, const std::string&)> refused) {
+    refused_ = std::move(refused);
+  }
   std::vector<TriggerGauges> gauges();
 
  private:
@@ -94,6 +98,7 @@ class PollScheduler {
   const BackPressure& backPressure_;
   const std::string& owner_;
   std::function<void()> taskDone_;
+  std::function<void(const std::string&, const std::string&)> refused_;
   std::vector<std::unique_ptr<ScheduledTrigger>> triggers_;
 
   std::mutex mutex_;  // guards the triggers' mutable fields and dueQueue_

@@ -31,7 +31,11 @@ Runner::Runner(const Catalog& catalog, const Config& config, StateStore& state,
              [this] { notifyWork(); }),
       deliveries_(dispatcher_, state, clock, config.settings, *pool_, metrics_, owner_,
                   [this] { notifyWork(); }),
-      renewer_(state, clock, owner_, config.settings.leaseMs) {
+      renewer_(state, clock, owner_, config.settings.leaseMs),
+      tenants_(catalog, config, state, clients_, clock, [this] { requestTenantRebuild(); }) {
+  polls_.onRefused([this](const std::string& connection, const std::string& error) {
+    tenants_.refused(connection, error);
+  });
   // A stored token the key cannot open stops the start, naming its connection: better than a
   // poll failing on it later.
   for (const auto& [name, connection] : config.connections) tokens_.loadTokens(name);
@@ -96,6 +100,11 @@ void Runner::notifyWork() {
 
 void Runner::requestReload() {
   reload_ = true;
+  requestStop();
+}
+
+void Runner::requestTenantRebuild() {
+  rebuildTenants_ = true;
   requestStop();
 }
 
@@ -168,6 +177,7 @@ void Runner::loopUntilStopped() {
       pruneFinished();
     }
     logSummaryIfDue(now);
+    tenants_.tick(now, *pool_);
     int64_t wait = 500;
     if (const auto due = polls_.nextDueMs())
       wait = std::min(wait, std::max<int64_t>(0, *due - now));
@@ -199,6 +209,10 @@ StopReason Runner::run(bool once) {
   pool_->waitIdle();
   renewer_.stop();
   releaseLeases();
+  if (rebuildTenants_ && !reload_) {
+    logInfo("run.stop", "reason=tenants");
+    return StopReason::Tenants;
+  }
   logInfo("run.stop", reload_ ? "reason=reload" : "reason=signal");
   return reload_ ? StopReason::Reload : StopReason::Stopped;
 }

@@ -18,6 +18,7 @@
 #include "service/lease_renewer.h"
 #include "service/poll_scheduler.h"
 #include "service/runner_metrics.h"
+#include "service/tenant_watcher.h"
 #include "service/worker_pool.h"
 #include "state/sealed_token_store.h"
 #include "state/state_store.h"
@@ -26,7 +27,8 @@ namespace sluice {
 
 class WebhookReceiver;
 
-enum class StopReason { Stopped, Reload, Finished };
+// Reload: read the file again (SIGHUP); Tenants: rebuild with the store's tenants.
+enum class StopReason { Stopped, Reload, Tenants, Finished };
 
 class Runner {
  public:
@@ -40,6 +42,10 @@ class Runner {
   StopReason run(bool once);
   void requestStop();
   void requestReload();
+  // The tenants changed (service/tenant_watcher.h): stop and be rebuilt without reading the file.
+  void requestTenantRebuild();
+  // A webhook said an app was installed or uninstalled: list the tenants again now.
+  void tenantsMayHaveChanged() { tenants_.poke(); }
   // Something put work in the outbox from outside (a webhook), or a task finished: look for
   // work now.
   void notifyWork();
@@ -91,12 +97,14 @@ class Runner {
   PollScheduler polls_;
   DeliveryScheduler deliveries_;
   LeaseRenewer renewer_;
+  TenantWatcher tenants_;
 
   std::mutex mutex_;  // guards kicked_; the loop and rate-limit waits sleep on wake_
   std::condition_variable wake_;
   bool kicked_ = false;  // a task finished or work arrived: look for work now
   std::atomic<bool> stop_{false};
   std::atomic<bool> reload_{false};
+  std::atomic<bool> rebuildTenants_{false};
   std::atomic<bool> firstPass_{false};
   int64_t nextPruneMs_ = 0;                    // run(): when pruneFinished runs next
   std::unique_ptr<WebhookReceiver> webhooks_;  // settings.webhooks, while run() runs

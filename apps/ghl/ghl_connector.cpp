@@ -7,15 +7,52 @@ namespace sluice {
 namespace {
 // Refresh this long before the token expires, so a slow request does not outlive it.
 constexpr int64_t kRefreshMarginMs = 5 * 60 * 1000;
+// POST /oauth/locationToken's Version (oauth.json).
+constexpr char kOAuthVersion[] = "2021-07-28";
+
+std::string serverMessage(const HttpResponse& resp) {
+  JsonDoc doc;
+  if (parseJson(resp.body, doc) || !doc.IsObject()) return "";
+  for (const char* key : {"message", "error_description", "error"})
+    if (doc.HasMember(key) && doc[key].IsString()) return std::string(": ") + doc[key].GetString();
+  return "";
+}
 }  // namespace
 
 GhlConnector::GhlConnector(const App& app, const Connection& connection, TokenStore* state,
                            const Clock& clock)
     : Connector(app, connection), state_(state), clock_(clock) {}
 
+void GhlConnector::linkAgency(Connector& agency) {
+  agency_ = dynamic_cast<GhlConnector*>(&agency);
+}
+
+void GhlConnector::loadOnce() {
+  if (loaded_) return;
+  loaded_ = true;
+  if (state_)
+    if (auto saved = state_->loadTokens(connection_.name)) tokens_ = *saved;
+}
+
 bool GhlConnector::canRefresh() const {
-  return !setting("refresh_token").empty() && !setting("client_id").empty() &&
-         !setting("client_secret").empty();
+  const bool refreshToken = !setting("refresh_token").empty() || !tokens_.refreshToken.empty();
+  return refreshToken && !setting("client_id").empty() && !setting("client_secret").empty();
+}
+
+void GhlConnector::keep(const JsonDoc& doc, const std::string& refreshToken) {
+  OAuthTokens fresh;
+  fresh.accessToken = doc["access_token"].GetString();
+  fresh.refreshToken = doc.HasMember("refresh_token") && doc["refresh_token"].IsString()
+                           ? doc["refresh_token"].GetString()
+                           : refreshToken;
+  const int64_t expiresIn = doc.HasMember("expires_in") && doc["expires_in"].IsNumber()
+                                ? doc["expires_in"].GetInt64()
+                                : 3600;
+  fresh.expiresAtMs = clock_.nowMs() + expiresIn * 1000;
+  // Persist first: the old refresh token is already dead, so losing the new one would lock
+  // the connection out for good.
+  if (state_) state_->saveTokens(connection_.name, fresh);
+  tokens_ = fresh;
 }
 
 void GhlConnector::refresh(HttpTransport& transport) {
@@ -37,43 +74,68 @@ void GhlConnector::refresh(HttpTransport& transport) {
   if (resp.status != 200 || parseJson(resp.body, doc) || !doc.IsObject() ||
       !doc.HasMember("access_token") || !doc["access_token"].IsString())
     throw Error("connection " + connection_.name + ": OAuth token refresh failed with HTTP " +
-                std::to_string(resp.status) + " (is the refresh token revoked?)");
-  OAuthTokens fresh;
-  fresh.accessToken = doc["access_token"].GetString();
-  fresh.refreshToken = doc.HasMember("refresh_token") && doc["refresh_token"].IsString()
-                           ? doc["refresh_token"].GetString()
-                           : refreshToken;
-  const int64_t expiresIn = doc.HasMember("expires_in") && doc["expires_in"].IsNumber()
-                                ? doc["expires_in"].GetInt64()
-                                : 3600;
-  fresh.expiresAtMs = clock_.nowMs() + expiresIn * 1000;
-  // Persist first: the old refresh token is already dead, so losing the new one would lock
-  // the connection out for good.
-  if (state_) state_->saveTokens(connection_.name, fresh);
-  tokens_ = fresh;
+                std::to_string(resp.status) +
+                " (is the refresh token revoked? connect again with `sluice connect`)");
+  keep(doc, refreshToken);
+}
+
+HttpResponse GhlConnector::requestLocationToken(HttpTransport& transport,
+                                                const std::string& agencyToken) {
+  HttpRequest req;
+  req.method = "POST";
+  req.url = connection_.baseUrl + "/oauth/locationToken";
+  req.timeoutMs = connection_.timeoutMs;
+  req.body = "companyId=" + urlEncode(setting("company_id")) +
+             "&locationId=" + urlEncode(setting("location_id"));
+  req.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                 {"Accept", "application/json"},
+                 {"Version", kOAuthVersion},
+                 {"Authorization", "Bearer " + agencyToken},
+                 {"User-Agent", "sluice/" SLUICE_VERSION}};
+  return transport.send(req);
+}
+
+void GhlConnector::fetchLocationToken(HttpTransport& transport) {
+  HttpResponse resp = requestLocationToken(transport, agency_->accessToken(transport, false));
+  if (resp.status == 401)  // the agency's access token was refused: a new one, once
+    resp = requestLocationToken(transport, agency_->accessToken(transport, true));
+  JsonDoc doc;
+  if (resp.status != 200 || parseJson(resp.body, doc) || !doc.IsObject() ||
+      !doc.HasMember("access_token") || !doc["access_token"].IsString())
+    throw Error("connection " + connection_.parent + ": no token for sub-account " +
+                setting("location_id") + " (POST /oauth/locationToken: HTTP " +
+                std::to_string(resp.status) + serverMessage(resp) +
+                "): is the app still installed there, and does the agency token have oauth.write?");
+  keep(doc, "");
+}
+
+std::string GhlConnector::accessToken(HttpTransport& transport, bool forceRefresh) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  loadOnce();
+  if (agency_) {
+    const bool expiring =
+        tokens_.expiresAtMs > 0 && tokens_.expiresAtMs - kRefreshMarginMs <= clock_.nowMs();
+    if (forceRefresh || tokens_.accessToken.empty() || expiring) fetchLocationToken(transport);
+    return tokens_.accessToken;
+  }
+  if (!canRefresh()) {
+    if (forceRefresh) return "";
+    return setting("token");
+  }
+  if (tokens_.accessToken.empty() && !forceRefresh && !setting("token").empty()) {
+    // A configured access token is used until it is rejected.
+    tokens_.accessToken = setting("token");
+    tokens_.expiresAtMs = 0;
+  }
+  const bool expiring =
+      tokens_.expiresAtMs > 0 && tokens_.expiresAtMs - kRefreshMarginMs <= clock_.nowMs();
+  if (forceRefresh || tokens_.accessToken.empty() || expiring) refresh(transport);
+  return tokens_.accessToken;
 }
 
 bool GhlConnector::authorize(HttpRequest& request, HttpTransport& transport, bool forceRefresh) {
-  std::string access;
-  if (!canRefresh()) {
-    if (forceRefresh) return false;
-    access = setting("token");
-  } else {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (!loaded_ && state_) {
-      if (auto saved = state_->loadTokens(connection_.name)) tokens_ = *saved;
-      loaded_ = true;
-    }
-    if (tokens_.accessToken.empty() && !forceRefresh && !setting("token").empty()) {
-      // A configured access token is used until it is rejected.
-      tokens_.accessToken = setting("token");
-      tokens_.expiresAtMs = 0;
-    }
-    const bool expiring =
-        tokens_.expiresAtMs > 0 && tokens_.expiresAtMs - kRefreshMarginMs <= clock_.nowMs();
-    if (forceRefresh || tokens_.accessToken.empty() || expiring) refresh(transport);
-    access = tokens_.accessToken;
-  }
+  const std::string access = accessToken(transport, forceRefresh);
+  if (forceRefresh && access.empty()) return false;
   if (!access.empty()) request.headers.emplace_back("Authorization", "Bearer " + access);
   return true;
 }

@@ -1,7 +1,12 @@
-// GoHighLevel: Bearer token; with client_id, client_secret and refresh_token the access token
-// is refreshed at POST /oauth/token before it expires and after a 401. GHL rotates refresh
-// tokens, so the new pair is persisted in the state store before it is used, and refreshes
-// are serialized (two concurrent refreshes would invalidate each other).
+// GoHighLevel: Bearer token; with client_id, client_secret and a refresh token (configured, or
+// stored by `sluice connect`) the access token is refreshed at POST /oauth/token before it
+// expires and after a 401. GHL rotates refresh tokens, so the new pair is persisted in the
+// state store before it is used, and refreshes are serialized (two concurrent refreshes would
+// invalidate each other).
+//
+// A tenant connection (one sub-account of an agency connection with `locations:`) has no
+// refresh token: its location token comes from POST /oauth/locationToken with the agency's
+// token, again when it expires or is refused.
 #pragma once
 
 #include <mutex>
@@ -15,14 +20,24 @@ class GhlConnector : public Connector {
  public:
   GhlConnector(const App& app, const Connection& connection, TokenStore* state, const Clock& clock);
   bool authorize(HttpRequest& request, HttpTransport& transport, bool forceRefresh) override;
+  void linkAgency(Connector& agency) override;
+
+  // The access token to send, refreshed first when it expires soon or forceRefresh; "" when
+  // the connection has none. Throws Error when a new token cannot be had.
+  std::string accessToken(HttpTransport& transport, bool forceRefresh);
 
  private:
-  bool canRefresh() const;
+  bool canRefresh() const;  // mutex_ held, tokens loaded
+  void loadOnce();          // mutex_ held
   // Refreshes the tokens; throws TransportError/Error on failure (no secret in the message).
   void refresh(HttpTransport& transport);
+  void fetchLocationToken(HttpTransport& transport);
+  HttpResponse requestLocationToken(HttpTransport& transport, const std::string& agencyToken);
+  void keep(const JsonDoc& answer, const std::string& refreshToken);
 
   TokenStore* state_;
   const Clock& clock_;
+  GhlConnector* agency_ = nullptr;  // a tenant connection's agency
   std::mutex mutex_;
   OAuthTokens tokens_;
   bool loaded_ = false;

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <csignal>
 #include <ostream>
+#include <chrono>
 #include <thread>
 
 #include "console/console.h"
@@ -12,6 +13,8 @@
 #include "http/poco_http_transport.h"
 #include "service/admin_server.h"
 #include "service/runner.h"
+#include "tenants/tenant_expansion.h"
+#include "tenants/tenant_refresh.h"
 #include "tools/sluice/command_table.h"
 #include "tools/sluice/commands.h"
 #include "tools/sluice/context.h"
@@ -130,6 +133,27 @@ void reloadConfig(const Args& args, Context& ctx) {
   }
 }
 
+// The agency connections' tenants, listed now (a failed listing keeps the last known ones),
+// then the config that runs: one flow instance per tenant.
+TenantExpansion runningConfig(const Context& ctx, StateStore& state, HttpTransport& transport,
+                              HttpTransport* insecure, const Clock& clock, bool listAgain) {
+  if (listAgain) {
+    SealedTokenStore tokens(state, ctx.config.settings.tokenKey, ctx.config.settings.tokenKeyWhere);
+    ClientRegistry clients(ctx.config, ctx.catalog, transport, &tokens, clock,
+                           [](int64_t ms) {
+                             std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+                             return true;
+                           },
+                           insecure);
+    for (const auto& p : refreshTenants(ctx.config, ctx.catalog, clients, state, clock.nowMs()))
+      logWarn("tenants.refresh.failed", kv("connection", p.connection) + " " +
+                                            kv("error", Logger::instance().mask(p.message)));
+  }
+  TenantExpansion running = expandTenants(ctx.config, ctx.catalog, state.tenants(""));
+  for (const auto& note : running.notes) logWarn("tenant.unpaired", kv("why", note));
+  return running;
+}
+
 }  // namespace
 
 int runCommand(const std::vector<std::string>& argv, Io io) {
@@ -159,11 +183,14 @@ int runCommand(const std::vector<std::string>& argv, Io io) {
   AdminServer admin;
   startAdmin(admin, ctx.config, args);
   const std::string consoleSecret = console::newProcessSecret();  // sessions outlive reloads
+  bool listTenants = true;
   while (true) {
     StopReason reason;
     {
-      Runner runner(ctx.catalog, ctx.config, *state, *transport, clock, insecure.get());
-      console::Console pages(ctx.catalog, ctx.config, *state, clock, consoleSecret);
+      const TenantExpansion running =
+          runningConfig(ctx, *state, *transport, insecure.get(), clock, listTenants);
+      Runner runner(ctx.catalog, running.config, *state, *transport, clock, insecure.get());
+      console::Console pages(ctx.catalog, running.config, *state, clock, consoleSecret);
       signals.attach(&runner);
       admin.attach(&runner);
       admin.attachPages(&pages);
@@ -172,8 +199,11 @@ int runCommand(const std::vector<std::string>& argv, Io io) {
       admin.attach(nullptr);
       signals.attach(nullptr);
     }
-    if (reason != StopReason::Reload || signals.stopRequested()) break;
-    reloadConfig(args, ctx);
+    const bool again = reason == StopReason::Reload || reason == StopReason::Tenants;
+    if (!again || signals.stopRequested()) break;
+    // Tenants changed: the store has them already. SIGHUP: the file, and a fresh listing.
+    listTenants = reason == StopReason::Reload;
+    if (reason == StopReason::Reload) reloadConfig(args, ctx);
   }
   return EXIT_OK;
 }
