@@ -21,6 +21,10 @@ FlagSpec helpFlag() {
 FlagSpec jsonFlag(const std::string& help = "print JSON") {
   return {"json", false, false, help};
 }
+// Per-tenant flows (agency connections): only this sub-account's or connected account's.
+FlagSpec tenantFlag() {
+  return {"tenant", true, false, "only this tenant's flows (a sub-account or account id)", 0, "ID"};
+}
 
 std::vector<Usage> opsUsages() {
   return {
@@ -88,19 +92,20 @@ std::vector<Verb> flowVerbs() {
        "status -c FILE",
        "flows: last poll, next due, errors, backlog, dead letters",
        statusCommand,
-       {{"", "status -c FILE [--json]",
+       {{"", "status -c FILE [--tenant ID] [--json]",
          "each flow: last poll, next due, consecutive errors, backlog, dead letters, watermark "
-         "age, state, last error",
-         configFlags({jsonFlag()}), ""}}},
+         "age, state, last error; per-tenant flows with their totals, and the tenants",
+         configFlags({jsonFlag(), tenantFlag()}), ""}}},
       {"history",
        "history -c FILE [FLOW]",
        "recent polls",
        historyCommand,
-       {{"", "history -c FILE [FLOW] [-n N] [--json]",
+       {{"", "history -c FILE [FLOW] [--tenant ID] [-n N] [--json]",
          "recent polls, newest first, flow by flow: pages, fetched, new, duplicates, duration, "
          "error",
          configFlags({{"limit", true, false, "rows per flow (default 20)", 'n', "N"},
-                      {"json", false, false, "print a JSON array, one object per poll"}}),
+                      {"json", false, false, "print a JSON array, one object per poll"},
+                      tenantFlag()}),
          "FLOW"}}},
   };
 }
@@ -112,8 +117,8 @@ std::vector<Verb> stateAndCatalogVerbs() {
        "dlq list|replay -c FILE",
        "dead letters, and sending them again",
        dlqCommand,
-       {{"list", "dlq list -c FILE [--json]", "dead letters with their errors",
-         configFlags({jsonFlag()}), ""},
+       {{"list", "dlq list -c FILE [--tenant ID] [--json]", "dead letters with their errors",
+         configFlags({jsonFlag(), tenantFlag()}), ""},
         {"replay", "dlq replay -c FILE (ID... | --all)",
          "queues dead letters again; steps that succeeded are not repeated",
          configFlags({{"all", false, false, "replay every dead letter"}}), "ID"}}},
@@ -121,11 +126,13 @@ std::vector<Verb> stateAndCatalogVerbs() {
        "cursor show|reset -c FILE",
        "trigger cursors",
        cursorCommand,
-       {{"show", "cursor show -c FILE [FLOW] [--json]", "a flow's trigger cursor",
-         configFlags({{"json", false, false, "print a JSON array, one object per flow"}}), "FLOW"},
-        {"reset", "cursor reset -c FILE FLOW",
-         "forgets a flow's cursor: the next poll seeds again and fires nothing", configFlags({}),
-         "FLOW"}}},
+       {{"show", "cursor show -c FILE [FLOW] [--tenant ID] [--json]", "a flow's trigger cursor",
+         configFlags({{"json", false, false, "print a JSON array, one object per flow"},
+                      tenantFlag()}),
+         "FLOW"},
+        {"reset", "cursor reset -c FILE FLOW [--tenant ID]",
+         "forgets a flow's cursor: the next poll seeds again and fires nothing",
+         configFlags({tenantFlag()}), "FLOW"}}},
       {"flow",
        "flow pause|resume -c FILE FLOW",
        "stop a flow for a while, and start it again",

@@ -1,6 +1,7 @@
 #include "tools/sluice/context.h"
 
 #include "core/logger.h"
+#include "tenants/tenant_expansion.h"
 #include "http/poco_http_transport.h"
 
 #include <chrono>
@@ -31,6 +32,22 @@ OneShotClients::OneShotClients(const Context& ctx, StateStore* state)
         return true;
       },
       insecure.get());
+}
+
+void useStoredTenants(Context& ctx, StateStore& state, const Args& args) {
+  bool any = false;
+  for (const auto& [name, c] : ctx.config.connections) any = any || c.tenants.any();
+  const std::string only = args.get("tenant", "");
+  if (!any && only.empty()) return;
+  ctx.config = expandTenants(ctx.config, ctx.catalog, state.tenants("")).config;
+  if (only.empty()) return;
+  std::vector<FlowConfig> kept;
+  for (auto& f : ctx.config.flows)
+    if (f.tenant == only) kept.push_back(std::move(f));
+  if (kept.empty())
+    throw UsageError("no flow runs for tenant '" + only +
+                     "' (is it installed? `sluice status` lists the tenants)");
+  ctx.config.flows = std::move(kept);
 }
 
 std::unique_ptr<StateStore> openState(const Config& config) {

@@ -29,6 +29,10 @@ Context loadContext(const Args& args);
 // Opens config.state; a PostgreSQL schema must be migrated already (`sluice migrate`).
 std::unique_ptr<StateStore> openState(const Config& config);
 
+// Per-tenant flows as `sluice run` runs them (from the store's tenants: "flow@tenant"), and
+// with --tenant ID only that tenant's. Verbs that look at state call it after openState.
+void useStoredTenants(Context& ctx, StateStore& state, const Args& args);
+
 // The API clients of a one-off verb (`test`, `ops call`): real transports, and rate-limit
 // waits that really sleep.
 struct OneShotClients {

@@ -1,5 +1,6 @@
 // Looking at and repairing state: `sluice history`, `dlq list|replay`, `cursor show|reset`
 // (`sluice status` is in status_command.cpp).
+#include <algorithm>
 #include <ostream>
 
 #include "core/exit_codes.h"
@@ -14,19 +15,31 @@ namespace sluice::cli {
 
 namespace {
 
-const FlowConfig& requireFlow(const Context& ctx, const std::string& name) {
-  const FlowConfig* f = ctx.config.flow(name);
-  if (!f) {
+// The flows a name on the command line means: the flow, or every tenant's instance of a
+// per-tenant flow (flow@tenant names one; --tenant has left only that tenant's).
+std::vector<const FlowConfig*> flowsNamed(const Context& ctx, const std::string& name) {
+  std::vector<const FlowConfig*> found;
+  for (const auto& f : ctx.config.flows)
+    if (f.name == name || (!f.tenant.empty() && f.base == name)) found.push_back(&f);
+  if (found.empty()) {
     std::string known;
     for (const auto& fl : ctx.config.flows) known += (known.empty() ? "" : ", ") + fl.name;
     throw UsageError("unknown flow '" + name + "' (flows: " + known + ")");
   }
-  return *f;
+  return found;
+}
+
+const FlowConfig& requireFlow(const Context& ctx, const std::string& name) {
+  const auto found = flowsNamed(ctx, name);
+  if (found.size() > 1)
+    throw UsageError("flow '" + name + "' runs for " + std::to_string(found.size()) +
+                     " tenants: name one with --tenant ID (or " + name + "@ID)");
+  return *found[0];
 }
 
 // The flow named on the command line, or every flow.
 std::vector<const FlowConfig*> chosenFlows(const Context& ctx, const Args& args) {
-  if (!args.positional().empty()) return {&requireFlow(ctx, args.positional()[0])};
+  if (!args.positional().empty()) return flowsNamed(ctx, args.positional()[0]);
   std::vector<const FlowConfig*> flows;
   for (const auto& f : ctx.config.flows) flows.push_back(&f);
   return flows;
@@ -71,8 +84,19 @@ std::vector<Cell> pollRow(const FlowConfig& f, const PollRecord& h) {
           Cell(h.error, Color::Red)};
 }
 
-void listDeadLetters(StateStore& state, bool json, std::ostream& out) {
-  const auto dead = state.deliveries(DeliveryStatus::Dead, 1000);
+// tenant: only dead letters of that tenant's flow instances ("flow@tenant").
+void listDeadLetters(StateStore& state, bool json, const std::string& tenant, std::ostream& out) {
+  auto dead = state.deliveries(DeliveryStatus::Dead, 1000);
+  if (!tenant.empty()) {
+    const std::string suffix = "@" + tenant;
+    dead.erase(std::remove_if(dead.begin(), dead.end(),
+                              [&](const Delivery& d) {
+                                return d.flow.size() < suffix.size() ||
+                                       d.flow.compare(d.flow.size() - suffix.size(),
+                                                      suffix.size(), suffix) != 0;
+                              }),
+               dead.end());
+  }
   if (json) {
     JsonDoc doc(rapidjson::kArrayType);
     auto& a = doc.GetAllocator();
@@ -160,9 +184,10 @@ int historyCommand(const std::vector<std::string>& argv, Io io) {
     return EXIT_OK;
   }
   const int limit = positiveNumber("limit", args.get("limit", "20"));
-  const Context ctx = loadContext(args);
-  const auto flows = chosenFlows(ctx, args);
+  Context ctx = loadContext(args);
   auto state = openState(ctx.config);
+  useStoredTenants(ctx, *state, args);
+  const auto flows = chosenFlows(ctx, args);
   JsonDoc doc(rapidjson::kArrayType);
   Table table({Column::shrink("FLOW", 20), Column::fixed("STARTED"), Column::fixed("PAGES"),
                Column::fixed("FETCHED"), Column::fixed("NEW"), Column::fixed("DUP"),
@@ -198,7 +223,7 @@ int dlqCommand(const std::vector<std::string>& argv, Io io) {
   const Context ctx = loadContext(args);
   auto state = openState(ctx.config);
   if (argv[0] == "list") {
-    listDeadLetters(*state, args.has("json"), io.out);
+    listDeadLetters(*state, args.has("json"), args.get("tenant", ""), io.out);
     return EXIT_OK;
   }
   return replayDeadLetters(*state, args, io.out);
@@ -218,8 +243,9 @@ int cursorCommand(const std::vector<std::string>& argv, Io io) {
            << flagHelp(flags);
     return EXIT_OK;
   }
-  const Context ctx = loadContext(args);
+  Context ctx = loadContext(args);
   auto state = openState(ctx.config);
+  useStoredTenants(ctx, *state, args);
   if (argv[0] == "show") {
     showCursors(ctx, *state, args, io.out);
     return EXIT_OK;

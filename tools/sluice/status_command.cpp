@@ -19,6 +19,10 @@ JsonValue statusJson(const FlowStatus& s, JsonAlloc& a) {
   const TriggerState* t = s.trigger;
   JsonValue o(rapidjson::kObjectType);
   o.AddMember("flow", jsonString(s.flow->name, a), a);
+  if (!s.flow->tenant.empty()) {
+    o.AddMember("base_flow", jsonString(s.flow->base, a), a);
+    o.AddMember("tenant", jsonString(s.flow->tenant, a), a);
+  }
   o.AddMember("trigger", jsonString(s.flow->trigger.op, a), a);
   o.AddMember("state", jsonString(s.state, a), a);
   o.AddMember("last_poll_ms", JsonValue(static_cast<int64_t>(t ? t->lastPollMs : 0)), a);
@@ -82,6 +86,47 @@ std::vector<Cell> statusRow(const FlowStatus& s) {
           t ? t->lastError : ""};
 }
 
+// A per-tenant flow's totals over its tenants, after their rows.
+struct TenantTotals {
+  std::string base;
+  int tenants = 0, notOk = 0, errors = 0;
+  int64_t backlog = 0, dead = 0;
+
+  void add(const FlowStatus& s) {
+    ++tenants;
+    notOk += s.state != "ok";
+    errors += s.errors;
+    backlog += s.counts.pending;
+    dead += s.counts.dead;
+  }
+  std::vector<Cell> row() const {
+    const std::string state = notOk ? std::to_string(notOk) + " not ok" : "ok";
+    return {Cell(base + ": " + std::to_string(tenants) + " tenants", Color::Dim),
+            "", "", std::to_string(errors), std::to_string(backlog), std::to_string(dead), "",
+            Cell(state, notOk ? Color::Yellow : Color::Green), "", ""};
+  }
+};
+
+// The tenants of the agency connections, and why one is not running.
+void printTenants(StateStore& state, const std::string& only, std::ostream& out,
+                  const Terminal& terminal) {
+  Table table({Column::shrink("CONNECTION", 12), Column::shrink("TENANT", 12),
+               Column::shrink("NAME", 12), Column::fixed("STATE"), Column::fixed("SINCE"),
+               Column::shrink("WHY", 12).orHidden()});
+  int rows = 0;
+  for (const auto& t : state.tenants("")) {
+    if (!only.empty() && t.id != only) continue;
+    const std::string name = tenantStateName(t.state);
+    table.add({t.connection, t.id, t.name,
+               Cell(name, t.state == TenantState::Installed ? Color::Green : Color::Red),
+               utcTime(t.sinceMs), t.reason});
+    ++rows;
+  }
+  if (rows == 0) return;
+  out << "\n";
+  table.print(out, terminal);
+}
+
 }  // namespace
 
 int statusCommand(const std::vector<std::string>& argv, Io io) {
@@ -91,26 +136,38 @@ int statusCommand(const std::vector<std::string>& argv, Io io) {
     io.out << "usage: sluice status -c FILE [--json]\n\n" << flagHelp(flags);
     return EXIT_OK;
   }
-  const Context ctx = loadContext(args);
+  Context ctx = loadContext(args);
   auto state = openState(ctx.config);
+  useStoredTenants(ctx, *state, args);
   const int64_t nowMs = SystemClock().nowMs();
   const StoreView view = readStoreView(*state, nowMs);
   std::map<std::string, int> flowsByOwner;
   JsonDoc doc(rapidjson::kArrayType);
   Table flows = statusTable();
+  TenantTotals totals;
   for (const auto& f : ctx.config.flows) {
     const FlowStatus s = flowStatus(f, ctx.config, ctx.catalog, view, nowMs);
     const std::string who = !s.owner.empty() ? s.owner : s.trigger ? s.trigger->polledBy : "";
     if (f.enabled && !who.empty()) flowsByOwner[who]++;
     doc.PushBack(statusJson(s, doc.GetAllocator()), doc.GetAllocator());
+    if (totals.tenants && totals.base != f.base) {
+      flows.add(totals.row());
+      totals = TenantTotals{};
+    }
     flows.add(statusRow(s));
+    if (!f.tenant.empty()) {
+      totals.base = f.base;
+      totals.add(s);
+    }
   }
+  if (totals.tenants) flows.add(totals.row());
   if (args.has("json")) {
     io.out << toJson(doc, true) << "\n";
     return EXIT_OK;
   }
   const Terminal terminal = stdoutTerminal();
   flows.print(io.out, terminal);
+  printTenants(*state, args.get("tenant", ""), io.out, terminal);
   if (!flowsByOwner.empty()) {
     // A flow belongs to the process polling it now, else to the one that polled it last.
     Table processes({Column::shrink("PROCESS", 20), Column::fixed("FLOWS")});
