@@ -49,6 +49,11 @@ class WebhookSource {
   virtual std::optional<WebhookTypes> typesFor(
       const Operation& op, const JsonValue& inputs,
       const std::vector<std::string>& flowEvents) const = 0;
+  // Whether the event says the app was installed in or removed from a tenant (a sub-account,
+  // a connected account): an agency connection lists its tenants again.
+  virtual bool changesTenants(const WebhookEvent&) const { return false; }
+  // The tenant an agency connection's event belongs to ("" = none named).
+  virtual std::string tenantOf(const WebhookEvent&) const { return ""; }
   // The id a poll of op gives the record this event carries; "" when the event has none.
   virtual std::string recordId(const Operation& op, const WebhookEvent& event) const = 0;
 };

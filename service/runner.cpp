@@ -162,6 +162,10 @@ void Runner::startWebhooks() {
   if (config_.settings.webhookListen.empty()) return;
   webhooks_ = std::make_unique<WebhookReceiver>(catalog_, config_, state_, clock_,
                                                 [this] { notifyWork(); });
+  webhooks_->onTenantsChanged([this] {
+    tenants_.poke();
+    notifyWork();
+  });
   webhooks_->start(config_.settings.webhookListen);
 }
 

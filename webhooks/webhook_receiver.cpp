@@ -250,6 +250,24 @@ WebhookResponse WebhookReceiver::handle(const std::string& method, const std::st
   }
 }
 
+const WebhookReceiver::Endpoint* WebhookReceiver::routedEndpoint(const Endpoint& e,
+                                                                 const WebhookEvent& event,
+                                                                 std::string& why) {
+  const auto c = config_.connections.find(e.name);
+  if (c == config_.connections.end() || !c->second.tenants.any()) return &e;
+  const std::string tenant = e.source->tenantOf(event);
+  if (tenant.empty()) {
+    why = "no tenant named in the event";
+    return nullptr;
+  }
+  const auto it = endpoints_.find(e.name + "@" + tenant);
+  if (it == endpoints_.end()) {
+    why = "tenant " + tenant + " does not run here (not installed, not selected or revoked)";
+    return nullptr;
+  }
+  return it->second.get();
+}
+
 WebhookResponse WebhookReceiver::accept(const Endpoint& e, const std::string& body,
                                         const std::map<std::string, std::string>& headers) {
   WebhookEvent event;
@@ -261,9 +279,20 @@ WebhookResponse WebhookReceiver::accept(const Endpoint& e, const std::string& bo
     logInfo("webhook.ignored", named + " " + kv("reason", notOurs));
     return {200, kReceived, {}};
   }
+  if (e.source->changesTenants(event)) {
+    logInfo("webhook.tenants", named + " action=list_tenants_again");
+    if (onTenants_) onTenants_();
+    return {200, kReceived, {}};
+  }
+  std::string why;
+  const Endpoint* target = routedEndpoint(e, event, why);
+  if (!target) {
+    logInfo("webhook.ignored", named + " " + kv("reason", why));
+    return {200, kReceived, {}};
+  }
   const std::string itemJson = toJson(event.body);
   int fresh = 0, dup = 0, routed = 0;
-  for (const auto& route : e.routes) {
+  for (const auto& route : target->routes) {
     if (!route.types.matches(event.type)) continue;
     const std::string id = e.source->recordId(*route.spec.op, event);
     if (id.empty()) {

@@ -52,6 +52,8 @@ class WebhookReceiver {
   // Stops accepting, lets requests in progress finish. Idempotent.
   void stop();
   uint16_t port() const { return http_.port(); }
+  // Told when an event says an app was installed or uninstalled in a tenant.
+  void onTenantsChanged(std::function<void()> changed) { onTenants_ = std::move(changed); }
 
   // One request whose body was read (at most kMaxBodyBytes). headers: lowercase names.
   // What the HTTP server calls; safe from several threads at once.
@@ -68,11 +70,15 @@ class WebhookReceiver {
   void routeTriggers(const Catalog& catalog);
   WebhookResponse accept(const Endpoint& e, const std::string& body,
                          const std::map<std::string, std::string>& headers);
+  // An agency connection's event goes to its tenant's routes; nullptr when that tenant does
+  // not run here (the reason in why).
+  const Endpoint* routedEndpoint(const Endpoint& e, const WebhookEvent& event, std::string& why);
 
   const Config& config_;
   TriggerStore& state_;
   const Clock& clock_;
   std::function<void()> onAccepted_;
+  std::function<void()> onTenants_;
   std::map<std::string, std::unique_ptr<Endpoint>> endpoints_;  // by connection name
   HttpServer http_;  // last: stopped before the members its requests read
 };

@@ -54,6 +54,14 @@ class GhlWebhooks : public WebhookSource {
     return other ? "other location" : "";
   }
 
+  // A marketplace app's INSTALL and UNINSTALL events name the location (webhooks docs).
+  bool changesTenants(const WebhookEvent& event) const override {
+    return event.type == "INSTALL" || event.type == "UNINSTALL";
+  }
+  std::string tenantOf(const WebhookEvent& event) const override {
+    return webhookField(event.body, "/locationId");
+  }
+
   std::optional<WebhookTypes> typesFor(const Operation&, const JsonValue&,
                                        const std::vector<std::string>& flowEvents) const override {
     if (flowEvents.empty()) return std::nullopt;

@@ -21,8 +21,9 @@ bool isEventsTrigger(const Operation& op) {
 
 class StripeWebhooks : public WebhookSource {
  public:
-  StripeWebhooks(std::string secret, std::string account)
-      : secret_(std::move(secret)), account_(std::move(account)) {}
+  // platform: a connection with `accounts:`, whose events come from its connected accounts.
+  StripeWebhooks(std::string secret, std::string account, bool platform)
+      : secret_(std::move(secret)), account_(std::move(account)), platform_(platform) {}
 
   WebhookVerdict read(const std::string& body, const WebhookHeaders& headers, int64_t nowMs,
                       WebhookEvent& event) const override {
@@ -42,7 +43,17 @@ class StripeWebhooks : public WebhookSource {
 
   // This connection's polls only see its own account's events (Stripe-Account).
   std::string notOurs(const WebhookEvent& event) const override {
+    if (platform_) return "";  // routed by account to the tenant (tenantOf)
     return webhookField(event.body, "/account") == account_ ? "" : "other account";
+  }
+
+  // Connect: the platform's app was authorized in or removed from a connected account.
+  bool changesTenants(const WebhookEvent& event) const override {
+    return platform_ && (event.type == "account.application.authorized" ||
+                         event.type == "account.application.deauthorized");
+  }
+  std::string tenantOf(const WebhookEvent& event) const override {
+    return webhookField(event.body, "/account");
   }
 
   // The op's fixed query `type`, or its `type` input. None when the filter cannot be known
@@ -76,6 +87,7 @@ class StripeWebhooks : public WebhookSource {
  private:
   std::string secret_;
   std::string account_;
+  bool platform_ = false;
 };
 
 }  // namespace
@@ -83,7 +95,8 @@ class StripeWebhooks : public WebhookSource {
 std::unique_ptr<WebhookSource> makeStripeWebhooks(const Connection& connection) {
   const std::string secret = settingOf(connection, "webhook_secret");
   if (secret.empty()) return nullptr;
-  return std::make_unique<StripeWebhooks>(secret, settingOf(connection, "account"));
+  return std::make_unique<StripeWebhooks>(secret, settingOf(connection, "account"),
+                                          connection.tenants.any());
 }
 
 }  // namespace sluice
