@@ -14,6 +14,11 @@ bool Connector::authorize(HttpRequest& request, HttpTransport&, bool forceRefres
   return true;
 }
 
+std::string Connector::connectWithCode(HttpTransport&, const std::string&, const std::string&) {
+  throw Error("connection " + connection_.name + ": app " + app_.id +
+              " has no OAuth authorization-code flow: give its key in the config");
+}
+
 ApiResult Connector::classify(const Operation& op, const HttpResponse& response) const {
   ApiResult r;
   r.status = response.status;

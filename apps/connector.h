@@ -33,6 +33,12 @@ class Connector {
   // limit applies (rate_limit.test_requests in app.yaml).
   virtual bool testMode() const { return false; }
 
+  // OAuth 2.0 authorization code (`sluice connect`): trades the code for tokens, checks them
+  // against the connection (account, user type, scopes), stores them; a summary for the user
+  // without any secret. Throws Error naming the connection and what to do.
+  virtual std::string connectWithCode(HttpTransport& transport, const std::string& code,
+                                      const std::string& redirectUri);
+
   // A tenant connection (Connection::parent set) is given its agency connection's connector
   // once both exist: apps whose tenants need their own tokens get them through it.
   virtual void linkAgency(Connector& /*agency*/) {}

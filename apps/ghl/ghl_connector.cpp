@@ -133,6 +133,66 @@ std::string GhlConnector::accessToken(HttpTransport& transport, bool forceRefres
   return tokens_.accessToken;
 }
 
+namespace {
+std::string field(const JsonDoc& doc, const char* name) {
+  return doc.HasMember(name) && doc[name].IsString() ? doc[name].GetString() : "";
+}
+}  // namespace
+
+void GhlConnector::checkGrant(const JsonDoc& doc) const {
+  const std::string prefix = "connection " + connection_.name + ": ";
+  const std::string userType = field(doc, "userType");
+  const std::string wanted = setting("user_type").empty() ? "Location" : setting("user_type");
+  if (!userType.empty() && userType != wanted)
+    throw Error(prefix + "HighLevel granted a " + userType + " token, but the connection's " +
+                "user_type is " + wanted +
+                (connection_.tenants.any() ? " (an agency connection needs user_type: Company and "
+                                             "the app approved for the agency)"
+                                           : ""));
+  const std::string company = field(doc, "companyId");
+  if (!setting("company_id").empty() && !company.empty() && company != setting("company_id"))
+    throw Error(prefix + "the token is for company " + company + ", the connection's company_id is " +
+                setting("company_id") + ": approve the app in the right agency, or fix company_id");
+  if (!connection_.tenants.any() || !app_.tenants) return;
+  const std::string granted = " " + field(doc, "scope") + " ";
+  std::string missing;
+  for (const auto& scope : app_.tenants->scopes)
+    if (granted.find(" " + scope + " ") == std::string::npos)
+      missing += (missing.empty() ? "" : ", ") + scope;
+  if (!missing.empty())
+    throw Error(prefix + "the agency token lacks the scopes " + missing +
+                ": add them to the marketplace app's scopes and connect again");
+}
+
+std::string GhlConnector::connectWithCode(HttpTransport& transport, const std::string& code,
+                                          const std::string& redirectUri) {
+  HttpRequest req;
+  req.method = "POST";
+  req.url = connection_.baseUrl + app_.tokenUrl;
+  req.timeoutMs = connection_.timeoutMs;
+  req.body = "grant_type=authorization_code&client_id=" + urlEncode(setting("client_id")) +
+             "&client_secret=" + urlEncode(setting("client_secret")) + "&code=" + urlEncode(code) +
+             "&user_type=" + urlEncode(setting("user_type").empty() ? "Location" : setting("user_type")) +
+             "&redirect_uri=" + urlEncode(redirectUri);
+  req.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                 {"Accept", "application/json"},
+                 {"User-Agent", "sluice/" SLUICE_VERSION}};
+  const HttpResponse resp = transport.send(req);
+  JsonDoc doc;
+  if (resp.status != 200 || parseJson(resp.body, doc) || !doc.IsObject() ||
+      !doc.HasMember("access_token") || !doc["access_token"].IsString())
+    throw Error("connection " + connection_.name + ": HighLevel refused the code (POST " +
+                app_.tokenUrl + ": HTTP " + std::to_string(resp.status) + serverMessage(resp) +
+                "): a code is good once and for minutes only; run `sluice connect` again");
+  checkGrant(doc);
+  std::lock_guard<std::mutex> lock(mutex_);
+  keep(doc, "");
+  loaded_ = true;
+  return "user_type=" + field(doc, "userType") + " company=" + field(doc, "companyId") +
+         (field(doc, "locationId").empty() ? "" : " location=" + field(doc, "locationId")) +
+         " scopes=\"" + field(doc, "scope") + "\"";
+}
+
 bool GhlConnector::authorize(HttpRequest& request, HttpTransport& transport, bool forceRefresh) {
   const std::string access = accessToken(transport, forceRefresh);
   if (forceRefresh && access.empty()) return false;

@@ -21,6 +21,8 @@ class GhlConnector : public Connector {
   GhlConnector(const App& app, const Connection& connection, TokenStore* state, const Clock& clock);
   bool authorize(HttpRequest& request, HttpTransport& transport, bool forceRefresh) override;
   void linkAgency(Connector& agency) override;
+  std::string connectWithCode(HttpTransport& transport, const std::string& code,
+                              const std::string& redirectUri) override;
 
   // The access token to send, refreshed first when it expires soon or forceRefresh; "" when
   // the connection has none. Throws Error when a new token cannot be had.
@@ -34,6 +36,9 @@ class GhlConnector : public Connector {
   void fetchLocationToken(HttpTransport& transport);
   HttpResponse requestLocationToken(HttpTransport& transport, const std::string& agencyToken);
   void keep(const JsonDoc& answer, const std::string& refreshToken);
+  // What connectWithCode refuses: a Location token for an agency connection, another
+  // company, missing scopes.
+  void checkGrant(const JsonDoc& answer) const;
 
   TokenStore* state_;
   const Clock& clock_;

@@ -133,6 +133,20 @@ std::vector<Verb> stateAndCatalogVerbs() {
         {"reset", "cursor reset -c FILE FLOW [--tenant ID]",
          "forgets a flow's cursor: the next poll seeds again and fires nothing",
          configFlags({tenantFlag()}), "FLOW"}}},
+      {"connect",
+       "connect APP -c FILE CONNECTION",
+       "approve a marketplace app (OAuth) and store its tokens",
+       connectCommand,
+       {{"", "connect APP -c FILE CONNECTION [--code CODE] [--listen ADDR]",
+         "prints the app's approval URL, takes the redirect on the connection's 127.0.0.1 "
+         "redirect_uri (checking its state) or the code given with --code, and stores the "
+         "tokens in the state store, sealed with settings.token_key",
+         configFlags({{"code", true, false, "the code from the redirect, pasted", 0, "CODE"},
+                      {"listen", true, false, "where the redirect arrives (default: the "
+                       "redirect_uri's 127.0.0.1 port)", 0, "HOST:PORT"},
+                      {"timeout", true, false, "how long to wait for the redirect (default 5m)",
+                       0, "DURATION"}}),
+         "APP CONNECTION"}}},
       {"flow",
        "flow pause|resume -c FILE FLOW",
        "stop a flow for a while, and start it again",

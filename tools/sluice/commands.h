@@ -24,6 +24,7 @@ int historyCommand(const std::vector<std::string>& args, Io io);
 int dlqCommand(const std::vector<std::string>& args, Io io);
 int cursorCommand(const std::vector<std::string>& args, Io io);
 int flowCommand(const std::vector<std::string>& args, Io io);
+int connectCommand(const std::vector<std::string>& args, Io io);
 int migrateCommand(const std::vector<std::string>& args, Io io);
 
 }  // namespace sluice::cli
