@@ -79,7 +79,9 @@ std::string FakeGhl::issueAccessToken() {
   // JWT-shaped, like GHL's, so redaction of "eyJ..." strings gets exercised.
   std::string token =
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9." + ids_.next("", 40) + "." + ids_.next("", 32);
-  accessTokens_[token] = Token{steadyMs() + tokenLifetime_ * 1000};
+  Token info;
+  info.expiresAtMs = steadyMs() + tokenLifetime_ * 1000;
+  accessTokens_[token] = info;
   return token;
 }
 
@@ -107,15 +109,15 @@ void FakeGhl::setRateLimit(int maxPerWindow, int windowMs) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
   windowMax_ = maxPerWindow;
   windowMs_ = windowMs;
-  windowStartMs_ = 0;
-  windowUsed_ = 0;
+  windows_.clear();
   rateLimited_ = 0;
+  rateLimitedBy_.clear();
 }
 
 void FakeGhl::setDailyLimit(std::int64_t perDay) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
   dailyLimit_ = perDay;
-  dailyUsed_ = 0;
+  for (auto& [location, w] : windows_) w.daily = 0;
 }
 
 void FakeGhl::setAllowDuplicateContacts(bool allow) {
@@ -163,18 +165,23 @@ bool FakeGhl::tokenValid(const std::string& token) const {
          (it->second.expiresAtMs == 0 || it->second.expiresAtMs > steadyMs());
 }
 
-std::optional<HttpResponse> FakeGhl::checkRateLimit() {
+std::optional<HttpResponse> FakeGhl::checkRateLimit(const std::string& location) {
   std::int64_t now = steadyMs();
-  if (windowStartMs_ == 0 || now - windowStartMs_ >= windowMs_) {
-    windowStartMs_ = now;
-    windowUsed_ = 0;
+  Window& w = windows_[location];
+  lastLocation_ = location;
+  if (w.startMs == 0 || now - w.startMs >= windowMs_) {
+    w.startMs = now;
+    w.used = 0;
   }
-  if (windowUsed_ >= windowMax_ || dailyUsed_ >= dailyLimit_) {
+  if (w.used >= windowMax_ || w.daily >= dailyLimit_) {
     ++rateLimited_;
+    ++rateLimitedBy_[location];
     return apiError(429, "Too Many Requests");
   }
-  ++windowUsed_;
-  ++dailyUsed_;
+  ++w.used;
+  ++w.daily;
+  ++w.total;
+  w.most = std::max(w.most, w.used);
   return std::nullopt;
 }
 
@@ -183,9 +190,11 @@ std::optional<HttpResponse> FakeGhl::preflight(const HttpRequest& req) {
     return apiError(403, "Forbidden: a User-Agent header is required");
   }
   if (req.path == "/oauth/token") return std::nullopt;
-  if (auto limited = checkRateLimit()) return limited;
   std::string auth = req.header("Authorization");
   std::string token = auth.rfind("Bearer ", 0) == 0 ? auth.substr(7) : "";
+  auto known = accessTokens_.find(token);
+  const Token* info = known == accessTokens_.end() ? nullptr : &known->second;
+  if (auto limited = checkRateLimit(requestLocation(req, info))) return limited;
   if (!tokenValid(token)) return apiError(401, "Invalid JWT");
   std::string version = req.header("Version");
   if (version.empty()) return apiError(400, "version header was not found");
@@ -193,16 +202,18 @@ std::optional<HttpResponse> FakeGhl::preflight(const HttpRequest& req) {
     return apiError(
         400, "version header is invalid: " + req.path + " expects " + requiredVersion(req.path));
   }
+  if (info) return checkTokenScope(req, *info);
   return std::nullopt;
 }
 
 void FakeGhl::decorate(HttpResponse& resp) {
+  const Window& w = windows_[lastLocation_];
   resp.setHeader("X-RateLimit-Limit-Daily", std::to_string(dailyLimit_));
   resp.setHeader("X-RateLimit-Daily-Remaining",
-                 std::to_string(std::max<std::int64_t>(0, dailyLimit_ - dailyUsed_)));
+                 std::to_string(std::max<std::int64_t>(0, dailyLimit_ - w.daily)));
   resp.setHeader("X-RateLimit-Interval-Milliseconds", std::to_string(windowMs_));
   resp.setHeader("X-RateLimit-Max", std::to_string(windowMax_));
-  resp.setHeader("X-RateLimit-Remaining", std::to_string(std::max(0, windowMax_ - windowUsed_)));
+  resp.setHeader("X-RateLimit-Remaining", std::to_string(std::max(0, windowMax_ - w.used)));
 }
 
 void FakeGhl::on(const std::string& method, const std::string& pattern, Handler handler) {
@@ -285,11 +296,17 @@ void FakeGhl::seedDefaults() {
 
 void FakeGhl::onReset() {
   accessTokens_.clear();
-  windowStartMs_ = 0;
-  windowUsed_ = 0;
+  windows_.clear();
   rateLimited_ = 0;
-  dailyUsed_ = 0;
+  rateLimitedBy_.clear();
   refreshCount_ = 0;
+  codes_.clear();
+  companyRefresh_.clear();
+  codeGrants_ = 0;
+  locationGrants_.clear();
+  installed_.clear();
+  installedAt_.clear();
+  revoked_.clear();
   seedDefaults();
 }
 
@@ -302,6 +319,10 @@ HttpResponse FakeGhl::tokenGrant(const HttpRequest& req) {
   }
   HttpRequest form = req;
   form.query = parseUrlEncoded(req.body);
+  const bool appClient = !appClientId_.empty() && form.param("client_id") == appClientId_ &&
+                         form.param("client_secret") == appSecret_;
+  if (appClient && form.param("grant_type") == "authorization_code") return codeGrant(form);
+  if (appClient && companyRefresh_.count(form.param("refresh_token"))) return codeGrant(form);
   if (clientId_.empty() || form.param("client_id") != clientId_ ||
       form.param("client_secret") != clientSecret_) {
     return oauthError(401, "invalid_client", "Invalid client credentials");
@@ -349,6 +370,7 @@ void FakeGhl::registerRoutes() {
   registerPaymentRoutes();
   registerOpportunityRoutes();
   registerLocationRoutes();
+  registerAgencyRoutes();
 }
 
 void FakeGhl::registerLocationRoutes() {
@@ -479,6 +501,10 @@ bool FakeGhl::handleControl(const HttpRequest& req, const std::vector<std::strin
   rapidjson::Document out;
   out.SetObject();
   auto& a = out.GetAllocator();
+  if (handleAgencyControl(req, segs, b, out)) {
+    resp = HttpResponse::json(200, out);
+    return true;
+  }
   if (segs.size() == 1 && segs[0] == "oauth") {
     if (json::getBool(b, "expire_now")) expireAccessTokens();
     if (json::has(b, "lifetime")) tokenLifetime_ = json::getInt(b, "lifetime");
@@ -495,6 +521,7 @@ bool FakeGhl::handleControl(const HttpRequest& req, const std::vector<std::strin
     }
     if (json::has(b, "daily")) setDailyLimit(json::getInt(b, "daily"));
     json::setInt(out, "max", windowMax_, a);
+    json::setInt(out, "limited", rateLimited_, a);
     json::setInt(out, "interval_ms", windowMs_, a);
     json::setInt(out, "daily", dailyLimit_, a);
   } else if (segs.size() == 1 && segs[0] == "settings") {

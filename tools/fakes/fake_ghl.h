@@ -43,7 +43,30 @@ class FakeGhl : public FakeServer {
   std::int64_t refreshCount() const;  // successful refresh grants
   std::int64_t rateLimitedCount() const;  // requests answered 429 by the rate limit
 
-  // --- rate limits (per server, like GHL's per-location limits) ---
+  // --- agencies: a marketplace app installed in many locations (ghl_agency.cpp) ---
+  // The app's OAuth client for the authorization-code grant.
+  void setOAuthApp(const std::string& clientId, const std::string& clientSecret,
+                   const std::string& redirectUri, const std::string& appId = "app_fake_0001");
+  // A one-time code, as HighLevel redirects with after the user approves the app.
+  std::string authorizationCode(
+      const std::string& userType = "Company",
+      const std::string& scopes =
+          "oauth.readonly oauth.write locations.readonly contacts.readonly contacts.write");
+  // A location of the company with the app installed (again).
+  void addLocation(const std::string& id, const std::string& name = "");
+  void uninstallLocation(const std::string& id);
+  void installLocation(const std::string& id);
+  std::vector<std::string> installedLocationIds() const;
+  // The location's tokens are refused (401) and no new one is granted: a revoked install.
+  void revokeLocation(const std::string& id);
+  std::int64_t authorizationCodeGrants() const;
+  std::int64_t locationTokenGrants(const std::string& locationId) const;
+  // Requests served to a location (by its token or its locationId), and the most in any one
+  // rate-limit window.
+  std::int64_t locationRequestCount(const std::string& locationId) const;
+  int maxRequestsInAnyWindow(const std::string& locationId) const;
+
+  // --- rate limits (per location, like GHL's per-location limits) ---
   void setRateLimit(int maxPerWindow, int windowMs = 10000);
   void setDailyLimit(std::int64_t perDay);
 
@@ -84,6 +107,20 @@ class FakeGhl : public FakeServer {
   using Handler = std::function<HttpResponse(const HttpRequest&, const Body&, const PathParams&)>;
   struct Token {
     std::int64_t expiresAtMs = 0;  // steady clock; 0 = never
+    std::string userType;          // "" = an old-style token, allowed everywhere
+    std::string location;          // a Location token's own location
+    std::string scopes;
+  };
+  struct Code {
+    std::string userType;
+    std::string scopes;
+  };
+  struct Window {
+    std::int64_t startMs = 0;
+    int used = 0;
+    int most = 0;
+    std::int64_t daily = 0;
+    std::int64_t total = 0;
   };
 
   // Plumbing.
@@ -91,7 +128,11 @@ class FakeGhl : public FakeServer {
   static HttpResponse errorResponse(const GhlError& e);
   static std::string requiredVersion(const std::string& path);
   bool tokenValid(const std::string& token) const;
-  std::optional<HttpResponse> checkRateLimit();
+  // The location a request acts in: its token's, else the locationId it names, else default.
+  std::string requestLocation(const HttpRequest& req, const Token* token) const;
+  std::optional<HttpResponse> checkRateLimit(const std::string& location);
+  // A Location token naming another location, or a Company token on a location route.
+  std::optional<HttpResponse> checkTokenScope(const HttpRequest& req, const Token& token) const;
   std::string isoNow() const;
   Record& insert(const std::string& kind, rapidjson::Document doc);
   Record& require(const std::string& kind, const std::string& id, const std::string& what);
@@ -99,6 +140,16 @@ class FakeGhl : public FakeServer {
 
   // OAuth.
   HttpResponse tokenGrant(const HttpRequest& req);
+  HttpResponse codeGrant(const HttpRequest& form);
+  HttpResponse tokenAnswer(const std::string& access, const std::string& refresh,
+                           const std::string& userType, const std::string& scopes,
+                           const std::string& location);
+  std::string newToken(Token info);
+  HttpResponse installedLocations(const HttpRequest& req);
+  HttpResponse locationToken(const HttpRequest& req);
+  void registerAgencyRoutes();
+  bool handleAgencyControl(const HttpRequest& req, const std::vector<std::string>& segs,
+                           const rapidjson::Value& body, rapidjson::Document& out);
 
   // Routes by area.
   void registerRoutes();
@@ -148,11 +199,20 @@ class FakeGhl : public FakeServer {
 
   int windowMax_ = 100;
   int windowMs_ = 10000;
-  std::int64_t windowStartMs_ = 0;
-  int windowUsed_ = 0;
   std::int64_t dailyLimit_ = 200000;
-  std::int64_t dailyUsed_ = 0;
   std::int64_t rateLimited_ = 0;
+  std::map<std::string, Window> windows_;  // by location
+  std::map<std::string, std::int64_t> rateLimitedBy_;
+  std::string lastLocation_;  // of the request being answered, for its rate-limit headers
+
+  std::string appClientId_, appSecret_, redirectUri_, appId_ = "app_fake_0001";
+  std::map<std::string, Code> codes_;
+  std::map<std::string, std::string> companyRefresh_;  // refresh token -> scopes
+  std::int64_t codeGrants_ = 0;
+  std::map<std::string, std::int64_t> locationGrants_;
+  std::map<std::string, bool> installed_;  // location -> installed now
+  std::map<std::string, std::string> installedAt_;
+  std::map<std::string, bool> revoked_;
 };
 
 }  // namespace sluice::fakes
