@@ -60,8 +60,8 @@ TenantSelector parseTenantSelector(YamlMap& map, const TenantSpec& spec) {
   }
   out.rediscoverMs = durationOr(map, "rediscover", out.rediscoverMs, 10 * 1000,
                                 "a duration of at least 10s, like 10m");
-  out.keepUninstalledMs = durationOr(map, "keep_uninstalled", out.keepUninstalledMs, 0,
-                                     "a duration like 30d");
+  out.keepUninstalledMs =
+      durationOr(map, "keep_uninstalled", out.keepUninstalledMs, 0, "a duration like 30d");
   return out;
 }
 

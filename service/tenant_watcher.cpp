@@ -38,12 +38,14 @@ void TenantWatcher::tick(int64_t now, WorkerPool& pool) {
   });
 }
 
-void TenantWatcher::poke() { poked_ = true; }
+void TenantWatcher::poke() {
+  poked_ = true;
+}
 
 void TenantWatcher::refresh(int64_t now) {
   for (const auto& p : refreshTenants(running_, catalog_, clients_, state_, now))
-    logWarn("tenants.refresh.failed", kv("connection", p.connection) + " " +
-                                          kv("error", Logger::instance().mask(p.message)));
+    logWarn("tenants.refresh.failed",
+            kv("connection", p.connection) + " " + kv("error", Logger::instance().mask(p.message)));
   compare();
 }
 
@@ -77,7 +79,8 @@ void TenantWatcher::refused(const std::string& tenantConnection, const std::stri
   try {
     state_.markRevoked(c.parent, c.tenantId, reason, clock_.nowMs());
   } catch (const StateError& e) {
-    logWarn("tenant.revoke.failed", kv("connection", tenantConnection) + " " + kv("error", e.what()));
+    logWarn("tenant.revoke.failed",
+            kv("connection", tenantConnection) + " " + kv("error", e.what()));
     return;
   }
   logWarn("tenant.revoked", kv("connection", tenantConnection) + " " +

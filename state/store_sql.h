@@ -161,7 +161,7 @@ inline constexpr char kListedTenant[] =
     " since_ms = CASE WHEN tenants.state = 'installed' THEN tenants.since_ms"
     " ELSE excluded.since_ms END, state = 'installed'";
 inline constexpr char kUninstalledTenant[] =
-    "UPDATE tenants SET state = 'uninstalled', since_ms = $3"
+    "UPDATE tenants SET state = 'uninstalled', since_ms = $3, reason = ''"
     " WHERE connection = $1 AND tenant_id = $2 AND state <> 'uninstalled'";
 inline constexpr char kRevokedTenant[] =
     "UPDATE tenants SET state = 'revoked', since_ms = $3, reason = $4"

@@ -21,8 +21,8 @@ struct TenantRecord {
   std::string name;
   std::string recordJson;  // the listed record, for `where:` and pairing by field
   TenantState state = TenantState::Installed;
-  int64_t sinceMs = 0;     // when it entered this state
-  std::string reason;      // why it was revoked (no secret)
+  int64_t sinceMs = 0;  // when it entered this state
+  std::string reason;   // why it was revoked (no secret)
 };
 
 class TenantStore {

@@ -23,11 +23,14 @@ bool whereHolds(const Condition& where, const TenantRecord& t) {
 
 bool picked(const TenantSelector& s, const TenantRecord& t) {
   switch (s.kind) {
-    case TenantSelector::Kind::None: return false;
-    case TenantSelector::Kind::All: return true;
+    case TenantSelector::Kind::None:
+      return false;
+    case TenantSelector::Kind::All:
+      return true;
     case TenantSelector::Kind::Listed:
       return std::find(s.ids.begin(), s.ids.end(), t.id) != s.ids.end();
-    case TenantSelector::Kind::Where: return whereHolds(s.where, t);
+    case TenantSelector::Kind::Where:
+      return whereHolds(s.where, t);
   }
   return false;
 }
@@ -87,7 +90,8 @@ struct Expander {
     if (id.empty() || !running(step.connection, id)) {
       out.notes.push_back("flow " + flow.name + ": tenant " + t.id + " of " +
                           flow.trigger.connection + " has no installed tenant of " +
-                          step.connection + " paired with it" + (id.empty() ? "" : " (" + id + ")"));
+                          step.connection + " paired with it" +
+                          (id.empty() ? "" : " (" + id + ")"));
       return false;
     }
     instance.tenantValues[spec(other).variable] = id;

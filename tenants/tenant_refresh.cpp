@@ -57,8 +57,8 @@ void refreshOne(const Config& config, const Catalog& catalog, ClientRegistry& cl
 }  // namespace
 
 std::vector<TenantProblem> refreshTenants(const Config& config, const Catalog& catalog,
-                                          ClientRegistry& clients, StateStore& store,
-                                          int64_t nowMs, const std::string& only) {
+                                          ClientRegistry& clients, StateStore& store, int64_t nowMs,
+                                          const std::string& only) {
   std::vector<TenantProblem> problems;
   for (const auto& [name, c] : config.connections) {
     if (!c.tenants.any() || !c.parent.empty() || (!only.empty() && name != only)) continue;
@@ -75,7 +75,8 @@ std::vector<std::string> tenantConnections(const Config& written,
                                            const std::vector<TenantRecord>& tenants) {
   std::vector<std::string> names;
   for (const auto& [name, c] : written.connections)
-    for (const TenantRecord* t : selectedTenants(c, tenants)) names.push_back(tenantName(name, t->id));
+    for (const TenantRecord* t : selectedTenants(c, tenants))
+      names.push_back(tenantName(name, t->id));
   std::sort(names.begin(), names.end());
   return names;
 }

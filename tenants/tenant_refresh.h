@@ -24,8 +24,8 @@ struct TenantProblem {
 // Refreshes every agency connection of config (or only `only`, when not empty); the problems
 // found. Never throws for one connection's failure: the others are refreshed all the same.
 std::vector<TenantProblem> refreshTenants(const Config& config, const Catalog& catalog,
-                                          ClientRegistry& clients, StateStore& store,
-                                          int64_t nowMs, const std::string& only = "");
+                                          ClientRegistry& clients, StateStore& store, int64_t nowMs,
+                                          const std::string& only = "");
 
 // The tenant connections ("agency@id") the store's tenants make of config: what a runner
 // built from it runs, to compare with what it runs now.

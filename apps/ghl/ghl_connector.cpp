@@ -151,8 +151,9 @@ void GhlConnector::checkGrant(const JsonDoc& doc) const {
                                            : ""));
   const std::string company = field(doc, "companyId");
   if (!setting("company_id").empty() && !company.empty() && company != setting("company_id"))
-    throw Error(prefix + "the token is for company " + company + ", the connection's company_id is " +
-                setting("company_id") + ": approve the app in the right agency, or fix company_id");
+    throw Error(prefix + "the token is for company " + company +
+                ", the connection's company_id is " + setting("company_id") +
+                ": approve the app in the right agency, or fix company_id");
   if (!connection_.tenants.any() || !app_.tenants) return;
   const std::string granted = " " + field(doc, "scope") + " ";
   std::string missing;
@@ -170,10 +171,11 @@ std::string GhlConnector::connectWithCode(HttpTransport& transport, const std::s
   req.method = "POST";
   req.url = connection_.baseUrl + app_.tokenUrl;
   req.timeoutMs = connection_.timeoutMs;
-  req.body = "grant_type=authorization_code&client_id=" + urlEncode(setting("client_id")) +
-             "&client_secret=" + urlEncode(setting("client_secret")) + "&code=" + urlEncode(code) +
-             "&user_type=" + urlEncode(setting("user_type").empty() ? "Location" : setting("user_type")) +
-             "&redirect_uri=" + urlEncode(redirectUri);
+  req.body =
+      "grant_type=authorization_code&client_id=" + urlEncode(setting("client_id")) +
+      "&client_secret=" + urlEncode(setting("client_secret")) + "&code=" + urlEncode(code) +
+      "&user_type=" + urlEncode(setting("user_type").empty() ? "Location" : setting("user_type")) +
+      "&redirect_uri=" + urlEncode(redirectUri);
   req.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
                  {"Accept", "application/json"},
                  {"User-Agent", "sluice/" SLUICE_VERSION}};

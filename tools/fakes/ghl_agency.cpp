@@ -265,6 +265,14 @@ std::optional<HttpResponse> FakeGhl::checkTokenScope(const HttpRequest& req,
   if (named.empty() && req.param("altType") == "location") named = req.param("altId");
   const std::string prefix = "/locations/";
   if (named.empty() && req.path.rfind(prefix, 0) == 0) named = req.path.substr(prefix.size());
+  // A contact's own routes: the contact's location.
+  const std::string contacts = "/contacts/";
+  if (named.empty() && req.path.rfind(contacts, 0) == 0) {
+    const std::string id =
+        req.path.substr(contacts.size(), req.path.find('/', contacts.size()) - contacts.size());
+    if (const Record* c = store_.find("contacts", id))
+      named = json::getString(c->doc, "locationId");
+  }
   if (!named.empty() && named != token.location)
     return apiError(403, "The token does not have access to this location");
   return std::nullopt;
@@ -280,10 +288,14 @@ bool FakeGhl::handleAgencyControl(const HttpRequest& req, const std::vector<std:
   if (segs.size() == 1 && segs[0] == "locations") {
     addLocation(json::getString(b, "id"), json::getString(b, "name"));
   } else if (segs.size() == 3 && segs[0] == "locations") {
-    if (segs[2] == "uninstall") uninstallLocation(segs[1]);
-    else if (segs[2] == "install") installLocation(segs[1]);
-    else if (segs[2] == "revoke") revokeLocation(segs[1]);
-    else return false;
+    if (segs[2] == "uninstall")
+      uninstallLocation(segs[1]);
+    else if (segs[2] == "install")
+      installLocation(segs[1]);
+    else if (segs[2] == "revoke")
+      revokeLocation(segs[1]);
+    else
+      return false;
   } else if (segs.size() == 2 && segs[0] == "oauth" && segs[1] == "app") {
     setOAuthApp(json::getString(b, "client_id"), json::getString(b, "client_secret"),
                 json::getString(b, "redirect_uri"), json::getString(b, "app_id", "app_fake_0001"));

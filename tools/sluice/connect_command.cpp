@@ -17,6 +17,7 @@
 
 #include "core/exit_codes.h"
 #include "core/form_encoding.h"
+#include "core/http.h"
 #include "core/logger.h"
 #include "http/http_server.h"
 #include "tools/sluice/command_table.h"
@@ -45,7 +46,8 @@ std::string scopesFor(const Context& ctx, const Connection& c) {
     scopes.insert(app->tenants->scopes.begin(), app->tenants->scopes.end());
   auto addOp = [&](const std::string& op, const std::string& connection) {
     if (connection != c.name) return;
-    if (const Operation* o = ctx.catalog.find(op)) scopes.insert(o->scopes.begin(), o->scopes.end());
+    if (const Operation* o = ctx.catalog.find(op))
+      scopes.insert(o->scopes.begin(), o->scopes.end());
   };
   for (const auto& f : ctx.config.flows) {
     addOp(f.trigger.op, f.trigger.connection);
@@ -85,8 +87,9 @@ void takeRedirect(Redirect& r, const std::string& path, const std::string& state
   if (r.arrived) return answer(response, 409, "sluice has had its redirect already");
   r.arrived = true;
   if (got != state)
-    r.error = "the redirect's state parameter does not match this request (a stale or forged "
-              "redirect): nothing was stored; run `sluice connect` again";
+    r.error =
+        "the redirect's state parameter does not match this request (a stale or forged "
+        "redirect): nothing was stored; run `sluice connect` again";
   else if (!error.empty() || code.empty())
     r.error = "the approval did not give a code (" + (error.empty() ? "no code" : error) + ")";
   else
@@ -108,13 +111,15 @@ std::string waitForCode(const Args& args, const std::string& redirectUri, const 
   const Poco::URI redirect(redirectUri);
   const std::string address = args.get("listen", localAddress(redirect));
   if (address.empty())
-    throw UsageError("redirect_uri " + redirectUri + " is not on this machine: give --listen "
+    throw UsageError("redirect_uri " + redirectUri +
+                     " is not on this machine: give --listen "
                      "127.0.0.1:PORT behind it, or paste the code with --code");
   const auto seconds = parseDurationMs(args.get("timeout", "5m"));
   if (!seconds || *seconds <= 0) throw UsageError("--timeout: expected a duration like 5m");
   Redirect r;
   HttpServer server("connect", {1, 4}, [&](auto& request, auto& response) {
-    takeRedirect(r, redirect.getPath().empty() ? "/" : redirect.getPath(), state, request, response);
+    takeRedirect(r, redirect.getPath().empty() ? "/" : redirect.getPath(), state, request,
+                 response);
   });
   server.start(address);
   out << "Waiting for the redirect on " << address << " (up to " << args.get("timeout", "5m")
@@ -143,15 +148,17 @@ int connectCommand(const std::vector<std::string>& argv, Io io) {
   if (it == ctx.config.connections.end()) throw UsageError("unknown connection '" + name + "'");
   const Connection& c = it->second;
   const App* app = ctx.catalog.app(c.app);
-  if (c.app != appId) throw UsageError("connection " + name + " is of app " + c.app + ", not " + appId);
+  if (c.app != appId)
+    throw UsageError("connection " + name + " is of app " + c.app + ", not " + appId);
   const auto setting = [&](const std::string& key) {
     auto s = c.settings.find(key);
     return s == c.settings.end() ? std::string() : s->second;
   };
   if (app->authorizeUrl.empty() || setting("client_id").empty() || setting("redirect_uri").empty())
-    throw ConfigError(c.where, "connection " + name + ": `sluice connect` needs an app with an "
-                               "OAuth authorization URL and the settings client_id, "
-                               "client_secret and redirect_uri");
+    throw ConfigError(c.where, "connection " + name +
+                                   ": `sluice connect` needs an app with an "
+                                   "OAuth authorization URL and the settings client_id, "
+                                   "client_secret and redirect_uri");
   auto state = openState(ctx.config);
   const std::string redirectUri = setting("redirect_uri");
   std::string code = args.get("code", "");
@@ -164,8 +171,19 @@ int connectCommand(const std::vector<std::string>& argv, Io io) {
     code = waitForCode(args, redirectUri, oauthState, io.out);
   }
   OneShotClients clients(ctx, state.get());
-  const std::string summary = clients.registry->get(name).connector().connectWithCode(
-      *clients.transport, code, redirectUri);
+  std::string summary;
+  try {
+    summary = clients.registry->get(name).connector().connectWithCode(*clients.transport, code,
+                                                                      redirectUri);
+  } catch (const TransportError&) {
+    throw;  // the vendor is unavailable: EXIT_UNAVAILABLE
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const Error& e) {
+    // The vendor refused the grant: bad input, not a fault of sluice.
+    io.err << "sluice: " << Logger::instance().mask(e.what()) << "\n";
+    return EXIT_DATAERR;
+  }
   io.out << "connected " << name << ": " << summary << "\n"
          << (clients.tokens->sealing() ? "tokens stored, sealed with settings.token_key\n"
                                        : "tokens stored UNSEALED: set settings.token_key\n");

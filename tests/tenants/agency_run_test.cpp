@@ -1,0 +1,190 @@
+// One flow for every sub-account: `sluice connect` stores an agency token (sealed), `sluice run`
+// lists the app's installs, runs the flow once per sub-account with that sub-account's own
+// location token, starts a sub-account installed mid-run, stops one uninstalled, and pauses a
+// revoked one while the others stay on schedule. The fake refuses (403) any call a token makes
+// outside its own location, so an item acted on in the wrong sub-account would fail loudly.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <string>
+#include <thread>
+
+#include "core/json.h"
+#include "test_support.h"
+#include "tools/fakes/fake_ghl.h"
+
+namespace sluice::test {
+namespace agency_run_test {
+
+using ::testing::HasSubstr;
+
+const char* kKey = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+class AgencyRunTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ghl_.setOAuthApp("client-1", "client-secret-1", "http://127.0.0.1:1/callback");
+    ghl_.start();
+  }
+
+  std::string writeConfig(const std::string& locations = "all") {
+    return dir_.write(
+        "sluice.yaml",
+        "state: sqlite:" + dir_.path() +
+            "/state.db\n"
+            "settings: { demo_mode: true, admin: \"off\", token_key: { env: KEY } }\n"
+            "connections:\n"
+            "  agency:\n"
+            "    app: ghl\n"
+            "    base_url: " +
+            ghl_.baseUrl() +
+            "\n"
+            "    client_id: client-1\n"
+            "    client_secret: \"${SECRET}\"\n"
+            "    user_type: Company\n"
+            "    company_id: " +
+            ghl_.companyId() +
+            "\n"
+            "    app_id: app_fake_0001\n"
+            "    redirect_uri: http://127.0.0.1:1/callback\n"
+            "    locations: " +
+            locations +
+            "\n"
+            "    rediscover: 10s\n"
+            "flows:\n"
+            "  - name: tag-new\n"
+            "    trigger: { op: ghl.contacts.search_contacts, connection: agency, every: 1s }\n"
+            "    steps:\n"
+            "      - op: ghl.contacts.add_tags_to_contact\n"
+            "        connection: agency\n"
+            "        with: { contactId: \"{{trigger.id}}\", tags: "
+            "[\"seen-{{tenant.location_id}}\"] }\n");
+  }
+
+  std::vector<std::string> env() const {
+    return {"SECRET=client-secret-1", std::string("KEY=") + kKey,
+            "SLUICE_CATALOG=" + catalogRoot()};
+  }
+
+  CommandResult connect(const std::string& file) {
+    return runSluice({"connect", "ghl", "-c", file, "agency", "--code", ghl_.authorizationCode()},
+                     env());
+  }
+
+  std::string newContact(const std::string& location, const std::string& email) {
+    JsonDoc doc;
+    parseJson(
+        ghl_.createContact("{\"locationId\":\"" + location + "\",\"email\":\"" + email + "\"}"),
+        doc);
+    return doc["id"].GetString();
+  }
+
+  bool tagged(const std::string& id, const std::string& tag) const {
+    return ghl_.getRecord("contacts", id).find("\"" + tag + "\"") != std::string::npos;
+  }
+
+  bool waitTagged(const std::string& id, const std::string& tag, int timeoutMs) const {
+    for (int waited = 0; waited < timeoutMs; waited += 100) {
+      if (tagged(id, tag)) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+
+  fakes::FakeGhl ghl_;
+  TempDir dir_;
+};
+
+TEST_F(AgencyRunTest, ConnectStoresTheAgencyTokenSealedAndARedirectCodeIsGoodOnce) {
+  const std::string file = writeConfig();
+  const std::string code = ghl_.authorizationCode();
+  const auto first = runSluice({"connect", "ghl", "-c", file, "agency", "--code", code}, env());
+  EXPECT_EQ(first.exitCode, 0) << first.err;
+  EXPECT_THAT(first.out, HasSubstr("user_type=Company"));
+  EXPECT_THAT(first.out, HasSubstr("sealed with settings.token_key"));
+  const std::string db = readFile(dir_.path() + "/state.db");
+  EXPECT_EQ(db.find("eyJ"), std::string::npos) << "a token is stored in the clear";
+  const auto again = runSluice({"connect", "ghl", "-c", file, "agency", "--code", code}, env());
+  EXPECT_EQ(again.exitCode, 65);
+  EXPECT_THAT(again.err, HasSubstr("refused the code"));
+  EXPECT_EQ(again.err.find(code), std::string::npos) << "the code is not repeated";
+}
+
+TEST_F(AgencyRunTest, AnAgencyTokenWithoutTheOAuthScopesIsRefusedNamingThem) {
+  const std::string file = writeConfig();
+  const auto r = runSluice({"connect", "ghl", "-c", file, "agency", "--code",
+                            ghl_.authorizationCode("Company", "contacts.readonly")},
+                           env());
+  EXPECT_EQ(r.exitCode, 65) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("lacks the scopes oauth.readonly, oauth.write"));
+}
+
+TEST_F(AgencyRunTest, AWrongKeyCannotOpenTheStoredTokensAndSaysWhatToDo) {
+  const std::string file = writeConfig();
+  ASSERT_EQ(connect(file).exitCode, 0);
+  auto wrong = env();
+  wrong[1] = "KEY=" + std::string(64, 'f');
+  const auto r = runSluice({"run", "-c", file, "--once"}, wrong);
+  EXPECT_EQ(r.exitCode, 78) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("connection agency: settings.token_key cannot decrypt"));
+}
+
+TEST_F(AgencyRunTest, EachSubAccountRunsWithItsOwnTokenAndInstallsAndUninstallsAreFollowed) {
+  for (const char* id : {"loc_a", "loc_b", "loc_c"}) ghl_.addLocation(id);
+  const std::string file = writeConfig();
+  ASSERT_EQ(connect(file).exitCode, 0);
+  SluiceProcess sluice({"run", "-c", file}, env());
+  ASSERT_TRUE(sluice.waitForOutput("seeded=true", 15000)) << sluice.output();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // every tenant seeded
+  const std::string a = newContact("loc_a", "a@x.test"), b = newContact("loc_b", "b@x.test");
+  EXPECT_TRUE(waitTagged(a, "seen-loc_a", 15000)) << sluice.output();
+  EXPECT_TRUE(waitTagged(b, "seen-loc_b", 15000)) << sluice.output();
+  EXPECT_GE(ghl_.locationTokenGrants("loc_a"), 1);
+
+  ghl_.addLocation("loc_new");  // installed mid-run: found by the next listing
+  ghl_.uninstallLocation("loc_b");
+  ASSERT_TRUE(sluice.waitForOutput("tenant.started connection=agency@loc_new", 25000))
+      << sluice.output();
+  EXPECT_TRUE(sluice.waitForOutput("tenant.stopped connection=agency@loc_b", 1000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // loc_new seeded
+  const std::string n = newContact("loc_new", "n@x.test");
+  const std::string b2 = newContact("loc_b", "b2@x.test");
+  EXPECT_TRUE(waitTagged(n, "seen-loc_new", 15000)) << sluice.output();
+  EXPECT_FALSE(tagged(b2, "seen-loc_b")) << "an uninstalled sub-account still runs";
+  EXPECT_TRUE(tagged(a, "seen-loc_a"));
+  EXPECT_EQ(ghl_.getRecord("contacts", a).find("seen-loc_b"), std::string::npos);
+  sluice.signal(SIGTERM);
+  EXPECT_EQ(sluice.wait(10000), 0);
+
+  const auto status = runSluice({"status", "-c", file}, env());
+  EXPECT_THAT(status.out, HasSubstr("tag-new@loc_a"));
+  // loc_a, loc_c, loc_new and the fake's own loc_fake_0001; loc_b is uninstalled.
+  EXPECT_THAT(status.out, HasSubstr("tag-new: 4 tenants"));
+  EXPECT_THAT(status.out, HasSubstr("uninstalled"));
+  const auto one = runSluice({"status", "-c", file, "--tenant", "loc_new", "--json"}, env());
+  EXPECT_THAT(one.out, HasSubstr("\"tenant\": \"loc_new\""));
+  EXPECT_EQ(one.out.find("loc_a"), std::string::npos);
+}
+
+TEST_F(AgencyRunTest, ARevokedSubAccountIsPausedAndFlaggedWhileTheOthersGoOn) {
+  for (const char* id : {"loc_a", "loc_b"}) ghl_.addLocation(id);
+  const std::string file = writeConfig("[loc_a, loc_b]");
+  ASSERT_EQ(connect(file).exitCode, 0);
+  SluiceProcess sluice({"run", "-c", file}, env());
+  ASSERT_TRUE(sluice.waitForOutput("seeded=true", 15000)) << sluice.output();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ghl_.revokeLocation("loc_b");
+  ASSERT_TRUE(sluice.waitForOutput("tenant.revoked connection=agency@loc_b", 15000))
+      << sluice.output();
+  EXPECT_THAT(sluice.output(), HasSubstr("access was revoked"));
+  const std::string a = newContact("loc_a", "a@x.test");
+  EXPECT_TRUE(waitTagged(a, "seen-loc_a", 15000)) << sluice.output();
+  sluice.signal(SIGTERM);
+  EXPECT_EQ(sluice.wait(10000), 0);
+  const auto status = runSluice({"status", "-c", file}, env());
+  EXPECT_THAT(status.out, HasSubstr("revoked"));
+}
+
+}  // namespace agency_run_test
+}  // namespace sluice::test
