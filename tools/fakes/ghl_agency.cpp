@@ -246,6 +246,8 @@ void FakeGhl::registerAgencyRoutes() {
 
 std::string FakeGhl::requestLocation(const HttpRequest& req, const Token* token) const {
   if (token && !token->location.empty()) return token->location;
+  // An agency's own calls (installs, location tokens) count against the company.
+  if (token && token->userType == "Company") return "company:" + companyId();
   std::string location = req.param("locationId");
   if (location.empty()) {
     rapidjson::Document body;
