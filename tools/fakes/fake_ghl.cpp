@@ -35,16 +35,6 @@ const char* reasonOf(int status) {
   }
 }
 
-HttpResponse oauthError(int status, const std::string& error, const std::string& description) {
-  rapidjson::Document d;
-  d.SetObject();
-  json::setString(d, "error", error, d.GetAllocator());
-  json::setString(d, "error_description", description, d.GetAllocator());
-  HttpResponse r = HttpResponse::json(status, d);
-  r.effect = false;
-  return r;
-}
-
 }  // namespace
 
 FakeGhl::FakeGhl(std::string locationId) : locationId_(std::move(locationId)) {
@@ -314,8 +304,8 @@ void FakeGhl::onReset() {
 
 HttpResponse FakeGhl::tokenGrant(const HttpRequest& req) {
   if (req.header("Content-Type").rfind("application/x-www-form-urlencoded", 0) != 0) {
-    return oauthError(400, "invalid_request",
-                      "Content-Type must be application/x-www-form-urlencoded");
+    return ghl::oauthError(400, "invalid_request",
+                           "Content-Type must be application/x-www-form-urlencoded");
   }
   HttpRequest form = req;
   form.query = parseUrlEncoded(req.body);
@@ -325,13 +315,13 @@ HttpResponse FakeGhl::tokenGrant(const HttpRequest& req) {
   if (appClient && companyRefresh_.count(form.param("refresh_token"))) return codeGrant(form);
   if (clientId_.empty() || form.param("client_id") != clientId_ ||
       form.param("client_secret") != clientSecret_) {
-    return oauthError(401, "invalid_client", "Invalid client credentials");
+    return ghl::oauthError(401, "invalid_client", "Invalid client credentials");
   }
   if (form.param("grant_type") != "refresh_token") {
-    return oauthError(400, "unsupported_grant_type", "grant_type must be refresh_token");
+    return ghl::oauthError(400, "unsupported_grant_type", "grant_type must be refresh_token");
   }
   if (form.param("refresh_token").empty() || form.param("refresh_token") != refreshToken_) {
-    return oauthError(400, "invalid_grant", "Invalid grant: refresh token is invalid");
+    return ghl::oauthError(400, "invalid_grant", "Invalid grant: refresh token is invalid");
   }
   // Rotation: the refresh token just used is gone; only the new one works.
   refreshToken_ = "eyJhbGciOiJIUzI1NiJ9.rt" + ids_.next("", 40) + "." + ids_.next("", 24);

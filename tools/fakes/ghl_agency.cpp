@@ -19,16 +19,6 @@ std::int64_t nowSteadyMs() {
   return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
-HttpResponse grantError(int status, const std::string& error, const std::string& description) {
-  rapidjson::Document d;
-  d.SetObject();
-  json::setString(d, "error", error, d.GetAllocator());
-  json::setString(d, "error_description", description, d.GetAllocator());
-  HttpResponse r = HttpResponse::json(status, d);
-  r.effect = false;
-  return r;
-}
-
 bool hasScope(const std::string& scopes, const std::string& scope) {
   return (" " + scopes + " ").find(" " + scope + " ") != std::string::npos;
 }
@@ -158,9 +148,9 @@ HttpResponse FakeGhl::codeGrant(const HttpRequest& form) {
   if (form.param("grant_type") == "authorization_code") {
     auto it = codes_.find(form.param("code"));
     if (it == codes_.end())
-      return grantError(400, "invalid_grant", "Invalid grant: authorization code is invalid");
+      return ghl::oauthError(400, "invalid_grant", "Invalid grant: authorization code is invalid");
     if (!redirectUri_.empty() && form.param("redirect_uri") != redirectUri_)
-      return grantError(400, "invalid_grant", "redirect_uri does not match");
+      return ghl::oauthError(400, "invalid_grant", "redirect_uri does not match");
     userType = it->second.userType;
     scopes = it->second.scopes;
     codes_.erase(it);  // a code is good once
