@@ -105,7 +105,7 @@ Config prismConfig(const Catalog& catalog, const std::string& url) {
   const std::map<std::string, std::string> env = {{"TOKEN", "ghl-prism-token"}};
   return loadConfigText(
       "connections:\n  ghl: { app: ghl, token: \"${TOKEN}\", location_id: "
-      "loc_prism, company_id: comp_prism, base_url: " +
+      "loc_prism, company_id: comp_prism, app_id: app_prism, base_url: " +
           url + ", rate_limit: { requests: 100000, per: 10s } }\n",
       "prism.yaml", catalog, &env);
 }
