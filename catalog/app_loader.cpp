@@ -110,8 +110,14 @@ std::optional<TenantSpec> parseTenants(YamlMap& map, const std::string& file) {
   spec.list = t.requiredString("list");
   spec.id = t.requiredString("id");
   spec.label = t.stringOr("label", "");
-  if (t.has("scopes")) spec.scopes = t.stringList("scopes");
-  if (t.has("needs")) spec.needs = t.stringList("needs");
+  // Optional lists: absent is empty (get marks the key known either way).
+  for (const char* key : {"scopes", "needs"}) {
+    if (!t.has(key)) {
+      t.get(key);
+      continue;
+    }
+    (std::string(key) == "scopes" ? spec.scopes : spec.needs) = t.stringList(key);
+  }
   t.rejectUnknown();
   return spec;
 }

@@ -77,6 +77,12 @@ void Runner::collectMetrics(Metrics& out) {
   }
   metrics_.collect(out, polls_.gauges(), pending, firstPass_.load());
   metrics_.collectBehind(out, backPressure_.behindFlows());
+  if (tenants_.watching()) {
+    try {
+      metrics_.collectTenants(out, state_.tenants(""));
+    } catch (const StateError&) {
+    }
+  }
 }
 
 bool Runner::sleepFor(int64_t ms) {

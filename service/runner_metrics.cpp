@@ -1,5 +1,7 @@
 #include "service/runner_metrics.h"
 
+#include <map>
+
 #include <algorithm>
 
 #include "core/logger.h"
@@ -134,6 +136,15 @@ void RunnerMetrics::collectBehind(Metrics& out, const std::vector<BehindFlow>& b
     out.set("sluice_flow_backlog", labels, static_cast<double>(behind[i].pending));
     out.set("sluice_flow_delivery_lag_seconds", labels, seconds(behind[i].lagMs));
   }
+}
+
+void RunnerMetrics::collectTenants(Metrics& out, const std::vector<TenantRecord>& tenants) const {
+  out.declare("sluice_tenants", Metrics::Type::Gauge,
+              "Tenants (sub-accounts, connected accounts) of agency connections, by state.");
+  std::map<std::pair<std::string, std::string>, int> counts;
+  for (const auto& t : tenants) counts[{t.connection, tenantStateName(t.state)}]++;
+  for (const auto& [key, n] : counts)
+    out.set("sluice_tenants", {{"connection", key.first}, {"state", key.second}}, n);
 }
 
 namespace {

@@ -15,6 +15,7 @@
 #include "service/activity_summary.h"
 #include "service/back_pressure.h"
 #include "service/metrics.h"
+#include "state/tenant_store.h"
 
 namespace sluice {
 
@@ -56,6 +57,9 @@ class RunnerMetrics {
   void collect(Metrics& out, const std::vector<TriggerGauges>& triggers,
                std::optional<int64_t> pending, bool ready) const;
   // The flows behind (back-pressure): a count always, series for the kMaxTriggerSeries worst.
+  // Tenants of agency connections by connection and state (a few series per connection:
+  // bounded whatever the number of tenants).
+  void collectTenants(Metrics& out, const std::vector<TenantRecord>& tenants) const;
   void collectBehind(Metrics& out, const std::vector<BehindFlow>& behind) const;
 
  private:

@@ -25,6 +25,7 @@ idempotency: { header: Idempotency-Key }
 rate_limit: { requests: 10, per: 1s, headers: { remaining: X-Left } }
 errors: { message: /message }
 request_presets: { scoped: { query: { scope: all } } }
+tenants: { key: things, setting: token, variable: thing_id, list: things.list_things, id: /id }
 connection:
   - { name: token, type: string, required: true, secret: true }
 paginations:
@@ -78,6 +79,8 @@ const Probe kProbes[] = {
     {"rate_limit", true, "per: 1s,", "per: 1s, zzz_unknown: 1,"},
     {"rate_limit headers", true, "{ remaining: X-Left }", "{ remaining: X-Left, zzz_unknown: x }"},
     {"errors", true, "{ message: /message }", "{ message: /message, zzz_unknown: 1 }"},
+    {"tenants", true, "list: things.list_things, id: /id }",
+     "list: things.list_things, id: /id, zzz_unknown: 1 }"},
     {"request preset", true, "{ query: { scope: all } }",
      "{ query: { scope: all }, zzz_unknown: 1 }"},
     {"connection setting", true, "secret: true }", "secret: true, zzz_unknown: 1 }"},

@@ -28,7 +28,7 @@ std::string IdGenerator::next(const std::string& prefix, std::size_t length) {
 
 Record& RecordStore::insert(const std::string& kind, const std::string& id, std::int64_t createdMs,
                             rapidjson::Document doc) {
-  Kind& k = kinds_[kind];
+  Kind& k = kinds_[key(kind)];
   auto old = k.seqOf.find(id);
   if (old != k.seqOf.end()) k.bySeq.erase(old->second);
   std::int64_t seq = nextSeq_++;
@@ -42,7 +42,7 @@ Record& RecordStore::insert(const std::string& kind, const std::string& id, std:
 }
 
 Record* RecordStore::find(const std::string& kind, const std::string& id) {
-  auto k = kinds_.find(kind);
+  auto k = kinds_.find(key(kind));
   if (k == kinds_.end()) return nullptr;
   auto s = k->second.seqOf.find(id);
   if (s == k->second.seqOf.end()) return nullptr;
@@ -54,7 +54,7 @@ const Record* RecordStore::find(const std::string& kind, const std::string& id) 
 }
 
 bool RecordStore::erase(const std::string& kind, const std::string& id) {
-  auto k = kinds_.find(kind);
+  auto k = kinds_.find(key(kind));
   if (k == kinds_.end()) return false;
   auto s = k->second.seqOf.find(id);
   if (s == k->second.seqOf.end()) return false;
@@ -65,7 +65,7 @@ bool RecordStore::erase(const std::string& kind, const std::string& id) {
 
 std::vector<Record*> RecordStore::all(const std::string& kind) {
   std::vector<Record*> out;
-  auto k = kinds_.find(kind);
+  auto k = kinds_.find(key(kind));
   if (k == kinds_.end()) return out;
   for (auto& [seq, record] : k->second.bySeq) out.push_back(&record);
   return out;

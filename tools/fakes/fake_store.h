@@ -58,8 +58,16 @@ class RecordStore {
   std::vector<Record*> all(const std::string& kind);
   std::vector<std::string> kinds() const;
   void clear();
+  // Records of another space (a Stripe connected account) are invisible to this one: every
+  // call above acts in the current space ("" = the platform's own).
+  void setSpace(const std::string& space) { space_ = space; }
+  const std::string& space() const { return space_; }
 
  private:
+  std::string key(const std::string& kind) const {
+    return space_.empty() ? kind : space_ + "/" + kind;
+  }
+  std::string space_;
   struct Kind {
     std::map<std::int64_t, Record> bySeq;
     std::unordered_map<std::string, std::int64_t> seqOf;

@@ -12,11 +12,6 @@
 
 namespace sluice::fakes {
 
-namespace {
-
-constexpr const char* kApiVersion = "2024-04-10";
-
-// "sk_test_abc...wxyz" -> "sk_test_********wxyz", the way Stripe echoes a wrong key.
 std::string maskKey(const std::string& key) {
   std::size_t prefixEnd = key.find('_', key.find('_') + 1);
   std::string prefix = prefixEnd == std::string::npos ? "" : key.substr(0, prefixEnd + 1);
@@ -24,6 +19,10 @@ std::string maskKey(const std::string& key) {
   std::string tail = rest.size() > 4 ? rest.substr(rest.size() - 4) : "";
   return prefix + std::string(rest.size() - tail.size(), '*') + tail;
 }
+
+namespace {
+
+constexpr const char* kApiVersion = "2024-04-10";
 
 std::string base64Decode(const std::string& text) {
   std::istringstream in(text);
@@ -238,6 +237,7 @@ const std::vector<FakeStripe::KindInfo>& FakeStripe::kinds() {
       {"balance_transactions", "txn_", "balance_transaction", ""},
       {"terminal/locations", "tml_", "terminal.location", ""},
       {"events", "evt_", "event", ""},
+      {"accounts", "acct_", "account", ""},
   };
   return kKinds;
 }
@@ -311,8 +311,10 @@ std::optional<HttpResponse> FakeStripe::preflight(const HttpRequest& req) {
   return std::nullopt;
 }
 
-HttpResponse FakeStripe::dispatch(const HttpRequest& req) {
-  std::string key = req.method == "POST" ? req.header("Idempotency-Key") : "";
+HttpResponse FakeStripe::dispatchInAccount(const HttpRequest& req) {
+  // Stripe scopes idempotency keys per account.
+  const std::string header = req.method == "POST" ? req.header("Idempotency-Key") : "";
+  std::string key = header.empty() ? "" : store_.space() + "\n" + header;
   if (key.empty()) return FakeServer::dispatch(req);
   if (auto early = preflight(req)) {
     early->effect = false;
@@ -326,7 +328,7 @@ HttpResponse FakeStripe::dispatch(const HttpRequest& req) {
           400, "idempotency_error",
           "Keys for idempotent requests can only be used with the same parameters they were "
           "first used with. Try using a key other than '" +
-              key + "' if you meant to execute a different request.",
+              header + "' if you meant to execute a different request.",
           "", ""});
     }
     HttpResponse replay = e.response;
@@ -334,10 +336,10 @@ HttpResponse FakeStripe::dispatch(const HttpRequest& req) {
     replay.setHeader("Idempotent-Replayed", "true");
     return replay;
   }
-  currentIdempotencyKey_ = key;
+  currentIdempotencyKey_ = header;
   HttpResponse resp = routeRequest(req);
   currentIdempotencyKey_.clear();
-  resp.setHeader("Idempotency-Key", key);
+  resp.setHeader("Idempotency-Key", header);
   // Stripe saves the result of any request that started executing, errors included, but
   // not a 5xx that may not have run to completion.
   if (resp.status < 500) idempotency_[key] = IdempotencyEntry{req.method, req.path, req.body, resp};
@@ -351,6 +353,7 @@ void FakeStripe::decorate(HttpResponse& resp) {
 
 void FakeStripe::onReset() {
   idempotency_.clear();
+  accountRequests_.clear();
   invoiceNumber_ = 0;
 }
 

@@ -22,6 +22,9 @@ struct StripeError {
   std::string param;
 };
 
+// "sk_test_abc...wxyz" -> "sk_test_********wxyz", the way Stripe echoes a key.
+std::string maskKey(const std::string& key);
+
 class FakeStripe : public FakeServer {
  public:
   explicit FakeStripe(std::string apiKey = "sk_test_fake_key_0000");
@@ -32,6 +35,18 @@ class FakeStripe : public FakeServer {
 
   // --- helpers that drive realistic activity (no effects-ledger entries; events are made) ---
   // Each returns the main object created or changed, as JSON text.
+  // --- Connect (stripe_accounts.cpp) ---
+  // A connected account of the platform (GET /v1/accounts lists it); its id.
+  std::string createAccount(const std::string& name, const std::string& metadataJson = "{}");
+  // The platform's access to the account is revoked: gone from the list, and any request with
+  // its Stripe-Account header is refused (403, account_invalid).
+  void deauthorizeAccount(const std::string& id);
+  // Runs fn with the helpers below acting in the connected account ("" = the platform), as a
+  // request with that Stripe-Account header would; fn's result.
+  std::string inAccount(const std::string& account, const std::function<std::string()>& fn);
+  // Requests served with this Stripe-Account header ("" = without one).
+  std::int64_t accountRequestCount(const std::string& account) const;
+
   std::string createCustomer(const std::string& email, const std::string& name = "",
                              const std::string& metadataJson = "{}");
   std::string updateCustomer(const std::string& id, const std::string& fieldsJson);
@@ -151,8 +166,11 @@ class FakeStripe : public FakeServer {
   HttpResponse balance();
 
   std::string apiKey_;
-  std::string currentIdempotencyKey_;  // echoed in events' request field
-  std::map<std::string, IdempotencyEntry> idempotency_;
+  std::string currentIdempotencyKey_;                    // echoed in events' request field
+  std::map<std::string, IdempotencyEntry> idempotency_;  // by account + key
+  std::map<std::string, std::int64_t> accountRequests_;
+  // The platform's own handling of one request, in the space of its Stripe-Account.
+  HttpResponse dispatchInAccount(const HttpRequest& req);
   std::int64_t invoiceNumber_ = 0;
 };
 
