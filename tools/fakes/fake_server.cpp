@@ -445,10 +445,12 @@ HttpResponse FakeServer::serveControl(const HttpRequest& req) {
   segs.erase(segs.begin());  // "_control"
   std::lock_guard<std::recursive_mutex> lock(mu_);
   try {
-    HttpResponse resp;
-    if (!segs.empty() && handleControl(req, segs, resp)) return resp;
-    if (auto common = controlCommon(req, segs)) return *common;
-    return controlRecords(req, segs);
+    return scopeControl(req, [&] {
+      HttpResponse resp;
+      if (!segs.empty() && handleControl(req, segs, resp)) return resp;
+      if (auto common = controlCommon(req, segs)) return *common;
+      return controlRecords(req, segs);
+    });
   } catch (const ControlError& e) {
     rapidjson::Document doc;
     doc.SetObject();

@@ -405,7 +405,8 @@ Record& FakeStripe::findLive(const std::string& kind, const std::string& id) {
 Record& FakeStripe::insert(const KindInfo& info, rapidjson::Document doc) {
   auto& a = doc.GetAllocator();
   std::string id = json::getString(doc, "id");
-  if (id.empty()) id = ids_.next(info.prefix, info.prefix == "cus_" ? 14 : 24);
+  if (id.empty())
+    id = ids_.next(info.prefix, info.prefix == "cus_" ? 14 : info.prefix == "acct_" ? 16 : 24);
   std::int64_t createdMs = clock_.nowMillis();
   if (doc.HasMember("created") && doc["created"].IsInt64()) {
     createdMs = doc["created"].GetInt64() * 1000;
@@ -433,6 +434,8 @@ void FakeStripe::emit(const std::string& type, const rapidjson::Value& object,
   rapidjson::Document doc;
   doc.SetObject();
   auto& a = doc.GetAllocator();
+  // A connected account's events name it, as Connect events do.
+  if (!store_.space().empty()) json::setString(doc, "account", store_.space(), a);
   json::setString(doc, "api_version", kApiVersion, a);
   rapidjson::Value data(rapidjson::kObjectType);
   json::set(data, "object", json::copy(object, a), a);
@@ -714,6 +717,7 @@ rapidjson::Document FakeStripe::controlUpdate(const std::string& kind, const std
 }
 
 void FakeStripe::controlDelete(const std::string& kind, const std::string& id) {
+  if (kind == "accounts") return deauthorizeAccount(id);
   const KindInfo* info = kindInfo(kind);
   if (!info) throw ControlError(404, "unknown Stripe kind: " + kind);
   try {
@@ -725,31 +729,50 @@ void FakeStripe::controlDelete(const std::string& kind, const std::string& id) {
 
 bool FakeStripe::handleControl(const HttpRequest& req, const std::vector<std::string>& segs,
                                HttpResponse& resp) {
-  if (segs.size() != 2 || segs[0] != "actions" || req.method != "POST") return false;
-  rapidjson::Document b = parseFields(req.body);
-  const std::string& name = segs[1];
+  if (req.method != "POST") return false;
+  if (segs.size() == 1 && segs[0] == "accounts") {
+    rapidjson::Document b = parseFields(req.body);
+    const std::string metadata = b.HasMember("metadata") ? json::dump(b["metadata"]) : "{}";
+    const std::string id = createAccount(json::getString(b, "name"), metadata);
+    SpaceGuard platform(store_, "");
+    resp = HttpResponse::json(201, find("accounts", id).doc);
+    return true;
+  }
+  if (segs.size() == 3 && segs[0] == "accounts" && segs[2] == "deauthorize") {
+    deauthorizeAccount(segs[1]);
+    resp = HttpResponse::json(200, "{\"deauthorized\":true}");
+    return true;
+  }
+  if (segs.size() != 2 || segs[0] != "actions") return false;
+  return handleActionControl(segs[1], parseFields(req.body), req.header("Stripe-Account"), resp);
+}
+
+// POST /_control/actions/NAME: the helper of that name, in the account of the request.
+bool FakeStripe::handleActionControl(const std::string& name, const rapidjson::Value& b,
+                                     const std::string& account, HttpResponse& resp) {
   std::string customer = json::getString(b, "customer");
   std::int64_t amount = json::getInt(b, "amount", 1000);
   std::string currency = json::getString(b, "currency", "usd");
   std::string out;
   if (name == "create_customer") {
     std::string metadata = b.HasMember("metadata") ? json::dump(b["metadata"]) : "{}";
-    out = createCustomer(json::getString(b, "email"), json::getString(b, "name"), metadata);
+    out =
+        createCustomer(json::getString(b, "email"), json::getString(b, "name"), metadata, account);
   } else if (name == "update_customer") {
     rapidjson::Document fields;
     fields.CopyFrom(b, fields.GetAllocator());
     fields.RemoveMember("id");
-    out = updateCustomer(json::getString(b, "id"), json::dump(fields));
+    out = updateCustomer(json::getString(b, "id"), json::dump(fields), account);
   } else if (name == "payment_succeeded") {
-    out = succeedPayment(customer, amount, currency);
+    out = succeedPayment(customer, amount, currency, account);
   } else if (name == "payment_failed") {
-    out = failPayment(customer, amount, currency);
+    out = failPayment(customer, amount, currency, account);
   } else if (name == "invoice_paid") {
-    out = payInvoice(customer, amount);
+    out = payInvoice(customer, amount, account);
   } else if (name == "invoice_failed") {
-    out = failInvoice(customer, amount);
+    out = failInvoice(customer, amount, account);
   } else if (name == "refund") {
-    out = refundCharge(json::getString(b, "charge"), json::getInt(b, "amount", 0));
+    out = refundCharge(json::getString(b, "charge"), json::getInt(b, "amount", 0), account);
   } else {
     throw ControlError(404, "unknown action: " + name);
   }
@@ -757,12 +780,12 @@ bool FakeStripe::handleControl(const HttpRequest& req, const std::vector<std::st
   return true;
 }
 
-std::vector<std::string> FakeStripe::eventTypes() const {
+std::vector<std::string> FakeStripe::eventTypes(const std::string& account) const {
   std::lock_guard<std::recursive_mutex> lock(mu_);
+  RecordStore& store = const_cast<RecordStore&>(store_);
+  SpaceGuard space(store, account.empty() ? store.space() : account);
   std::vector<std::string> types;
-  for (Record* r : const_cast<RecordStore&>(store_).all("events")) {
-    types.push_back(json::getString(r->doc, "type"));
-  }
+  for (Record* r : store.all("events")) types.push_back(json::getString(r->doc, "type"));
   return types;
 }
 

@@ -98,6 +98,7 @@ rapidjson::Document FakeStripe::build(const KindInfo& info, const Params& p) {
   if (k == "prices") return buildPrice(p);
   if (k == "payment_methods") return buildPaymentMethod(p);
   if (k == "terminal/locations") return buildTerminalLocation(p);
+  if (k == "accounts") return buildAccount(p);
   return buildGeneric(p);
 }
 
@@ -806,17 +807,22 @@ HttpResponse FakeStripe::balance() {
 // --- C++ control helpers ---
 
 std::string FakeStripe::createCustomer(const std::string& email, const std::string& name,
-                                       const std::string& metadataJson) {
+                                       const std::string& metadataJson,
+                                       const std::string& account) {
   rapidjson::Document p = parseFields("{}");
   auto& a = p.GetAllocator();
   if (!email.empty()) json::setString(p, "email", email, a);
   if (!name.empty()) json::setString(p, "name", name, a);
   json::set(p, "metadata", json::copy(parseFields(metadataJson), a), a);
   std::lock_guard<std::recursive_mutex> lock(mu_);
+  SpaceGuard space(store_, helperSpace(account));
   return json::dump(createResource(*kindInfo("customers"), p));
 }
 
-std::string FakeStripe::updateCustomer(const std::string& id, const std::string& fieldsJson) {
+std::string FakeStripe::updateCustomer(const std::string& id, const std::string& fieldsJson,
+                                       const std::string& account) {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
+  SpaceGuard space(store_, helperSpace(account));
   return updateRecord("customers", id, fieldsJson);
 }
 
@@ -837,8 +843,10 @@ rapidjson::Document paymentParams(const std::string& customer, std::int64_t amou
 }  // namespace
 
 std::string FakeStripe::newPayment(const std::string& customerId, std::int64_t amount,
-                                   const std::string& currency, bool succeed) {
+                                   const std::string& currency, bool succeed,
+                                   const std::string& account) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
+  SpaceGuard space(store_, helperSpace(account));
   std::string id;
   try {
     rapidjson::Document p = paymentParams(customerId, amount, currency,
@@ -852,8 +860,10 @@ std::string FakeStripe::newPayment(const std::string& customerId, std::int64_t a
   return json::dump(find("payment_intents", id).doc);
 }
 
-std::string FakeStripe::newInvoice(const std::string& customerId, std::int64_t amount, bool paid) {
+std::string FakeStripe::newInvoice(const std::string& customerId, std::int64_t amount, bool paid,
+                                   const std::string& account) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
+  SpaceGuard space(store_, helperSpace(account));
   try {
     rapidjson::Document p = paymentParams(customerId, amount, "usd", "");
     p.RemoveMember("payment_method");
@@ -867,8 +877,10 @@ std::string FakeStripe::newInvoice(const std::string& customerId, std::int64_t a
   }
 }
 
-std::string FakeStripe::refundCharge(const std::string& chargeId, std::int64_t amount) {
+std::string FakeStripe::refundCharge(const std::string& chargeId, std::int64_t amount,
+                                     const std::string& account) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
+  SpaceGuard space(store_, helperSpace(account));
   try {
     rapidjson::Document p;
     p.SetObject();
