@@ -16,6 +16,7 @@
 
 namespace sluice {
 
+class AgencyLink;
 class TokenStore;
 
 class Connector {
@@ -39,9 +40,10 @@ class Connector {
   virtual std::string connectWithCode(HttpTransport& transport, const std::string& code,
                                       const std::string& redirectUri);
 
-  // A tenant connection (Connection::parent set) is given its agency connection's connector
-  // once both exist: apps whose tenants need their own tokens get them through it.
-  virtual void linkAgency(Connector& /*agency*/) {}
+  // A tenant connection (Connection::parent set) is given its agency connection's client once
+  // both exist: apps whose tenants need their own tokens get them through it, under the
+  // agency's rate limit.
+  virtual void linkAgency(AgencyLink& /*agency*/) {}
 
   const App& app() const { return app_; }
   const Connection& connection() const { return connection_; }
@@ -50,6 +52,17 @@ class Connector {
   std::string setting(const std::string& name) const;
   const App& app_;
   const Connection& connection_;
+};
+
+// What a tenant connection's connector may use of its agency connection: the agency's
+// connector (its tokens), and requests sent under the agency's rate limit and shared budget.
+// ApiClient (http/api_client.h) is one.
+class AgencyLink {
+ public:
+  virtual ~AgencyLink() = default;
+  virtual Connector& connector() = 0;
+  // Throws TransportError, or Error when the limit would make it wait too long.
+  virtual HttpResponse sendPaced(const HttpRequest& req, const std::string& what) = 0;
 };
 
 }  // namespace sluice

@@ -21,20 +21,29 @@ void ApiClient::shareBudget(RateBudgetStore& store) {
                                                limiter_.requests(), limiter_.windowMs());
 }
 
-bool ApiClient::awaitTurn(const Operation& op, ApiResult& result) {
+HttpResponse ApiClient::sendPaced(const HttpRequest& req, const std::string& what) {
+  ApiResult waited;
+  if (!awaitTurn(what, waited)) throw Error(waited.error);
+  const HttpResponse resp = transport_.send(req);
+  limiter_.observe(app_.rateLimit, resp, clock_.nowMs());
+  if (resp.status == 429) limiter_.pause(clock_.nowMs(), 1000);
+  return resp;
+}
+
+bool ApiClient::awaitTurn(const std::string& what, ApiResult& result) {
   int64_t waited = 0;
   int64_t wait = limiter_.reserve(clock_.nowMs());
   for (;;) {
     if (waited + wait > kMaxInlineWaitMs) {
       result.outcome = Outcome::Retry;
       result.retryAfterMs = wait;
-      result.error = op.fullId() + ": rate limit of connection " + connection_.name +
+      result.error = what + ": rate limit of connection " + connection_.name +
                      " exhausted; next request in " + std::to_string(wait / 1000) + " s";
       return false;
     }
     if (wait > 0 && !sleeper_(wait)) {
       result.outcome = Outcome::Retry;
-      result.error = op.fullId() + ": stopped while waiting for the rate limit";
+      result.error = what + ": stopped while waiting for the rate limit";
       return false;
     }
     waited += wait;
@@ -45,8 +54,8 @@ bool ApiClient::awaitTurn(const Operation& op, ApiResult& result) {
       wait = budget_->reserve(clock_.nowMs());
     } catch (const StateError& e) {
       result.outcome = Outcome::Retry;
-      result.error = op.fullId() + ": rate budget of connection " + connection_.name +
-                     " unavailable: " + e.what();
+      result.error =
+          what + ": rate budget of connection " + connection_.name + " unavailable: " + e.what();
       return false;
     }
     if (wait == 0) return true;
@@ -72,7 +81,7 @@ ApiResult ApiClient::call(const Operation& op, const JsonValue& inputs, const Pa
     base.headers.emplace_back(app_.idempotencyHeader, idempotencyKey);
   bool refreshed = false;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    if (!awaitTurn(op, result)) return result;
+    if (!awaitTurn(op.fullId(), result)) return result;
     HttpRequest req = base;
     try {
       if (!connector_->authorize(req, transport_, refreshed)) return result;

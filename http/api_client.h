@@ -18,7 +18,7 @@ namespace sluice {
 // Waits ms milliseconds; returns false when the process is stopping (give up the call).
 using Sleeper = std::function<bool(int64_t ms)>;
 
-class ApiClient {
+class ApiClient : public AgencyLink {
  public:
   ApiClient(const App& app, const Connection& connection, HttpTransport& transport,
             TokenStore* state, const Clock& clock, Sleeper sleeper,
@@ -32,7 +32,10 @@ class ApiClient {
 
   const Connection& connection() const { return connection_; }
   RateLimiter& limiter() { return limiter_; }
-  Connector& connector() { return *connector_; }
+  Connector& connector() override { return *connector_; }
+  // A request the app's own code builds (a tenant's token, asked for with the agency's),
+  // sent under this connection's rate limit and shared budget. what names it in errors.
+  HttpResponse sendPaced(const HttpRequest& req, const std::string& what) override;
   // From now on the connection's limit also holds across restarts and across the processes
   // on this store (http/shared_rate_budget.h). A connection without a limit is left alone.
   void shareBudget(RateBudgetStore& store);
@@ -51,7 +54,7 @@ class ApiClient {
 
   // Waits for the local bucket, then for the shared budget (slice by slice), as long as that
   // is at most kMaxInlineWaitMs; false, with result a Retry, when the call cannot go now.
-  bool awaitTurn(const Operation& op, ApiResult& result);
+  bool awaitTurn(const std::string& what, ApiResult& result);
 };
 
 }  // namespace sluice

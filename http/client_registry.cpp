@@ -20,7 +20,7 @@ ClientRegistry::ClientRegistry(const Config& config, const Catalog& catalog,
     if (agency == clients_.end())
       throw Error("connection " + name + ": its agency connection " + connection.parent +
                   " is missing");
-    clients_[name]->connector().linkAgency(agency->second->connector());
+    clients_[name]->connector().linkAgency(*agency->second);
   }
 }
 

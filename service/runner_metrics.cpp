@@ -67,9 +67,9 @@ void RunnerMetrics::declare() {
             "Requests that waited for their connection's rate limit.");
   m.declare("sluice_rate_limit_wait_seconds_total", T::Counter,
             "Total time requests waited for their connection's rate limit.");
-  for (const char* name : {"sluice_polls_late_total", "sluice_polls_deferred_total", "sluice_rate_limit_waits_total",
-                           "sluice_rate_limit_wait_seconds_total", "sluice_retries_total",
-                           "sluice_dead_letters_total"})
+  for (const char* name : {"sluice_polls_late_total", "sluice_polls_deferred_total",
+                           "sluice_rate_limit_waits_total", "sluice_rate_limit_wait_seconds_total",
+                           "sluice_retries_total", "sluice_dead_letters_total"})
     m.add(name, {}, 0);  // present from the start, so rate() works from the first scrape
   m.set("sluice_poll_lateness_max_seconds", {}, 0);
 }

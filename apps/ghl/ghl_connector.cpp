@@ -23,8 +23,9 @@ GhlConnector::GhlConnector(const App& app, const Connection& connection, TokenSt
                            const Clock& clock)
     : Connector(app, connection), state_(state), clock_(clock) {}
 
-void GhlConnector::linkAgency(Connector& agency) {
-  agency_ = dynamic_cast<GhlConnector*>(&agency);
+void GhlConnector::linkAgency(AgencyLink& agency) {
+  agencyClient_ = &agency;
+  agency_ = dynamic_cast<GhlConnector*>(&agency.connector());
 }
 
 void GhlConnector::loadOnce() {
@@ -92,7 +93,8 @@ HttpResponse GhlConnector::requestLocationToken(HttpTransport& transport,
                  {"Version", kOAuthVersion},
                  {"Authorization", "Bearer " + agencyToken},
                  {"User-Agent", "sluice/" SLUICE_VERSION}};
-  return transport.send(req);
+  (void)transport;  // sent through the agency's client: its rate limit covers the request
+  return agencyClient_->sendPaced(req, "POST /oauth/locationToken for " + connection_.name);
 }
 
 void GhlConnector::fetchLocationToken(HttpTransport& transport) {

@@ -20,7 +20,7 @@ class GhlConnector : public Connector {
  public:
   GhlConnector(const App& app, const Connection& connection, TokenStore* state, const Clock& clock);
   bool authorize(HttpRequest& request, HttpTransport& transport, bool forceRefresh) override;
-  void linkAgency(Connector& agency) override;
+  void linkAgency(AgencyLink& agency) override;
   std::string connectWithCode(HttpTransport& transport, const std::string& code,
                               const std::string& redirectUri) override;
 
@@ -42,7 +42,8 @@ class GhlConnector : public Connector {
 
   TokenStore* state_;
   const Clock& clock_;
-  GhlConnector* agency_ = nullptr;  // a tenant connection's agency
+  AgencyLink* agencyClient_ = nullptr;  // a tenant connection's agency: its rate limit
+  GhlConnector* agency_ = nullptr;      // ... and its tokens
   std::mutex mutex_;
   OAuthTokens tokens_;
   bool loaded_ = false;

@@ -9,6 +9,7 @@ sluice_packages=(
   libpqxx-dev libpq-dev
   clang-format curl
   jq           # scripts/demo.sh reads the fakes' JSON and sluice's log with it
+  openssl      # scripts/demo.sh makes the token_key that seals stored OAuth tokens
   postgresql   # a real server for the PostgreSQL state store's tests (started by the tests)
   dpkg-dev file  # scripts/package.sh: CPack's Depends come from dpkg-shlibdeps, which needs both
   groff-base man-db  # scripts/package_test.sh renders the installed man page

@@ -66,8 +66,7 @@ TEST(TenantSelectorTest, ABadSelectorOrAMissingSettingIsNamedWhereItIs) {
   EXPECT_THAT(errors(check("locations: { where: \"{{trigger.x}}\" }", kFlow)),
               HasSubstr("must read the tenant"));
   EXPECT_THAT(errors(check("rediscover: 1m", kFlow)), HasSubstr("'rediscover' goes with"));
-  EXPECT_THAT(errors(check("locations: all, rediscover: 1s", kFlow)),
-              HasSubstr("at least 10s"));
+  EXPECT_THAT(errors(check("locations: all, rediscover: 1s", kFlow)), HasSubstr("at least 10s"));
 }
 
 TEST(TenantSelectorTest, TenantTemplatesAndAgencyStepsNeedAPerTenantTrigger) {

@@ -28,7 +28,7 @@ class AgencyRunTest : public ::testing::Test {
     ghl_.start();
   }
 
-  std::string writeConfig(const std::string& locations = "all") {
+  std::string writeConfig(const std::string& locations = "all", const std::string& extra = "") {
     return dir_.write(
         "sluice.yaml",
         "state: sqlite:" + dir_.path() +
@@ -51,7 +51,8 @@ class AgencyRunTest : public ::testing::Test {
             "    locations: " +
             locations +
             "\n"
-            "    rediscover: 10s\n"
+            "    rediscover: 10s\n" +
+            extra +
             "flows:\n"
             "  - name: tag-new\n"
             "    trigger: { op: ghl.contacts.search_contacts, connection: agency, every: 1s }\n"
@@ -184,6 +185,45 @@ TEST_F(AgencyRunTest, ARevokedSubAccountIsPausedAndFlaggedWhileTheOthersGoOn) {
   EXPECT_EQ(sluice.wait(10000), 0);
   const auto status = runSluice({"status", "-c", file}, env());
   EXPECT_THAT(status.out, HasSubstr("revoked"));
+}
+
+int occurrences(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST_F(AgencyRunTest, FiveHundredSubAccountsEachItemLandsInItsOwnAndNowhereElse) {
+  constexpr int kLocations = 500;
+  auto id = [](int i) { return "loc_" + std::to_string(1000 + i); };
+  for (int i = 0; i < kLocations; ++i) ghl_.addLocation(id(i));
+  // The agency's own limit (GHL: 100 per 10 s per company) would spread the 500 location
+  // tokens over 50 s; this test is about where items land, so both sides allow more.
+  ghl_.setRateLimit(1000, 10000);
+  const std::string file = writeConfig("all", "    rate_limit: { requests: 1000, per: 10s }\n");
+  ASSERT_EQ(connect(file).exitCode, 0);
+  SluiceProcess sluice({"run", "-c", file}, env());
+  // Every sub-account (and the fake's own location) seeds its trigger once.
+  for (int waited = 0; waited < 60000; waited += 200) {
+    if (occurrences(sluice.output(), "seeded=true") >= kLocations + 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  ASSERT_GE(occurrences(sluice.output(), "seeded=true"), kLocations + 1);
+  std::vector<std::string> contacts;
+  for (int i = 0; i < kLocations; ++i)
+    contacts.push_back(newContact(id(i), "c" + std::to_string(i) + "@x.test"));
+  int landed = 0;
+  for (int i = 0; i < kLocations; ++i) landed += waitTagged(contacts[i], "seen-" + id(i), 60000);
+  EXPECT_EQ(landed, kLocations) << sluice.output().substr(0, 4000);
+  int elsewhere = 0;
+  for (int i = 0; i < kLocations; ++i)
+    elsewhere += occurrences(ghl_.getRecord("contacts", contacts[i]), "seen-") != 1;
+  EXPECT_EQ(elsewhere, 0);
+  EXPECT_EQ(ghl_.locationTokenGrants(id(0)), 1);
+  EXPECT_EQ(ghl_.locationTokenGrants(id(kLocations - 1)), 1);
+  EXPECT_EQ(ghl_.rateLimitedCount(), 0);
+  sluice.signal(SIGTERM);
+  EXPECT_EQ(sluice.wait(15000), 0);
 }
 
 }  // namespace agency_run_test

@@ -21,18 +21,20 @@ Config load(const std::string& locations) {
   return loadConfigText(
       "connections:\n"
       "  agency: { app: ghl, client_id: c, client_secret: \"${S}\", user_type: Company, "
-      "company_id: co, app_id: ap, locations: " + locations + " }\n"
-      "  platform: { app: stripe, api_key: \"${S}\", accounts: all }\n"
-      "flows:\n"
-      "  - name: tag\n"
-      "    trigger: { op: ghl.contacts.search_contacts, connection: agency }\n"
-      "    steps: [ { op: ghl.contacts.add_tags_to_contact, connection: agency, with: "
-      "{ contactId: \"{{trigger.id}}\", tags: [x] } } ]\n"
-      "  - name: pair\n"
-      "    trigger: { op: stripe.customers.new_customer, connection: platform }\n"
-      "    pair: { agency: { table: { acct_1: loc_b } } }\n"
-      "    steps: [ { op: ghl.contacts.upsert_contact, connection: agency, with: "
-      "{ email: \"{{trigger.email}}\" } } ]\n",
+      "company_id: co, app_id: ap, locations: " +
+          locations +
+          " }\n"
+          "  platform: { app: stripe, api_key: \"${S}\", accounts: all }\n"
+          "flows:\n"
+          "  - name: tag\n"
+          "    trigger: { op: ghl.contacts.search_contacts, connection: agency }\n"
+          "    steps: [ { op: ghl.contacts.add_tags_to_contact, connection: agency, with: "
+          "{ contactId: \"{{trigger.id}}\", tags: [x] } } ]\n"
+          "  - name: pair\n"
+          "    trigger: { op: stripe.customers.new_customer, connection: platform }\n"
+          "    pair: { agency: { table: { acct_1: loc_b } } }\n"
+          "    steps: [ { op: ghl.contacts.upsert_contact, connection: agency, with: "
+          "{ email: \"{{trigger.email}}\" } } ]\n",
       "sluice.yaml", catalog(), &env);
 }
 
@@ -59,8 +61,7 @@ TEST(TenantExpansionTest, EachInstalledTenantGetsItsConnectionAndFlowInstance) {
                                 tenant("agency", "loc_gone", TenantState::Uninstalled),
                                 tenant("agency", "loc_rev", TenantState::Revoked),
                                 tenant("platform", "acct_1"), tenant("platform", "acct_2")});
-  EXPECT_THAT(flowNames(e.config),
-              ::testing::ElementsAre("tag@loc_a", "tag@loc_b", "pair@acct_1"));
+  EXPECT_THAT(flowNames(e.config), ::testing::ElementsAre("tag@loc_a", "tag@loc_b", "pair@acct_1"));
   const Connection& a = e.config.connections.at("agency@loc_a");
   EXPECT_EQ(a.settings.at("location_id"), "loc_a");
   EXPECT_EQ(a.parent, "agency");
@@ -79,10 +80,9 @@ TEST(TenantExpansionTest, EachInstalledTenantGetsItsConnectionAndFlowInstance) {
 }
 
 TEST(TenantExpansionTest, AListOrAWhereSelectsTenants) {
-  const std::vector<TenantRecord> tenants = {tenant("agency", "loc_a", TenantState::Installed,
-                                                    "Dental North"),
-                                             tenant("agency", "loc_b", TenantState::Installed,
-                                                    "Gym")};
+  const std::vector<TenantRecord> tenants = {
+      tenant("agency", "loc_a", TenantState::Installed, "Dental North"),
+      tenant("agency", "loc_b", TenantState::Installed, "Gym")};
   EXPECT_THAT(flowNames(expandTenants(load("[loc_b]"), catalog(), tenants).config),
               ::testing::ElementsAre("tag@loc_b"));
   EXPECT_THAT(flowNames(expandTenants(load("{ where: \"{{tenant.name}} contains Dental\" }"),

@@ -4,7 +4,12 @@
 // every call with an effect was made once: one upsert, one tag call and one note per customer
 // (a second write counts as a double even when the final records look right).
 //
-//   sluice-crashtest [--cycles N] [--seed S] [--sluice PATH] [--keep DIR]
+//   sluice-crashtest [--cycles N] [--seed S] [--tenants N] [--sluice PATH] [--keep DIR]
+//
+// With --tenants N the customers come from N Stripe connected accounts (one flow over
+// `accounts: all`) and go to N GHL sub-accounts (an agency connection with `locations: all`,
+// connected with `sluice connect`), each account paired with its sub-account by metadata; a
+// contact in any other sub-account than its pair's counts as lost.
 //
 // The fakes run inside this process, so they survive every kill. Faults (503s, answers dropped
 // or cut off after the call landed, unreadable answers, slow polls) are injected now and then
@@ -45,14 +50,16 @@ namespace fs = std::filesystem;
 struct Options {
   int cycles = 30;
   unsigned seed = 0;
+  int tenants = 0;  // 0: one account, one sub-account
   std::string sluice = SLUICE_BINARY_PATH;
   std::string keep;
   int minRunMs = 150;
   int maxRunMs = 900;
 };
 
-pid_t startSluice(const std::string& binary, const std::string& config, const std::string& log) {
-  std::vector<std::string> args = {binary, "run", "-c", config};
+pid_t spawnSluice(const std::string& binary, std::vector<std::string> args,
+                  const std::string& log) {
+  args.insert(args.begin(), binary);
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -64,6 +71,10 @@ pid_t startSluice(const std::string& binary, const std::string& config, const st
   if (posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ) != 0) pid = -1;
   posix_spawn_file_actions_destroy(&actions);
   return pid;
+}
+
+pid_t startSluice(const std::string& binary, const std::string& config, const std::string& log) {
+  return spawnSluice(binary, {"run", "-c", config}, log);
 }
 
 int waitExit(pid_t pid, std::chrono::milliseconds timeout) {
@@ -80,20 +91,40 @@ int waitExit(pid_t pid, std::chrono::milliseconds timeout) {
   return -1;
 }
 
-std::string config(const sluice::fakes::FakeStripe& stripe, const sluice::fakes::FakeGhl& ghl) {
+// The agency version of the connections: a platform over its connected accounts, and an
+// agency over its sub-accounts, paired by the account's metadata.
+std::string tenantConnections(const sluice::fakes::FakeStripe& stripe,
+                              const sluice::fakes::FakeGhl& ghl) {
+  return "  stripe: { app: stripe, api_key: \"${CRASH_STRIPE_KEY}\", base_url: " +
+         stripe.baseUrl() +
+         ", timeout: 2s, accounts: all }\n"
+         "  ghl: { app: ghl, client_id: crash-client, client_secret: \"${CRASH_GHL_TOKEN}\", "
+         "user_type: Company, company_id: " +
+         ghl.companyId() +
+         ", app_id: app_fake_0001, redirect_uri: http://127.0.0.1:1/cb, locations: all, "
+         "base_url: " +
+         ghl.baseUrl() + ", timeout: 2s, rate_limit: { requests: 100000, per: 10s } }\n";
+}
+
+std::string config(const sluice::fakes::FakeStripe& stripe, const sluice::fakes::FakeGhl& ghl,
+                   bool tenants) {
+  const std::string connections =
+      tenants ? tenantConnections(stripe, ghl)
+              : "  stripe: { app: stripe, api_key: \"${CRASH_STRIPE_KEY}\", base_url: " +
+                    stripe.baseUrl() +
+                    ", timeout: 2s }\n"
+                    "  ghl: { app: ghl, token: \"${CRASH_GHL_TOKEN}\", location_id: " +
+                    ghl.locationId() + ", base_url: " + ghl.baseUrl() +
+                    ", timeout: 2s, rate_limit: { requests: 100000, per: 10s } }\n";
   return "# Written by sluice-crashtest.\n"
          "state: sqlite:state.db\n"
          "settings: { demo_mode: true, workers: 4, max_attempts: 50, max_retry_delay: 2s }\n"
-         "connections:\n"
-         "  stripe: { app: stripe, api_key: \"${CRASH_STRIPE_KEY}\", base_url: " +
-         stripe.baseUrl() +
-         ", timeout: 2s }\n"
-         "  ghl: { app: ghl, token: \"${CRASH_GHL_TOKEN}\", location_id: " +
-         ghl.locationId() + ", base_url: " + ghl.baseUrl() +
-         ", timeout: 2s, rate_limit: { requests: 100000, per: 10s } }\n"
+         "connections:\n" +
+         connections +
          "flows:\n"
          "  - name: customers\n"
-         "    trigger: { op: stripe.customers.new_customer, connection: stripe, every: 1s }\n"
+         "    trigger: { op: stripe.customers.new_customer, connection: stripe, every: 1s }\n" +
+         (tenants ? "    pair: { ghl: { field: metadata.ghl_location_id } }\n" : "") +
          "    steps:\n"
          "      - name: contact\n"
          "        op: ghl.contacts.upsert_contact\n"
@@ -176,6 +207,50 @@ CallCount countCalls(const std::vector<sluice::fakes::Effect>& effects) {
   return {tally(upserts), tally(tags), tally(notes)};
 }
 
+struct Customer {
+  std::string email;
+  std::string id;
+  std::string location;  // where its contact belongs ("" = the one sub-account)
+};
+
+// Every customer made, of the platform or of each connected account with its paired location.
+std::vector<Customer> allCustomers(sluice::fakes::FakeStripe& stripe,
+                                   const std::map<std::string, std::string>& pairs) {
+  std::vector<Customer> out;
+  auto read = [&](const std::string& text, const std::string& location) {
+    rapidjson::Document doc;
+    doc.Parse(text.c_str());
+    for (const auto& c : doc.GetArray())
+      out.push_back({c["email"].GetString(), c["id"].GetString(), location});
+  };
+  if (pairs.empty()) read(stripe.listRecords("customers"), "");
+  for (const auto& [account, location] : pairs)
+    read(stripe.inAccount(account, [&] { return stripe.listRecords("customers"); }), location);
+  return out;
+}
+
+// N connected accounts, each paired by metadata with a new sub-account; account -> location.
+std::map<std::string, std::string> makeTenants(int n, sluice::fakes::FakeStripe& stripe,
+                                               sluice::fakes::FakeGhl& ghl) {
+  std::map<std::string, std::string> pairs;
+  ghl.setOAuthApp("crash-client", "ghl-crash-token-01", "http://127.0.0.1:1/cb");
+  for (int i = 0; i < n; ++i) {
+    const std::string location = "loc_t" + std::to_string(100 + i);
+    ghl.addLocation(location);
+    pairs[stripe.createAccount("Tenant " + std::to_string(i),
+                               "{\"ghl_location_id\":\"" + location + "\"}")] = location;
+  }
+  return pairs;
+}
+
+int countIn(const std::string& file, const std::string& what) {
+  std::ifstream in(file);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  int n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -194,17 +269,20 @@ int main(int argc, char** argv) {
       o.cycles = std::atoi(next().c_str());
     else if (a == "--seed")
       o.seed = static_cast<unsigned>(std::stoul(next()));
+    else if (a == "--tenants")
+      o.tenants = std::atoi(next().c_str());
     else if (a == "--sluice")
       o.sluice = next();
     else if (a == "--keep")
       o.keep = next();
     else {
-      std::cerr << "usage: sluice-crashtest [--cycles N] [--seed S] [--sluice PATH] [--keep DIR]\n";
+      std::cerr << "usage: sluice-crashtest [--cycles N] [--seed S] [--tenants N] [--sluice PATH] "
+                   "[--keep DIR]\n";
       return a == "--help" ? 0 : 64;
     }
   }
-  if (o.cycles < 1 || o.cycles > 100000) {
-    std::cerr << "sluice-crashtest: --cycles must be 1..100000\n";
+  if (o.cycles < 1 || o.cycles > 100000 || o.tenants < 0 || o.tenants > 1000) {
+    std::cerr << "sluice-crashtest: --cycles must be 1..100000, --tenants 0..1000\n";
     return 64;
   }
   std::mt19937 rng(o.seed);
@@ -225,8 +303,19 @@ int main(int argc, char** argv) {
   setenv("CRASH_GHL_TOKEN", "ghl-crash-token-01", 1);
   setenv("SLUICE_CATALOG", SLUICE_CATALOG_PATH, 0);
   const std::string configFile = dir + "/sluice.yaml";
-  std::ofstream(configFile) << config(stripe, ghl);
+  const auto pairs = makeTenants(o.tenants, stripe, ghl);
+  std::vector<std::string> accounts;
+  for (const auto& [account, location] : pairs) accounts.push_back(account);
+  std::ofstream(configFile) << config(stripe, ghl, o.tenants > 0);
   const std::string log = dir + "/sluice.log";
+  if (o.tenants > 0 && waitExit(spawnSluice(o.sluice,
+                                            {"connect", "ghl", "-c", configFile, "ghl", "--code",
+                                             ghl.authorizationCode()},
+                                            log),
+                                30000ms) != 0) {
+    std::cerr << "sluice-crashtest: sluice connect failed; see " << log << "\n";
+    return 1;
+  }
 
   // The first poll of a new flow records what exists and fires nothing: let it happen on an
   // empty account, so every customer the producer makes is one that must be delivered.
@@ -235,9 +324,8 @@ int main(int argc, char** argv) {
     const auto until = std::chrono::steady_clock::now() + 30s;
     bool seeded = false;
     while (!seeded && std::chrono::steady_clock::now() < until) {
-      std::ifstream in(log);
-      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      seeded = text.find("seeded=true") != std::string::npos;
+      // One seeding poll per flow instance: every connected account's.
+      seeded = countIn(log, "seeded=true") >= std::max(1, o.tenants);
       std::this_thread::sleep_for(50ms);
     }
     kill(first, SIGKILL);
@@ -255,13 +343,20 @@ int main(int argc, char** argv) {
     std::mt19937 prng(o.seed + 1);
     while (producing) {
       const int n = produced++;
-      stripe.createCustomer("crash" + std::to_string(n) + "@x.test",
-                            "Customer " + std::to_string(n));
+      auto create = [&] {
+        return stripe.createCustomer("crash" + std::to_string(n) + "@x.test",
+                                     "Customer " + std::to_string(n));
+      };
+      if (accounts.empty())
+        create();
+      else
+        stripe.inAccount(accounts[n % accounts.size()], create);
       std::this_thread::sleep_for(std::chrono::milliseconds(20 + prng() % 60));
     }
   });
 
-  std::printf("sluice-crashtest: seed %u, %d cycles, work dir %s\n", o.seed, o.cycles, dir.c_str());
+  std::printf("sluice-crashtest: seed %u, %d cycles, %d tenants, work dir %s\n", o.seed, o.cycles,
+              o.tenants, dir.c_str());
   int kills = 0;
   for (int cycle = 0; cycle < o.cycles; ++cycle) {
     injectFault(rng, stripe, ghl);
@@ -313,29 +408,33 @@ int main(int argc, char** argv) {
   kill(last, SIGTERM);
   const int lastExit = waitExit(last, 15000ms);
 
-  // The proof: per customer, exactly one contact, the tag, and one note.
-  rapidjson::Document customers;
-  customers.Parse(stripe.listRecords("customers").c_str());
+  // The proof: per customer, exactly one contact (in its paired sub-account), the tag, and one
+  // note.
+  const std::vector<Customer> customers = allCustomers(stripe, pairs);
   rapidjson::Document contacts;
   contacts.Parse(ghl.listRecords("contacts").c_str());
   std::map<std::string, int> contactsByEmail;
+  std::map<std::string, std::string> locationOf;
   std::set<std::string> tagged;
   for (const auto& c : contacts.GetArray()) {
     const std::string email = c["email"].IsString() ? c["email"].GetString() : "";
     contactsByEmail[email]++;
+    if (c.HasMember("locationId") && c["locationId"].IsString())
+      locationOf[email] = c["locationId"].GetString();
     if (c.HasMember("tags") && c["tags"].IsArray())
       for (const auto& t : c["tags"].GetArray())
         if (t.IsString() && std::string(t.GetString()) == "stripe") tagged.insert(email);
   }
   const auto notes = notesFor();
   int lost = 0, duplicated = 0;
-  for (const auto& c : customers.GetArray()) {
-    const std::string email = c["email"].GetString();
-    const std::string note = std::string("Stripe customer ") + c["id"].GetString();
+  for (const auto& c : customers) {
+    const std::string& email = c.email;
+    const std::string note = "Stripe customer " + c.id;
     auto n = notes.find(note);
     const int noteCount = n == notes.end() ? 0 : n->second;
     const int contactCount = contactsByEmail[email];
-    if (noteCount == 0 || contactCount == 0 || !tagged.count(email)) ++lost;
+    const bool elsewhere = !c.location.empty() && locationOf[email] != c.location;
+    if (noteCount == 0 || contactCount == 0 || !tagged.count(email) || elsewhere) ++lost;
     if (noteCount > 1 || contactCount > 1) ++duplicated;
   }
   std::fflush(stdout);
@@ -343,8 +442,8 @@ int main(int argc, char** argv) {
   std::printf(
       "cycles=%d kills=%d items=%d delivered=%d lost=%d duplicated=%d doubled_calls=%d "
       "(upserts %d of %d, tag calls %d of %d, notes %d of %d) last_exit=%d\n",
-      o.cycles, kills, static_cast<int>(customers.Size()),
-      static_cast<int>(customers.Size()) - lost, lost, duplicated, calls.doubled(),
+      o.cycles, kills, static_cast<int>(customers.size()),
+      static_cast<int>(customers.size()) - lost, lost, duplicated, calls.doubled(),
       calls.upserts.doubled, calls.upserts.calls, calls.tags.doubled, calls.tags.calls,
       calls.notes.doubled, calls.notes.calls, lastExit);
   if (o.keep.empty()) fs::remove_all(dir);
