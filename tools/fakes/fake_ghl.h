@@ -84,7 +84,7 @@ class FakeGhl : public FakeServer {
   // A revoked install: the location's tokens are refused (401), and so is a new one from POST
   // /oauth/locationToken (401), though it is still listed as installed; installLocation ends it.
   void revokeLocationTokens(const std::string& locationId);
-  void revokeLocation(const std::string& id) { revokeLocationTokens(id); }
+  void revokeLocation(const std::string& id) { revokeLocationTokens(id); }  // the same
   std::int64_t locationTokenGrants(const std::string& locationId) const;
 
   // --- rate limits (per location, like GHL's per-location limits; ghl_access.cpp) ---

@@ -7,7 +7,9 @@
 // creates belongs to the account, and every list, search, retrieve, update and the events list
 // see only the account's objects (no header: the platform's own). Idempotency keys are kept per
 // account. An unknown or deauthorized account is refused (403, account_invalid). Without
-// accounts and the header, nothing changes.
+// accounts and the header, nothing changes. FakeServer's record methods (getRecord,
+// listRecords, recordCount, createRecord...) act in the platform's space, or in the account of
+// the inAccount call they run in.
 //
 // Control routes (besides FakeServer's /_control/<kind>, faults, clock, effects, reset); each
 // acts in the account its Stripe-Account header names (404 when unknown):
