@@ -67,6 +67,46 @@ std::string expandEnv(const YamlMap& map, const std::string& key, const std::str
   return out;
 }
 
+// The app's settings (app.yaml `connection:`), each given as NAME or NAME_file, checked
+// against its type, enum and secrecy.
+void readAppSettings(YamlMap& map, const App& app, const std::map<std::string, std::string>* env,
+                     Connection& c) {
+  for (const auto& s : app.connection) {
+    std::optional<std::string> value;
+    const std::string fileKey = s.name + "_file";
+    if (map.has(fileKey)) {
+      bool usedEnv = false;
+      value = readSecretFile(map, fileKey,
+                             expandEnv(map, fileKey, map.requiredString(fileKey), env, usedEnv));
+    } else {
+      map.get(fileKey);
+    }
+    if (map.has(s.name)) {
+      if (value) map.fail(s.name, "give either '" + s.name + "' or '" + fileKey + "', not both");
+      bool usedEnv = false;
+      value = expandEnv(map, s.name, map.requiredString(s.name), env, usedEnv);
+      if (s.secret && !usedEnv)
+        map.fail(s.name, "'" + s.name + "' is a secret: write ${ENV_VAR} or " + fileKey +
+                             ": PATH instead of the value itself");
+    } else {
+      map.get(s.name);
+    }
+    if (!value && !s.defaultValue.empty()) value = s.defaultValue;
+    if (!value) {
+      if (s.required)
+        map.fail(s.name, "missing required setting '" + s.name + "' (" + s.description + ")");
+      continue;
+    }
+    if (!s.enumValues.empty()) {
+      bool ok = false;
+      for (const auto& e : s.enumValues) ok = ok || e == *value;
+      if (!ok) map.fail(s.name, "'" + s.name + "': not one of the allowed values");
+    }
+    if (s.secret && !value->empty()) c.secretValues.push_back(*value);
+    c.settings[s.name] = *value;
+  }
+}
+
 Connection parseConnection(const std::string& name, const YAML::Node& node, const std::string& file,
                            const Catalog& catalog, const std::map<std::string, std::string>* env) {
   YamlMap map(node, file, kConfigDomain, "connection " + name);
@@ -105,40 +145,7 @@ Connection parseConnection(const std::string& name, const YAML::Node& node, cons
     map.get("rate_limit");
   }
   if (app->tenants) c.tenants = parseTenantSelector(map, *app->tenants);
-  for (const auto& s : app->connection) {
-    std::optional<std::string> value;
-    const std::string fileKey = s.name + "_file";
-    if (map.has(fileKey)) {
-      bool usedEnv = false;
-      value = readSecretFile(map, fileKey,
-                             expandEnv(map, fileKey, map.requiredString(fileKey), env, usedEnv));
-    } else {
-      map.get(fileKey);
-    }
-    if (map.has(s.name)) {
-      if (value) map.fail(s.name, "give either '" + s.name + "' or '" + fileKey + "', not both");
-      bool usedEnv = false;
-      value = expandEnv(map, s.name, map.requiredString(s.name), env, usedEnv);
-      if (s.secret && !usedEnv)
-        map.fail(s.name, "'" + s.name + "' is a secret: write ${ENV_VAR} or " + fileKey +
-                             ": PATH instead of the value itself");
-    } else {
-      map.get(s.name);
-    }
-    if (!value && !s.defaultValue.empty()) value = s.defaultValue;
-    if (!value) {
-      if (s.required)
-        map.fail(s.name, "missing required setting '" + s.name + "' (" + s.description + ")");
-      continue;
-    }
-    if (!s.enumValues.empty()) {
-      bool ok = false;
-      for (const auto& e : s.enumValues) ok = ok || e == *value;
-      if (!ok) map.fail(s.name, "'" + s.name + "': not one of the allowed values");
-    }
-    if (s.secret && !value->empty()) c.secretValues.push_back(*value);
-    c.settings[s.name] = *value;
-  }
+  readAppSettings(map, *app, env, c);
   // client_id and client_secret alone: the tokens come from `sluice connect` (state store).
   const bool connectable = c.settings.count("client_id") && c.settings.count("client_secret");
   if (app->authKind == "oauth2" && !c.settings.count("token") &&
@@ -173,7 +180,8 @@ void parseConnections(YamlMap& map, const std::string& file, const Catalog& cata
     const std::string name = kv.first.Scalar();
     // "@" joins an agency connection and a tenant in the names tenant expansion makes.
     if (name.find('@') != std::string::npos) {
-      diag.attempt([&] { map.failAt(kv.first, "connection name '" + name + "' must not contain '@'"); });
+      diag.attempt(
+          [&] { map.failAt(kv.first, "connection name '" + name + "' must not contain '@'"); });
       continue;
     }
     if (!diag.attempt([&] {

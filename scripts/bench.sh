@@ -30,6 +30,11 @@ echo
 echo "== sluice's own ceiling against a minimal keep-alive responder ($build_dir/bench/sluice-bench-ceiling)"
 "$build_dir/bench/sluice-bench-ceiling" --flows 2000 --rounds 5 2>&1 | tee "$out/ceiling.txt"
 
+echo
+echo "== an agency: 1,000 sub-accounts x 5 flows in one process ($build_dir/bench/sluice-bench-agency)"
+"$build_dir/bench/sluice-bench-agency" --tenants 1000 --flows 5 --every 1m --warmup 150 --seconds 120 2>&1 |
+  tee "$out/agency.txt"
+
 # Every flow polls once a minute; items arrive at 20/s, spread over the flows. The drain waits
 # up to 70 s after the stream, so that every item's trigger has polled again.
 run() {
