@@ -56,24 +56,30 @@ void GhlConnector::keep(const JsonDoc& doc, const std::string& refreshToken) {
   tokens_ = fresh;
 }
 
-void GhlConnector::refresh(HttpTransport& transport) {
+bool GhlConnector::tokenGrant(HttpTransport& transport, const std::string& grantType,
+                              const std::string& more, JsonDoc& doc, HttpResponse& resp) const {
   HttpRequest req;
   req.method = "POST";
   req.url = connection_.baseUrl + app_.tokenUrl;
   req.timeoutMs = connection_.timeoutMs;
-  const std::string refreshToken =
-      tokens_.refreshToken.empty() ? setting("refresh_token") : tokens_.refreshToken;
-  req.body = "grant_type=refresh_token&client_id=" + urlEncode(setting("client_id")) +
-             "&client_secret=" + urlEncode(setting("client_secret")) +
-             "&refresh_token=" + urlEncode(refreshToken) + "&user_type=" +
-             urlEncode(setting("user_type").empty() ? "Location" : setting("user_type"));
+  req.body = "grant_type=" + grantType + "&client_id=" + urlEncode(setting("client_id")) +
+             "&client_secret=" + urlEncode(setting("client_secret")) + "&user_type=" +
+             urlEncode(setting("user_type").empty() ? "Location" : setting("user_type")) + more;
   req.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
                  {"Accept", "application/json"},
                  {"User-Agent", "sluice/" SLUICE_VERSION}};
-  const HttpResponse resp = transport.send(req);
+  resp = transport.send(req);
+  return resp.status == 200 && !parseJson(resp.body, doc) && doc.IsObject() &&
+         doc.HasMember("access_token") && doc["access_token"].IsString();
+}
+
+void GhlConnector::refresh(HttpTransport& transport) {
+  const std::string refreshToken =
+      tokens_.refreshToken.empty() ? setting("refresh_token") : tokens_.refreshToken;
   JsonDoc doc;
-  if (resp.status != 200 || parseJson(resp.body, doc) || !doc.IsObject() ||
-      !doc.HasMember("access_token") || !doc["access_token"].IsString())
+  HttpResponse resp;
+  if (!tokenGrant(transport, "refresh_token", "&refresh_token=" + urlEncode(refreshToken), doc,
+                  resp))
     throw Error("connection " + connection_.name + ": OAuth token refresh failed with HTTP " +
                 std::to_string(resp.status) +
                 " (is the refresh token revoked? connect again with `sluice connect`)");
@@ -169,22 +175,11 @@ void GhlConnector::checkGrant(const JsonDoc& doc) const {
 
 std::string GhlConnector::connectWithCode(HttpTransport& transport, const std::string& code,
                                           const std::string& redirectUri) {
-  HttpRequest req;
-  req.method = "POST";
-  req.url = connection_.baseUrl + app_.tokenUrl;
-  req.timeoutMs = connection_.timeoutMs;
-  req.body =
-      "grant_type=authorization_code&client_id=" + urlEncode(setting("client_id")) +
-      "&client_secret=" + urlEncode(setting("client_secret")) + "&code=" + urlEncode(code) +
-      "&user_type=" + urlEncode(setting("user_type").empty() ? "Location" : setting("user_type")) +
-      "&redirect_uri=" + urlEncode(redirectUri);
-  req.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
-                 {"Accept", "application/json"},
-                 {"User-Agent", "sluice/" SLUICE_VERSION}};
-  const HttpResponse resp = transport.send(req);
   JsonDoc doc;
-  if (resp.status != 200 || parseJson(resp.body, doc) || !doc.IsObject() ||
-      !doc.HasMember("access_token") || !doc["access_token"].IsString())
+  HttpResponse resp;
+  if (!tokenGrant(transport, "authorization_code",
+                  "&code=" + urlEncode(code) + "&redirect_uri=" + urlEncode(redirectUri), doc,
+                  resp))
     throw Error("connection " + connection_.name + ": HighLevel refused the code (POST " +
                 app_.tokenUrl + ": HTTP " + std::to_string(resp.status) + serverMessage(resp) +
                 "): a code is good once and for minutes only; run `sluice connect` again");

@@ -31,6 +31,10 @@ class GhlConnector : public Connector {
  private:
   bool canRefresh() const;  // mutex_ held, tokens loaded
   void loadOnce();          // mutex_ held
+  // POST token_url with client_id, client_secret, user_type and more; true when the answer
+  // holds an access token (in doc), else the answer is in resp.
+  bool tokenGrant(HttpTransport& transport, const std::string& grantType, const std::string& more,
+                  JsonDoc& doc, HttpResponse& resp) const;
   // Refreshes the tokens; throws TransportError/Error on failure (no secret in the message).
   void refresh(HttpTransport& transport);
   void fetchLocationToken(HttpTransport& transport);

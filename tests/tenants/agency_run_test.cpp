@@ -6,11 +6,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <csignal>
 #include <string>
 #include <thread>
 
 #include "core/json.h"
+#include "http/poco_http_transport.h"
 #include "test_support.h"
 #include "tools/fakes/fake_ghl.h"
 
@@ -110,6 +113,52 @@ TEST_F(AgencyRunTest, ConnectStoresTheAgencyTokenSealedAndARedirectCodeIsGoodOnc
   EXPECT_EQ(again.exitCode, 65);
   EXPECT_THAT(again.err, HasSubstr("refused the code"));
   EXPECT_EQ(again.err.find(code), std::string::npos) << "the code is not repeated";
+}
+
+// The redirect as HighLevel sends it to the 127.0.0.1 redirect_uri: a wrong state is refused and
+// stores nothing; the right one is traded for tokens.
+TEST_F(AgencyRunTest, ConnectTakesTheRedirectOnLoopbackAndChecksItsState) {
+  const std::string file = writeConfig();
+  // A port of its own, as a marketplace app's redirect URL names one.
+  const int port = 20000 + getpid() % 20000;
+  const std::string listen = "127.0.0.1:" + std::to_string(port);
+  auto run = [&](bool rightState, std::string& output) {
+    SluiceProcess connect(
+        {"connect", "ghl", "-c", file, "agency", "--listen", listen, "--timeout", "20s"}, env());
+    if (!connect.waitForOutput("Waiting for the redirect", 10000)) return -1;
+    const std::string out = connect.output();
+    const auto at = out.find("&state=");
+    const std::string state = out.substr(at + 7, 32);
+    auto http = makePocoTransport();
+    HttpRequest req;
+    req.method = "GET";
+    req.url = "http://" + listen + "/callback?code=" + ghl_.authorizationCode() +
+              "&state=" + (rightState ? state : std::string(32, '0'));
+    req.timeoutMs = 5000;
+    const HttpResponse resp = http->send(req);
+    EXPECT_EQ(resp.status, rightState ? 200 : 400) << resp.body;
+    const int code = connect.wait(15000);
+    output = connect.output();
+    return code;
+  };
+  std::string output;
+  EXPECT_EQ(run(false, output), 65) << output;
+  EXPECT_THAT(output, HasSubstr("state parameter does not match"));
+  EXPECT_EQ(ghl_.authorizationCodeGrants(), 0);
+  EXPECT_EQ(run(true, output), 0) << output;
+  EXPECT_THAT(output, HasSubstr("connected agency"));
+  EXPECT_EQ(ghl_.authorizationCodeGrants(), 1);
+}
+
+TEST_F(AgencyRunTest, ASubAccountNamedButNotInstalledIsNamedWithWhatToDo) {
+  ghl_.addLocation("loc_a");
+  const std::string file = writeConfig("[loc_a, loc_missing]");
+  ASSERT_EQ(connect(file).exitCode, 0);
+  const auto r = runSluice({"run", "-c", file, "--once"}, env());
+  EXPECT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("tenant loc_missing is named in its list, but the app is not "
+                               "installed there"));
+  EXPECT_THAT(r.err, HasSubstr("flows=1"));  // loc_a runs all the same
 }
 
 TEST_F(AgencyRunTest, AnAgencyTokenWithoutTheOAuthScopesIsRefusedNamingThem) {

@@ -10,17 +10,6 @@ namespace sluice::fakes {
 
 namespace {
 
-// {"error", "error_description"}: the OAuth error shape of /oauth/token.
-HttpResponse oauthGrantError(int status, const std::string& error, const std::string& description) {
-  rapidjson::Document d;
-  d.SetObject();
-  json::setString(d, "error", error, d.GetAllocator());
-  json::setString(d, "error_description", description, d.GetAllocator());
-  HttpResponse r = HttpResponse::json(status, d);
-  r.effect = false;
-  return r;
-}
-
 bool isFormRequest(const HttpRequest& req) {
   return req.header("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0;
 }
@@ -80,7 +69,7 @@ std::int64_t FakeGhl::locationTokenGrants(const std::string& locationId) const {
 // the old client set with setOAuthClient (its one rotating refresh token).
 HttpResponse FakeGhl::tokenGrant(const HttpRequest& req) {
   if (!isFormRequest(req)) {
-    return oauthGrantError(400, "invalid_request",
+    return ghl::oauthError(400, "invalid_request",
                            "Content-Type must be application/x-www-form-urlencoded");
   }
   HttpRequest form = req;
@@ -97,23 +86,23 @@ HttpResponse FakeGhl::tokenGrant(const HttpRequest& req) {
   const bool appRefresh = appRefreshTokens_.count(form.param("refresh_token")) > 0;
   if (app && (!legacy || grantType != "refresh_token" || appRefresh)) {
     if (form.param("client_secret") != appSecret_)
-      return oauthGrantError(401, "invalid_client", "Invalid client credentials");
+      return ghl::oauthError(401, "invalid_client", "Invalid client credentials");
     if (grantType == "authorization_code") return codeGrant(form);
     if (grantType == "refresh_token") return appRefreshGrant(form);
-    return oauthGrantError(400, "unsupported_grant_type",
+    return ghl::oauthError(400, "unsupported_grant_type",
                            "grant_type must be authorization_code or refresh_token");
   }
   if (!legacy || form.param("client_secret") != clientSecret_)
-    return oauthGrantError(401, "invalid_client", "Invalid client credentials");
+    return ghl::oauthError(401, "invalid_client", "Invalid client credentials");
   return legacyRefreshGrant(form);
 }
 
 HttpResponse FakeGhl::legacyRefreshGrant(const HttpRequest& form) {
   if (form.param("grant_type") != "refresh_token") {
-    return oauthGrantError(400, "unsupported_grant_type", "grant_type must be refresh_token");
+    return ghl::oauthError(400, "unsupported_grant_type", "grant_type must be refresh_token");
   }
   if (form.param("refresh_token").empty() || form.param("refresh_token") != refreshToken_) {
-    return oauthGrantError(400, "invalid_grant", "Invalid grant: refresh token is invalid");
+    return ghl::oauthError(400, "invalid_grant", "Invalid grant: refresh token is invalid");
   }
   // Rotation: the refresh token just used is gone; only the new one works.
   refreshToken_ = "eyJhbGciOiJIUzI1NiJ9.rt" + ids_.next("", 40) + "." + ids_.next("", 24);
@@ -139,15 +128,15 @@ HttpResponse FakeGhl::legacyRefreshGrant(const HttpRequest& form) {
 HttpResponse FakeGhl::codeGrant(const HttpRequest& form) {
   auto it = codes_.find(form.param("code"));
   if (it == codes_.end())
-    return oauthGrantError(400, "invalid_grant", "Invalid grant: authorization code is invalid");
+    return ghl::oauthError(400, "invalid_grant", "Invalid grant: authorization code is invalid");
   if (!redirectUri_.empty() && form.param("redirect_uri") != redirectUri_) {
-    return oauthGrantError(400, "invalid_grant",
+    return ghl::oauthError(400, "invalid_grant",
                            "Invalid grant: redirect_uri does not match the app's redirect URI");
   }
   const Code code = it->second;
   const std::string userType = form.param("user_type");
   if (!userType.empty() && userType != code.userType) {
-    return oauthGrantError(400, "invalid_grant",
+    return ghl::oauthError(400, "invalid_grant",
                            "Invalid grant: the code was approved for user_type " + code.userType +
                                ", not " + userType);
   }
@@ -163,7 +152,7 @@ HttpResponse FakeGhl::codeGrant(const HttpRequest& form) {
 HttpResponse FakeGhl::appRefreshGrant(const HttpRequest& form) {
   auto it = appRefreshTokens_.find(form.param("refresh_token"));
   if (it == appRefreshTokens_.end())
-    return oauthGrantError(400, "invalid_grant", "Invalid grant: refresh token is invalid");
+    return ghl::oauthError(400, "invalid_grant", "Invalid grant: refresh token is invalid");
   const Token grant = it->second;  // same user type, company, location and scopes
   appRefreshTokens_.erase(it);     // rotation: the used refresh token dies
   ++refreshCount_;

@@ -104,4 +104,14 @@ bool fieldEquals(const rapidjson::Value& doc, const char* field, const std::stri
   return json::getString(doc, field) == value;
 }
 
+HttpResponse oauthError(int status, const std::string& error, const std::string& description) {
+  rapidjson::Document d;
+  d.SetObject();
+  json::setString(d, "error", error, d.GetAllocator());
+  json::setString(d, "error_description", description, d.GetAllocator());
+  HttpResponse r = HttpResponse::json(status, d);
+  r.effect = false;
+  return r;
+}
+
 }  // namespace sluice::fakes::ghl

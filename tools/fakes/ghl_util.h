@@ -20,6 +20,9 @@ bool hasScope(const std::string& scopes, const std::string& scope);
 
 // "2024-03-27T18:13:49.123Z", the format of GHL's dateAdded/createdAt.
 std::string isoTime(std::int64_t unixMillis);
+
+// An OAuth error answer ({"error", "error_description"}), kept out of the effects ledger.
+HttpResponse oauthError(int status, const std::string& error, const std::string& description);
 // The inverse, for ISO 8601 UTC times ("...Z", optional milliseconds); -1 if unparsable.
 std::int64_t parseIsoTime(const std::string& text);
 // 422 listing "<field> should not be empty" for each missing field.

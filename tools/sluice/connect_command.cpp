@@ -58,6 +58,12 @@ std::string scopesFor(const Context& ctx, const Connection& c) {
   return out;
 }
 
+// A redirect that is not the answer to this request (or says the user declined).
+class RefusedRedirect : public Error {
+ public:
+  using Error::Error;
+};
+
 struct Redirect {
   std::mutex mutex;
   std::condition_variable done;
@@ -128,7 +134,7 @@ std::string waitForCode(const Args& args, const std::string& redirectUri, const 
   std::unique_lock<std::mutex> lock(r.mutex);
   if (!r.done.wait_for(lock, std::chrono::milliseconds(*seconds), [&] { return r.arrived; }))
     throw Error("no redirect arrived in time: run `sluice connect` again (or use --code)");
-  if (!r.error.empty()) throw ConfigError({}, r.error);
+  if (!r.error.empty()) throw RefusedRedirect(r.error);
   return r.code;
 }
 
@@ -168,7 +174,12 @@ int connectCommand(const std::vector<std::string>& argv, Io io) {
            << app->authorizeUrl << "?response_type=code&redirect_uri=" << urlEncode(redirectUri)
            << "&client_id=" << urlEncode(setting("client_id"))
            << "&scope=" << urlEncode(scopesFor(ctx, c)) << "&state=" << oauthState << "\n\n";
-    code = waitForCode(args, redirectUri, oauthState, io.out);
+    try {
+      code = waitForCode(args, redirectUri, oauthState, io.out);
+    } catch (const RefusedRedirect& e) {
+      io.err << "sluice: connection " << name << ": " << e.what() << "\n";
+      return EXIT_DATAERR;
+    }
   }
   OneShotClients clients(ctx, state.get());
   std::string summary;
