@@ -236,6 +236,39 @@ TEST_F(AgencyRunTest, ARevokedSubAccountIsPausedAndFlaggedWhileTheOthersGoOn) {
   EXPECT_THAT(status.out, HasSubstr("revoked"));
 }
 
+// Each sub-account has GHL's limit of its own, held across restarts: 12 triggers a second per
+// sub-account against 10 requests per 2 s, and sluice killed twice, yet no 429 and no window
+// over 10 in either sub-account, both polled all along.
+TEST_F(AgencyRunTest, EachSubAccountKeepsItsOwnLimitAcrossRestarts) {
+  ghl_.setRateLimit(10, 2000);
+  for (const char* id : {"loc_a", "loc_b"}) ghl_.addLocation(id);
+  std::string flows;
+  for (int i = 0; i < 12; ++i)
+    flows += "  - name: s" + std::to_string(i) +
+             "\n    trigger: { op: ghl.contacts.search_contacts, connection: agency, every: 1s, "
+             "with: { query: q" +
+             std::to_string(i) +
+             " } }\n    steps: [ { op: ghl.contacts.add_tags_to_contact, connection: agency, "
+             "with: { contactId: \"{{trigger.id}}\", tags: [x] } } ]\n";
+  std::string text =
+      readFile(writeConfig("[loc_a, loc_b]", "    rate_limit: { requests: 10, per: 2s }\n"));
+  text = text.substr(0, text.find("flows:\n") + 7) + flows;
+  const std::string file = dir_.write("sluice.yaml", text);
+  ASSERT_EQ(connect(file).exitCode, 0);
+  for (int run = 0; run < 3; ++run) {
+    SluiceProcess sluice({"run", "-c", file}, env());
+    ASSERT_TRUE(sluice.waitForOutput("run.start", 10000)) << sluice.output();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    sluice.signal(SIGKILL);
+    sluice.wait(5000);
+  }
+  EXPECT_EQ(ghl_.rateLimitedCount(), 0);
+  for (const char* id : {"loc_a", "loc_b"}) {
+    EXPECT_LE(ghl_.maxRequestsInAnyWindow(id), 10) << id;
+    EXPECT_GT(ghl_.locationRequestCount(id), 10) << id;
+  }
+}
+
 int occurrences(const std::string& text, const std::string& what) {
   int n = 0;
   for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
