@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -107,6 +108,12 @@ class FakeServer {
   virtual rapidjson::Document controlUpdate(const std::string& kind, const std::string& id,
                                             const rapidjson::Value& fields);
   virtual void controlDelete(const std::string& kind, const std::string& id);
+  // Runs the handling of one control request: a fake whose records live in spaces enters the
+  // request's own (the Stripe fake: its Stripe-Account header) around it.
+  virtual HttpResponse scopeControl(const HttpRequest&,
+                                    const std::function<HttpResponse()>& handle) {
+    return handle();
+  }
   // Server-specific control routes (segments after "_control"); false = not handled.
   virtual bool handleControl(const HttpRequest&, const std::vector<std::string>&, HttpResponse&) {
     return false;

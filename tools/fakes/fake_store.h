@@ -76,6 +76,22 @@ class RecordStore {
   std::int64_t nextSeq_ = 1;
 };
 
+// Puts a store in a space (a Stripe connected account) for one request or helper, and back
+// into the space it was in after.
+class SpaceGuard {
+ public:
+  SpaceGuard(RecordStore& store, const std::string& space) : store_(store), old_(store.space()) {
+    store_.setSpace(space);
+  }
+  ~SpaceGuard() { store_.setSpace(old_); }
+  SpaceGuard(const SpaceGuard&) = delete;
+  SpaceGuard& operator=(const SpaceGuard&) = delete;
+
+ private:
+  RecordStore& store_;
+  std::string old_;
+};
+
 // Every state-changing API call, for exactly-once proofs: a test counts the effects that
 // carry one idempotency key and expects exactly one.
 struct Effect {

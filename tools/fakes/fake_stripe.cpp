@@ -1,5 +1,7 @@
-// FakeStripe: request plumbing (auth, form bodies, idempotency), lists, search and control.
-// The resources themselves are built in stripe_resources.cpp.
+// FakeStripe: request plumbing (auth, form bodies, idempotency), records and events, routes.
+// Lists and search live in stripe_lists.cpp, control in stripe_control.cpp, Connect in
+// stripe_accounts.cpp, the resources in stripe_builders.cpp, stripe_resources.cpp and
+// stripe_invoices.cpp.
 #include "tools/fakes/fake_stripe.h"
 
 #include <algorithm>
@@ -9,6 +11,7 @@
 
 #include "tools/fakes/fake_json.h"
 #include "tools/fakes/form_decode.h"
+#include "tools/fakes/stripe_util.h"
 
 namespace sluice::fakes {
 
@@ -51,155 +54,6 @@ std::string presentedKey(const HttpRequest& req) {
 bool isFormBody(const HttpRequest& req) {
   if (req.body.empty()) return true;
   return req.header("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0;
-}
-
-std::int64_t createdOf(const Record& r) {
-  return r.createdMs / 1000;
-}
-
-bool isDeleted(const Record& r) {
-  return json::getBool(r.doc, "deleted", false);
-}
-
-// The field as the id it names: "cus_1" stays, an expanded {"id": "cus_1", ...} gives its id.
-std::string fieldText(const rapidjson::Value& doc, const char* key) {
-  if (!doc.IsObject() || !doc.HasMember(key)) return "";
-  const rapidjson::Value& v = doc[key];
-  if (v.IsObject()) return json::getString(v, "id");
-  if (v.IsNull()) return "";
-  return json::asText(v);
-}
-
-bool typeMatches(const std::string& pattern, const std::string& type) {
-  if (!pattern.empty() && pattern.back() == '*') {
-    return type.compare(0, pattern.size() - 1, pattern, 0, pattern.size() - 1) == 0;
-  }
-  return pattern == type;
-}
-
-bool createdMatches(const rapidjson::Value& q, std::int64_t created) {
-  if (!q.HasMember("created")) return true;
-  const rapidjson::Value& c = q["created"];
-  if (!c.IsObject()) return created == json::getInt(q, "created");
-  if (c.HasMember("gte") && created < json::getInt(c, "gte")) return false;
-  if (c.HasMember("gt") && created <= json::getInt(c, "gt")) return false;
-  if (c.HasMember("lte") && created > json::getInt(c, "lte")) return false;
-  if (c.HasMember("lt") && created >= json::getInt(c, "lt")) return false;
-  return true;
-}
-
-bool typeFilterMatches(const rapidjson::Value& q, const rapidjson::Value& doc) {
-  std::string type = json::getString(doc, "type");
-  if (q.HasMember("type") && !typeMatches(json::getString(q, "type"), type)) return false;
-  if (q.HasMember("types") && q["types"].IsArray()) {
-    bool any = false;
-    for (const auto& t : q["types"].GetArray())
-      any = any || (t.IsString() && typeMatches(t.GetString(), type));
-    if (!any) return false;
-  }
-  return true;
-}
-
-bool matchesFilters(const Record& r, const rapidjson::Value& q) {
-  static const char* kEquals[] = {"customer", "email",  "status",         "product",
-                                  "invoice",  "charge", "payment_intent", "subscription",
-                                  "currency", "price"};
-  for (const char* key : kEquals) {
-    if (q.HasMember(key) && q[key].IsString() && fieldText(r.doc, key) != q[key].GetString()) {
-      return false;
-    }
-  }
-  if (q.HasMember("active") && json::getBool(q, "active") != json::getBool(r.doc, "active", true)) {
-    return false;
-  }
-  return typeFilterMatches(q, r.doc) && createdMatches(q, createdOf(r));
-}
-
-// Newest first; among records of the same second the later-inserted one comes first.
-void sortNewestFirst(std::vector<Record*>& records) {
-  std::sort(records.begin(), records.end(), [](const Record* a, const Record* b) {
-    if (createdOf(*a) != createdOf(*b)) return createdOf(*a) > createdOf(*b);
-    return a->seq > b->seq;
-  });
-}
-
-// One clause of a search query: field:'value', field~'value', metadata['k']:'v', created>N.
-struct Clause {
-  std::string field;
-  std::string metadataKey;
-  std::string op;
-  std::string value;
-};
-
-std::string unquote(std::string s) {
-  if (s.size() >= 2 && (s.front() == '\'' || s.front() == '"') && s.back() == s.front()) {
-    return s.substr(1, s.size() - 2);
-  }
-  return s;
-}
-
-std::vector<Clause> parseQuery(const std::string& query) {
-  std::vector<Clause> clauses;
-  std::size_t start = 0;
-  while (start < query.size()) {
-    std::size_t end = query.find(" AND ", start);
-    std::size_t endLower = query.find(" and ", start);
-    end = std::min(end, endLower);
-    std::string text = query.substr(start, end == std::string::npos ? end : end - start);
-    std::size_t opPos = text.find_first_of(":~<>");
-    if (opPos != std::string::npos) {
-      Clause c;
-      c.field = text.substr(0, opPos);
-      std::size_t valueStart = opPos + 1;
-      c.op = text.substr(opPos, 1);
-      if ((c.op == "<" || c.op == ">") && opPos + 1 < text.size() && text[opPos + 1] == '=') {
-        c.op += "=";
-        ++valueStart;
-      }
-      c.value = unquote(text.substr(valueStart));
-      if (c.field.rfind("metadata[", 0) == 0) {
-        c.metadataKey = unquote(c.field.substr(9, c.field.size() - 10));
-        c.field = "metadata";
-      }
-      clauses.push_back(c);
-    }
-    if (end == std::string::npos) break;
-    start = end + 5;
-  }
-  return clauses;
-}
-
-bool clauseMatches(const Clause& c, const Record& r) {
-  if (c.field == "created") {
-    std::int64_t v = std::stoll(c.value), t = createdOf(r);
-    if (c.op == ">") return t > v;
-    if (c.op == ">=") return t >= v;
-    if (c.op == "<") return t < v;
-    if (c.op == "<=") return t <= v;
-    return t == v;
-  }
-  std::string actual =
-      c.field == "metadata"
-          ? (r.doc.HasMember("metadata") ? fieldText(r.doc["metadata"], c.metadataKey.c_str()) : "")
-          : fieldText(r.doc, c.field.c_str());
-  if (c.op == "~") return actual.find(c.value) != std::string::npos;
-  return actual == c.value;
-}
-
-// Stripe's list shape, {"object", "data": records [begin, begin + count), "has_more"}; the
-// caller adds the rest (url, next_page, total_count).
-rapidjson::Document stripeListObject(const char* object, const std::vector<Record*>& records,
-                                     std::size_t begin, std::size_t count, bool hasMore) {
-  rapidjson::Document doc;
-  doc.SetObject();
-  auto& a = doc.GetAllocator();
-  json::setString(doc, "object", object, a);
-  rapidjson::Value data(rapidjson::kArrayType);
-  for (std::size_t i = begin; i < begin + count; ++i)
-    data.PushBack(json::copy(records[i]->doc, a), a);
-  json::set(doc, "data", std::move(data), a);
-  json::setBool(doc, "has_more", hasMore, a);
-  return doc;
 }
 
 }  // namespace
@@ -383,7 +237,7 @@ HttpResponse FakeStripe::handle(const HttpRequest& req,
 
 Record& FakeStripe::find(const std::string& kind, const std::string& id, const std::string& param) {
   Record* r = store_.find(kind, id);
-  if (!r || (isDeleted(*r) && param != "id")) {
+  if (!r || (stripe::isDeleted(*r) && param != "id")) {
     const KindInfo* info = kindInfo(kind);
     std::string object = info ? info->object : kind;
     std::replace(object.begin(), object.end(), '_', ' ');
@@ -395,7 +249,7 @@ Record& FakeStripe::find(const std::string& kind, const std::string& id, const s
 
 Record& FakeStripe::findLive(const std::string& kind, const std::string& id) {
   Record& r = find(kind, id);
-  if (isDeleted(r)) {
+  if (stripe::isDeleted(r)) {
     throw StripeError{404, "invalid_request_error", "No such " + kind + ": '" + id + "'",
                       "resource_missing", "id"};
   }
@@ -405,7 +259,8 @@ Record& FakeStripe::findLive(const std::string& kind, const std::string& id) {
 Record& FakeStripe::insert(const KindInfo& info, rapidjson::Document doc) {
   auto& a = doc.GetAllocator();
   std::string id = json::getString(doc, "id");
-  if (id.empty()) id = ids_.next(info.prefix, info.prefix == "cus_" ? 14 : 24);
+  if (id.empty())
+    id = ids_.next(info.prefix, info.prefix == "cus_" ? 14 : info.prefix == "acct_" ? 16 : 24);
   std::int64_t createdMs = clock_.nowMillis();
   if (doc.HasMember("created") && doc["created"].IsInt64()) {
     createdMs = doc["created"].GetInt64() * 1000;
@@ -433,6 +288,8 @@ void FakeStripe::emit(const std::string& type, const rapidjson::Value& object,
   rapidjson::Document doc;
   doc.SetObject();
   auto& a = doc.GetAllocator();
+  // A connected account's events name it, as Connect events do.
+  if (!store_.space().empty()) json::setString(doc, "account", store_.space(), a);
   json::setString(doc, "api_version", kApiVersion, a);
   rapidjson::Value data(rapidjson::kObjectType);
   json::set(data, "object", json::copy(object, a), a);
@@ -524,85 +381,6 @@ HttpResponse FakeStripe::remove(const KindInfo& info, const std::string& id) {
   return HttpResponse::json(200, stub);
 }
 
-HttpResponse FakeStripe::list(const KindInfo& info, const HttpRequest& req) {
-  return handle(req, [&](const rapidjson::Value& q) {
-    std::int64_t limit = json::getInt(q, "limit", 10);
-    if (limit < 1 || limit > 100) {
-      throw StripeError{400, "invalid_request_error", "Invalid limit: must be between 1 and 100",
-                        "parameter_invalid_integer", "limit"};
-    }
-    // Subscriptions list leaves canceled ones out unless asked (status=canceled or all).
-    bool subscriptions = info.kind == "subscriptions";
-    std::string status = json::getString(q, "status");
-    rapidjson::Document filters;
-    filters.CopyFrom(q, filters.GetAllocator());
-    if (subscriptions && status == "all") filters.RemoveMember("status");
-    std::vector<Record*> records;
-    for (Record* r : store_.all(info.kind)) {
-      if (isDeleted(*r) || !matchesFilters(*r, filters)) continue;
-      if (subscriptions && status.empty() && json::getString(r->doc, "status") == "canceled") {
-        continue;
-      }
-      records.push_back(r);
-    }
-    sortNewestFirst(records);
-    std::size_t begin = 0, end = records.size();
-    auto position = [&](const char* param) {
-      std::string cursor = json::getString(q, param);
-      find(info.kind, cursor, param);
-      auto it = std::find_if(records.begin(), records.end(),
-                             [&](const Record* r) { return r->id == cursor; });
-      return static_cast<std::size_t>(it - records.begin());
-    };
-    bool backwards = json::has(q, "ending_before");
-    if (json::has(q, "starting_after")) begin = std::min(position("starting_after") + 1, end);
-    if (backwards) end = std::min(position("ending_before"), records.size());
-    std::size_t count = std::min<std::size_t>(static_cast<std::size_t>(limit), end - begin);
-    // ending_before pages toward newer records: take the ones right before the cursor.
-    if (backwards) begin = end - count;
-    bool hasMore = backwards ? begin > 0 : begin + count < end;
-    rapidjson::Document doc = stripeListObject("list", records, begin, count, hasMore);
-    json::setString(doc, "url", "/v1/" + info.kind, doc.GetAllocator());
-    return HttpResponse::json(200, doc);
-  });
-}
-
-HttpResponse FakeStripe::search(const KindInfo& info, const HttpRequest& req) {
-  return handle(req, [&](const rapidjson::Value& q) {
-    std::string query = json::getString(q, "query");
-    if (query.empty()) {
-      throw StripeError{400, "invalid_request_error", "Missing required param: query.",
-                        "parameter_missing", "query"};
-    }
-    std::vector<Clause> clauses = parseQuery(query);
-    std::vector<Record*> records;
-    for (Record* r : store_.all(info.kind)) {
-      bool ok = !isDeleted(*r);
-      for (const Clause& c : clauses) ok = ok && clauseMatches(c, *r);
-      if (ok) records.push_back(r);
-    }
-    sortNewestFirst(records);
-    std::size_t limit =
-        static_cast<std::size_t>(std::clamp<std::int64_t>(json::getInt(q, "limit", 10), 1, 100));
-    std::string page = json::getString(q, "page");
-    std::size_t offset = page.rfind("page_", 0) == 0 ? std::stoul(page.substr(5)) : 0;
-    offset = std::min(offset, records.size());
-    std::size_t count = std::min(limit, records.size() - offset);
-    bool more = offset + count < records.size();
-    rapidjson::Document doc = stripeListObject("search_result", records, offset, count, more);
-    auto& a = doc.GetAllocator();
-    if (more) {
-      json::setString(doc, "next_page", "page_" + std::to_string(offset + count), a);
-    } else {
-      json::setNull(doc, "next_page", a);
-    }
-    json::setInt(doc, "total_count", static_cast<std::int64_t>(records.size()), a);
-    json::setString(doc, "url", "/v1/" + info.kind + "/search", a);
-    HttpResponse resp = HttpResponse::json(200, doc);
-    return resp;
-  });
-}
-
 void FakeStripe::registerCrud(const KindInfo& info) {
   const std::string base = "/v1/" + info.kind;
   const KindInfo* k = &info;
@@ -678,92 +456,6 @@ void FakeStripe::registerActions() {
   route("GET", "/v1/balance", [this](const HttpRequest& req, const PathParams&) {
     return handle(req, [&](const rapidjson::Value&) { return balance(); });
   });
-}
-
-// --- control ---
-
-rapidjson::Document FakeStripe::controlCreate(const std::string& kind,
-                                              const rapidjson::Value& fields) {
-  const KindInfo* info = kindInfo(kind);
-  if (!info) throw ControlError(404, "unknown Stripe kind: " + kind);
-  try {
-    rapidjson::Document doc = build(*info, fields);
-    // Given fields win over the defaults, except a subscription's `items` ([{price}]), which
-    // the builder turned into the list object Stripe returns.
-    rapidjson::Document given;
-    given.CopyFrom(fields, given.GetAllocator());
-    if (info->kind == "subscriptions" && given.IsObject()) given.RemoveMember("items");
-    json::assign(doc, given, doc.GetAllocator());
-    Record& r = insert(*info, std::move(doc));
-    announce(*info, r, "created");
-    return copyDoc(r.doc);
-  } catch (const StripeError& e) {
-    throw ControlError(e.status, e.message);
-  }
-}
-
-rapidjson::Document FakeStripe::controlUpdate(const std::string& kind, const std::string& id,
-                                              const rapidjson::Value& fields) {
-  const KindInfo* info = kindInfo(kind);
-  if (!info) throw ControlError(404, "unknown Stripe kind: " + kind);
-  try {
-    return update(*info, id, fields);
-  } catch (const StripeError& e) {
-    throw ControlError(e.status, e.message);
-  }
-}
-
-void FakeStripe::controlDelete(const std::string& kind, const std::string& id) {
-  const KindInfo* info = kindInfo(kind);
-  if (!info) throw ControlError(404, "unknown Stripe kind: " + kind);
-  try {
-    remove(*info, id);
-  } catch (const StripeError& e) {
-    throw ControlError(e.status, e.message);
-  }
-}
-
-bool FakeStripe::handleControl(const HttpRequest& req, const std::vector<std::string>& segs,
-                               HttpResponse& resp) {
-  if (segs.size() != 2 || segs[0] != "actions" || req.method != "POST") return false;
-  rapidjson::Document b = parseFields(req.body);
-  const std::string& name = segs[1];
-  std::string customer = json::getString(b, "customer");
-  std::int64_t amount = json::getInt(b, "amount", 1000);
-  std::string currency = json::getString(b, "currency", "usd");
-  std::string out;
-  if (name == "create_customer") {
-    std::string metadata = b.HasMember("metadata") ? json::dump(b["metadata"]) : "{}";
-    out = createCustomer(json::getString(b, "email"), json::getString(b, "name"), metadata);
-  } else if (name == "update_customer") {
-    rapidjson::Document fields;
-    fields.CopyFrom(b, fields.GetAllocator());
-    fields.RemoveMember("id");
-    out = updateCustomer(json::getString(b, "id"), json::dump(fields));
-  } else if (name == "payment_succeeded") {
-    out = succeedPayment(customer, amount, currency);
-  } else if (name == "payment_failed") {
-    out = failPayment(customer, amount, currency);
-  } else if (name == "invoice_paid") {
-    out = payInvoice(customer, amount);
-  } else if (name == "invoice_failed") {
-    out = failInvoice(customer, amount);
-  } else if (name == "refund") {
-    out = refundCharge(json::getString(b, "charge"), json::getInt(b, "amount", 0));
-  } else {
-    throw ControlError(404, "unknown action: " + name);
-  }
-  resp = HttpResponse::json(200, out);
-  return true;
-}
-
-std::vector<std::string> FakeStripe::eventTypes() const {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
-  std::vector<std::string> types;
-  for (Record* r : const_cast<RecordStore&>(store_).all("events")) {
-    types.push_back(json::getString(r->doc, "type"));
-  }
-  return types;
 }
 
 }  // namespace sluice::fakes

@@ -1,6 +1,22 @@
 // A local fake of the Stripe API (https://api.stripe.com/v1), faithful where a polling
 // connector can tell the difference: bearer auth, form-encoded bodies, idempotent replay,
 // newest-first cursor lists, the error object, and events for every announced change.
+//
+// Connect (stripe_accounts.cpp): connected accounts (GET /v1/accounts, platform key only), and
+// the Stripe-Account header, which puts a request in that account's own space: everything it
+// creates belongs to the account, and every list, search, retrieve, update and the events list
+// see only the account's objects (no header: the platform's own). Idempotency keys are kept per
+// account. An unknown or deauthorized account is refused (403, account_invalid). Without
+// accounts and the header, nothing changes. FakeServer's record methods (getRecord,
+// listRecords, recordCount, createRecord...) act in the platform's space, or in the account of
+// the inAccount call they run in.
+//
+// Control routes (besides FakeServer's /_control/<kind>, faults, clock, effects, reset); each
+// acts in the account its Stripe-Account header names (404 when unknown):
+//   POST /_control/accounts {"name","metadata"} -> the account
+//   POST /_control/accounts/{id}/deauthorize (also DELETE /_control/accounts/{id})
+//   POST /_control/actions/{create_customer|update_customer|payment_succeeded|payment_failed|
+//                           invoice_paid|invoice_failed|refund} {"customer","amount",...}
 #pragma once
 
 #include <cstdint>
@@ -33,47 +49,60 @@ class FakeStripe : public FakeServer {
   void setApiKey(const std::string& key);
   std::string apiKey() const;
 
-  // --- helpers that drive realistic activity (no effects-ledger entries; events are made) ---
-  // Each returns the main object created or changed, as JSON text.
   // --- Connect (stripe_accounts.cpp) ---
-  // A connected account of the platform (GET /v1/accounts lists it); its id.
+  // A connected account of the platform, as spec3.json's `account` (type standard, charges
+  // and payouts enabled, business_profile.name, metadata); its id. GET /v1/accounts lists it.
   std::string createAccount(const std::string& name, const std::string& metadataJson = "{}");
-  // The platform's access to the account is revoked: gone from the list, and any request with
-  // its Stripe-Account header is refused (403, account_invalid).
+  // The platform's access is revoked: the account leaves GET /v1/accounts and any request with
+  // its Stripe-Account header is refused (403, account_invalid), as an unknown account's is.
   void deauthorizeAccount(const std::string& id);
   // Runs fn with the helpers below acting in the connected account ("" = the platform), as a
   // request with that Stripe-Account header would; fn's result.
   std::string inAccount(const std::string& account, const std::function<std::string()>& fn);
-  // Requests served with this Stripe-Account header ("" = without one).
+  // API requests that carried Stripe-Account: account ("" = the platform's, without one).
   std::int64_t accountRequestCount(const std::string& account) const;
+  // An account id (or "") as accountRequestCount; a route key ("GET /v1/customers", with its
+  // space) as FakeServer::requestCount, the count per route.
+  std::int64_t requestCount(const std::string& accountOrRouteKey) const;
 
+  // --- helpers that drive realistic activity (no effects-ledger entries; events are made) ---
+  // Each returns the main object created or changed, as JSON text. `account` is the connected
+  // account they act in (an unknown one throws ControlError); "" = the platform, or the account
+  // of the inAccount call they run in.
   std::string createCustomer(const std::string& email, const std::string& name = "",
-                             const std::string& metadataJson = "{}");
-  std::string updateCustomer(const std::string& id, const std::string& fieldsJson);
+                             const std::string& metadataJson = "{}",
+                             const std::string& account = "");
+  std::string updateCustomer(const std::string& id, const std::string& fieldsJson,
+                             const std::string& account = "");
   // A PaymentIntent for the customer that succeeds (with its charge and balance transaction)
   // or fails with card_declined (with a failed charge).
   std::string newPayment(const std::string& customerId, std::int64_t amount,
-                         const std::string& currency, bool succeed);
+                         const std::string& currency, bool succeed,
+                         const std::string& account = "");
   std::string succeedPayment(const std::string& customerId, std::int64_t amount,
-                             const std::string& currency = "usd") {
-    return newPayment(customerId, amount, currency, true);
+                             const std::string& currency = "usd", const std::string& account = "") {
+    return newPayment(customerId, amount, currency, true, account);
   }
   std::string failPayment(const std::string& customerId, std::int64_t amount,
-                          const std::string& currency = "usd") {
-    return newPayment(customerId, amount, currency, false);
+                          const std::string& currency = "usd", const std::string& account = "") {
+    return newPayment(customerId, amount, currency, false, account);
   }
   // A new invoice for the customer, finalized and then paid or failed.
-  std::string newInvoice(const std::string& customerId, std::int64_t amount, bool paid);
-  std::string payInvoice(const std::string& customerId, std::int64_t amount) {
-    return newInvoice(customerId, amount, true);
+  std::string newInvoice(const std::string& customerId, std::int64_t amount, bool paid,
+                         const std::string& account = "");
+  std::string payInvoice(const std::string& customerId, std::int64_t amount,
+                         const std::string& account = "") {
+    return newInvoice(customerId, amount, true, account);
   }
-  std::string failInvoice(const std::string& customerId, std::int64_t amount) {
-    return newInvoice(customerId, amount, false);
+  std::string failInvoice(const std::string& customerId, std::int64_t amount,
+                          const std::string& account = "") {
+    return newInvoice(customerId, amount, false, account);
   }
   // Refunds amount (0 = what is left) of a charge.
-  std::string refundCharge(const std::string& chargeId, std::int64_t amount = 0);
-  // Event types in creation order, for assertions.
-  std::vector<std::string> eventTypes() const;
+  std::string refundCharge(const std::string& chargeId, std::int64_t amount = 0,
+                           const std::string& account = "");
+  // The account's event types in creation order, for assertions.
+  std::vector<std::string> eventTypes(const std::string& account = "") const;
 
  protected:
   HttpResponse apiError(int status, const std::string& message) const override;
@@ -89,6 +118,8 @@ class FakeStripe : public FakeServer {
   void controlDelete(const std::string& kind, const std::string& id) override;
   bool handleControl(const HttpRequest& req, const std::vector<std::string>& segs,
                      HttpResponse& resp) override;
+  HttpResponse scopeControl(const HttpRequest& req,
+                            const std::function<HttpResponse()>& handle) override;
   void onReset() override;
 
  private:
@@ -142,6 +173,7 @@ class FakeStripe : public FakeServer {
   rapidjson::Document buildPrice(const Params& p);
   rapidjson::Document buildPaymentMethod(const Params& p);
   rapidjson::Document buildTerminalLocation(const Params& p);
+  rapidjson::Document buildAccount(const Params& p);
   rapidjson::Document buildGeneric(const Params& p);
 
   // Flows that create several objects and events.
@@ -171,6 +203,15 @@ class FakeStripe : public FakeServer {
   std::map<std::string, std::int64_t> accountRequests_;
   // The platform's own handling of one request, in the space of its Stripe-Account.
   HttpResponse dispatchInAccount(const HttpRequest& req);
+  // Connect: whether the platform may act in the account; a helper's account (ControlError
+  // when unknown); the 403s of an unknown account and of /v1/accounts in an account.
+  bool accountActive(const std::string& account);
+  void requireAccount(const std::string& account);
+  // The space a helper acts in: the account it was given, else the current one.
+  std::string helperSpace(const std::string& account);
+  std::optional<HttpResponse> refuseAccount(const HttpRequest& req);
+  bool handleActionControl(const std::string& name, const rapidjson::Value& body,
+                           const std::string& account, HttpResponse& resp);
   std::int64_t invoiceNumber_ = 0;
 };
 

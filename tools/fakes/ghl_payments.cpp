@@ -290,7 +290,10 @@ std::string FakeGhl::createTransaction(const std::string& contactId, double amou
 }
 
 std::string FakeGhl::createOpportunity(const std::string& contactId, const std::string& name,
-                                       double monetaryValue) {
+                                       double monetaryValue, const std::string& locationId) {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
+  const std::string location =
+      locationId.empty() ? recordLocation("contacts", contactId) : locationId;
   rapidjson::Document b;
   b.SetObject();
   auto& a = b.GetAllocator();
@@ -299,7 +302,7 @@ std::string FakeGhl::createOpportunity(const std::string& contactId, const std::
   json::set(b, "monetaryValue", rapidjson::Value(monetaryValue), a);
   json::setString(b, "pipelineId", "pipe_fake_0001", a);
   json::setString(b, "status", "open", a);
-  json::setString(b, "locationId", locationId_, a);
+  json::setString(b, "locationId", location.empty() ? locationId_ : location, a);
   return createRecord("opportunities", json::dump(b));
 }
 

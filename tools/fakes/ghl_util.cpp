@@ -2,11 +2,21 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <ctime>
 
 #include "tools/fakes/fake_json.h"
 
 namespace sluice::fakes::ghl {
+
+std::int64_t steadyMs() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+bool hasScope(const std::string& scopes, const std::string& scope) {
+  return (" " + scopes + " ").find(" " + scope + " ") != std::string::npos;
+}
 
 std::string isoTime(std::int64_t unixMillis) {
   std::time_t seconds = static_cast<std::time_t>(unixMillis / 1000);

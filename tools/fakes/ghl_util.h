@@ -13,6 +13,11 @@
 
 namespace sluice::fakes::ghl {
 
+// Steady-clock milliseconds, for token expiry and rate-limit windows.
+std::int64_t steadyMs();
+// Whether the space-separated scope list holds scope.
+bool hasScope(const std::string& scopes, const std::string& scope);
+
 // "2024-03-27T18:13:49.123Z", the format of GHL's dateAdded/createdAt.
 std::string isoTime(std::int64_t unixMillis);
 
