@@ -212,6 +212,10 @@ TEST_F(AgencyRunTest, EachSubAccountRunsWithItsOwnTokenAndInstallsAndUninstallsA
   // loc_a, loc_c, loc_new and the fake's own loc_fake_0001; loc_b is uninstalled.
   EXPECT_THAT(status.out, HasSubstr("tag-new: 4 tenants"));
   EXPECT_THAT(status.out, HasSubstr("uninstalled"));
+  const auto paused =
+      runSluice({"flow", "pause", "-c", file, "tag-new", "--tenant", "loc_c"}, env());
+  EXPECT_THAT(paused.out, HasSubstr("tag-new@loc_c paused"));
+  EXPECT_EQ(paused.out.find("loc_a"), std::string::npos);
   const auto one = runSluice({"status", "-c", file, "--tenant", "loc_new", "--json"}, env());
   EXPECT_THAT(one.out, HasSubstr("\"tenant\": \"loc_new\""));
   EXPECT_EQ(one.out.find("loc_a"), std::string::npos);

@@ -127,8 +127,8 @@ std::vector<Verb> stateAndCatalogVerbs() {
        "trigger cursors",
        cursorCommand,
        {{"show", "cursor show -c FILE [FLOW] [--tenant ID] [--json]", "a flow's trigger cursor",
-         configFlags({{"json", false, false, "print a JSON array, one object per flow"},
-                      tenantFlag()}),
+         configFlags(
+             {{"json", false, false, "print a JSON array, one object per flow"}, tenantFlag()}),
          "FLOW"},
         {"reset", "cursor reset -c FILE FLOW [--tenant ID]",
          "forgets a flow's cursor: the next poll seeds again and fires nothing",
@@ -142,22 +142,25 @@ std::vector<Verb> stateAndCatalogVerbs() {
          "redirect_uri (checking its state) or the code given with --code, and stores the "
          "tokens in the state store, sealed with settings.token_key",
          configFlags({{"code", true, false, "the code from the redirect, pasted", 0, "CODE"},
-                      {"listen", true, false, "where the redirect arrives (default: the "
-                       "redirect_uri's 127.0.0.1 port)", 0, "HOST:PORT"},
-                      {"timeout", true, false, "how long to wait for the redirect (default 5m)",
-                       0, "DURATION"}}),
+                      {"listen", true, false,
+                       "where the redirect arrives (default: the "
+                       "redirect_uri's 127.0.0.1 port)",
+                       0, "HOST:PORT"},
+                      {"timeout", true, false, "how long to wait for the redirect (default 5m)", 0,
+                       "DURATION"}}),
          "APP CONNECTION"}}},
       {"flow",
        "flow pause|resume -c FILE FLOW",
        "stop a flow for a while, and start it again",
        flowCommand,
-       {{"pause", "flow pause -c FILE FLOW",
-         "pauses a flow: its cursor stays, nothing is polled or delivered for it, its waiting "
-         "items stay queued (every `sluice run` on the store notices on its next pass)",
-         configFlags({}), "FLOW"},
-        {"resume", "flow resume -c FILE FLOW",
-         "resumes a paused flow: polling and its waiting deliveries start again", configFlags({}),
-         "FLOW"}}},
+       {{"pause", "flow pause -c FILE FLOW [--tenant ID]",
+         "pauses a flow (a per-tenant flow: every tenant's, or one with --tenant or FLOW@ID): its "
+         "cursor stays, nothing is polled or delivered for it, its waiting items stay queued "
+         "(every `sluice run` on the store notices on its next pass)",
+         configFlags({tenantFlag()}), "FLOW"},
+        {"resume", "flow resume -c FILE FLOW [--tenant ID]",
+         "resumes a paused flow: polling and its waiting deliveries start again",
+         configFlags({tenantFlag()}), "FLOW"}}},
       {"migrate",
        "migrate -c FILE",
        "apply the state store's schema migrations (PostgreSQL)",

@@ -12,10 +12,16 @@ namespace sluice::cli {
 
 namespace {
 
-const FlowConfig& namedFlow(const Context& ctx, const Args& args, const std::string& sub) {
+// The flow named, or every tenant's instance of a per-tenant flow ("flow@tenant" or --tenant
+// name one).
+std::vector<const FlowConfig*> namedFlows(const Context& ctx, const Args& args,
+                                          const std::string& sub) {
   if (args.positional().size() != 1) throw UsageError("flow " + sub + " takes one flow name");
   const std::string& name = args.positional()[0];
-  if (const FlowConfig* f = ctx.config.flow(name)) return *f;
+  std::vector<const FlowConfig*> found;
+  for (const auto& f : ctx.config.flows)
+    if (f.name == name || (!f.tenant.empty() && f.base == name)) found.push_back(&f);
+  if (!found.empty()) return found;
   std::string known;
   for (const auto& f : ctx.config.flows) known += (known.empty() ? "" : ", ") + f.name;
   throw UsageError("unknown flow '" + name + "' (flows: " + known + ")");
@@ -35,20 +41,22 @@ int flowCommand(const std::vector<std::string>& argv, Io io) {
     io.out << "usage: sluice flow " << sub << " -c FILE FLOW\n\n" << flagHelp(flags);
     return EXIT_OK;
   }
-  const Context ctx = loadContext(args);
-  const FlowConfig& flow = namedFlow(ctx, args, sub);
+  Context ctx = loadContext(args);
   auto state = openState(ctx.config);
-  if (sub == "pause") {
-    const bool changed = state->pauseFlow(flow.name, SystemClock().nowMs());
-    io.out << flow.name
-           << (changed ? " paused: its cursor stays, nothing is polled or delivered until "
-                         "`sluice flow resume`\n"
-                       : " was paused already\n");
-  } else {
-    const bool changed = state->resumeFlow(flow.name);
-    io.out << flow.name
-           << (changed ? " resumed: `sluice run` polls it and delivers its waiting items again\n"
-                       : " was not paused\n");
+  useStoredTenants(ctx, *state, args);
+  for (const FlowConfig* flow : namedFlows(ctx, args, sub)) {
+    if (sub == "pause") {
+      const bool changed = state->pauseFlow(flow->name, SystemClock().nowMs());
+      io.out << flow->name
+             << (changed ? " paused: its cursor stays, nothing is polled or delivered until "
+                           "`sluice flow resume`\n"
+                         : " was paused already\n");
+    } else {
+      const bool changed = state->resumeFlow(flow->name);
+      io.out << flow->name
+             << (changed ? " resumed: `sluice run` polls it and delivers its waiting items again\n"
+                         : " was not paused\n");
+    }
   }
   return EXIT_OK;
 }
