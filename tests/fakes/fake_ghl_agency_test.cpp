@@ -193,7 +193,8 @@ TEST_F(FakeGhlAgencyTest, AnUninstalledLocationLeavesTheListAndItsTokensStop) {
             (std::vector<std::string>{ghl.locationId(), "loc_a", "loc_c"}));
   HttpResult list = installed(company, "&isInstalled=true");
   EXPECT_EQ(list.json()["count"].GetInt(), 3);
-  for (const auto& loc : list.json()["locations"].GetArray()) EXPECT_NE(str(loc, "_id"), "loc_b");
+  const auto listed = list.json();  // kept: the loop must not outlive the document
+  for (const auto& loc : listed["locations"].GetArray()) EXPECT_NE(str(loc, "_id"), "loc_b");
   // Without the filter every location of the company shows, with whether the app is there.
   HttpResult all = installed(company, "&locationId=loc_b");
   ASSERT_EQ(all.json()["locations"].Size(), 1u);
