@@ -3,6 +3,7 @@
 #include <regex>
 #include <set>
 
+#include "config/tenant_selector.h"
 #include "core/text.h"
 
 namespace sluice {
@@ -256,7 +257,10 @@ std::vector<std::string> tenantNames(const Config& config, const Catalog& catalo
   if (c == config.connections.end() || !c->second.tenants.any()) return {};
   const App* app = catalog.app(c->second.app);
   if (!app || !app->tenants) return {};
-  return {"id", "name", app->tenants->variable};
+  std::vector<std::string> names;
+  for (const auto& value : tenantTemplateValues(*app->tenants, "", ""))
+    names.push_back(value.first);
+  return names;
 }
 
 TriggerConfig parseTrigger(YamlMap& map, const std::string& file, const std::string& label,
@@ -274,8 +278,8 @@ TriggerConfig parseTrigger(YamlMap& map, const std::string& file, const std::str
       trigger.with = parseWith(trig, file);
       checkInputs(*top, trigger.with, trig, diag);
       RefContext ctx;
-    ctx.tenantNames = tenantNames(config, catalog, trigger);
-    checkExpressions(trigger.with, ctx, trig, diag);
+      ctx.tenantNames = tenantNames(config, catalog, trigger);
+      checkExpressions(trigger.with, ctx, trig, diag);
     });
     diag.attempt([&] { parseWebhookEvents(trig, *top, catalog, trigger); });
   } else {
@@ -354,13 +358,15 @@ std::map<std::string, TenantPairing> parsePairs(YamlMap& map, const Config& conf
     const std::string name = kv.first.Scalar();
     const auto c = config.connections.find(name);
     if (c == config.connections.end() || !c->second.tenants.any())
-      pairs.fail(name, "'" + name + "' is not an agency connection (one with locations:/accounts:)");
+      pairs.fail(name,
+                 "'" + name + "' is not an agency connection (one with locations:/accounts:)");
     YamlMap p(pairs.get(name), map.file(), YamlDomain::Config, pairs.context() + " " + name);
     TenantPairing pairing;
     pairing.where = p.where();
     if (p.has("table")) {
       YamlMap table(p.get("table"), map.file(), YamlDomain::Config, p.context() + " table");
-      for (const auto& row : table.node()) pairing.table[row.first.Scalar()] = table.requiredString(row.first.Scalar());
+      for (const auto& row : table.node())
+        pairing.table[row.first.Scalar()] = table.requiredString(row.first.Scalar());
     }
     if (auto field = p.optionalString("field")) pairing.field = splitPath(*field);
     if (pairing.table.empty() == pairing.field.empty())
@@ -384,7 +390,8 @@ void checkStepTenant(const StepConfig& step, const FlowConfig& flow, const Confi
   if (step.connection != flow.trigger.connection && !flow.pairs.count(step.connection))
     throw ConfigError(step.where, "step uses agency connection '" + step.connection +
                                       "': say which of its tenants goes with the trigger's in "
-                                      "the flow's 'pair: { " + step.connection + ": ... }'");
+                                      "the flow's 'pair: { " +
+                                      step.connection + ": ... }'");
 }
 
 FlowConfig parseFlow(const YAML::Node& node, const std::string& file, const Catalog& catalog,

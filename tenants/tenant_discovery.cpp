@@ -1,6 +1,7 @@
 #include "tenants/tenant_discovery.h"
 
 #include "core/error.h"
+#include "core/text.h"
 #include "poll/page_walker.h"
 #include "poll/record_reader.h"
 
@@ -12,9 +13,7 @@ namespace {
 constexpr int kMaxPages = 1000;
 
 std::string scopesHint(const TenantSpec& spec) {
-  std::string scopes;
-  for (const auto& s : spec.scopes) scopes += (scopes.empty() ? "" : ", ") + s;
-  return scopes.empty() ? "" : " (it needs the scopes " + scopes + ")";
+  return spec.scopes.empty() ? "" : " (it needs the scopes " + joined(spec.scopes) + ")";
 }
 
 TenantRecord tenantOf(const TenantSpec& spec, const std::string& connection,

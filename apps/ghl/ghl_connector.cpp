@@ -1,6 +1,7 @@
 #include "apps/ghl/ghl_connector.h"
 
 #include "core/form_encoding.h"
+#include "core/text.h"
 
 namespace sluice {
 
@@ -33,6 +34,10 @@ void GhlConnector::loadOnce() {
   loaded_ = true;
   if (state_)
     if (auto saved = state_->loadTokens(connection_.name)) tokens_ = *saved;
+}
+
+bool GhlConnector::expiringSoon() const {
+  return tokens_.expiresAtMs > 0 && tokens_.expiresAtMs - kRefreshMarginMs <= clock_.nowMs();
 }
 
 bool GhlConnector::canRefresh() const {
@@ -121,9 +126,8 @@ std::string GhlConnector::accessToken(HttpTransport& transport, bool forceRefres
   std::lock_guard<std::mutex> lock(mutex_);
   loadOnce();
   if (agency_) {
-    const bool expiring =
-        tokens_.expiresAtMs > 0 && tokens_.expiresAtMs - kRefreshMarginMs <= clock_.nowMs();
-    if (forceRefresh || tokens_.accessToken.empty() || expiring) fetchLocationToken(transport);
+    if (forceRefresh || tokens_.accessToken.empty() || expiringSoon())
+      fetchLocationToken(transport);
     return tokens_.accessToken;
   }
   if (!canRefresh()) {
@@ -135,9 +139,7 @@ std::string GhlConnector::accessToken(HttpTransport& transport, bool forceRefres
     tokens_.accessToken = setting("token");
     tokens_.expiresAtMs = 0;
   }
-  const bool expiring =
-      tokens_.expiresAtMs > 0 && tokens_.expiresAtMs - kRefreshMarginMs <= clock_.nowMs();
-  if (forceRefresh || tokens_.accessToken.empty() || expiring) refresh(transport);
+  if (forceRefresh || tokens_.accessToken.empty() || expiringSoon()) refresh(transport);
   return tokens_.accessToken;
 }
 
@@ -164,12 +166,11 @@ void GhlConnector::checkGrant(const JsonDoc& doc) const {
                 ": approve the app in the right agency, or fix company_id");
   if (!connection_.tenants.any() || !app_.tenants) return;
   const std::string granted = " " + field(doc, "scope") + " ";
-  std::string missing;
+  std::vector<std::string> missing;
   for (const auto& scope : app_.tenants->scopes)
-    if (granted.find(" " + scope + " ") == std::string::npos)
-      missing += (missing.empty() ? "" : ", ") + scope;
+    if (granted.find(" " + scope + " ") == std::string::npos) missing.push_back(scope);
   if (!missing.empty())
-    throw Error(prefix + "the agency token lacks the scopes " + missing +
+    throw Error(prefix + "the agency token lacks the scopes " + joined(missing) +
                 ": add them to the marketplace app's scopes and connect again");
 }
 

@@ -29,8 +29,9 @@ class GhlConnector : public Connector {
   std::string accessToken(HttpTransport& transport, bool forceRefresh);
 
  private:
-  bool canRefresh() const;  // mutex_ held, tokens loaded
-  void loadOnce();          // mutex_ held
+  bool canRefresh() const;    // mutex_ held, tokens loaded
+  bool expiringSoon() const;  // mutex_ held: within the refresh margin of its expiry
+  void loadOnce();            // mutex_ held
   // POST token_url with client_id, client_secret, user_type and more; true when the answer
   // holds an access token (in doc), else the answer is in resp.
   bool tokenGrant(HttpTransport& transport, const std::string& grantType, const std::string& more,

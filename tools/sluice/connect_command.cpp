@@ -19,6 +19,7 @@
 #include "core/form_encoding.h"
 #include "core/http.h"
 #include "core/logger.h"
+#include "core/text.h"
 #include "http/http_server.h"
 #include "tools/sluice/command_table.h"
 #include "tools/sluice/commands.h"
@@ -53,9 +54,7 @@ std::string scopesFor(const Context& ctx, const Connection& c) {
     addOp(f.trigger.op, f.trigger.connection);
     for (const auto& s : f.steps) addOp(s.op, s.connection);
   }
-  std::string out;
-  for (const auto& s : scopes) out += (out.empty() ? "" : " ") + s;
-  return out;
+  return joined(std::vector<std::string>(scopes.begin(), scopes.end()), " ");
 }
 
 // A redirect that is not the answer to this request (or says the user declined).

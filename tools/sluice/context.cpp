@@ -1,8 +1,9 @@
 #include "tools/sluice/context.h"
 
 #include "core/logger.h"
-#include "tenants/tenant_expansion.h"
+#include "core/text.h"
 #include "http/poco_http_transport.h"
+#include "tenants/tenant_expansion.h"
 
 #include <chrono>
 #include <thread>
@@ -48,6 +49,16 @@ void useStoredTenants(Context& ctx, StateStore& state, const Args& args) {
     throw UsageError("no flow runs for tenant '" + only +
                      "' (is it installed? `sluice status` lists the tenants)");
   ctx.config.flows = std::move(kept);
+}
+
+std::vector<const FlowConfig*> flowsNamed(const Context& ctx, const std::string& name) {
+  std::vector<const FlowConfig*> found;
+  for (const auto& f : ctx.config.flows)
+    if (f.name == name || (!f.tenant.empty() && f.base == name)) found.push_back(&f);
+  if (!found.empty()) return found;
+  std::vector<std::string> known;
+  for (const auto& f : ctx.config.flows) known.push_back(f.name);
+  throw UsageError("unknown flow '" + name + "' (flows: " + joined(known) + ")");
 }
 
 std::unique_ptr<StateStore> openState(const Config& config) {

@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "config/config.h"
 #include "core/clock.h"
 #include "http/client_registry.h"
-#include "config/config.h"
 #include "state/sealed_token_store.h"
 #include "state/state_store.h"
 #include "tools/sluice/cli_args.h"
@@ -32,6 +32,11 @@ std::unique_ptr<StateStore> openState(const Config& config);
 // Per-tenant flows as `sluice run` runs them (from the store's tenants: "flow@tenant"), and
 // with --tenant ID only that tenant's. Verbs that look at state call it after openState.
 void useStoredTenants(Context& ctx, StateStore& state, const Args& args);
+
+// The flows a name on the command line means: the flow, or every tenant's instance of a
+// per-tenant flow ("flow@tenant", or --tenant before useStoredTenants, names one). Throws
+// UsageError listing the flows when none has that name.
+std::vector<const FlowConfig*> flowsNamed(const Context& ctx, const std::string& name);
 
 // The API clients of a one-off verb (`test`, `ops call`): real transports, and rate-limit
 // waits that really sleep.

@@ -10,25 +10,6 @@
 
 namespace sluice::cli {
 
-namespace {
-
-// The flow named, or every tenant's instance of a per-tenant flow ("flow@tenant" or --tenant
-// name one).
-std::vector<const FlowConfig*> namedFlows(const Context& ctx, const Args& args,
-                                          const std::string& sub) {
-  if (args.positional().size() != 1) throw UsageError("flow " + sub + " takes one flow name");
-  const std::string& name = args.positional()[0];
-  std::vector<const FlowConfig*> found;
-  for (const auto& f : ctx.config.flows)
-    if (f.name == name || (!f.tenant.empty() && f.base == name)) found.push_back(&f);
-  if (!found.empty()) return found;
-  std::string known;
-  for (const auto& f : ctx.config.flows) known += (known.empty() ? "" : ", ") + f.name;
-  throw UsageError("unknown flow '" + name + "' (flows: " + known + ")");
-}
-
-}  // namespace
-
 int flowCommand(const std::vector<std::string>& argv, Io io) {
   if (argv.empty() || (argv[0] != "pause" && argv[0] != "resume")) {
     io.out << "usage: sluice flow pause -c FILE FLOW\n       sluice flow resume -c FILE FLOW\n";
@@ -44,7 +25,8 @@ int flowCommand(const std::vector<std::string>& argv, Io io) {
   Context ctx = loadContext(args);
   auto state = openState(ctx.config);
   useStoredTenants(ctx, *state, args);
-  for (const FlowConfig* flow : namedFlows(ctx, args, sub)) {
+  if (args.positional().size() != 1) throw UsageError("flow " + sub + " takes one flow name");
+  for (const FlowConfig* flow : flowsNamed(ctx, args.positional()[0])) {
     if (sub == "pause") {
       const bool changed = state->pauseFlow(flow->name, SystemClock().nowMs());
       io.out << flow->name

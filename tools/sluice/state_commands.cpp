@@ -15,20 +15,6 @@ namespace sluice::cli {
 
 namespace {
 
-// The flows a name on the command line means: the flow, or every tenant's instance of a
-// per-tenant flow (flow@tenant names one; --tenant has left only that tenant's).
-std::vector<const FlowConfig*> flowsNamed(const Context& ctx, const std::string& name) {
-  std::vector<const FlowConfig*> found;
-  for (const auto& f : ctx.config.flows)
-    if (f.name == name || (!f.tenant.empty() && f.base == name)) found.push_back(&f);
-  if (found.empty()) {
-    std::string known;
-    for (const auto& fl : ctx.config.flows) known += (known.empty() ? "" : ", ") + fl.name;
-    throw UsageError("unknown flow '" + name + "' (flows: " + known + ")");
-  }
-  return found;
-}
-
 const FlowConfig& requireFlow(const Context& ctx, const std::string& name) {
   const auto found = flowsNamed(ctx, name);
   if (found.size() > 1)
@@ -92,8 +78,8 @@ void listDeadLetters(StateStore& state, bool json, const std::string& tenant, st
     dead.erase(std::remove_if(dead.begin(), dead.end(),
                               [&](const Delivery& d) {
                                 return d.flow.size() < suffix.size() ||
-                                       d.flow.compare(d.flow.size() - suffix.size(),
-                                                      suffix.size(), suffix) != 0;
+                                       d.flow.compare(d.flow.size() - suffix.size(), suffix.size(),
+                                                      suffix) != 0;
                               }),
                dead.end());
   }
