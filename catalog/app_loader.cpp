@@ -54,7 +54,7 @@ void parseErrorShape(YamlMap& map, const std::string& file, ErrorShape& out) {
 
 // connection: the settings a connection of this app takes.
 void parseConnectionSettings(YamlMap& map, const std::string& file, App& app) {
-  const YAML::Node conn = map.get("connection");
+  const YamlNode conn = map.get("connection");
   if (!conn.IsDefined() || conn.IsNull()) return;
   if (!conn.IsSequence()) map.failAt(conn, "'connection': expected a list of settings");
   for (const auto& item : conn) {
@@ -75,7 +75,7 @@ void parseConnectionSettings(YamlMap& map, const std::string& file, App& app) {
 
 // request_presets: name -> { query: map, body: map }, for operations' `request.preset`.
 void parseRequestPresets(YamlMap& map, const std::string& file, App& app) {
-  const YAML::Node presets = map.get("request_presets");
+  const YamlNode presets = map.get("request_presets");
   if (!presets.IsDefined() || presets.IsNull()) return;
   if (!presets.IsMap())
     map.failAt(presets, "'request_presets': expected a map of name: { query, body }");
@@ -83,7 +83,7 @@ void parseRequestPresets(YamlMap& map, const std::string& file, App& app) {
     const std::string name = kv.first.Scalar();
     YamlMap one(kv.second, file, kCatalogDomain, "request preset " + name);
     const auto part = [&](const char* key) {
-      const YAML::Node node = one.get(key);
+      const YamlNode node = one.get(key);
       if (node.IsDefined() && !node.IsNull() && !node.IsMap())
         one.failAt(node, std::string("'") + key + "': expected a map of name: value");
       return ValueTemplate::fromYaml(node, file, kCatalogDomain);
@@ -123,7 +123,7 @@ std::optional<TenantSpec> parseTenants(YamlMap& map, const std::string& file) {
 }
 
 void parseAppYaml(App& app, const std::string& file) {
-  const YAML::Node root = loadYamlFile(file, kCatalogDomain);
+  const YamlNode root = loadYamlFile(file, kCatalogDomain);
   YamlMap map(root, file, kCatalogDomain, "app");
   app.id = map.requiredString("app");
   app.name = map.requiredString("name");
@@ -158,7 +158,7 @@ void parseAppYaml(App& app, const std::string& file) {
   app.tenants = parseTenants(map, file);
   parseRequestPresets(map, file, app);
   app.specExceptions = parseSpecExceptions(map, file, "app");
-  const YAML::Node pags = map.get("paginations");
+  const YamlNode pags = map.get("paginations");
   if (pags.IsDefined() && !pags.IsNull()) {
     YamlMap pm(pags, file, kCatalogDomain, "app paginations");
     for (const auto& kv : pags) {

@@ -27,7 +27,7 @@ ValueType parseType(YamlMap& map, const std::string& key) {
 std::string pointerOr(YamlMap& map, const std::string& key, bool required) {
   if (required && !map.has(key)) map.fail(key, "missing required key '" + key + "'");
   // An explicit "" (the whole document) is a valid pointer, so read the raw scalar.
-  const YAML::Node node = map.get(key);
+  const YamlNode node = map.get(key);
   if (!node.IsDefined() || node.IsNull()) return "";
   const std::string value = yamlScalar(node, map.file(), kCatalogDomain, "a JSON pointer");
   if (!isValidJsonPointer(value))
@@ -48,7 +48,7 @@ double parseDuration(YamlMap& map, const std::string& key) {
 std::vector<std::pair<std::string, Template>> parseHeaders(YamlMap& parent,
                                                            const std::string& key) {
   std::vector<std::pair<std::string, Template>> headers;
-  const YAML::Node node = parent.get(key);
+  const YamlNode node = parent.get(key);
   if (!node.IsDefined() || node.IsNull()) return headers;
   YamlMap map(node, parent.file(), kCatalogDomain, parent.context());
   for (const auto& kv : node) {
@@ -82,7 +82,7 @@ Pagination parsePaginationMap(YamlMap& map) {
   }
   if (p.style == PaginationStyle::Offset) p.offsetParam = map.requiredString("offset_param");
   if (p.style == PaginationStyle::Cursor) {
-    const YAML::Node next = map.get("next");
+    const YamlNode next = map.get("next");
     if (!next.IsDefined() || next.IsNull())
       map.fail("next", "cursor pagination needs 'next' (parameter: source)");
     YamlMap nextMap(next, map.file(), kCatalogDomain, map.context());

@@ -32,7 +32,7 @@ App Catalog::loadApp(const std::string& folder) {
   std::set<std::string> ids;
   for (const auto& path : files) {
     const std::string file = path.string();
-    const YAML::Node root = loadYamlFile(file, catalog_loader::kCatalogDomain);
+    const YamlNode root = loadYamlFile(file, catalog_loader::kCatalogDomain);
     YamlMap map(root, file, catalog_loader::kCatalogDomain, "category");
     Category category;
     category.file = file;
@@ -41,7 +41,7 @@ App Catalog::loadApp(const std::string& folder) {
       map.fail("category", "category '" + category.id + "' must be the file name '" +
                                path.stem().string() + "'");
     category.name = map.requiredString("name");
-    const YAML::Node ops = map.get("operations");
+    const YamlNode ops = map.get("operations");
     if (!ops.IsSequence() || ops.size() == 0)
       map.fail("operations", "'operations': expected a non-empty list of operations");
     const catalog_loader::FilePresets presets = catalog_loader::readFilePresets(map);

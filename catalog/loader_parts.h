@@ -36,7 +36,7 @@ std::string keyList(const Map& map) {
 // spec_exceptions: a list of {check, reason} (an operation's, or an app's for all of them).
 std::vector<SpecException> parseSpecExceptions(YamlMap& map, const std::string& file,
                                                const std::string& ctx);
-Operation parseOperation(const YAML::Node& node, const std::string& file, const App& app,
+Operation parseOperation(const YamlNode& node, const std::string& file, const App& app,
                          const Category& category);
 
 // catalog/app_loader.cpp: apps/<app>/app.yaml.

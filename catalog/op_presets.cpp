@@ -13,29 +13,29 @@ namespace {
 // Adds to target (a map of this operation's own, or a fresh one) what the layers give and it
 // lacks, the first layer first. A value only one layer gives is shared, not copied: nothing
 // merges into it afterwards, so a preset is never changed by the operations that use it.
-void mergeInto(YAML::Node target, const std::vector<YAML::Node>& layers) {
+void mergeInto(YamlNode target, const std::vector<YamlNode>& layers) {
   std::vector<std::string> keys;
-  for (const YAML::Node& layer : layers)
+  for (const YamlNode& layer : layers)
     for (const auto& kv : layer)
       if (std::find(keys.begin(), keys.end(), kv.first.Scalar()) == keys.end())
         keys.push_back(kv.first.Scalar());
   for (const auto& key : keys) {
-    std::vector<YAML::Node> given, maps;
-    for (const YAML::Node& layer : layers) {
-      const YAML::Node value = layer[key];
+    std::vector<YamlNode> given, maps;
+    for (const YamlNode& layer : layers) {
+      const YamlNode value = layer[key];
       if (!value.IsDefined()) continue;
       given.push_back(value);
       if (value.IsMap()) maps.push_back(value);
     }
-    YAML::Node own = target[key];
+    YamlNode own = target[key];
     if (own.IsDefined() && !own.IsNull()) {
       if (own.IsMap() && !maps.empty()) mergeInto(own, maps);
     } else if (given.front().IsMap() && maps.size() > 1) {
-      YAML::Node fresh(YAML::NodeType::Map);
+      YamlNode fresh = YamlNode::map(given.front().line(), given.front().column());
       mergeInto(fresh, maps);
-      target[key] = fresh;
+      target.set(key, fresh);
     } else {
-      target[key] = given.front();
+      target.set(key, given.front());
     }
   }
 }
@@ -44,7 +44,7 @@ void mergeInto(YAML::Node target, const std::vector<YAML::Node>& layers) {
 
 FilePresets readFilePresets(YamlMap& file) {
   FilePresets out;
-  const YAML::Node named = file.get("presets");
+  const YamlNode named = file.get("presets");
   if (named.IsDefined() && !named.IsNull()) {
     if (!named.IsMap()) file.failAt(named, "'presets': expected a map of name: partial operation");
     for (const auto& kv : named) {
@@ -56,7 +56,7 @@ FilePresets readFilePresets(YamlMap& file) {
       out.named[kv.first.Scalar()] = kv.second;
     }
   }
-  const YAML::Node defaults = file.get("defaults");
+  const YamlNode defaults = file.get("defaults");
   if (defaults.IsDefined() && !defaults.IsNull()) {
     if (!defaults.IsMap())
       file.failAt(defaults, "'defaults': expected a partial operation (a map)");
@@ -67,10 +67,10 @@ FilePresets readFilePresets(YamlMap& file) {
   return out;
 }
 
-YAML::Node withPresets(YAML::Node op, const FilePresets& presets, const std::string& file) {
+YamlNode withPresets(YamlNode op, const FilePresets& presets, const std::string& file) {
   if (!op.IsMap()) return op;  // parseOperation reports it
-  std::vector<YAML::Node> layers;
-  const YAML::Node names = op["preset"];
+  std::vector<YamlNode> layers;
+  const YamlNode names = op["preset"];
   if (names.IsDefined()) {
     YamlMap map(op, file, kCatalogDomain, yamlLabel(op, "id", "op"));
     for (const auto& name : map.stringList("preset")) {

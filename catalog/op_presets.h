@@ -22,8 +22,8 @@ namespace sluice {
 namespace catalog_loader {
 
 struct FilePresets {
-  std::map<std::string, YAML::Node> named;  // presets:
-  YAML::Node defaults;                      // defaults: (undefined when absent)
+  std::map<std::string, YamlNode> named;  // presets:
+  YamlNode defaults;                      // defaults: (undefined when absent)
 };
 
 // Reads `presets:` and `defaults:` of a category file (marking both keys as known).
@@ -31,7 +31,7 @@ FilePresets readFilePresets(YamlMap& file);
 
 // The operation with its presets and the file's defaults merged in, its `preset:` key gone.
 // Fails (located) on an unknown preset name.
-YAML::Node withPresets(YAML::Node op, const FilePresets& presets, const std::string& file);
+YamlNode withPresets(YamlNode op, const FilePresets& presets, const std::string& file);
 
 }  // namespace catalog_loader
 }  // namespace sluice

@@ -15,7 +15,7 @@
 namespace sluice {
 namespace catalog_loader {
 
-InputSpec parseInput(const YAML::Node& node, const std::string& file, const std::string& ctx) {
+InputSpec parseInput(const YamlNode& node, const std::string& file, const std::string& ctx) {
   YamlMap map(node, file, kCatalogDomain, ctx);
   InputSpec in;
   in.where = map.where();
@@ -65,7 +65,7 @@ void checkRequestTemplates(const Operation& op, const App& app, const ValueTempl
 }
 
 void parseOpInputs(YamlMap& map, const std::string& file, const std::string& ctx, Operation& op) {
-  const YAML::Node inputs = map.get("inputs");
+  const YamlNode inputs = map.get("inputs");
   if (inputs.IsDefined() && !inputs.IsNull()) {
     if (!inputs.IsSequence())
       map.failAt(inputs, "'inputs': expected a list, found " + yamlTypeName(inputs));
@@ -97,7 +97,7 @@ void applyRequestPresets(YamlMap& req, const App& app, RequestSpec& request) {
 // and every path input a placeholder; templates name only inputs and connection settings.
 void parseOpRequest(YamlMap& map, const std::string& file, const std::string& ctx, const App& app,
                     Operation& op) {
-  const YAML::Node reqNode = map.get("request");
+  const YamlNode reqNode = map.get("request");
   if (!reqNode.IsDefined()) map.fail("request", "missing required key 'request'");
   YamlMap req(reqNode, file, kCatalogDomain, ctx);
   op.request.method = req.enumOr("method", {"GET", "POST", "PUT", "PATCH", "DELETE"}, "");
@@ -172,7 +172,7 @@ void parseLookupSent(YamlMap& lm, const std::string& file, const std::string& ct
 // A lookup's `match`: record pointer -> template of this action's inputs.
 void parseLookupMatch(YamlMap& lm, const std::string& file, const std::string& ctx,
                       const Operation& op, LookupSpec& lookup) {
-  const YAML::Node match = lm.get("match");
+  const YamlNode match = lm.get("match");
   if (!match.IsDefined() && !lookup.sentInputs.empty()) return;  // `sent` says what matches
   if (!match.IsMap() || match.size() == 0)
     lm.fail("match", "'match': expected a map of record pointer: value");
@@ -200,7 +200,7 @@ void parseOpLookup(YamlMap& map, const std::string& file, const std::string& ctx
     LookupSpec lookup;
     lookup.where = lm.where();
     lookup.op = lm.requiredString("op");
-    const YAML::Node with = lm.get("with");
+    const YamlNode with = lm.get("with");
     if (with.IsDefined() && !with.IsNull() && !with.IsMap())
       lm.failAt(with, "'with': expected a map of the lookup operation's inputs");
     if (with.IsMap())
@@ -277,7 +277,7 @@ void parseOpSince(YamlMap& map, const std::string& file, const std::string& ctx,
 
 void parseOpPagination(YamlMap& map, const std::string& file, const std::string& ctx,
                        const App& app, Operation& op) {
-  const YAML::Node pag = map.get("paginate");
+  const YamlNode pag = map.get("paginate");
   if (!pag.IsDefined() || pag.IsNull()) {
     // No pagination: the first page is all a poll reads (op.paginate stays style none).
   } else if (pag.IsScalar()) {
@@ -349,7 +349,7 @@ void parseOpTriggerFields(YamlMap& map, const std::string& file, const std::stri
 std::vector<SpecException> parseSpecExceptions(YamlMap& map, const std::string& file,
                                                const std::string& ctx) {
   std::vector<SpecException> out;
-  const YAML::Node exceptions = map.get("spec_exceptions");
+  const YamlNode exceptions = map.get("spec_exceptions");
   if (exceptions.IsDefined() && !exceptions.IsNull()) {
     if (!exceptions.IsSequence())
       map.failAt(exceptions, "'spec_exceptions': expected a list of {check, reason}");
@@ -367,7 +367,7 @@ std::vector<SpecException> parseSpecExceptions(YamlMap& map, const std::string& 
   return out;
 }
 
-Operation parseOperation(const YAML::Node& node, const std::string& file, const App& app,
+Operation parseOperation(const YamlNode& node, const std::string& file, const App& app,
                          const Category& category) {
   const std::string ctx = yamlLabel(node, "id", "op");
   YamlMap map(node, file, kCatalogDomain, ctx);

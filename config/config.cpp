@@ -107,7 +107,7 @@ void readAppSettings(YamlMap& map, const App& app, const std::map<std::string, s
   }
 }
 
-Connection parseConnection(const std::string& name, const YAML::Node& node, const std::string& file,
+Connection parseConnection(const std::string& name, const YamlNode& node, const std::string& file,
                            const Catalog& catalog, const std::map<std::string, std::string>* env) {
   YamlMap map(node, file, kConfigDomain, "connection " + name);
   Connection c;
@@ -173,7 +173,7 @@ Connection brokenConnection(const std::string& name) {
 void parseConnections(YamlMap& map, const std::string& file, const Catalog& catalog,
                       const std::map<std::string, std::string>* env, Config& config,
                       Diagnostics& diag) {
-  const YAML::Node conns = map.get("connections");
+  const YamlNode conns = map.get("connections");
   if (!conns.IsDefined() || conns.IsNull()) return;
   if (!conns.IsMap()) map.failAt(conns, "'connections': expected a map of name: {app: ...}");
   for (const auto& kv : conns) {
@@ -212,7 +212,7 @@ namespace {
 // Everything that can be read of the text into config, each mistake kept in diag.
 void loadInto(const std::string& text, const std::string& file, const Catalog& catalog,
               const std::map<std::string, std::string>* env, Config& config, Diagnostics& diag) {
-  const YAML::Node root = loadYamlText(text, file, kConfigDomain);
+  const YamlNode root = loadYamlText(text, file, kConfigDomain);
   YamlMap map(root, file, kConfigDomain);
   config.file = file;
   diag.attempt([&] {

@@ -10,7 +10,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // The files one entry names: itself, or the *.yaml files of a folder in name order.
-std::vector<fs::path> filesOf(const YamlMap& map, const YAML::Node& entry, const fs::path& base) {
+std::vector<fs::path> filesOf(const YamlMap& map, const YamlNode& entry, const fs::path& base) {
   const std::string text = yamlScalar(entry, map.file(), YamlDomain::Config, "an include path");
   const fs::path path = fs::path(text).is_absolute() ? fs::path(text) : base / text;
   std::error_code ec;
@@ -30,9 +30,9 @@ std::vector<fs::path> filesOf(const YamlMap& map, const YAML::Node& entry, const
 
 std::vector<IncludedFile> readIncludes(YamlMap& map, const std::string& file, Diagnostics& diag) {
   std::vector<IncludedFile> out;
-  const YAML::Node include = map.get("include");
+  const YamlNode include = map.get("include");
   if (!include.IsDefined() || include.IsNull()) return out;
-  std::vector<YAML::Node> entries;
+  std::vector<YamlNode> entries;
   if (include.IsSequence())
     for (const auto& e : include) entries.push_back(e);
   else

@@ -14,7 +14,7 @@ namespace sluice {
 
 struct IncludedFile {
   std::string path;
-  YAML::Node root;
+  YamlNode root;
 };
 
 // The files map's `include:` names, each read; a path that does not exist or a file that is not

@@ -323,12 +323,12 @@ StepConfig parseStep(YamlMap& sm, const std::string& file, const Catalog& catalo
 void parseSteps(YamlMap& map, const std::string& file, const std::string& label,
                 const Catalog& catalog, const Config& config, RefContext& ctx, FlowConfig& flow,
                 Diagnostics& diag) {
-  const YAML::Node steps = map.get("steps");
+  const YamlNode steps = map.get("steps");
   if (!steps.IsSequence() || steps.size() == 0)
     map.fail("steps", "'steps': expected a non-empty list of actions");
   std::set<std::string> stepNames;
   for (size_t i = 0; i < steps.size(); ++i) {
-    const YAML::Node& node = steps[i];
+    const YamlNode& node = steps[i];
     const bool named = node.IsMap() && node["name"].IsDefined() && node["name"].IsScalar();
     const std::string name = named ? node["name"].Scalar() : "";
     // Kept even when broken, so steps.<index> still names the step it says.
@@ -394,7 +394,7 @@ void checkStepTenant(const StepConfig& step, const FlowConfig& flow, const Confi
                                       step.connection + ": ... }'");
 }
 
-FlowConfig parseFlow(const YAML::Node& node, const std::string& file, const Catalog& catalog,
+FlowConfig parseFlow(const YamlNode& node, const std::string& file, const Catalog& catalog,
                      const Config& config, Diagnostics& diag) {
   const std::string label = yamlLabel(node, "name", "flow");
   YamlMap map(node, file, YamlDomain::Config, label);
@@ -429,7 +429,7 @@ FlowConfig parseFlow(const YAML::Node& node, const std::string& file, const Cata
 
 void parseFlows(YamlMap& map, const std::string& file, const Catalog& catalog, Config& config,
                 std::set<std::string>& names, Diagnostics& diag) {
-  const YAML::Node flows = map.get("flows");
+  const YamlNode flows = map.get("flows");
   if (!flows.IsDefined() || flows.IsNull()) return;
   if (!flows.IsSequence()) map.failAt(flows, "'flows': expected a list of flows");
   for (const auto& node : flows)

@@ -56,7 +56,7 @@ std::string readSecretReference(YamlMap& settings, const std::string& key, const
     settings.get(key);
     return "";
   }
-  const YAML::Node node = settings.get(key);
+  const YamlNode node = settings.get(key);
   if (!node.IsMap())
     settings.fail(key, "'" + key + "': expected {env: NAME} or {file: PATH}, not the value itself");
   YamlMap t(node, file, YamlDomain::Config, "settings " + key);

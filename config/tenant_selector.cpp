@@ -44,7 +44,7 @@ TenantSelector parseTenantSelector(YamlMap& map, const TenantSpec& spec) {
         map.get(other);
     return out;
   }
-  const YAML::Node node = map.get(key);
+  const YamlNode node = map.get(key);
   const std::string expected = "'" + key + "': expected all, a list of ids, or { where: ... }";
   if (node.IsScalar()) {
     if (node.Scalar() != "all") map.fail(key, expected);

@@ -38,7 +38,7 @@ ValueTemplate ValueTemplate::overlay(const ValueTemplate& base, const ValueTempl
   return out;
 }
 
-ValueTemplate ValueTemplate::fromYaml(const YAML::Node& node, const std::string& file,
+ValueTemplate ValueTemplate::fromYaml(const YamlNode& node, const std::string& file,
                                       YamlDomain domain) {
   ValueTemplate v;
   v.where_ = yamlLocation(file, node);
@@ -56,7 +56,7 @@ ValueTemplate ValueTemplate::fromYaml(const YAML::Node& node, const std::string&
     return v;
   }
   const std::string& s = node.Scalar();
-  const bool plain = node.Tag() == "?";
+  const bool plain = node.IsPlain();
   if (plain) {
     if (s == "true" || s == "false") {
       v.kind_ = Kind::Bool;

@@ -1,6 +1,10 @@
 #include "core/yaml_reader.h"
 
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/parser.h>
+
 #include <fstream>
+#include <istream>
 #include <sstream>
 
 #include "core/text.h"
@@ -12,21 +16,38 @@ void throwYamlError(YamlDomain domain, const SourceLocation& where, const std::s
   throw ConfigError(where, message);
 }
 
-SourceLocation yamlLocation(const std::string& file, const YAML::Node& node) {
+SourceLocation yamlLocation(const std::string& file, const YamlNode& node) {
   SourceLocation loc{file, 0, 0};
-  if (node.IsDefined()) {
-    const YAML::Mark mark = node.Mark();
-    if (mark.line >= 0) {
-      loc.line = mark.line + 1;
-      loc.column = mark.column + 1;
-    }
+  if (node.line() >= 0) {
+    loc.line = node.line() + 1;
+    loc.column = node.column() + 1;
   }
   return loc;
 }
 
-YAML::Node loadYamlText(const std::string& text, const std::string& file, YamlDomain domain) {
+namespace {
+
+// Reads the text in place: the parser's stream without a copy of a file that may be 30 MB.
+class TextBuffer : public std::streambuf {
+ public:
+  explicit TextBuffer(const std::string& text) {
+    char* begin = const_cast<char*>(text.data());
+    setg(begin, begin, begin + text.size());
+  }
+};
+
+}  // namespace
+
+YamlNode loadYamlText(const std::string& text, const std::string& file, YamlDomain domain,
+                      std::optional<YamlStreamedList> streamed) {
   try {
-    return YAML::Load(text);
+    TextBuffer buffer(text);
+    std::istream in(&buffer);
+    YAML::Parser parser(in);
+    YamlTreeBuilder builder(std::move(streamed));
+    parser.HandleNextDocument(builder);
+    // An empty file is an empty document, as YAML::Load reads it.
+    return builder.root().IsDefined() ? builder.root() : YamlNode::null(-1, -1);
   } catch (const YAML::ParserException& e) {
     // The most common slip: ${VAR} unquoted inside a { ... } flow map.
     std::string hint;
@@ -41,7 +62,7 @@ YAML::Node loadYamlText(const std::string& text, const std::string& file, YamlDo
   }
 }
 
-YAML::Node loadYamlFile(const std::string& path, YamlDomain domain) {
+YamlNode loadYamlFile(const std::string& path, YamlDomain domain) {
   std::ifstream in(path);
   if (!in) throwYamlError(domain, {path, 0, 0}, "cannot open file");
   std::stringstream buffer;
@@ -49,22 +70,22 @@ YAML::Node loadYamlFile(const std::string& path, YamlDomain domain) {
   return loadYamlText(buffer.str(), path, domain);
 }
 
-std::string yamlTypeName(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map:
+std::string yamlTypeName(const YamlNode& node) {
+  switch (node.kind()) {
+    case YamlNode::Kind::Map:
       return "a map";
-    case YAML::NodeType::Sequence:
+    case YamlNode::Kind::Sequence:
       return "a list";
-    case YAML::NodeType::Scalar:
+    case YamlNode::Kind::Scalar:
       return "'" + node.Scalar() + "'";
-    case YAML::NodeType::Null:
+    case YamlNode::Kind::Null:
       return "nothing";
     default:
       return "an undefined value";
   }
 }
 
-std::string yamlScalar(const YAML::Node& node, const std::string& file, YamlDomain domain,
+std::string yamlScalar(const YamlNode& node, const std::string& file, YamlDomain domain,
                        const std::string& what) {
   if (!node.IsScalar())
     throwYamlError(domain, yamlLocation(file, node),
@@ -72,7 +93,7 @@ std::string yamlScalar(const YAML::Node& node, const std::string& file, YamlDoma
   return node.Scalar();
 }
 
-YamlMap::YamlMap(YAML::Node node, std::string file, YamlDomain domain, std::string context)
+YamlMap::YamlMap(YamlNode node, std::string file, YamlDomain domain, std::string context)
     : node_(std::move(node)),
       file_(std::move(file)),
       domain_(domain),
@@ -80,7 +101,7 @@ YamlMap::YamlMap(YAML::Node node, std::string file, YamlDomain domain, std::stri
   if (!node_.IsMap())
     throwYamlError(domain_, yamlLocation(file_, node_),
                    prefixed("expected a map, found " + yamlTypeName(node_)));
-  // yaml-cpp keeps duplicate keys silently; a duplicate is almost always a mistake.
+  // The parser keeps duplicate keys silently; a duplicate is almost always a mistake.
   std::set<std::string> seen;
   for (const auto& kv : node_) {
     if (!kv.first.IsScalar())
@@ -105,22 +126,22 @@ void YamlMap::fail(const std::string& key, const std::string& message) const {
   throwYamlError(domain_, where(key), prefixed(message));
 }
 
-void YamlMap::failAt(const YAML::Node& node, const std::string& message) const {
+void YamlMap::failAt(const YamlNode& node, const std::string& message) const {
   throwYamlError(domain_, node.IsDefined() ? yamlLocation(file_, node) : where(),
                  prefixed(message));
 }
 
 bool YamlMap::has(const std::string& key) const {
-  const YAML::Node value = node_[key];
+  const YamlNode value = node_[key];
   return value.IsDefined() && !value.IsNull();
 }
 
-YAML::Node YamlMap::get(const std::string& key) {
+YamlNode YamlMap::get(const std::string& key) {
   known_.insert(key);
   return node_[key];
 }
 
-std::string YamlMap::scalar(const std::string& key, const YAML::Node& value,
+std::string YamlMap::scalar(const std::string& key, const YamlNode& value,
                             const char* expected) const {
   if (!value.IsScalar())
     failAt(value, "'" + key + "': expected " + expected + ", found " + yamlTypeName(value));
@@ -170,7 +191,7 @@ std::vector<std::string> YamlMap::stringList(const std::string& key) {
   known_.insert(key);
   std::vector<std::string> out;
   if (!has(key)) return out;
-  const YAML::Node value = node_[key];
+  const YamlNode value = node_[key];
   if (value.IsScalar()) {
     out.push_back(value.Scalar());
     return out;
@@ -215,9 +236,8 @@ std::vector<LocatedError> YamlMap::unknownKeys() const {
   return out;
 }
 
-std::string yamlLabel(const YAML::Node& node, const std::string& key, const std::string& kind) {
-  // A missing key reads as an invalid node, which throws on IsScalar(): ask IsDefined() first.
-  if (node.IsMap() && node[key].IsDefined() && node[key].IsScalar())
+std::string yamlLabel(const YamlNode& node, const std::string& key, const std::string& kind) {
+  if (node[key].IsScalar())
     return kind + " " + node[key].Scalar();
   return kind;
 }

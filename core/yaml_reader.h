@@ -3,8 +3,6 @@
 // asked for, with its file:line:col, like fluent-bit's config_map does.
 #pragma once
 
-#include <yaml-cpp/yaml.h>
-
 #include <functional>
 #include <optional>
 #include <set>
@@ -12,6 +10,8 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/yaml_node.h"
+#include "core/yaml_tree_builder.h"
 
 namespace sluice {
 
@@ -23,19 +23,22 @@ enum class YamlDomain { Catalog, Config };
                                  const std::string& message);
 
 // Location of a node (1-based line and column).
-SourceLocation yamlLocation(const std::string& file, const YAML::Node& node);
+SourceLocation yamlLocation(const std::string& file, const YamlNode& node);
 
-// Parses a YAML file (or text) into a node; syntax errors become located errors.
-YAML::Node loadYamlFile(const std::string& path, YamlDomain domain);
-YAML::Node loadYamlText(const std::string& text, const std::string& file, YamlDomain domain);
+// Parses a YAML file (or text) into a node; syntax errors become located errors. With
+// `streamed`, the items of that list of the root map go to its callback one at a time and
+// are not kept (see YamlStreamedList).
+YamlNode loadYamlFile(const std::string& path, YamlDomain domain);
+YamlNode loadYamlText(const std::string& text, const std::string& file, YamlDomain domain,
+                      std::optional<YamlStreamedList> streamed = std::nullopt);
 
 class YamlMap {
  public:
   // context prefixes every message, e.g. "op contacts.get_contact".
-  YamlMap(YAML::Node node, std::string file, YamlDomain domain, std::string context = "");
+  YamlMap(YamlNode node, std::string file, YamlDomain domain, std::string context = "");
 
   bool has(const std::string& key) const;
-  YAML::Node get(const std::string& key);  // null node when absent; marks the key as known
+  YamlNode get(const std::string& key);  // null node when absent; marks the key as known
 
   std::string requiredString(const std::string& key);
   std::optional<std::string> optionalString(const std::string& key);
@@ -55,20 +58,20 @@ class YamlMap {
   std::vector<LocatedError> unknownKeys() const;
 
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;
-  [[noreturn]] void failAt(const YAML::Node& node, const std::string& message) const;
+  [[noreturn]] void failAt(const YamlNode& node, const std::string& message) const;
 
   SourceLocation where() const { return yamlLocation(file_, node_); }
   SourceLocation where(const std::string& key) const;
   const std::string& file() const { return file_; }
   YamlDomain domain() const { return domain_; }
   const std::string& context() const { return context_; }
-  const YAML::Node& node() const { return node_; }
+  const YamlNode& node() const { return node_; }
 
  private:
   std::string prefixed(const std::string& message) const;
-  std::string scalar(const std::string& key, const YAML::Node& value, const char* expected) const;
+  std::string scalar(const std::string& key, const YamlNode& value, const char* expected) const;
 
-  YAML::Node node_;
+  YamlNode node_;
   std::string file_;
   YamlDomain domain_;
   std::string context_;
@@ -76,14 +79,14 @@ class YamlMap {
 };
 
 // The scalar as a string, or a located error naming what was expected.
-std::string yamlScalar(const YAML::Node& node, const std::string& file, YamlDomain domain,
+std::string yamlScalar(const YamlNode& node, const std::string& file, YamlDomain domain,
                        const std::string& what);
 
 // A map's label for messages: "KIND NAME" when the map's `key` is a scalar NAME, else "KIND"
 // (so an error in a list entry names the entry: "op contacts.get_contact", "flow f1").
-std::string yamlLabel(const YAML::Node& node, const std::string& key, const std::string& kind);
+std::string yamlLabel(const YamlNode& node, const std::string& key, const std::string& kind);
 
 // Human name of a node's type for messages ("a map", "a list", "a string").
-std::string yamlTypeName(const YAML::Node& node);
+std::string yamlTypeName(const YamlNode& node);
 
 }  // namespace sluice

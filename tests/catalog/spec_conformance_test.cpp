@@ -133,7 +133,7 @@ TEST(SpecConformance, DetectsABodylessCallTheSpecForbidsAndAnUndeclaredQueryPara
   const Operation* get = catalog().app("ghl")->find("contacts.get_contact");
   ASSERT_NE(get, nullptr);
   Operation extraQuery = *get;
-  YAML::Node query = YAML::Load("{ altType: location }");
+  YamlNode query = loadYamlText("{ altType: location }", "test.yaml", YamlDomain::Catalog);
   extraQuery.request.query = ValueTemplate::fromYaml(query, "test.yaml", YamlDomain::Catalog);
   extraQuery.specExceptions.clear();
   App app = *catalog().app("ghl");
@@ -156,7 +156,7 @@ TEST(SpecConformance, DetectsAnUndeclaredBodyFieldAndHeaderAndHonoursAnAppExcept
   const Operation* update = catalog().app("ghl")->find("contacts.update_contact");
   ASSERT_NE(update, nullptr);
   Operation extra = *update;
-  extra.request.body = ValueTemplate::fromYaml(YAML::Load("{ altType: location }"), "test.yaml",
+  extra.request.body = ValueTemplate::fromYaml(loadYamlText("{ altType: location }", "test.yaml", YamlDomain::Catalog), "test.yaml",
                                                YamlDomain::Catalog);
   extra.request.headers.emplace_back("X-Trace", Template::compile("1"));
   extra.request.headers.emplace_back("Accept", Template::compile("application/json"));
@@ -218,7 +218,7 @@ std::vector<std::string> lookupFindings(const std::function<void(Operation&)>& b
 }
 
 ValueTemplate yamlTemplate(const std::string& yaml) {
-  return ValueTemplate::fromYaml(YAML::Load(yaml), "test.yaml", YamlDomain::Catalog);
+  return ValueTemplate::fromYaml(loadYamlText(yaml, "test.yaml", YamlDomain::Catalog), "test.yaml", YamlDomain::Catalog);
 }
 
 TEST(SpecConformance, DetectsALookupThatDoesNotFitTheSpec) {
