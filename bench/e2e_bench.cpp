@@ -146,27 +146,30 @@ Child startFakes(const Options& o) {
 
 // --- the config and the seeded state ------------------------------------------------------
 
-std::string configText(const Options& o, int flows, const std::string& stripeUrl,
-                       const std::string& ghlUrl, const std::string& dir) {
+// The config as a generated installation would write it: connections in the main file, the
+// flows in a file it includes (read once, one flow at a time: see config/config_parts.h).
+void writeConfig(const std::string& path, const Options& o, int flows,
+                 const std::string& stripeUrl, const std::string& ghlUrl,
+                 const std::string& dir) {
+  const std::string flowsFile = fs::path(path).stem().string() + "-flows.yaml";
+  std::ofstream(path)
+      << "# Written by sluice-bench-e2e.\n"
+         "state: sqlite:" + dir + "/state.db\n"
+         "settings: { workers: " + std::to_string(o.workers) + ", admin: off" +
+             (sluice::parseDurationMs(o.every).value_or(60000) < 60000 ? ", demo_mode: true" : "") +
+             " }\n"
+             "connections:\n"
+             "  stripe: { app: stripe, api_key: \"${BENCH_STRIPE_KEY}\", base_url: " +
+             stripeUrl +
+             ", rate_limit: { requests: 1000000, per: 1s } }\n"
+             "  ghl: { app: ghl, token: \"${BENCH_GHL_TOKEN}\", location_id: loc_bench, "
+             "base_url: " +
+             ghlUrl +
+             ", rate_limit: { requests: 1000000, per: 1s } }\n"
+             "include: " + flowsFile + "\n";
   std::string text;
-  text.reserve(static_cast<size_t>(flows) * 330 + 1024);
-  text +=
-      "# Written by sluice-bench-e2e.\n"
-      "state: sqlite:" +
-      dir +
-      "/state.db\n"
-      "settings: { workers: " +
-      std::to_string(o.workers) + ", admin: off" +
-      (sluice::parseDurationMs(o.every).value_or(60000) < 60000 ? ", demo_mode: true" : "") +
-      " }\n"
-      "connections:\n"
-      "  stripe: { app: stripe, api_key: \"${BENCH_STRIPE_KEY}\", base_url: " +
-      stripeUrl +
-      ", rate_limit: { requests: 1000000, per: 1s } }\n"
-      "  ghl: { app: ghl, token: \"${BENCH_GHL_TOKEN}\", location_id: loc_bench, base_url: " +
-      ghlUrl +
-      ", rate_limit: { requests: 1000000, per: 1s } }\n"
-      "flows:\n";
+  text.reserve(static_cast<size_t>(flows) * 330 + 64);
+  text += "flows:\n";
   for (int i = 0; i < flows; ++i) {
     const std::string n = std::to_string(i);
     text += "  - name: f" + n + "\n    trigger:\n      op: " + kOp +
@@ -175,7 +178,7 @@ std::string configText(const Options& o, int flows, const std::string& stripeUrl
             " }\n    steps:\n      - op: ghl.contacts.upsert_contact\n        connection: ghl\n"
             "        with: { email: \"{{trigger.email}}\", name: \"{{trigger.name}}\" }\n";
   }
-  return text;
+  std::ofstream(fs::path(path).parent_path() / flowsFile) << text;
 }
 
 const std::map<std::string, std::string>& benchEnv() {
@@ -574,7 +577,7 @@ int main(int argc, char** argv) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   const std::string configFile = dir + "/sluice.yaml";
-  std::ofstream(configFile) << configText(o, o.flows, stripeUrl, ghlUrl, dir);
+  writeConfig(configFile, o, o.flows, stripeUrl, ghlUrl, dir);
   const auto everyMs = sluice::parseDurationMs(o.every).value_or(60000);
 
   std::printf(
@@ -615,10 +618,10 @@ int main(int argc, char** argv) {
     std::printf(
         "start-up %.0f ms (catalog %.0f, config %.0f, state %.0f, runner %.0f); resident "
         "MiB: base %.1f, catalog %.1f, config %.1f (heap in use %.1f), runner %.1f (%.2f KiB "
-        "per flow)\n",
+        "per flow), peak %.1f\n",
         seconds(t4 - t0) * 1000, seconds(t1 - t0) * 1000, seconds(t2 - t1) * 1000,
         seconds(t3 - t2) * 1000, seconds(t4 - t3) * 1000, rssBase, rssCatalog, rssConfig,
-        liveConfigMiB, rssStarted, (rssStarted - rssCatalog) * 1024 / o.flows);
+        liveConfigMiB, rssStarted, (rssStarted - rssCatalog) * 1024 / o.flows, peakRssMiB());
     runner.reset();
     fakes.send('q');
     waitpid(fakes.pid, nullptr, 0);
@@ -697,7 +700,7 @@ int main(int argc, char** argv) {
   const int m = std::min(2000, std::max(k, 200));
   {
     const std::string burstFile = dir + "/burst.yaml";
-    std::ofstream(burstFile) << configText(o, k, stripeUrl, ghlUrl, dir);
+    writeConfig(burstFile, o, k, stripeUrl, ghlUrl, dir);
     sluice::Config burst = sluice::loadConfig(burstFile, catalog, &benchEnv());
     sluice::Runner r(catalog, burst, *state, *transport, clock);
     const double c0 = cpuMs();

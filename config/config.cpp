@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "config/config_includes.h"
+#include "config/config_parts.h"
 #include "config/diagnostics.h"
 #include "config/flow_parser.h"
 #include "config/run_settings.h"
@@ -209,11 +210,14 @@ std::vector<std::string> Config::secrets() const {
 
 namespace {
 
-// Everything that can be read of the text into config, each mistake kept in diag.
+// Everything that can be read of the text into config, each mistake kept in diag. The files'
+// roots come first (settings, includes, connections), then every file's flows one at a time,
+// so a flow may use a connection from any file (see config/config_parts).
 void loadInto(const std::string& text, const std::string& file, const Catalog& catalog,
               const std::map<std::string, std::string>* env, Config& config, Diagnostics& diag) {
-  const YamlNode root = loadYamlText(text, file, kConfigDomain);
-  YamlMap map(root, file, kConfigDomain);
+  std::vector<ConfigPart> parts;
+  parts.push_back(ConfigPart::mainFile(file, text));
+  YamlMap& map = *parts.front().root();
   config.file = file;
   diag.attempt([&] {
     bool ignored = false;
@@ -224,29 +228,20 @@ void loadInto(const std::string& text, const std::string& file, const Catalog& c
     YamlMap settings(map.get("settings"), file, kConfigDomain, "settings");
     config.settings = parseRunSettings(settings, file, config.warnings, env);
   });
-  // The included files' connections and flows join this file's: all connections first, so a
-  // flow may use one from any file.
-  std::vector<std::unique_ptr<YamlMap>> included;
-  std::vector<YamlMap*> parts = {&map};
-  for (const auto& inc : readIncludes(map, file, diag))
-    diag.attempt([&] {
-      included.push_back(std::make_unique<YamlMap>(inc.root, inc.path, kConfigDomain));
-      parts.push_back(included.back().get());
-    });
-  for (auto* part : parts)
-    diag.attempt([&] { parseConnections(*part, part->file(), catalog, env, config, diag); });
+  for (const auto& path : includedFiles(map, file, diag))
+    diag.attempt([&] { parts.push_back(ConfigPart::includedFile(path)); });
+  for (auto& part : parts)
+    if (part.root())
+      diag.attempt([&] { parseConnections(*part.root(), part.path(), catalog, env, config, diag); });
   std::set<std::string> names;
-  for (auto* part : parts)
-    diag.attempt([&] { parseFlows(*part, part->file(), catalog, config, names, diag); });
-  for (auto* part : parts) reportUnknownKeys(*part, diag);
-}
-
-std::string readConfigFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError({path, 0, 0}, "cannot open config file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  for (auto& part : parts)
+    diag.attempt([&] {
+      part.readFlows([&](const YamlNode& node) {
+        parseFlowItem(node, part.path(), catalog, config, names, diag);
+      });
+    });
+  for (auto& part : parts)
+    if (part.root()) reportUnknownKeys(*part.root(), diag);
 }
 
 // A relative sqlite path is relative to the config file, not to the working directory.

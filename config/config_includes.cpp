@@ -28,8 +28,8 @@ std::vector<fs::path> filesOf(const YamlMap& map, const YamlNode& entry, const f
 
 }  // namespace
 
-std::vector<IncludedFile> readIncludes(YamlMap& map, const std::string& file, Diagnostics& diag) {
-  std::vector<IncludedFile> out;
+std::vector<std::string> includedFiles(YamlMap& map, const std::string& file, Diagnostics& diag) {
+  std::vector<std::string> out;
   const YamlNode include = map.get("include");
   if (!include.IsDefined() || include.IsNull()) return out;
   std::vector<YamlNode> entries;
@@ -40,10 +40,7 @@ std::vector<IncludedFile> readIncludes(YamlMap& map, const std::string& file, Di
   const fs::path base = fs::path(file).parent_path();
   for (const auto& entry : entries)
     diag.attempt([&] {
-      for (const auto& path : filesOf(map, entry, base))
-        diag.attempt([&] {
-          out.push_back({path.string(), loadYamlFile(path.string(), YamlDomain::Config)});
-        });
+      for (const auto& path : filesOf(map, entry, base)) out.push_back(path.string());
     });
   return out;
 }

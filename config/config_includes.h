@@ -12,13 +12,8 @@
 
 namespace sluice {
 
-struct IncludedFile {
-  std::string path;
-  YamlNode root;
-};
-
-// The files map's `include:` names, each read; a path that does not exist or a file that is not
-// YAML is a mistake in diag (the others are still read).
-std::vector<IncludedFile> readIncludes(YamlMap& map, const std::string& file, Diagnostics& diag);
+// The files map's `include:` names, in order; a path that is neither a file nor a folder is a
+// mistake in diag (the others are still listed). config/config_parts reads them.
+std::vector<std::string> includedFiles(YamlMap& map, const std::string& file, Diagnostics& diag);
 
 }  // namespace sluice

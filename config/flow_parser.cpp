@@ -427,18 +427,14 @@ FlowConfig parseFlow(const YamlNode& node, const std::string& file, const Catalo
 
 }  // namespace
 
-void parseFlows(YamlMap& map, const std::string& file, const Catalog& catalog, Config& config,
-                std::set<std::string>& names, Diagnostics& diag) {
-  const YamlNode flows = map.get("flows");
-  if (!flows.IsDefined() || flows.IsNull()) return;
-  if (!flows.IsSequence()) map.failAt(flows, "'flows': expected a list of flows");
-  for (const auto& node : flows)
-    diag.attempt([&] {
-      FlowConfig flow = parseFlow(node, file, catalog, config, diag);
-      if (!flow.name.empty() && !names.insert(flow.name).second)
-        throw ConfigError(flow.where, "duplicate flow name '" + flow.name + "'");
-      config.flows.push_back(std::move(flow));
-    });
+void parseFlowItem(const YamlNode& node, const std::string& file, const Catalog& catalog,
+                   Config& config, std::set<std::string>& names, Diagnostics& diag) {
+  diag.attempt([&] {
+    FlowConfig flow = parseFlow(node, file, catalog, config, diag);
+    if (!flow.name.empty() && !names.insert(flow.name).second)
+      throw ConfigError(flow.where, "duplicate flow name '" + flow.name + "'");
+    config.flows.push_back(std::move(flow));
+  });
 }
 
 }  // namespace sluice

@@ -12,9 +12,10 @@
 
 namespace sluice {
 
-// Reads map's `flows:` into config.flows; config.connections and settings are read already.
-// names: the flow names seen so far, in this file and the ones before it (each only once).
-void parseFlows(YamlMap& map, const std::string& file, const Catalog& catalog, Config& config,
-                std::set<std::string>& names, Diagnostics& diag);
+// Reads one item of a file's `flows:` into config.flows; config.connections and settings are
+// read already. names: the flow names seen so far, in this file and the ones before it (each
+// only once).
+void parseFlowItem(const YamlNode& node, const std::string& file, const Catalog& catalog,
+                   Config& config, std::set<std::string>& names, Diagnostics& diag);
 
 }  // namespace sluice
