@@ -108,7 +108,7 @@ void readAppSettings(YamlMap& map, const App& app, const std::map<std::string, s
   }
 }
 
-Connection parseConnection(const std::string& name, const YamlNode& node, const std::string& file,
+Connection parseConnection(const std::string& name, const YamlNode& node, const SourceFile& file,
                            const Catalog& catalog, const std::map<std::string, std::string>* env) {
   YamlMap map(node, file, kConfigDomain, "connection " + name);
   Connection c;
@@ -171,7 +171,7 @@ Connection brokenConnection(const std::string& name) {
   return c;
 }
 
-void parseConnections(YamlMap& map, const std::string& file, const Catalog& catalog,
+void parseConnections(YamlMap& map, const SourceFile& file, const Catalog& catalog,
                       const std::map<std::string, std::string>* env, Config& config,
                       Diagnostics& diag) {
   const YamlNode conns = map.get("connections");

@@ -23,17 +23,17 @@ class ConfigPart {
 
   // The root map, its flows left out; null until read.
   YamlMap* root() { return root_.get(); }
-  const std::string& path() const { return path_; }
+  const SourceFile& path() const { return path_; }
 
   // Reads this file's flows, handing each to onFlow as it is read; afterwards root() is set.
   // Throws when `flows:` is not a list.
   void readFlows(const std::function<void(const YamlNode&)>& onFlow);
 
  private:
-  explicit ConfigPart(std::string path) : path_(std::move(path)) {}
+  explicit ConfigPart(const std::string& path) : path_(path) {}
   void readRoot(const std::string& text, std::function<void(const YamlNode&)> onFlow);
 
-  std::string path_;
+  SourceFile path_;  // shared by every location read from this file
   const std::string* mainText_ = nullptr;
   std::unique_ptr<YamlMap> root_;
 };

@@ -148,7 +148,7 @@ void checkInputs(const Operation& op, const ValueTemplate& with, const YamlMap& 
 }
 
 // The block's `with:`; a template mistake in it names the block as well.
-ValueTemplate parseWith(YamlMap& map, const std::string& file) {
+ValueTemplate parseWith(YamlMap& map, const SourceFile& file) {
   try {
     return ValueTemplate::fromYaml(map.get("with"), file, YamlDomain::Config);
   } catch (const ConfigError& e) {
@@ -263,7 +263,7 @@ std::vector<std::string> tenantNames(const Config& config, const Catalog& catalo
   return names;
 }
 
-TriggerConfig parseTrigger(YamlMap& map, const std::string& file, const std::string& label,
+TriggerConfig parseTrigger(YamlMap& map, const SourceFile& file, const std::string& label,
                            const Catalog& catalog, const Config& config, Diagnostics& diag) {
   TriggerConfig trigger;
   if (!map.has("trigger")) map.fail("trigger", "missing required key 'trigger'");
@@ -290,7 +290,7 @@ TriggerConfig parseTrigger(YamlMap& map, const std::string& file, const std::str
   return trigger;
 }
 
-StepConfig parseStep(YamlMap& sm, const std::string& file, const Catalog& catalog,
+StepConfig parseStep(YamlMap& sm, const SourceFile& file, const Catalog& catalog,
                      const Config& config, const RefContext& ctx, Diagnostics& diag) {
   StepConfig step;
   step.where = sm.where();
@@ -320,7 +320,7 @@ StepConfig parseStep(YamlMap& sm, const std::string& file, const Catalog& catalo
 
 // The flow's steps, each checked on its own; a step with a mistake still counts as running
 // before the next, so references to it are not reported as well.
-void parseSteps(YamlMap& map, const std::string& file, const std::string& label,
+void parseSteps(YamlMap& map, const SourceFile& file, const std::string& label,
                 const Catalog& catalog, const Config& config, RefContext& ctx, FlowConfig& flow,
                 Diagnostics& diag) {
   const YamlNode steps = map.get("steps");
@@ -394,7 +394,7 @@ void checkStepTenant(const StepConfig& step, const FlowConfig& flow, const Confi
                                       step.connection + ": ... }'");
 }
 
-FlowConfig parseFlow(const YamlNode& node, const std::string& file, const Catalog& catalog,
+FlowConfig parseFlow(const YamlNode& node, const SourceFile& file, const Catalog& catalog,
                      const Config& config, Diagnostics& diag) {
   const std::string label = yamlLabel(node, "name", "flow");
   YamlMap map(node, file, YamlDomain::Config, label);
@@ -427,7 +427,7 @@ FlowConfig parseFlow(const YamlNode& node, const std::string& file, const Catalo
 
 }  // namespace
 
-void parseFlowItem(const YamlNode& node, const std::string& file, const Catalog& catalog,
+void parseFlowItem(const YamlNode& node, const SourceFile& file, const Catalog& catalog,
                    Config& config, std::set<std::string>& names, Diagnostics& diag) {
   diag.attempt([&] {
     FlowConfig flow = parseFlow(node, file, catalog, config, diag);

@@ -15,7 +15,7 @@ namespace sluice {
 // Reads one item of a file's `flows:` into config.flows; config.connections and settings are
 // read already. names: the flow names seen so far, in this file and the ones before it (each
 // only once).
-void parseFlowItem(const YamlNode& node, const std::string& file, const Catalog& catalog,
+void parseFlowItem(const YamlNode& node, const SourceFile& file, const Catalog& catalog,
                    Config& config, std::set<std::string>& names, Diagnostics& diag);
 
 }  // namespace sluice

@@ -2,8 +2,13 @@
 
 namespace sluice {
 
+const std::string& SourceFile::str() const {
+  static const std::string kNone;
+  return name_ ? *name_ : kNone;
+}
+
 std::string SourceLocation::str() const {
-  std::string out = file.empty() ? "<input>" : file;
+  std::string out = file.empty() ? "<input>" : file.str();
   if (line > 0) {
     out += ":" + std::to_string(line);
     if (column > 0) out += ":" + std::to_string(column);

@@ -3,14 +3,34 @@
 // main() maps the families to exit codes (see exit_codes.h); nothing deep inside calls exit().
 #pragma once
 
+#include <memory>
 #include <stdexcept>
 #include <string>
 
 namespace sluice {
 
+// A file's name as locations hold it: the readers share one copy per file read, so the
+// thousands of locations a config keeps (one per flow, step and template value) cost a pointer
+// each, not a string each. Reads as the name it holds.
+class SourceFile {
+ public:
+  SourceFile() = default;
+  SourceFile(const std::string& name) : name_(std::make_shared<const std::string>(name)) {}
+  SourceFile(const char* name) : SourceFile(std::string(name)) {}
+
+  const std::string& str() const;
+  operator const std::string&() const { return str(); }
+  bool empty() const { return str().empty(); }
+  bool operator==(const SourceFile& other) const { return str() == other.str(); }
+  bool operator<(const SourceFile& other) const { return str() < other.str(); }
+
+ private:
+  std::shared_ptr<const std::string> name_;
+};
+
 // Where in a source file something was found. line and column are 1-based; 0 = unknown.
 struct SourceLocation {
-  std::string file;
+  SourceFile file;
   int line = 0;
   int column = 0;
 

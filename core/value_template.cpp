@@ -38,7 +38,7 @@ ValueTemplate ValueTemplate::overlay(const ValueTemplate& base, const ValueTempl
   return out;
 }
 
-ValueTemplate ValueTemplate::fromYaml(const YamlNode& node, const std::string& file,
+ValueTemplate ValueTemplate::fromYaml(const YamlNode& node, const SourceFile& file,
                                       YamlDomain domain) {
   ValueTemplate v;
   v.where_ = yamlLocation(file, node);

@@ -23,7 +23,7 @@ class ValueTemplate {
   ValueTemplate() = default;
   // Plain YAML scalars keep their type (100 is a number, true a boolean); quoted ones are
   // strings. Template errors become located errors of the domain.
-  static ValueTemplate fromYaml(const YamlNode& node, const std::string& file, YamlDomain domain);
+  static ValueTemplate fromYaml(const YamlNode& node, const SourceFile& file, YamlDomain domain);
 
   Kind kind() const { return kind_; }
   bool isNull() const { return kind_ == Kind::Null; }

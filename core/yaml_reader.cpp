@@ -16,7 +16,7 @@ void throwYamlError(YamlDomain domain, const SourceLocation& where, const std::s
   throw ConfigError(where, message);
 }
 
-SourceLocation yamlLocation(const std::string& file, const YamlNode& node) {
+SourceLocation yamlLocation(const SourceFile& file, const YamlNode& node) {
   SourceLocation loc{file, 0, 0};
   if (node.line() >= 0) {
     loc.line = node.line() + 1;
@@ -85,7 +85,7 @@ std::string yamlTypeName(const YamlNode& node) {
   }
 }
 
-std::string yamlScalar(const YamlNode& node, const std::string& file, YamlDomain domain,
+std::string yamlScalar(const YamlNode& node, const SourceFile& file, YamlDomain domain,
                        const std::string& what) {
   if (!node.IsScalar())
     throwYamlError(domain, yamlLocation(file, node),
@@ -93,7 +93,7 @@ std::string yamlScalar(const YamlNode& node, const std::string& file, YamlDomain
   return node.Scalar();
 }
 
-YamlMap::YamlMap(YamlNode node, std::string file, YamlDomain domain, std::string context)
+YamlMap::YamlMap(YamlNode node, SourceFile file, YamlDomain domain, std::string context)
     : node_(std::move(node)),
       file_(std::move(file)),
       domain_(domain),

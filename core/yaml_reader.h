@@ -23,7 +23,7 @@ enum class YamlDomain { Catalog, Config };
                                  const std::string& message);
 
 // Location of a node (1-based line and column).
-SourceLocation yamlLocation(const std::string& file, const YamlNode& node);
+SourceLocation yamlLocation(const SourceFile& file, const YamlNode& node);
 
 // Parses a YAML file (or text) into a node; syntax errors become located errors. With
 // `streamed`, the items of that list of the root map go to its callback one at a time and
@@ -35,7 +35,7 @@ YamlNode loadYamlText(const std::string& text, const std::string& file, YamlDoma
 class YamlMap {
  public:
   // context prefixes every message, e.g. "op contacts.get_contact".
-  YamlMap(YamlNode node, std::string file, YamlDomain domain, std::string context = "");
+  YamlMap(YamlNode node, SourceFile file, YamlDomain domain, std::string context = "");
 
   bool has(const std::string& key) const;
   YamlNode get(const std::string& key);  // null node when absent; marks the key as known
@@ -62,7 +62,7 @@ class YamlMap {
 
   SourceLocation where() const { return yamlLocation(file_, node_); }
   SourceLocation where(const std::string& key) const;
-  const std::string& file() const { return file_; }
+  const SourceFile& file() const { return file_; }
   YamlDomain domain() const { return domain_; }
   const std::string& context() const { return context_; }
   const YamlNode& node() const { return node_; }
@@ -72,14 +72,14 @@ class YamlMap {
   std::string scalar(const std::string& key, const YamlNode& value, const char* expected) const;
 
   YamlNode node_;
-  std::string file_;
+  SourceFile file_;
   YamlDomain domain_;
   std::string context_;
   std::set<std::string> known_;
 };
 
 // The scalar as a string, or a located error naming what was expected.
-std::string yamlScalar(const YamlNode& node, const std::string& file, YamlDomain domain,
+std::string yamlScalar(const YamlNode& node, const SourceFile& file, YamlDomain domain,
                        const std::string& what);
 
 // A map's label for messages: "KIND NAME" when the map's `key` is a scalar NAME, else "KIND"
