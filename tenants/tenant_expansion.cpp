@@ -147,6 +147,12 @@ std::vector<const TenantRecord*> selectedTenants(const Connection& connection,
   return out;
 }
 
+bool hasAgencyConnections(const Config& config) {
+  for (const auto& [name, c] : config.connections)
+    if (c.tenants.any()) return true;
+  return false;
+}
+
 TenantExpansion expandTenants(const Config& written, const Catalog& catalog,
                               const std::vector<TenantRecord>& tenants) {
   Expander e{written, catalog, tenants, {}};

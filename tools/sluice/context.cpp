@@ -36,10 +36,8 @@ OneShotClients::OneShotClients(const Context& ctx, StateStore* state)
 }
 
 void useStoredTenants(Context& ctx, StateStore& state, const Args& args) {
-  bool any = false;
-  for (const auto& [name, c] : ctx.config.connections) any = any || c.tenants.any();
   const std::string only = args.get("tenant", "");
-  if (!any && only.empty()) return;
+  if (!hasAgencyConnections(ctx.config) && only.empty()) return;
   ctx.config = expandTenants(ctx.config, ctx.catalog, state.tenants("")).config;
   if (only.empty()) return;
   std::vector<FlowConfig> kept;

@@ -3,6 +3,7 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <csignal>
+#include <optional>
 #include <ostream>
 #include <chrono>
 #include <thread>
@@ -133,10 +134,14 @@ void reloadConfig(const Args& args, Context& ctx) {
   }
 }
 
-// The agency connections' tenants, listed now (a failed listing keeps the last known ones),
-// then the config that runs: one flow instance per tenant.
-TenantExpansion runningConfig(const Context& ctx, StateStore& state, HttpTransport& transport,
-                              HttpTransport* insecure, const Clock& clock, bool listAgain) {
+// The config that runs. Without agency connections, the written one as it is. With them, the
+// tenants are listed now (a failed listing keeps the last known ones) and expansion (kept in
+// `expanded`) runs one flow instance per tenant.
+const Config& runningConfig(const Context& ctx, StateStore& state, HttpTransport& transport,
+                            HttpTransport* insecure, const Clock& clock, bool listAgain,
+                            std::optional<TenantExpansion>& expanded) {
+  expanded.reset();
+  if (!hasAgencyConnections(ctx.config)) return ctx.config;
   if (listAgain) {
     SealedTokenStore tokens(state, ctx.config.settings.tokenKey, ctx.config.settings.tokenKeyWhere);
     ClientRegistry clients(ctx.config, ctx.catalog, transport, &tokens, clock,
@@ -149,9 +154,9 @@ TenantExpansion runningConfig(const Context& ctx, StateStore& state, HttpTranspo
       logWarn("tenants.refresh.failed", kv("connection", p.connection) + " " +
                                             kv("error", Logger::instance().mask(p.message)));
   }
-  TenantExpansion running = expandTenants(ctx.config, ctx.catalog, state.tenants(""));
-  for (const auto& note : running.notes) logWarn("tenant.unpaired", kv("why", note));
-  return running;
+  expanded = expandTenants(ctx.config, ctx.catalog, state.tenants(""));
+  for (const auto& note : expanded->notes) logWarn("tenant.unpaired", kv("why", note));
+  return expanded->config;
 }
 
 }  // namespace
@@ -187,10 +192,11 @@ int runCommand(const std::vector<std::string>& argv, Io io) {
   while (true) {
     StopReason reason;
     {
-      const TenantExpansion running =
-          runningConfig(ctx, *state, *transport, insecure.get(), clock, listTenants);
-      Runner runner(ctx.catalog, running.config, *state, *transport, clock, insecure.get());
-      console::Console pages(ctx.catalog, running.config, *state, clock, consoleSecret);
+      std::optional<TenantExpansion> expanded;
+      const Config& running =
+          runningConfig(ctx, *state, *transport, insecure.get(), clock, listTenants, expanded);
+      Runner runner(ctx.catalog, running, *state, *transport, clock, insecure.get());
+      console::Console pages(ctx.catalog, running, *state, clock, consoleSecret);
       signals.attach(&runner);
       admin.attach(&runner);
       admin.attachPages(&pages);
