@@ -68,6 +68,8 @@ TEST_F(RunSignalsTest, SighupReloadsTheFileAndSigtermStopsCleanly) {
   dir_.write("sluice.yaml", config(true));  // a second flow on the same trigger
   run.signal(SIGHUP);
   ASSERT_TRUE(run.waitForOutput("reload.ok flows=2", 10000)) << run.output();
+  // Read first, then the runner stopped for the rebuild.
+  EXPECT_LT(run.output().find("reload.read flows=2"), run.output().find("reason=reload"));
   stripe_.createCustomer("two@signals.test", "Two");
   ASSERT_TRUE(run.waitForOutput("item=", 10000));
   // Both flows get the new customer; the kept cursor means the first one is not fired again.
@@ -96,6 +98,10 @@ TEST_F(RunSignalsTest, AnInvalidFileOnReloadKeepsThePreviousOne) {
   EXPECT_THAT(run.output(), ::testing::HasSubstr("sluice.yaml:"));
   stripe_.createCustomer("after@signals.test", "After");
   EXPECT_TRUE(run.waitForOutput("delivery.done", 10000)) << run.output();
+  // The file is read beside the running runner, which a broken file never stops.
+  EXPECT_THAT(run.output(), ::testing::Not(::testing::HasSubstr("reason=reload")));
+  const std::string out = run.output();
+  EXPECT_EQ(out.find("run.start"), out.rfind("run.start")) << out;
   run.signal(SIGINT);
   EXPECT_EQ(run.wait(10000), 0);
 }

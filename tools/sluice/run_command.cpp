@@ -3,6 +3,7 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <csignal>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <chrono>
@@ -18,6 +19,7 @@
 #include "tenants/tenant_refresh.h"
 #include "tools/sluice/command_table.h"
 #include "tools/sluice/commands.h"
+#include "tools/sluice/config_reloader.h"
 #include "tools/sluice/context.h"
 
 namespace sluice::cli {
@@ -57,6 +59,17 @@ void logConfigWarnings(const Config& config) {
               kv("connection", name) + " reason=\"verify_tls: false in the config\"");
 }
 
+// Runs fn when it goes out of scope.
+template <typename Fn>
+struct ScopeExit {
+  Fn fn;
+  ~ScopeExit() { fn(); }
+};
+template <typename Fn>
+ScopeExit<Fn> makeScopeExit(Fn fn) {
+  return ScopeExit<Fn>{std::move(fn)};
+}
+
 // Signals go to one thread that turns them into requests to the current runner; every other
 // thread blocks them (the mask is set before any other thread starts).
 class SignalWatcher {
@@ -69,7 +82,9 @@ class SignalWatcher {
     sigaddset(&signals_, SIGUSR1);
     pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
   }
-  ~SignalWatcher() {
+  ~SignalWatcher() { stop(); }
+  // No more signals handled (before what onReload uses goes away).
+  void stop() {
     done_ = true;
     if (thread_.joinable()) thread_.join();
   }
@@ -79,6 +94,13 @@ class SignalWatcher {
   void attach(Runner* runner) {
     current_ = runner;
     if (runner && done_) runner->requestStop();
+  }
+  // What SIGHUP starts (set before start()).
+  void onReload(std::function<void()> fn) { onReload_ = std::move(fn); }
+  // Stops the current runner to be rebuilt on a reloaded file (none attached: the main loop
+  // takes the file at its next rebuild).
+  void requestReload() {
+    if (Runner* r = current_.load()) r->requestReload();
   }
   bool stopRequested() const { return done_; }
 
@@ -95,7 +117,7 @@ class SignalWatcher {
       } else if (sig == SIGHUP) {
         Logger::instance().reopenFile();
         logInfo("signal", "name=SIGHUP action=reload");
-        if (r) r->requestReload();
+        if (onReload_) onReload_();
       } else {
         logInfo("signal",
                 std::string("name=") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + " action=stop");
@@ -108,6 +130,7 @@ class SignalWatcher {
   sigset_t signals_;
   std::atomic<Runner*> current_{nullptr};
   std::atomic<bool> done_{false};
+  std::function<void()> onReload_;
   std::thread thread_;
 };
 
@@ -121,17 +144,13 @@ void startAdmin(AdminServer& admin, const Config& config, const Args& args) {
   }
 }
 
-// SIGHUP: the file again; a broken file keeps the running config.
-void reloadConfig(const Args& args, Context& ctx) {
-  try {
-    Config next = loadConfig(args.get("config", "sluice.yaml"), ctx.catalog);
-    ctx.config = std::move(next);
-    malloc_trim(0);
-    Logger::instance().setSecrets(ctx.config.secrets());
-    logInfo("reload.ok", kv("flows", static_cast<long long>(ctx.config.flows.size())));
-  } catch (const Error& e) {
-    logError("reload.failed", kv("error", Logger::instance().mask(e.what())) + " keeping=previous");
-  }
+// SIGHUP: the file the reloader read (a broken one never reaches here) replaces the running
+// config; the old one is freed first, with the runner built on it.
+void useReloaded(Config next, Context& ctx) {
+  ctx.config = std::move(next);
+  malloc_trim(0);
+  Logger::instance().setSecrets(ctx.config.secrets());
+  logInfo("reload.ok", kv("flows", static_cast<long long>(ctx.config.flows.size())));
 }
 
 // The config that runs. Without agency connections, the written one as it is. With them, the
@@ -174,8 +193,8 @@ int runCommand(const std::vector<std::string>& argv, Io io) {
   applyLogFile(args);
   SignalWatcher signals;
   Context ctx = loadContext(args);
-  // Parsing a large file leaves most of the YAML tree's memory free but resident; give it
-  // back (about 12 KiB per flow otherwise).
+  // Reading a large file leaves the flows' YAML trees' memory free but resident; give back
+  // what malloc can.
   malloc_trim(0);
   logConfigWarnings(ctx.config);
   auto state = openState(ctx.config);
@@ -184,10 +203,14 @@ int runCommand(const std::vector<std::string>& argv, Io io) {
   unverified.verifyTls = false;
   auto insecure = makePocoTransport(unverified);  // used only by verify_tls: false connections
   SystemClock clock;
-  signals.start();
   AdminServer admin;
   startAdmin(admin, ctx.config, args);
   const std::string consoleSecret = console::newProcessSecret();  // sessions outlive reloads
+  ConfigReloader reloader(args.get("config", "sluice.yaml"), ctx.catalog);
+  signals.onReload([&] { reloader.start([&] { signals.requestReload(); }); });
+  signals.start();
+  // However this ends, no signal reaches the reloader once it is gone.
+  const auto stopSignals = makeScopeExit([&] { signals.stop(); });
   bool listTenants = true;
   while (true) {
     StopReason reason;
@@ -200,6 +223,7 @@ int runCommand(const std::vector<std::string>& argv, Io io) {
       signals.attach(&runner);
       admin.attach(&runner);
       admin.attachPages(&pages);
+      if (reloader.waiting()) runner.requestReload();  // read while no runner was attached
       reason = runner.run(args.has("once"));
       admin.attachPages(nullptr);
       admin.attach(nullptr);
@@ -209,7 +233,7 @@ int runCommand(const std::vector<std::string>& argv, Io io) {
     if (!again || signals.stopRequested()) break;
     // Tenants changed: the store has them already. SIGHUP: the file, and a fresh listing.
     listTenants = reason == StopReason::Reload;
-    if (reason == StopReason::Reload) reloadConfig(args, ctx);
+    if (auto next = reloader.take()) useReloaded(std::move(*next), ctx);
   }
   return EXIT_OK;
 }
