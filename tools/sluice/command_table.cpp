@@ -63,7 +63,8 @@ std::vector<Verb> flowVerbs() {
        runCommand,
        {{"", "run -c FILE [--once] [--log-level LEVEL] [--log-file PATH]",
          "the scheduler: polls due triggers and delivers new items until SIGTERM or SIGINT "
-         "(finishing the work in flight); SIGHUP reloads FILE and keeps cursors; SIGHUP and "
+         "(finishing the work in flight); SIGHUP reloads FILE (read while the flows run; a "
+         "file with mistakes changes nothing) and keeps cursors; SIGHUP and "
          "SIGUSR1 reopen the log file (for logrotate)",
          configFlags({{"once", false, false, "poll every flow once, deliver what is due, exit"},
                       {"log-level", true, false,
