@@ -47,6 +47,8 @@ class YamlNode {
   YamlNode operator[](const char* key) const { return (*this)[std::string(key)]; }
   // A list's item, or undefined.
   YamlNode operator[](size_t index) const;
+  // A map's index-th key (index < size()).
+  const YamlNode& keyAt(size_t index) const { return data_->children[2 * index]; }
 
   // Building (core/yaml_tree_builder and the catalog's presets).
   void append(YamlNode item);             // to a list

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "config/config.h"
+#include "config_files_fixture.h"
 #include "test_support.h"
 
 namespace sluice::test {
@@ -23,23 +24,9 @@ std::string flow(const std::string& name) {
          "\"{{trigger.email}}\" } } ]\n";
 }
 
-class ConfigIncludesTest : public ::testing::Test {
+class ConfigIncludesTest : public ConfigFilesTest {
  protected:
   void SetUp() override { std::filesystem::create_directories(dir_.path() + "/flows"); }
-  Config load(const std::string& main) {
-    return loadConfig(dir_.write("sluice.yaml", main), catalog_, &env_);
-  }
-  std::string error(const std::string& main) {
-    try {
-      load(main);
-    } catch (const ConfigError& e) {
-      return e.what();
-    }
-    return "";
-  }
-  TempDir dir_;
-  Catalog catalog_ = Catalog::load(catalogRoot());
-  std::map<std::string, std::string> env_{{"K", "sk_test_x1234"}, {"T", "t-1234"}};
 };
 
 constexpr char kConnections[] =

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "config/config.h"
+#include "config_files_fixture.h"
 #include "test_support.h"
 
 namespace sluice::test {
@@ -21,23 +22,7 @@ std::string flow(const std::string& name, const std::string& stepConnection = "g
          stepConnection + ", with: { email: \"{{trigger.email}}\" } } ]\n";
 }
 
-class ConfigPartsTest : public ::testing::Test {
- protected:
-  Config load(const std::string& main) {
-    return loadConfig(dir_.write("sluice.yaml", main), catalog_, &env_);
-  }
-  std::string error(const std::string& main) {
-    try {
-      load(main);
-    } catch (const ConfigError& e) {
-      return e.what();
-    }
-    return "";
-  }
-  TempDir dir_;
-  Catalog catalog_ = Catalog::load(catalogRoot());
-  std::map<std::string, std::string> env_{{"K", "sk_test_x1234"}, {"T", "t-1234"}};
-};
+class ConfigPartsTest : public ConfigFilesTest {};
 
 TEST_F(ConfigPartsTest, FlowsWrittenBeforeTheConnectionsAndIncludesStillSeeThem) {
   dir_.write("ghl.yaml", "connections:\n  ghl: { app: ghl, token: \"${T}\", location_id: l1 }\n");
