@@ -234,10 +234,11 @@ void loadInto(const std::string& text, const std::string& file, const Catalog& c
     if (part.root())
       diag.attempt([&] { parseConnections(*part.root(), part.path(), catalog, env, config, diag); });
   std::set<std::string> names;
+  TemplateCache templates;
   for (auto& part : parts)
     diag.attempt([&] {
       part.readFlows([&](const YamlNode& node) {
-        parseFlowItem(node, part.path(), catalog, config, names, diag);
+        parseFlowItem(node, part.path(), catalog, config, names, templates, diag);
       });
     });
   for (auto& part : parts)

@@ -148,9 +148,9 @@ void checkInputs(const Operation& op, const ValueTemplate& with, const YamlMap& 
 }
 
 // The block's `with:`; a template mistake in it names the block as well.
-ValueTemplate parseWith(YamlMap& map, const SourceFile& file) {
+ValueTemplate parseWith(YamlMap& map, const SourceFile& file, TemplateCache& templates) {
   try {
-    return ValueTemplate::fromYaml(map.get("with"), file, YamlDomain::Config);
+    return ValueTemplate::fromYaml(map.get("with"), file, YamlDomain::Config, &templates);
   } catch (const ConfigError& e) {
     throw located(map, e.where(), e.message());
   }
@@ -264,7 +264,8 @@ std::vector<std::string> tenantNames(const Config& config, const Catalog& catalo
 }
 
 TriggerConfig parseTrigger(YamlMap& map, const SourceFile& file, const std::string& label,
-                           const Catalog& catalog, const Config& config, Diagnostics& diag) {
+                           const Catalog& catalog, const Config& config, TemplateCache& templates,
+                           Diagnostics& diag) {
   TriggerConfig trigger;
   if (!map.has("trigger")) map.fail("trigger", "missing required key 'trigger'");
   YamlMap trig(map.get("trigger"), file, YamlDomain::Config, label + " trigger");
@@ -275,7 +276,7 @@ TriggerConfig parseTrigger(YamlMap& map, const SourceFile& file, const std::stri
     trigger.op = top->fullId();
     diag.attempt([&] { resolveConnection(config, trig, *top, trigger.connection); });
     diag.attempt([&] {
-      trigger.with = parseWith(trig, file);
+      trigger.with = parseWith(trig, file, templates);
       checkInputs(*top, trigger.with, trig, diag);
       RefContext ctx;
       ctx.tenantNames = tenantNames(config, catalog, trigger);
@@ -291,7 +292,8 @@ TriggerConfig parseTrigger(YamlMap& map, const SourceFile& file, const std::stri
 }
 
 StepConfig parseStep(YamlMap& sm, const SourceFile& file, const Catalog& catalog,
-                     const Config& config, const RefContext& ctx, Diagnostics& diag) {
+                     const Config& config, const RefContext& ctx, TemplateCache& templates,
+                     Diagnostics& diag) {
   StepConfig step;
   step.where = sm.where();
   diag.attempt([&] { step.name = sm.stringOr("name", ""); });
@@ -310,7 +312,7 @@ StepConfig parseStep(YamlMap& sm, const SourceFile& file, const Catalog& catalog
       diag.attempt([&] { checkReferences(*e, sm.where("if"), ctx, sm); });
   });
   diag.attempt([&] {
-    step.with = parseWith(sm, file);
+    step.with = parseWith(sm, file, templates);
     checkInputs(*sop, step.with, sm, diag);
     checkExpressions(step.with, ctx, sm, diag);
   });
@@ -322,7 +324,7 @@ StepConfig parseStep(YamlMap& sm, const SourceFile& file, const Catalog& catalog
 // before the next, so references to it are not reported as well.
 void parseSteps(YamlMap& map, const SourceFile& file, const std::string& label,
                 const Catalog& catalog, const Config& config, RefContext& ctx, FlowConfig& flow,
-                Diagnostics& diag) {
+                TemplateCache& templates, Diagnostics& diag) {
   const YamlNode steps = map.get("steps");
   if (!steps.IsSequence() || steps.size() == 0)
     map.fail("steps", "'steps': expected a non-empty list of actions");
@@ -335,7 +337,7 @@ void parseSteps(YamlMap& map, const SourceFile& file, const std::string& label,
     StepConfig step;
     diag.attempt([&] {
       YamlMap sm(steps[i], file, YamlDomain::Config, label + " step " + std::to_string(i));
-      step = parseStep(sm, file, catalog, config, ctx, diag);
+      step = parseStep(sm, file, catalog, config, ctx, templates, diag);
       if (!step.name.empty() && !stepNames.insert(step.name).second)
         sm.fail("name", "duplicate step name '" + step.name + "'");
     });
@@ -395,7 +397,7 @@ void checkStepTenant(const StepConfig& step, const FlowConfig& flow, const Confi
 }
 
 FlowConfig parseFlow(const YamlNode& node, const SourceFile& file, const Catalog& catalog,
-                     const Config& config, Diagnostics& diag) {
+                     const Config& config, TemplateCache& templates, Diagnostics& diag) {
   const std::string label = yamlLabel(node, "name", "flow");
   YamlMap map(node, file, YamlDomain::Config, label);
   FlowConfig flow;
@@ -407,7 +409,7 @@ FlowConfig parseFlow(const YamlNode& node, const SourceFile& file, const Catalog
       map.fail("name", "flow name '" + flow.name + "' must be letters, digits, _ . -");
   });
   diag.attempt([&] { flow.enabled = map.boolOr("enabled", true); });
-  diag.attempt([&] { flow.trigger = parseTrigger(map, file, label, catalog, config, diag); });
+  diag.attempt([&] { flow.trigger = parseTrigger(map, file, label, catalog, config, templates, diag); });
 
   RefContext ctx;
   ctx.allowTrigger = true;
@@ -418,7 +420,7 @@ FlowConfig parseFlow(const YamlNode& node, const SourceFile& file, const Catalog
     for (const auto* e : flow.filter.expressions())
       diag.attempt([&] { checkReferences(*e, map.where("filter"), ctx, map); });
   });
-  diag.attempt([&] { parseSteps(map, file, label, catalog, config, ctx, flow, diag); });
+  diag.attempt([&] { parseSteps(map, file, label, catalog, config, ctx, flow, templates, diag); });
   for (const auto& step : flow.steps)
     diag.attempt([&] { checkStepTenant(step, flow, config, !ctx.tenantNames.empty()); });
   reportUnknownKeys(map, diag);
@@ -428,9 +430,10 @@ FlowConfig parseFlow(const YamlNode& node, const SourceFile& file, const Catalog
 }  // namespace
 
 void parseFlowItem(const YamlNode& node, const SourceFile& file, const Catalog& catalog,
-                   Config& config, std::set<std::string>& names, Diagnostics& diag) {
+                   Config& config, std::set<std::string>& names, TemplateCache& templates,
+                   Diagnostics& diag) {
   diag.attempt([&] {
-    FlowConfig flow = parseFlow(node, file, catalog, config, diag);
+    FlowConfig flow = parseFlow(node, file, catalog, config, templates, diag);
     if (!flow.name.empty() && !names.insert(flow.name).second)
       throw ConfigError(flow.where, "duplicate flow name '" + flow.name + "'");
     config.flows.push_back(std::move(flow));

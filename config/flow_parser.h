@@ -8,14 +8,16 @@
 #include "catalog/catalog.h"
 #include "config/config.h"
 #include "config/diagnostics.h"
+#include "core/template_cache.h"
 #include "core/yaml_reader.h"
 
 namespace sluice {
 
 // Reads one item of a file's `flows:` into config.flows; config.connections and settings are
 // read already. names: the flow names seen so far, in this file and the ones before it (each
-// only once).
+// only once); templates: compiled templates shared by all the flows read.
 void parseFlowItem(const YamlNode& node, const SourceFile& file, const Catalog& catalog,
-                   Config& config, std::set<std::string>& names, Diagnostics& diag);
+                   Config& config, std::set<std::string>& names, TemplateCache& templates,
+                   Diagnostics& diag);
 
 }  // namespace sluice

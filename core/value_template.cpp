@@ -38,8 +38,13 @@ ValueTemplate ValueTemplate::overlay(const ValueTemplate& base, const ValueTempl
   return out;
 }
 
+const Template& ValueTemplate::text() const {
+  static const Template kEmpty;
+  return text_ ? *text_ : kEmpty;
+}
+
 ValueTemplate ValueTemplate::fromYaml(const YamlNode& node, const SourceFile& file,
-                                      YamlDomain domain) {
+                                      YamlDomain domain, TemplateCache* templates) {
   ValueTemplate v;
   v.where_ = yamlLocation(file, node);
   if (!node.IsDefined() || node.IsNull()) return v;
@@ -47,12 +52,12 @@ ValueTemplate ValueTemplate::fromYaml(const YamlNode& node, const SourceFile& fi
     v.kind_ = Kind::Object;
     for (const auto& kv : node)
       v.members_.emplace_back(yamlScalar(kv.first, file, domain, "a key"),
-                              fromYaml(kv.second, file, domain));
+                              fromYaml(kv.second, file, domain, templates));
     return v;
   }
   if (node.IsSequence()) {
     v.kind_ = Kind::Array;
-    for (const auto& item : node) v.items_.push_back(fromYaml(item, file, domain));
+    for (const auto& item : node) v.items_.push_back(fromYaml(item, file, domain, templates));
     return v;
   }
   const std::string& s = node.Scalar();
@@ -75,7 +80,7 @@ ValueTemplate ValueTemplate::fromYaml(const YamlNode& node, const SourceFile& fi
   }
   v.kind_ = Kind::String;
   try {
-    v.text_ = Template::compile(s);
+    v.text_ = templates ? templates->compile(s) : std::make_shared<const Template>(Template::compile(s));
   } catch (const TemplateError& e) {
     throwYamlError(domain, v.where_, e.what());
   }
@@ -97,7 +102,7 @@ JsonValue ValueTemplate::render(const TemplateScope& scope, JsonAlloc& alloc) co
       out.SetDouble(number_);
       break;
     case Kind::String:
-      out = text_.render(scope, alloc);
+      out = text_->render(scope, alloc);
       break;
     case Kind::Object:
       out.SetObject();
@@ -116,7 +121,7 @@ JsonValue ValueTemplate::source(JsonAlloc& alloc) const {
   JsonValue out;
   switch (kind_) {
     case Kind::String:
-      return jsonString(text_.source(), alloc);
+      return jsonString(text_->source(), alloc);
     case Kind::Object:
       out.SetObject();
       for (const auto& m : members_)
@@ -134,7 +139,7 @@ JsonValue ValueTemplate::source(JsonAlloc& alloc) const {
 void ValueTemplate::forEachExpression(
     const std::function<void(const TemplateExpr&, const SourceLocation&)>& fn) const {
   if (kind_ == Kind::String)
-    for (const auto& e : text_.expressions()) fn(e, where_);
+    for (const auto& e : text().expressions()) fn(e, where_);
   for (const auto& m : members_) m.second.forEachExpression(fn);
   for (const auto& item : items_) item.forEachExpression(fn);
 }

@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/json.h"
 #include "core/template.h"
+#include "core/template_cache.h"
 #include "core/yaml_reader.h"
 
 namespace sluice {
@@ -22,14 +23,17 @@ class ValueTemplate {
 
   ValueTemplate() = default;
   // Plain YAML scalars keep their type (100 is a number, true a boolean); quoted ones are
-  // strings. Template errors become located errors of the domain.
-  static ValueTemplate fromYaml(const YamlNode& node, const SourceFile& file, YamlDomain domain);
+  // strings. Template errors become located errors of the domain. With templates, strings
+  // of the same text share one compiled template.
+  static ValueTemplate fromYaml(const YamlNode& node, const SourceFile& file, YamlDomain domain,
+                                TemplateCache* templates = nullptr);
 
   Kind kind() const { return kind_; }
   bool isNull() const { return kind_ == Kind::Null; }
   const std::vector<std::pair<std::string, ValueTemplate>>& members() const { return members_; }
   const std::vector<ValueTemplate>& items() const { return items_; }
-  const Template& text() const { return text_; }
+  // A string's template (an empty one for anything else).
+  const Template& text() const;
   const SourceLocation& where() const { return where_; }
 
   // own's members over base's: base's members own does not name, in base's order, then own's.
@@ -50,7 +54,7 @@ class ValueTemplate {
   bool bool_ = false;
   long long int_ = 0;
   double number_ = 0;
-  Template text_;
+  std::shared_ptr<const Template> text_;  // a string's, shared between equal strings
   std::vector<std::pair<std::string, ValueTemplate>> members_;
   std::vector<ValueTemplate> items_;
   SourceLocation where_;

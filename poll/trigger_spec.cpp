@@ -8,11 +8,11 @@ namespace sluice {
 
 namespace {
 
-// A trigger's rendered inputs live as long as its runner: a few hundred bytes, so their
+// A trigger's rendered inputs live as long as its runner: usually under 64 bytes, so their
 // allocator takes small chunks instead of RapidJSON's default 64 KiB, which 100,000 triggers
 // would turn into gigabytes of address space and hundreds of MiB resident.
 struct CompactDoc {
-  rapidjson::MemoryPoolAllocator<> allocator{256};
+  rapidjson::MemoryPoolAllocator<> allocator{64};
   JsonDoc doc{&allocator, 64};
 };
 
