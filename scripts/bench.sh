@@ -2,8 +2,11 @@
 # Builds sluice (scripts/setup.sh) and runs the benchmarks: the micro benchmarks, the poll cost
 # with 100 and 100,000 existing records, then the end-to-end benchmark against the fakes on
 # loopback with 1,000, 10,000 and 100,000 flows.
-# About 7 minutes on 2 cores after the build. Figures go to stdout and to BUILD_DIR/bench/.
+# About 20 minutes on 2 cores after the build. Figures go to stdout and to BUILD_DIR/bench/.
 #   scripts/bench.sh [BUILD_DIR]        (default build-bench)
+#   SLUICE_SOAK_S=3600 scripts/bench.sh  also runs the soak: 1,000 flows for that many seconds,
+#                                        resident memory after the first twelfth and at most after
+# and the start-up at 10,000 and 100,000 flows (--startup-only: time, resident and peak memory).
 # Not part of the test suite: nothing here passes or fails on a figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,3 +48,20 @@ run() {
 run --flows 1000 --idle 10 --seconds 30 --drain 70 --rate 20
 run --flows 10000 --idle 15 --seconds 30 --drain 70 --rate 20
 run --flows 100000 --idle 15 --seconds 30 --drain 70 --rate 20
+
+for flows in 10000 100000; do
+  echo
+  echo "== start-up alone: --flows $flows --startup-only"
+  "$build_dir/bench/sluice-bench-e2e" --flows "$flows" --startup-only 2>&1 |
+    tee "$out/startup-$flows.txt"
+done
+
+soak=${SLUICE_SOAK_S:-0}
+echo
+if [ "$soak" -gt 0 ]; then
+  echo "== soak: --flows 1000 --seconds $soak --rate 2"
+  "$build_dir/bench/sluice-bench-e2e" --flows 1000 --idle 10 --seconds "$soak" --drain 70 \
+    --rate 2 2>&1 | tee "$out/soak.txt"
+else
+  echo "== soak: skipped (SLUICE_SOAK_S=3600 scripts/bench.sh runs 1,000 flows for an hour)"
+fi
