@@ -49,7 +49,7 @@ void ConfigPart::readFlows(const std::function<void(const YamlNode&)>& onFlow) {
   if (!root_) {
     readRoot(readConfigFile(path_), onFlow);  // read once: it holds no connections
   } else {
-    const YamlNode flows = (*root_).node()[kFlowsKey];
+    const YamlNode flows = root_->node()[kFlowsKey];
     if (flows.IsSequence())
       loadYamlText(mainText_ ? *mainText_ : readConfigFile(path_), path_, YamlDomain::Config,
                    YamlStreamedList{kFlowsKey, onFlow});
