@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <utility>
 
 #include "core/logger.h"
@@ -38,9 +39,23 @@ int64_t PollScheduler::recheckMs(const ScheduledTrigger& t) const {
 }
 
 void PollScheduler::buildTriggers() {
-  std::map<std::string, ScheduledTrigger*> byKey;
-  std::map<std::string, TriggerState> saved;
-  for (auto& t : state_.triggers()) saved[t.key] = t;
+  // Only the schedule of each stored trigger, in hash maps: at 100,000 triggers ordered maps
+  // of whole copied states (cursors included) were a good part of building a runner (start-up,
+  // and the pause of a SIGHUP rebuild), and the cursors are freed before the triggers are made.
+  struct Saved {
+    int64_t nextDueMs, lastPollMs, watermarkMovedMs;
+    int consecutiveErrors;
+  };
+  std::unordered_map<std::string, Saved> saved;
+  {
+    std::vector<TriggerState> stored = state_.triggers();
+    saved.reserve(stored.size());
+    for (auto& t : stored)
+      saved.emplace(std::move(t.key),
+                    Saved{t.nextDueMs, t.lastPollMs, t.watermarkMovedMs, t.consecutiveErrors});
+  }
+  std::unordered_map<std::string, ScheduledTrigger*> byKey;
+  byKey.reserve(config_.flows.size());
   for (const auto& flow : config_.flows) {
     if (!flow.enabled) continue;
     TriggerSpec spec = makeTriggerSpec(flow, config_, catalog_);
@@ -48,7 +63,7 @@ void PollScheduler::buildTriggers() {
     ScheduledTrigger*& t = byKey[key];
     if (!t) {
       auto owned = std::make_unique<ScheduledTrigger>();
-      owned->spec = spec;
+      owned->spec = std::move(spec);
       owned->spec.subscribers.clear();
       owned->everyMs = flow.trigger.everyMs;
       auto s = saved.find(key);
