@@ -208,21 +208,7 @@ Record& FakeGhl::require(const std::string& kind, const std::string& id, const s
 }
 
 void FakeGhl::seedDefaults() {
-  rapidjson::Document loc;
-  loc.SetObject();
-  auto& a = loc.GetAllocator();
-  json::setString(loc, "id", locationId_, a);
-  json::setString(loc, "companyId", companyId(), a);
-  json::setString(loc, "name", "Fake Location", a);
-  json::setString(loc, "address", "1 Main St", a);
-  json::setString(loc, "email", "owner@fake-location.test", a);
-  json::setString(loc, "timezone", "UTC", a);
-  rapidjson::Value settings(rapidjson::kObjectType);
-  json::setBool(settings, "allowDuplicateContact", false, a);
-  json::setBool(settings, "allowDuplicateOpportunity", false, a);
-  json::set(loc, "settings", std::move(settings), a);
-  json::setString(loc, "dateAdded", isoNow(), a);
-  insert("locations", std::move(loc));
+  insertLocation(locationId_, "Fake Location", "owner@fake-location.test");
 
   rapidjson::Document user;
   user.SetObject();

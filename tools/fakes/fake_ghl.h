@@ -194,6 +194,8 @@ class FakeGhl : public FakeServer {
   HttpResponse appRefreshGrant(const HttpRequest& form);
   // A new access + refresh token pair for the grant, as /oauth/token answers it.
   HttpResponse grantTokens(const Token& grant);
+  void startTokenBody(rapidjson::Document& d, const std::string& access) const;
+  void insertLocation(const std::string& id, const std::string& name, const std::string& email);
   std::string newToken(Token info);
   HttpResponse locationToken(const HttpRequest& req);
   void forgetLocationTokens(const std::string& location);

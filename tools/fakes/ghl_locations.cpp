@@ -37,26 +37,31 @@ bool installedFilterPasses(const HttpRequest& req, bool installed) {
 
 }  // namespace
 
+// A location record as GET /locations/{id} answers it.
+void FakeGhl::insertLocation(const std::string& id, const std::string& name,
+                             const std::string& email) {
+  rapidjson::Document loc;
+  loc.SetObject();
+  auto& a = loc.GetAllocator();
+  json::setString(loc, "id", id, a);
+  json::setString(loc, "companyId", companyId(), a);
+  json::setString(loc, "name", name, a);
+  json::setString(loc, "address", "1 Main St", a);
+  json::setString(loc, "email", email, a);
+  json::setString(loc, "timezone", "UTC", a);
+  rapidjson::Value settings(rapidjson::kObjectType);
+  json::setBool(settings, "allowDuplicateContact", false, a);
+  json::setBool(settings, "allowDuplicateOpportunity", false, a);
+  json::set(loc, "settings", std::move(settings), a);
+  json::setString(loc, "dateAdded", isoNow(), a);
+  insert("locations", std::move(loc));
+}
+
 void FakeGhl::addLocation(const std::string& id, const std::string& name) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
   if (id.empty()) throw ControlError(400, "a location needs an id");
-  if (!store_.find("locations", id)) {
-    rapidjson::Document loc;
-    loc.SetObject();
-    auto& a = loc.GetAllocator();
-    json::setString(loc, "id", id, a);
-    json::setString(loc, "companyId", companyId(), a);
-    json::setString(loc, "name", name.empty() ? "Location " + id : name, a);
-    json::setString(loc, "address", "1 Main St", a);
-    json::setString(loc, "email", "owner@" + id + ".test", a);
-    json::setString(loc, "timezone", "UTC", a);
-    rapidjson::Value settings(rapidjson::kObjectType);
-    json::setBool(settings, "allowDuplicateContact", false, a);
-    json::setBool(settings, "allowDuplicateOpportunity", false, a);
-    json::set(loc, "settings", std::move(settings), a);
-    json::setString(loc, "dateAdded", isoNow(), a);
-    insert("locations", std::move(loc));
-  }
+  if (!store_.find("locations", id))
+    insertLocation(id, name.empty() ? "Location " + id : name, "owner@" + id + ".test");
   if (Record* owner = store_.find("users", "user_fake_0001")) addUserLocation(*owner, id);
   installLocation(id);
 }

@@ -168,17 +168,34 @@ std::string FakeGhl::newToken(Token info) {
   return token;
 }
 
+// The start of every token answer: the access token, its type and lifetime.
+void FakeGhl::startTokenBody(rapidjson::Document& d, const std::string& access) const {
+  d.SetObject();
+  auto& a = d.GetAllocator();
+  json::setString(d, "access_token", access, a);
+  json::setString(d, "token_type", "Bearer", a);
+  json::setInt(d, "expires_in", tokenLifetime_, a);
+}
+
+namespace {
+
+// A token answer; token bodies carry secrets, so they stay out of the effects ledger.
+HttpResponse tokenResponse(const rapidjson::Document& d) {
+  HttpResponse r = HttpResponse::json(200, d);
+  r.effect = false;
+  return r;
+}
+
+}  // namespace
+
 // GetAccessCodeSuccessfulResponseDto.
 HttpResponse FakeGhl::grantTokens(const Token& grant) {
   const std::string access = newToken(grant);
   const std::string refresh = "eyJhbGciOiJIUzI1NiJ9.rt" + ids_.next("", 40);
   appRefreshTokens_[refresh] = grant;
   rapidjson::Document d;
-  d.SetObject();
+  startTokenBody(d, access);
   auto& a = d.GetAllocator();
-  json::setString(d, "access_token", access, a);
-  json::setString(d, "token_type", "Bearer", a);
-  json::setInt(d, "expires_in", tokenLifetime_, a);
   json::setString(d, "refresh_token", refresh, a);
   json::setString(d, "scope", grant.scopes, a);
   json::setString(d, "userType", grant.userType, a);
@@ -192,9 +209,7 @@ HttpResponse FakeGhl::grantTokens(const Token& grant) {
   }
   json::setString(d, "userId", "user_fake_0001", a);
   json::setBool(d, "isBulkInstallation", company, a);
-  HttpResponse r = HttpResponse::json(200, d);
-  r.effect = false;  // token bodies carry secrets: not in the effects ledger
-  return r;
+  return tokenResponse(d);
 }
 
 // GetLocationAccessCodeBodyDto in, GetLocationAccessTokenSuccessfulResponseDto out.
@@ -222,18 +237,13 @@ HttpResponse FakeGhl::locationToken(const HttpRequest& req) {
   const std::string scopes = token->scopes;
   const std::string access = newToken(Token{0, "Location", location, scopes});
   rapidjson::Document d;
-  d.SetObject();
+  startTokenBody(d, access);
   auto& a = d.GetAllocator();
-  json::setString(d, "access_token", access, a);
-  json::setString(d, "token_type", "Bearer", a);
-  json::setInt(d, "expires_in", tokenLifetime_, a);
   json::setString(d, "scope", scopes, a);
   json::setString(d, "locationId", location, a);
   json::setString(d, "userId", "user_fake_0001", a);
   json::setString(d, "appId", appId_, a);
-  HttpResponse r = HttpResponse::json(200, d);
-  r.effect = false;
-  return r;
+  return tokenResponse(d);
 }
 
 // The location's access tokens stop working and its refresh tokens are gone.
