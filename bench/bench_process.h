@@ -3,13 +3,22 @@
 // driven by one-character commands on a pipe and answering in lines.
 #pragma once
 
+#include <fcntl.h>
+#include <spawn.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <functional>
+#include <iterator>
+#include <sstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
+
+#include "core/http.h"
+
+extern char** environ;
 
 namespace sluice::bench {
 
@@ -70,6 +79,61 @@ inline Child forkChild(const std::function<int(int in, int out)>& body) {
 inline bool writeLine(int out, const std::string& text) {
   const std::string line = text + "\n";
   return write(out, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+}
+
+// Starts a program with its output (and errors) appended to log; -1 when it could not start.
+inline pid_t spawn(std::vector<std::string> args, const std::string& log) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  pid_t pid = -1;
+  if (posix_spawn(&pid, args[0].c_str(), &actions, nullptr, argv.data(), environ) != 0) pid = -1;
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
+// CPU milliseconds (user + system) and resident MiB of a process, from /proc.
+inline double cpuMsOf(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream fields(text.substr(text.rfind(')') + 2));
+  std::string f;
+  double utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> f; ++i) {
+    if (i == 14) utime = std::stod(f);
+    if (i == 15) stime = std::stod(f);
+  }
+  return (utime + stime) * 1000.0 / sysconf(_SC_CLK_TCK);
+}
+
+inline double rssMiBOf(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  return 0;
+}
+
+// The sum of a counter's series in a /metrics text.
+inline double counterSum(const std::string& metrics, const std::string& name) {
+  double sum = 0;
+  std::istringstream in(metrics);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(name + "{", 0) == 0 || line.rfind(name + " ", 0) == 0)
+      sum += std::stod(line.substr(line.rfind(' ') + 1));
+  return sum;
+}
+
+// A /metrics scrape of the admin server at address (host:port).
+inline std::string scrape(HttpTransport& http, const std::string& address) {
+  HttpRequest req;
+  req.method = "GET";
+  req.url = "http://" + address + "/metrics";
+  req.timeoutMs = 10000;
+  return http.send(req).body;
 }
 
 }  // namespace sluice::bench

@@ -40,6 +40,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_config.h"
 #include "bench/bench_process.h"
 #include "catalog/catalog.h"
 #include "config/config.h"
@@ -64,9 +65,10 @@ using sluice::bench::rssMiB;
 namespace fs = std::filesystem;
 using SteadyClock = std::chrono::steady_clock;
 
-constexpr const char* kStripeKey = "sk_test_benchmark0001";
-constexpr const char* kGhlToken = "ghl-bench-token-0001";
-constexpr const char* kOp = "stripe.customers.new_customer";
+using sluice::bench::flowEmail;
+using sluice::bench::kGhlToken;
+using sluice::bench::kOp;
+using sluice::bench::kStripeKey;
 
 struct Options {
   int flows = 1000;
@@ -88,10 +90,6 @@ int64_t wallMs() {
 
 double seconds(SteadyClock::duration d) {
   return std::chrono::duration<double>(d).count();
-}
-
-std::string flowEmail(int i) {
-  return "f" + std::to_string(i) + "@bench.test";
 }
 
 // --- the fakes' process -------------------------------------------------------------------
@@ -145,41 +143,6 @@ Child startFakes(const Options& o) {
 }
 
 // --- the config and the seeded state ------------------------------------------------------
-
-// The config as a generated installation would write it: connections in the main file, the
-// flows in a file it includes (read once, one flow at a time: see config/config_parts.h).
-void writeConfig(const std::string& path, const Options& o, int flows,
-                 const std::string& stripeUrl, const std::string& ghlUrl,
-                 const std::string& dir) {
-  const std::string flowsFile = fs::path(path).stem().string() + "-flows.yaml";
-  std::ofstream(path)
-      << "# Written by sluice-bench-e2e.\n"
-         "state: sqlite:" + dir + "/state.db\n"
-         "settings: { workers: " + std::to_string(o.workers) + ", admin: off" +
-             (sluice::parseDurationMs(o.every).value_or(60000) < 60000 ? ", demo_mode: true" : "") +
-             " }\n"
-             "connections:\n"
-             "  stripe: { app: stripe, api_key: \"${BENCH_STRIPE_KEY}\", base_url: " +
-             stripeUrl +
-             ", rate_limit: { requests: 1000000, per: 1s } }\n"
-             "  ghl: { app: ghl, token: \"${BENCH_GHL_TOKEN}\", location_id: loc_bench, "
-             "base_url: " +
-             ghlUrl +
-             ", rate_limit: { requests: 1000000, per: 1s } }\n"
-             "include: " + flowsFile + "\n";
-  std::string text;
-  text.reserve(static_cast<size_t>(flows) * 330 + 64);
-  text += "flows:\n";
-  for (int i = 0; i < flows; ++i) {
-    const std::string n = std::to_string(i);
-    text += "  - name: f" + n + "\n    trigger:\n      op: " + kOp +
-            "\n      connection: stripe\n      every: " + o.every +
-            "\n      with: { email: " + flowEmail(i) +
-            " }\n    steps:\n      - op: ghl.contacts.upsert_contact\n        connection: ghl\n"
-            "        with: { email: \"{{trigger.email}}\", name: \"{{trigger.name}}\" }\n";
-  }
-  std::ofstream(fs::path(path).parent_path() / flowsFile) << text;
-}
 
 const std::map<std::string, std::string>& benchEnv() {
   static const std::map<std::string, std::string> env = {{"BENCH_STRIPE_KEY", kStripeKey},
@@ -577,7 +540,7 @@ int main(int argc, char** argv) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   const std::string configFile = dir + "/sluice.yaml";
-  writeConfig(configFile, o, o.flows, stripeUrl, ghlUrl, dir);
+  sluice::bench::writeConfig(configFile, {o.flows, o.every, o.workers}, stripeUrl, ghlUrl, dir);
   const auto everyMs = sluice::parseDurationMs(o.every).value_or(60000);
 
   std::printf(
@@ -706,7 +669,7 @@ int main(int argc, char** argv) {
   const int m = std::min(2000, std::max(k, 200));
   {
     const std::string burstFile = dir + "/burst.yaml";
-    writeConfig(burstFile, o, k, stripeUrl, ghlUrl, dir);
+    sluice::bench::writeConfig(burstFile, {k, o.every, o.workers}, stripeUrl, ghlUrl, dir);
     sluice::Config burst = sluice::loadConfig(burstFile, catalog, &benchEnv());
     sluice::Runner r(catalog, burst, *state, *transport, clock);
     const double c0 = cpuMs();

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <mutex>
 #include <stdexcept>
 
 namespace sluice {
@@ -122,6 +123,17 @@ double Metrics::value(const std::string& name, const MetricLabels& labels) const
   auto s = f->second.series.find(key);
   if (s == f->second.series.end()) return 0;
   return f->second.type == Type::Histogram ? static_cast<double>(s->second.count) : s->second.value;
+}
+
+void Metrics::continueFrom(const Metrics& previous) {
+  std::scoped_lock lock(mutex_, previous.mutex_);
+  for (const auto& [name, before] : previous.families_) {
+    const auto now = families_.find(name);
+    if (now == families_.end() || now->second.type != before.type ||
+        now->second.bounds != before.bounds)
+      continue;
+    now->second.series = before.series;
+  }
 }
 
 void Metrics::addCollector(Collector collector) {

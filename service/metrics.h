@@ -67,6 +67,11 @@ class Metrics {
   };
   HistogramSnapshot histogram(const std::string& name, const MetricLabels& labels = {}) const;
 
+  // Takes the stored samples of the families both declare, with the same type and buckets, from
+  // the registry this one replaces (a reload's new runner): counters go on from their totals
+  // instead of starting again at zero.
+  void continueFrom(const Metrics& previous);
+
   // Runs at every render, after the stored families, with an empty registry to declare and
   // set its families in.
   using Collector = std::function<void(Metrics& scratch)>;

@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 
@@ -106,13 +107,12 @@ void logPolled(const PollResult& r, const std::string& flows, const std::string&
   const bool found = !r.commit.items.empty() || h.cursorBefore.empty();
   const LogLevel level = found ? LogLevel::Info : LogLevel::Debug;
   if (level < Logger::instance().level()) return;  // the line is not even built
-  Logger::instance().log(
-      level, "poll",
-      kv("flow", flows) + " " + kv("op", op) + " " + kv("pages", h.pages) + " " +
-          kv("fetched", h.fetched) + " " +
-          kv("new", static_cast<long long>(r.commit.items.size())) + " " +
-          kv("dup", h.duplicates) + " " + kv("ms", h.finishedMs - h.startedMs) +
-          (h.cursorBefore.empty() ? " seeded=true" : ""));
+  Logger::instance().log(level, "poll",
+                         kv("flow", flows) + " " + kv("op", op) + " " + kv("pages", h.pages) + " " +
+                             kv("fetched", h.fetched) + " " +
+                             kv("new", static_cast<long long>(r.commit.items.size())) + " " +
+                             kv("dup", h.duplicates) + " " + kv("ms", h.finishedMs - h.startedMs) +
+                             (h.cursorBefore.empty() ? " seeded=true" : ""));
 }
 
 }  // namespace
@@ -347,6 +347,29 @@ void PollScheduler::makeAllDue() {
       t->slotMs = t->nextDueMs = 0;  // a forced poll: its next slot counts from its end
       dueQueue_.push({0, t.get()});
     }
+}
+
+void PollScheduler::adoptSchedule(PollScheduler& previous) {
+  std::scoped_lock lock(mutex_, previous.mutex_);
+  std::unordered_map<std::string_view, const ScheduledTrigger*> before;
+  before.reserve(previous.triggers_.size());
+  for (const auto& t : previous.triggers_) before.emplace(t->spec.key, t.get());
+  decltype(dueQueue_) queue;
+  for (auto& t : triggers_) {
+    const auto old = before.find(t->spec.key);
+    if (old != before.end()) {
+      const ScheduledTrigger& o = *old->second;
+      t->slotMs = o.slotMs;
+      t->nextDueMs = o.nextDueMs;
+      t->consecutiveErrors = o.consecutiveErrors;
+      t->lastPollMs = o.lastPollMs;
+      t->watermarkMovedMs = o.watermarkMovedMs;
+      t->lateMs = o.lateMs;
+    }
+    queue.push({t->nextDueMs, t.get()});
+  }
+  dueQueue_ = std::move(queue);
+  paused_ = previous.paused_;  // flow.paused is not logged again for what was paused already
 }
 
 std::optional<int64_t> PollScheduler::nextDueMs() {

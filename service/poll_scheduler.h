@@ -56,6 +56,11 @@ class PollScheduler {
   void makeAllDue();
   // The soonest due time, if any trigger waits.
   std::optional<int64_t> nextDueMs();
+  // Takes over the schedule of the scheduler this one replaces (a reload), once that one has
+  // stopped: due times, errors and lateness of the triggers both have. This one was built
+  // from the store while the other went on polling, so the store's due times it read are
+  // older than the other's.
+  void adoptSchedule(PollScheduler& previous);
 
   const std::vector<std::unique_ptr<ScheduledTrigger>>& triggers() const { return triggers_; }
   // Told when a poll's credentials were refused (the connection and the error), from a worker.

@@ -114,6 +114,11 @@ void Runner::requestTenantRebuild() {
   requestStop();
 }
 
+void Runner::adoptSchedule(Runner& previous) {
+  polls_.adoptSchedule(previous.polls_);
+  metrics_.continueFrom(previous.metrics_);
+}
+
 void Runner::pollAllNow() {
   polls_.makeAllDue();
   polls_.schedule(clock_.nowMs(), true);

@@ -51,6 +51,10 @@ class Runner {
   void notifyWork();
   bool stopping() const { return stop_.load(); }
 
+  // Before run(): takes over the schedule of the runner this one replaces, built on the same
+  // store and stopped (service/poll_scheduler.h).
+  void adoptSchedule(Runner& previous);
+
   // For tests and `--once`: poll every trigger now, then deliver until nothing is due.
   void pollAllNow();
   void drainOutbox();

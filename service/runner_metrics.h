@@ -42,6 +42,12 @@ class RunnerMetrics {
   ActivitySummary& summary() { return summary_; }
   // When the runner started: lateness counts from here for triggers due while it was down.
   int64_t startedMs() const { return startedMs_; }
+  // A runner that replaces another (a reload) goes on from its totals, and counts lateness from
+  // when the first one started: a poll the switch delays is late.
+  void continueFrom(const RunnerMetrics& previous) {
+    startedMs_ = previous.startedMs_;
+    metrics_.continueFrom(previous.metrics_);
+  }
 
   // becameLate: this poll put the trigger behind schedule (logged once, not at every poll).
   void pollStarted(const TriggerSpec& spec, const std::string& flows, int64_t lateMs,

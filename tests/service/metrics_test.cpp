@@ -90,6 +90,33 @@ TEST(MetricsTest, SnapshotsQuantilesAndMaxGauges) {
   EXPECT_EQ(m.value("worst"), 4);
 }
 
+// A reload's new runner: its counters and histograms go on from the old runner's totals; a
+// family the new one declares differently starts again.
+TEST(MetricsTest, ARegistryThatReplacesAnotherGoesOnFromItsTotals) {
+  Metrics before, after;
+  for (Metrics* m : {&before, &after}) {
+    m->declare("sluice_polls_total", Metrics::Type::Counter, "Polls.");
+    m->declare("sluice_poll_lateness_seconds", Metrics::Type::Histogram, "Lateness.", {0.1, 1});
+  }
+  before.declare("sluice_old_total", Metrics::Type::Counter, "Gone.");
+  before.declare("sluice_changed", Metrics::Type::Counter, "Counter before.");
+  after.declare("sluice_changed", Metrics::Type::Gauge, "Gauge now.");
+  before.add("sluice_polls_total", {{"result", "ok"}}, 5);
+  before.observe("sluice_poll_lateness_seconds", {}, 2.5);
+  before.add("sluice_old_total");
+  before.add("sluice_changed", {}, 3);
+
+  after.continueFrom(before);
+  after.add("sluice_polls_total", {{"result", "ok"}});
+  after.observe("sluice_poll_lateness_seconds", {}, 0.05);
+  EXPECT_EQ(after.value("sluice_polls_total", {{"result", "ok"}}), 6);
+  const auto lateness = after.histogram("sluice_poll_lateness_seconds");
+  EXPECT_EQ(lateness.count, 2u);
+  EXPECT_EQ(lateness.cumulative, (std::vector<uint64_t>{1, 1, 2}));
+  EXPECT_EQ(after.value("sluice_changed"), 0);
+  EXPECT_THAT(after.render(), Not(HasSubstr("sluice_old_total")));
+}
+
 TEST(MetricsTest, LogThrottleLetsAFewThroughPerWindowAndCountsTheRest) {
   LogThrottle throttle(2, 1000);
   long long suppressed = -1;

@@ -96,5 +96,31 @@ TEST_F(PollSchedulerPause, EveryRunnerOnOnePostgresNoticesThePauseOnItsNextPass)
   EXPECT_EQ(contactCount(), 1);
 }
 
+// A reload builds the next runner from the store while the running one goes on polling, then
+// switches: the next one takes the running one's schedule, so a trigger polled in between is
+// not polled again at once.
+class PollSchedulerReload : public PipelineTest {};
+
+TEST_F(PollSchedulerReload, TheNextRunnerTakesOverTheDueTimesOfPollsMadeSinceItWasBuilt) {
+  configure(customerToContactFlow("customers"));  // every 2 s
+  runOnce();                                      // seeds
+  const std::string key = state_->triggers().at(0).key;
+  clock_.advance(3000);  // due again
+  Runner next(*catalog_, *config_, *state_, *transport_, clock_);
+  Runner stale(*catalog_, *config_, *state_, *transport_, clock_);  // one that does not adopt
+  const size_t polls = state_->history(key, 100).size();
+  {
+    Runner running(*catalog_, *config_, *state_, *transport_, clock_);
+    running.pollAllNow();  // the poll the running one makes while the next one waits
+    ASSERT_EQ(state_->history(key, 100).size(), polls + 1);
+    next.adoptSchedule(running);
+  }
+  const int64_t stored = state_->loadTrigger(key)->nextDueMs;
+  ASSERT_GT(stored, clock_.nowMs());
+  EXPECT_EQ(next.triggers().at(0)->nextDueMs, stored);
+  EXPECT_EQ(next.triggers().at(0)->slotMs, stored);
+  EXPECT_LE(stale.triggers().at(0)->nextDueMs, clock_.nowMs());  // would poll again now
+}
+
 }  // namespace poll_scheduler_test
 }  // namespace sluice::test

@@ -2,25 +2,23 @@
 // SIGHUP reloads the file (cursors are kept: they belong to triggers, not to the file).
 #include <malloc.h>
 #include <pthread.h>
+#include <chrono>
 #include <csignal>
 #include <functional>
 #include <optional>
 #include <ostream>
-#include <chrono>
 #include <thread>
 
-#include "console/console.h"
 #include "core/exit_codes.h"
 #include "core/logger.h"
 #include "http/poco_http_transport.h"
 #include "service/admin_server.h"
 #include "service/runner.h"
-#include "tenants/tenant_expansion.h"
-#include "tenants/tenant_refresh.h"
 #include "tools/sluice/command_table.h"
 #include "tools/sluice/commands.h"
 #include "tools/sluice/config_reloader.h"
 #include "tools/sluice/context.h"
+#include "tools/sluice/run_generation.h"
 
 namespace sluice::cli {
 
@@ -144,38 +142,38 @@ void startAdmin(AdminServer& admin, const Config& config, const Args& args) {
   }
 }
 
-// SIGHUP: the file the reloader read (a broken one never reaches here) replaces the running
-// config; the old one is freed first, with the runner built on it.
-void useReloaded(Config next, Context& ctx) {
-  ctx.config = std::move(next);
-  malloc_trim(0);
-  Logger::instance().setSecrets(ctx.config.secrets());
-  logInfo("reload.ok", kv("flows", static_cast<long long>(ctx.config.flows.size())));
-}
-
-// The config that runs. Without agency connections, the written one as it is. With them, the
-// tenants are listed now (a failed listing keeps the last known ones) and expansion (kept in
-// `expanded`) runs one flow instance per tenant.
-const Config& runningConfig(const Context& ctx, StateStore& state, HttpTransport& transport,
-                            HttpTransport* insecure, const Clock& clock, bool listAgain,
-                            std::optional<TenantExpansion>& expanded) {
-  expanded.reset();
-  if (!hasAgencyConnections(ctx.config)) return ctx.config;
-  if (listAgain) {
-    SealedTokenStore tokens(state, ctx.config.settings.tokenKey, ctx.config.settings.tokenKeyWhere);
-    ClientRegistry clients(ctx.config, ctx.catalog, transport, &tokens, clock,
-                           [](int64_t ms) {
-                             std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-                             return true;
-                           },
-                           insecure);
-    for (const auto& p : refreshTenants(ctx.config, ctx.catalog, clients, state, clock.nowMs()))
-      logWarn("tenants.refresh.failed", kv("connection", p.connection) + " " +
-                                            kv("error", Logger::instance().mask(p.message)));
+// Frees a generation that stopped on a thread of its own, while the next one runs: at 100,000
+// flows freeing a config and its runner takes a few hundred milliseconds.
+class Retirer {
+ public:
+  ~Retirer() { wait(); }
+  void retire(std::unique_ptr<RunGeneration> done) {
+    wait();
+    thread_ = std::thread([done = std::move(done)]() mutable {
+      done.reset();
+      malloc_trim(0);  // what the old config and runner held goes back to the system
+    });
   }
-  expanded = expandTenants(ctx.config, ctx.catalog, state.tenants(""));
-  for (const auto& note : expanded->notes) logWarn("tenant.unpaired", kv("why", note));
-  return expanded->config;
+
+ private:
+  void wait() {
+    if (thread_.joinable()) thread_.join();
+  }
+  std::thread thread_;
+};
+
+// Runs a generation until it stops; the reason.
+StopReason runGeneration(RunGeneration& g, SignalWatcher& signals, AdminServer& admin,
+                         NextGeneration& next, bool once) {
+  signals.attach(&g.runner());
+  admin.attach(&g.runner());
+  admin.attachPages(&g.pages());
+  if (next.waiting()) g.runner().requestReload();  // built while no runner was attached
+  const StopReason reason = g.runner().run(once);
+  admin.attachPages(nullptr);
+  admin.attach(nullptr);
+  signals.attach(nullptr);
+  return reason;
 }
 
 }  // namespace
@@ -206,34 +204,44 @@ int runCommand(const std::vector<std::string>& argv, Io io) {
   AdminServer admin;
   startAdmin(admin, ctx.config, args);
   const std::string consoleSecret = console::newProcessSecret();  // sessions outlive reloads
+  const RunParts parts{ctx.catalog, *state, *transport, insecure.get(), clock, consoleSecret};
+  auto current = std::make_unique<RunGeneration>(
+      std::make_shared<const Config>(std::move(ctx.config)), parts, /*listTenants=*/true);
+  NextGeneration next;
+  Retirer retirer;
   ConfigReloader reloader(args.get("config", "sluice.yaml"), ctx.catalog);
-  signals.onReload([&] { reloader.start([&] { signals.requestReload(); }); });
+  // SIGHUP: the next generation is built beside the running one, which then stops for the
+  // switch only.
+  signals.onReload([&] {
+    reloader.start([&](Config loaded) {
+      const int64_t started = clock.nowMs();
+      next.put(std::make_unique<RunGeneration>(std::make_shared<const Config>(std::move(loaded)),
+                                               parts, /*listTenants=*/true));
+      logInfo("reload.ready", kv("build_ms", clock.nowMs() - started));
+      signals.requestReload();
+    });
+  });
   signals.start();
   // However this ends, no signal reaches the reloader once it is gone.
   const auto stopSignals = makeScopeExit([&] { signals.stop(); });
-  bool listTenants = true;
   while (true) {
-    StopReason reason;
-    {
-      std::optional<TenantExpansion> expanded;
-      const Config& running =
-          runningConfig(ctx, *state, *transport, insecure.get(), clock, listTenants, expanded);
-      Runner runner(ctx.catalog, running, *state, *transport, clock, insecure.get());
-      console::Console pages(ctx.catalog, running, *state, clock, consoleSecret);
-      signals.attach(&runner);
-      admin.attach(&runner);
-      admin.attachPages(&pages);
-      if (reloader.waiting()) runner.requestReload();  // read while no runner was attached
-      reason = runner.run(args.has("once"));
-      admin.attachPages(nullptr);
-      admin.attach(nullptr);
-      signals.attach(nullptr);
-    }
+    const StopReason reason = runGeneration(*current, signals, admin, next, args.has("once"));
     const bool again = reason == StopReason::Reload || reason == StopReason::Tenants;
     if (!again || signals.stopRequested()) break;
-    // Tenants changed: the store has them already. SIGHUP: the file, and a fresh listing.
-    listTenants = reason == StopReason::Reload;
-    if (auto next = reloader.take()) useReloaded(std::move(*next), ctx);
+    // SIGHUP: the generation built on the file. Tenants changed: the store has them already.
+    std::unique_ptr<RunGeneration> following;
+    if (reason == StopReason::Reload) following = next.take();
+    if (!following)
+      following = std::make_unique<RunGeneration>(current->written(), parts,
+                                                  /*listTenants=*/false);
+    following->runner().adoptSchedule(current->runner());
+    const bool reloaded = following->written() != current->written();
+    retirer.retire(std::move(current));
+    current = std::move(following);
+    if (reloaded) {
+      Logger::instance().setSecrets(current->written()->secrets());
+      logInfo("reload.ok", kv("flows", static_cast<long long>(current->written()->flows.size())));
+    }
   }
   return EXIT_OK;
 }
