@@ -110,11 +110,18 @@ inline double cpuMsOf(pid_t pid) {
   return (utime + stime) * 1000.0 / sysconf(_SC_CLK_TCK);
 }
 
-inline double rssMiBOf(pid_t pid) {
+// Resident MiB of a process now (VmRSS) and at its peak so far (VmHWM), from /proc.
+inline double statusMiBOf(pid_t pid, const std::string& field) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   for (std::string line; std::getline(in, line);)
-    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+    if (line.rfind(field + ":", 0) == 0) return std::stod(line.substr(field.size() + 1)) / 1024.0;
   return 0;
+}
+inline double rssMiBOf(pid_t pid) {
+  return statusMiBOf(pid, "VmRSS");
+}
+inline double peakRssMiBOf(pid_t pid) {
+  return statusMiBOf(pid, "VmHWM");
 }
 
 // The sum of a counter's series in a /metrics text.

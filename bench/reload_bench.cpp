@@ -153,12 +153,17 @@ int main(int argc, char** argv) {
   auto http = sluice::makePocoTransport();
   const std::string before = bench::scrape(*http, admin);
   const double rssBefore = bench::rssMiBOf(sluice);
+  const double startPeak = bench::peakRssMiBOf(sluice);  // loading at start-up
 
   ++flows.flows;  // the reload changes something: one more flow
   bench::writeConfig(file, flows, stripe.baseUrl(), ghl.baseUrl(), dir);
   const size_t logFrom = fileText(log).size();
   kill(sluice, SIGHUP);
   peak = rssBefore;
+  // Resident memory once the file is read, and once the next runner is built beside the old.
+  double rssRead = 0, rssReady = 0;
+  if (waitForLog(log, "reload.read", sluice, 600, peak)) rssRead = bench::rssMiBOf(sluice);
+  if (waitForLog(log, "reload.ready", sluice, 600, peak)) rssReady = bench::rssMiBOf(sluice);
   const bool reloaded = waitForLog(log, "reload.ok", sluice, 600, peak);
   double rssAfter = 0;
   for (int i = 0; reloaded && i < o.afterS * 20; ++i) {
@@ -166,6 +171,8 @@ int main(int argc, char** argv) {
     peak = std::max(peak, rssAfter);
     std::this_thread::sleep_for(50ms);
   }
+  // The process's own high-water mark, when the reload set it (above the start-up's).
+  if (bench::peakRssMiBOf(sluice) > startPeak) peak = std::max(peak, bench::peakRssMiBOf(sluice));
   const std::string after = reloaded ? bench::scrape(*http, admin) : before;
   kill(sluice, SIGTERM);
   waitpid(sluice, nullptr, 0);
@@ -190,8 +197,10 @@ int main(int argc, char** argv) {
       static_cast<long long>(started - ready), static_cast<long long>(stopped - ready));
   std::printf("polls_after_signal=%.0f late_polls=%.0f worst_lateness_bucket=%s\n", polls, late,
               worstLatenessBucket(before, after).c_str());
-  std::printf("rss_mib before=%.1f peak=%.1f after=%.1f (%.2fx)\n", rssBefore, peak, rssAfter,
-              rssBefore > 0 ? peak / rssBefore : 0);
+  std::printf("rss_mib at reload.read=%.1f at reload.ready=%.1f\n", rssRead, rssReady);
+  std::printf(
+      "rss_mib before=%.1f peak=%.1f after=%.1f (peak %.2fx before; start-up's peak %.1f)\n",
+      rssBefore, peak, rssAfter, rssBefore > 0 ? peak / rssBefore : 0, startPeak);
   std::filesystem::remove_all(dir);
   return 0;
 }

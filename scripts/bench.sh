@@ -6,7 +6,8 @@
 #   scripts/bench.sh [BUILD_DIR]        (default build-bench)
 #   SLUICE_SOAK_S=3600 scripts/bench.sh  also runs the soak: 1,000 flows for that many seconds,
 #                                        resident memory after the first twelfth and at most after
-# and the start-up at 10,000 and 100,000 flows (--startup-only: time, resident and peak memory).
+# and the start-up at 10,000 and 100,000 flows (--startup-only: time, resident and peak memory),
+# and a SIGHUP reload of `sluice run` at 100,000 flows (the pause, late polls, memory).
 # Not part of the test suite: nothing here passes or fails on a figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,6 +56,11 @@ for flows in 10000 100000; do
   "$build_dir/bench/sluice-bench-e2e" --flows "$flows" --startup-only 2>&1 |
     tee "$out/startup-$flows.txt"
 done
+
+echo
+echo "== SIGHUP at 100,000 flows: sluice run reads the file and builds beside the running runner ($build_dir/bench/sluice-bench-reload)"
+"$build_dir/bench/sluice-bench-reload" --flows 100000 --every 1m --warmup 80 --after 20 2>&1 |
+  tee "$out/reload.txt"
 
 soak=${SLUICE_SOAK_S:-0}
 echo

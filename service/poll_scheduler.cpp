@@ -40,20 +40,17 @@ int64_t PollScheduler::recheckMs(const ScheduledTrigger& t) const {
 }
 
 void PollScheduler::buildTriggers() {
-  // Only the schedule of each stored trigger, in hash maps: at 100,000 triggers ordered maps
-  // of whole copied states (cursors included) were a good part of building a runner (start-up,
-  // and the pause of a SIGHUP rebuild), and the cursors are freed before the triggers are made.
-  struct Saved {
-    int64_t nextDueMs, lastPollMs, watermarkMovedMs;
-    int consecutiveErrors;
-  };
-  std::unordered_map<std::string, Saved> saved;
+  // Only the schedule of each stored trigger, in a hash map: at 100,000 triggers whole states
+  // (cursors included) in ordered maps were a good part of building a runner (start-up, and a
+  // reload's build beside the running runner, whose memory it adds to).
+  std::unordered_map<std::string, TriggerSchedule> saved;
   {
-    std::vector<TriggerState> stored = state_.triggers();
+    std::vector<TriggerSchedule> stored = state_.triggerSchedules();
     saved.reserve(stored.size());
-    for (auto& t : stored)
-      saved.emplace(std::move(t.key),
-                    Saved{t.nextDueMs, t.lastPollMs, t.watermarkMovedMs, t.consecutiveErrors});
+    for (auto& t : stored) {
+      std::string key = std::move(t.key);
+      saved.emplace(std::move(key), t);
+    }
   }
   std::unordered_map<std::string, ScheduledTrigger*> byKey;
   byKey.reserve(config_.flows.size());

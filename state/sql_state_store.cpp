@@ -137,6 +137,11 @@ std::vector<TriggerState> SqlStateStore::triggers() {
   return select("triggers", "", store_sql::kAllTriggers, {}, store_sql::readTrigger);
 }
 
+std::vector<TriggerSchedule> SqlStateStore::triggerSchedules() {
+  return select("triggerSchedules", "", store_sql::kTriggerSchedules, {},
+                store_sql::readTriggerSchedule);
+}
+
 bool SqlStateStore::resetTrigger(const std::string& key) {
   return run("resetTrigger", key, SqlAccess::Write, [&](SqlTransaction& tx) {
     // The foreign key cascades to seen; deleting seen explicitly too keeps the reset whole
@@ -274,17 +279,15 @@ bool SqlStateStore::pauseFlow(const std::string& flow, int64_t atMs) {
 }
 
 bool SqlStateStore::resumeFlow(const std::string& flow) {
-  return run("resumeFlow", flow, SqlAccess::Statement, [&](SqlTransaction& tx) {
-    return tx.exec(store_sql::kResumeFlow, {flow}) > 0;
-  });
+  return run("resumeFlow", flow, SqlAccess::Statement,
+             [&](SqlTransaction& tx) { return tx.exec(store_sql::kResumeFlow, {flow}) > 0; });
 }
 
 std::map<std::string, int64_t> SqlStateStore::pausedFlows() {
   std::map<std::string, int64_t> paused;
-  for (auto& [flow, at] : select("pausedFlows", "", store_sql::kPausedFlows, {},
-                                 [](const SqlRow& row) {
-                                   return std::make_pair(row.text(0), row.integer(1));
-                                 }))
+  for (auto& [flow, at] :
+       select("pausedFlows", "", store_sql::kPausedFlows, {},
+              [](const SqlRow& row) { return std::make_pair(row.text(0), row.integer(1)); }))
     paused[flow] = at;
   return paused;
 }
@@ -293,9 +296,12 @@ std::map<std::string, int64_t> SqlStateStore::pausedFlows() {
 
 const char* tenantStateName(TenantState state) {
   switch (state) {
-    case TenantState::Installed: return "installed";
-    case TenantState::Uninstalled: return "uninstalled";
-    case TenantState::Revoked: return "revoked";
+    case TenantState::Installed:
+      return "installed";
+    case TenantState::Uninstalled:
+      return "uninstalled";
+    case TenantState::Revoked:
+      return "revoked";
   }
   return "installed";
 }
@@ -339,8 +345,7 @@ void SqlStateStore::markRevoked(const std::string& connection, const std::string
 }
 
 std::vector<TenantRecord> SqlStateStore::tenants(const std::string& connection) {
-  return select("tenants of connection", connection, store_sql::kTenants, {connection},
-                readTenant);
+  return select("tenants of connection", connection, store_sql::kTenants, {connection}, readTenant);
 }
 
 void SqlStateStore::forgetTenant(const std::string& connection, const std::string& id) {

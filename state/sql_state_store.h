@@ -26,6 +26,7 @@ class SqlStateStore : public StateStore {
                          const std::string& connection, const PollRecord& history,
                          int64_t nextDueMs, const std::string& leaseOwner = "") override;
   std::vector<TriggerState> triggers() override;
+  std::vector<TriggerSchedule> triggerSchedules() override;
   bool resetTrigger(const std::string& key) override;
 
   std::vector<Delivery> dueDeliveries(int64_t nowMs, int limit) override;
@@ -65,8 +66,8 @@ class SqlStateStore : public StateStore {
 
   void recordDiscovery(const std::string& connection, const std::vector<TenantRecord>& listed,
                        int64_t nowMs) override;
-  void markRevoked(const std::string& connection, const std::string& id,
-                   const std::string& reason, int64_t nowMs) override;
+  void markRevoked(const std::string& connection, const std::string& id, const std::string& reason,
+                   int64_t nowMs) override;
   std::vector<TenantRecord> tenants(const std::string& connection) override;
   void forgetTenant(const std::string& connection, const std::string& id) override;
 

@@ -18,6 +18,16 @@ TriggerState readTrigger(const SqlRow& row) {
   return t;
 }
 
+TriggerSchedule readTriggerSchedule(const SqlRow& row) {
+  TriggerSchedule t;
+  t.key = row.text(0);
+  t.nextDueMs = row.integer(1);
+  t.lastPollMs = row.integer(2);
+  t.watermarkMovedMs = row.integer(3);
+  t.consecutiveErrors = static_cast<int>(row.integer(4));
+  return t;
+}
+
 Delivery readDelivery(const SqlRow& row) {
   Delivery d;
   d.id = row.integer(0);

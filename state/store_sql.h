@@ -25,6 +25,8 @@ inline constexpr char kLoadTrigger[] =
     "SELECT " SLUICE_TRIGGER_COLUMNS " FROM triggers WHERE key = $1";
 inline constexpr char kAllTriggers[] =
     "SELECT " SLUICE_TRIGGER_COLUMNS " FROM triggers ORDER BY key";
+inline constexpr char kTriggerSchedules[] =
+    "SELECT key, next_due_ms, last_poll_ms, watermark_moved_ms, consecutive_errors FROM triggers";
 inline constexpr char kSeenVersion[] =
     "SELECT version FROM seen WHERE trigger_key = $1 AND item_key = $2";
 // $6 = finished, $7 = cursor moved (0/1). An upsert, not a REPLACE: REPLACE deletes the row
@@ -92,7 +94,7 @@ inline constexpr char kHistory[] =
 inline constexpr char kDue[] =
     "SELECT " SLUICE_DELIVERY_COLUMNS
     " FROM outbox WHERE status = 'pending' AND next_attempt_ms <= $1" SLUICE_NO_EARLIER_CHANGE
-    SLUICE_FLOW_NOT_PAUSED " ORDER BY id LIMIT $2";
+        SLUICE_FLOW_NOT_PAUSED " ORDER BY id LIMIT $2";
 inline constexpr char kStepResults[] =
     "SELECT step, result_json, state FROM step_results WHERE delivery_id = $1 ORDER BY step";
 inline constexpr char kRecordStep[] =
@@ -215,7 +217,7 @@ inline constexpr char kClaimableDeliveries[] =
     "SELECT " SLUICE_DELIVERY_COLUMNS
     " FROM outbox WHERE status = 'pending' AND next_attempt_ms <= $1"
     " AND (lease_owner = '' OR lease_owner = $2 OR lease_until <= $1)" SLUICE_NO_EARLIER_CHANGE
-    SLUICE_FLOW_NOT_PAUSED " ORDER BY id LIMIT $3";
+        SLUICE_FLOW_NOT_PAUSED " ORDER BY id LIMIT $3";
 inline constexpr char kLeaseDelivery[] =
     "UPDATE outbox SET lease_owner = $2, lease_until = $3 WHERE id = $1";
 inline constexpr char kRenewTriggers[] =
@@ -235,6 +237,7 @@ inline constexpr char kTriggerLeases[] =
 
 // Readers of the rows the statements above select.
 TriggerState readTrigger(const SqlRow& row);
+TriggerSchedule readTriggerSchedule(const SqlRow& row);
 Delivery readDelivery(const SqlRow& row);
 PollRecord readPollRecord(const SqlRow& row);
 StepResult readStepResult(const SqlRow& row);

@@ -28,6 +28,15 @@ struct TriggerState {
   std::string polledBy;  // the lease owner of the last successful poll ("" = none recorded)
 };
 
+// A trigger's schedule alone: what a runner needs of every stored trigger when it is built.
+struct TriggerSchedule {
+  std::string key;
+  int64_t nextDueMs = 0;
+  int64_t lastPollMs = 0;
+  int64_t watermarkMovedMs = 0;
+  int consecutiveErrors = 0;
+};
+
 // One item key the deduper has seen, with its version ("" for detect: new).
 struct SeenEntry {
   std::string itemKey;
@@ -49,9 +58,9 @@ struct PollCommit {
   std::string triggerKey;
   std::string op;
   std::string connection;
-  std::string cursorJson;          // the advanced cursor
-  bool cursorMoved = false;        // the cursor changed or items were found: updates watermarkMovedMs
-  std::vector<SeenEntry> seen;     // ids/versions to remember (upserted)
+  std::string cursorJson;       // the advanced cursor
+  bool cursorMoved = false;     // the cursor changed or items were found: updates watermarkMovedMs
+  std::vector<SeenEntry> seen;  // ids/versions to remember (upserted)
   int64_t forgetSeenBeforeMs = 0;  // prune seen entries older than this (0 = keep)
   std::vector<OutboxItem> items;   // deliveries to enqueue (duplicates by (flow, itemKey) ignored)
   PollRecord history;
@@ -89,6 +98,9 @@ class TriggerStore {
                                  const std::string& connection, const PollRecord& history,
                                  int64_t nextDueMs, const std::string& leaseOwner = "") = 0;
   virtual std::vector<TriggerState> triggers() = 0;
+  // Every stored trigger's schedule, without its cursor (a runner's build at 100,000 triggers
+  // would read and hold all the cursors for nothing).
+  virtual std::vector<TriggerSchedule> triggerSchedules() = 0;
   // Forgets a trigger's cursor and seen ids (`sluice cursor reset`): the next poll seeds again.
   virtual bool resetTrigger(const std::string& key) = 0;
 };

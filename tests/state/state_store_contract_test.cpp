@@ -4,12 +4,11 @@
 // dispatcher's lifecycle, dead-letter replay, tokens, cursor reset, and the leases that divide
 // work between processes.
 #include <gmock/gmock.h>
-
 #include <gtest/gtest.h>
-#include <map>
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -180,6 +179,30 @@ TEST_P(StateStoreContract, RecordPollFailureKeepsTheCursorAndCountsErrors) {
   EXPECT_EQ(fresh->cursorJson, "");
   EXPECT_EQ(fresh->consecutiveErrors, 1);
   EXPECT_EQ(fresh->op, "ghl.contacts.created");
+}
+
+// A runner's build reads every trigger's schedule, the same values as the whole states.
+TEST_P(StateStoreContract, TriggerSchedulesMatchTheStoredStates) {
+  store().commitPoll(poll("c1", 1000, {}, {{"a", "1"}}));
+  PollRecord failed;
+  failed.startedMs = failed.finishedMs = 2000;
+  failed.error = "HTTP 503";
+  store().recordPollFailure("other", "ghl.contacts.created", "loc", failed, 7000);
+  const auto states = store().triggers();
+  auto schedules = store().triggerSchedules();
+  ASSERT_EQ(schedules.size(), states.size());
+  std::sort(schedules.begin(), schedules.end(),
+            [](const auto& a, const auto& b) { return a.key < b.key; });
+  for (size_t i = 0; i < states.size(); ++i) {
+    EXPECT_EQ(schedules[i].key, states[i].key);
+    EXPECT_EQ(schedules[i].nextDueMs, states[i].nextDueMs);
+    EXPECT_EQ(schedules[i].lastPollMs, states[i].lastPollMs);
+    EXPECT_EQ(schedules[i].watermarkMovedMs, states[i].watermarkMovedMs);
+    EXPECT_EQ(schedules[i].consecutiveErrors, states[i].consecutiveErrors);
+  }
+  EXPECT_EQ(schedules[0].key, "other");
+  EXPECT_EQ(schedules[0].nextDueMs, 7000);
+  EXPECT_EQ(schedules[0].consecutiveErrors, 1);
 }
 
 TEST_P(StateStoreContract, HistoryIsPrunedToTheNewestRowsPerTrigger) {

@@ -214,6 +214,9 @@ int runCommand(const std::vector<std::string>& argv, Io io) {
   // switch only.
   signals.onReload([&] {
     reloader.start([&](Config loaded) {
+      // What reading the file left free goes back before the next runner is built beside the
+      // running one (as after the start-up's read).
+      malloc_trim(0);
       const int64_t started = clock.nowMs();
       next.put(std::make_unique<RunGeneration>(std::make_shared<const Config>(std::move(loaded)),
                                                parts, /*listTenants=*/true));
