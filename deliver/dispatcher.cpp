@@ -36,12 +36,17 @@ DeliveryReport Dispatcher::deliver(const Delivery& delivery) {
   std::map<int, StepResult> done;
   for (const auto& r : state_.stepResults(delivery.id)) done[r.step] = r;
   scope.beginSteps();
+  std::optional<std::string> lastResult;
   for (size_t i = 0; i < flow->steps.size(); ++i) {
-    StepRun run{delivery, *flow, static_cast<int>(i), scope, report};
+    StepRun run{delivery, *flow, static_cast<int>(i), scope, report,
+                i + 1 == flow->steps.size() ? &lastResult : nullptr};
     const auto prior = done.find(run.index);
     if (auto stop = runStep(run, prior == done.end() ? nullptr : &prior->second)) return *stop;
   }
-  state_.markDone(delivery.id);
+  if (lastResult)
+    state_.finishDelivery(delivery.id, static_cast<int>(flow->steps.size()) - 1, *lastResult);
+  else
+    state_.markDone(delivery.id);
   logInfo("delivery.done", kv("flow", flow->name) + " " + kv("item", delivery.itemKey) + " " +
                                kv("steps", report.stepsRun));
   return report;
@@ -56,7 +61,7 @@ std::optional<DeliveryReport> Dispatcher::runStep(StepRun& run, const StepResult
   ApiClient& client = clients_.get(step.connection);
   run.scope.useConnection(client.connection());
   if (!step.when.empty() && !step.when.evaluate(run.scope.scope())) {
-    state_.recordStep(run.delivery.id, run.index, "null");
+    record(run, "null");
     run.scope.remember(run.index, "null");
     logDebug("step.skipped", kv("flow", run.flow.name) + " " + kv("step", run.index) + " " +
                                 kv("item", run.delivery.itemKey) + " " +
@@ -109,7 +114,7 @@ std::optional<DeliveryReport> Dispatcher::recover(StepRun& run, const Operation&
   }
   const LookupResult found = lookupRecord(catalog_, op, client, inputs);
   if (found.outcome == Outcome::Ok && found.record) {
-    state_.recordStep(d.id, run.index, *found.record);
+    record(run, *found.record);
     run.scope.remember(run.index, *found.record);
     logInfo("step.recovered",
             stepFields(run) + " reason=\"found by lookup after an interruption\"");
@@ -141,7 +146,7 @@ std::optional<DeliveryReport> Dispatcher::send(StepRun& run, const Operation& op
   const std::string timed = stepFields(run) + " " + kv("ms", clock_.nowMs() - started);
   if (result.outcome == Outcome::Ok) {
     const std::string json = result.json ? toJson(*result.json) : "null";
-    state_.recordStep(d.id, run.index, json);
+    record(run, json);
     run.scope.remember(run.index, json);
     ++run.report.stepsRun;
     logDebug("step.ok", timed + " " + kv("status", result.status));
@@ -164,6 +169,13 @@ std::optional<DeliveryReport> Dispatcher::send(StepRun& run, const Operation& op
                             kv("in_ms", report.nextAttemptMs - clock_.nowMs()) + " " +
                             kv("error", report.error));
   return report;
+}
+
+void Dispatcher::record(StepRun& run, const std::string& resultJson) {
+  if (run.lastResult)
+    *run.lastResult = resultJson;
+  else
+    state_.recordStep(run.delivery.id, run.index, resultJson);
 }
 
 DeliveryReport Dispatcher::dead(const Delivery& delivery, DeliveryReport report,

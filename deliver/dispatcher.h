@@ -43,7 +43,11 @@ class Dispatcher {
     int index;
     DeliveryScope& scope;
     DeliveryReport& report;
+    // Set for the last step: its result waits here to be recorded with the done mark.
+    std::optional<std::string>* lastResult = nullptr;
   };
+  // Records a step's result (the last step's waits for the done mark).
+  void record(StepRun& run, const std::string& resultJson);
   std::optional<DeliveryReport> runStep(StepRun& run, const StepResult* prior);
   std::optional<DeliveryReport> send(StepRun& run, const Operation& op, ApiClient& client,
                                      const JsonValue& inputs, bool markStart);

@@ -197,6 +197,16 @@ void SqlStateStore::markDone(int64_t deliveryId) {
   updateDelivery("markDone for delivery", deliveryId, store_sql::kMarkDone, {deliveryId});
 }
 
+void SqlStateStore::finishDelivery(int64_t deliveryId, int step, const std::string& resultJson) {
+  const char* what = "finishDelivery for delivery";
+  const std::string subject = std::to_string(deliveryId);
+  run(what, subject, SqlAccess::Write, [&](SqlTransaction& tx) {
+    if (tx.exec(store_sql::kMarkDone, {deliveryId}) == 0)
+      failState(what, subject, "no such delivery");
+    tx.exec(store_sql::kRecordStep, {deliveryId, int64_t{step}, resultJson});
+  });
+}
+
 void SqlStateStore::scheduleRetry(int64_t deliveryId, int attempts, int64_t nextAttemptMs,
                                   const std::string& error) {
   updateDelivery("scheduleRetry for delivery", deliveryId, store_sql::kScheduleRetry,

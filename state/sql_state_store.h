@@ -35,6 +35,7 @@ class SqlStateStore : public StateStore {
   void markStepStarted(int64_t deliveryId, int step, int64_t sentMs) override;
   void clearStepStarted(int64_t deliveryId, int step) override;
   void markDone(int64_t deliveryId) override;
+  void finishDelivery(int64_t deliveryId, int step, const std::string& resultJson) override;
   void scheduleRetry(int64_t deliveryId, int attempts, int64_t nextAttemptMs,
                      const std::string& error) override;
   void markDead(int64_t deliveryId, int attempts, const std::string& error) override;

@@ -220,6 +220,25 @@ TEST_P(StateStoreContract, HistoryIsPrunedToTheNewestRowsPerTrigger) {
   EXPECT_EQ(store().history("other", 10).size(), 1u);
 }
 
+// The last step's result and the done mark are one commit: both or, for a delivery that is
+// not there, neither.
+TEST_P(StateStoreContract, FinishingADeliveryRecordsItsLastStepAndMarksItDone) {
+  store().commitPoll(poll("c1", 1000, {item("f", "a")}));
+  const int64_t a = store().dueDeliveries(1000, 10).at(0).id;
+  store().recordStep(a, 0, R"({"id":"note_1"})");
+  store().markStepStarted(a, 1, 1500);
+  store().finishDelivery(a, 1, R"({"id":"task_1"})");
+  const auto steps = store().stepResults(a);
+  ASSERT_EQ(steps.size(), 2u);
+  EXPECT_EQ(steps[1].resultJson, R"({"id":"task_1"})");
+  EXPECT_FALSE(steps[1].started);  // the mark is replaced by the result
+  EXPECT_EQ(store().pendingCount(), 0);
+  ASSERT_EQ(store().deliveries(DeliveryStatus::Done, 10).size(), 1u);
+
+  EXPECT_THROW(store().finishDelivery(987654, 0, "null"), StateError);
+  EXPECT_TRUE(store().stepResults(987654).empty());
+}
+
 TEST_P(StateStoreContract, DeliveriesAreListedRetriedKilledAndReplayed) {
   store().commitPoll(poll("c1", 1000, {item("f", "a"), item("f", "b"), item("f", "c")}));
   auto due = store().dueDeliveries(1000, 2);
