@@ -8,7 +8,9 @@
 // pointed at the responder. Measured: bare keep-alive round-trips through sluice's transport
 // with as many threads as workers; every trigger polled at once, `rounds` times (polls/s and
 // CPU per poll); K items put in the outbox at once and delivered (deliveries/s and CPU per
-// delivery). Polls/s is reported as a fraction of the bare round-trips.
+// delivery). Polls/s is reported as a fraction of the bare round-trips. Last, rounds in which
+// every poll finds 3 new items and delivers them: polls/s with their deliveries, and CPU per
+// poll with its three deliveries.
 #include <sys/wait.h>
 
 #include <atomic>
@@ -55,6 +57,9 @@ int responderChild(int in, int out) {
   const bool ok = writeLine(out, std::to_string(responder.port()));
   char c;
   while (ok && read(in, &c, 1) == 1 && c != 'q') {
+    if (c != 'n') continue;
+    responder.newPerList(3);  // from now on every poll finds 3 new customers among 10
+    writeLine(out, "ok");
   }
   responder.stop();
   server.join();
@@ -140,7 +145,30 @@ Options parse(int argc, char** argv) {
   return o;
 }
 
-void run(const Options& o, const std::string& url) {
+// Rounds in which every trigger's poll finds 3 new items among 10 and each is delivered (the
+// flow of the side-by-side run against n8n). The rate at which polls keep up with their
+// deliveries, and the CPU of a poll with its three deliveries.
+void threeNewPerPoll(const Options& o, Runner& runner, StateStore& state, const Child& responder) {
+  responder.send('n');
+  responder.line();
+  const size_t doneBefore = state.deliveries(DeliveryStatus::Done, 1 << 30).size();
+  const double cpu0 = cpuMs();
+  const auto t0 = SteadyClock::now();
+  for (int r = 0; r < o.rounds; ++r) {
+    runner.pollAllNow();
+    runner.drainOutbox();
+  }
+  const double elapsed = secondsSince(t0), cpu = cpuMs() - cpu0;
+  const double polls = static_cast<double>(o.flows) * o.rounds;
+  const size_t delivered = state.deliveries(DeliveryStatus::Done, 1 << 30).size() - doneBefore;
+  std::printf("polls finding 3 new items, each delivered: %.0f polls/s with %.0f deliveries/s\n",
+              polls / elapsed, delivered / elapsed);
+  std::printf("CPU per poll with its 3 deliveries:        %.3f ms\n", cpu / polls);
+  if (delivered != 3 * static_cast<size_t>(polls))
+    std::printf("WARNING: %zu deliveries for %.0f polls (3 each expected)\n", delivered, polls);
+}
+
+void run(const Options& o, const std::string& url, const Child& responder) {
   Logger::instance().setLevel(LogLevel::Warn);
   const Catalog catalog = Catalog::load(SLUICE_CATALOG_PATH);
   const std::map<std::string, std::string> env = {{"CEILING_STRIPE_KEY", "sk_test_ceiling0001"},
@@ -178,6 +206,7 @@ void run(const Options& o, const std::string& url) {
               deliveriesPerS, deliveriesPerS / pollsPerS);
   std::printf("CPU per delivery:                          %.3f ms\n", cpuPerDelivery);
   if (left) std::printf("WARNING: %lld deliveries still pending\n", static_cast<long long>(left));
+  threeNewPerPoll(o, *runner, *state, responder);
   runner.reset();  // it releases its leases in the store
   state.reset();
   fs::remove_all(dir);
@@ -190,7 +219,7 @@ int main(int argc, char** argv) {
     const Options o = parse(argc, argv);
     Child responder = forkChild(responderChild);
     const std::string url = "http://127.0.0.1:" + responder.line();
-    run(o, url);
+    run(o, url, responder);
     responder.send('q');
     waitpid(responder.pid, nullptr, 0);
     return 0;

@@ -8,8 +8,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -134,10 +136,34 @@ bool Responder::readable(Conn& conn) {
     if (headEnd == std::string::npos) return true;
     const size_t total = headEnd + 4 + contentLength(conn.in.substr(0, headEnd));
     if (conn.in.size() < total) return true;
-    sendAll(conn.fd, conn.in.compare(0, 4, "POST") == 0 ? createdAnswer() : listAnswer());
+    if (conn.in.compare(0, 4, "POST") == 0)
+      sendAll(conn.fd, createdAnswer());
+    else
+      sendAll(conn.fd, newPerList_ > 0 ? listAnswerFor(conn.in.substr(0, headEnd)) : listAnswer());
     ++requests_;
     conn.in.erase(0, total);
   }
+}
+
+std::string Responder::listAnswerFor(const std::string& head) {
+  // The filter: the request line's email= value (each benchmark flow has its own).
+  const size_t line = head.find('\r');
+  const size_t at = head.find("email=");
+  std::string filter;
+  if (at != std::string::npos && at < line)
+    filter = head.substr(at + 6, head.find_first_of("& ", at) - at - 6);
+  std::vector<long>& created = createdByFilter_[filter];
+  const long now = static_cast<long>(time(nullptr));
+  for (int i = 0; i < newPerList_; ++i) created.push_back(now);
+  std::string body = R"({"object":"list","data":[)";
+  const size_t count = std::min<size_t>(10, created.size());
+  for (size_t i = 0; i < count; ++i) {
+    const size_t k = created.size() - 1 - i;  // newest first
+    body += std::string(i ? "," : "") + R"({"id":"cus_R)" + std::to_string(k) +
+            R"(","object":"customer","email":"r@bench.test","created":)" +
+            std::to_string(created[k]) + "}";
+  }
+  return response(body + R"(],"has_more":false,"url":"/v1/customers"})");
 }
 
 }  // namespace sluice::bench
