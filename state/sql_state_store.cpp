@@ -223,8 +223,10 @@ std::vector<Delivery> SqlStateStore::deliveries(std::optional<DeliveryStatus> st
   if (!status)
     return select("deliveries", "", store_sql::kDeliveriesAll, {int64_t{limit}},
                   store_sql::readDelivery);
-  return select("deliveries", "", store_sql::kDeliveriesByStatus,
-                {std::string(toString(*status)), int64_t{limit}}, store_sql::readDelivery);
+  const char* sql = *status == DeliveryStatus::Pending ? store_sql::kPendingDeliveries
+                    : *status == DeliveryStatus::Done  ? store_sql::kDoneDeliveries
+                                                       : store_sql::kDeadDeliveries;
+  return select("deliveries", "", sql, {int64_t{limit}}, store_sql::readDelivery);
 }
 
 int SqlStateStore::replayDead(const std::vector<int64_t>& ids, int64_t nowMs) {

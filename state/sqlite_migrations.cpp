@@ -145,6 +145,18 @@ CREATE TABLE IF NOT EXISTS tenants (
   PRIMARY KEY (connection, tenant_id)
 );
 )sql",
+    // 8: a leaner outbox: two indexes of pending rows (outbox_by_status, outbox_due) become
+    // one, and the done rows, most rows, are in neither. outbox_by_status held every row and
+    // moved each finished one (pending -> done) inside it, one b-tree more written for every
+    // item queued and every delivery finished. outbox_pending serves the due list in id order
+    // (next_attempt_ms read from the index, not the row), the count and the leases; done rows
+    // are listed newest first by id; dead letters, few, get a partial index of their own.
+    R"sql(
+DROP INDEX IF EXISTS outbox_by_status;
+DROP INDEX IF EXISTS outbox_due;
+CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(id, next_attempt_ms) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS outbox_dead ON outbox(id) WHERE status = 'dead';
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -123,8 +123,18 @@ inline constexpr char kMarkDead[] =
     " lease_until = 0 WHERE id = $1";
 inline constexpr char kDeliveriesAll[] =
     "SELECT " SLUICE_DELIVERY_COLUMNS " FROM outbox ORDER BY id DESC LIMIT $1";
-inline constexpr char kDeliveriesByStatus[] =
-    "SELECT " SLUICE_DELIVERY_COLUMNS " FROM outbox WHERE status = $1 ORDER BY id DESC LIMIT $2";
+// One statement per status, the status written in it: a partial index (outbox_pending,
+// outbox_dead) serves a query only when its condition is in the text, not in a parameter.
+inline constexpr char kPendingDeliveries[] = "SELECT " SLUICE_DELIVERY_COLUMNS
+                                             " FROM outbox WHERE status = 'pending'"
+                                             " ORDER BY id DESC LIMIT $1";
+// Done rows are most rows: read newest first by id until enough are found.
+inline constexpr char kDoneDeliveries[] = "SELECT " SLUICE_DELIVERY_COLUMNS
+                                          " FROM outbox WHERE status = 'done'"
+                                          " ORDER BY id DESC LIMIT $1";
+inline constexpr char kDeadDeliveries[] = "SELECT " SLUICE_DELIVERY_COLUMNS
+                                          " FROM outbox WHERE status = 'dead'"
+                                          " ORDER BY id DESC LIMIT $1";
 // The step results stay: a replayed delivery resumes after its last finished step.
 inline constexpr char kReplayAll[] =
     "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_ms = $1"
@@ -144,10 +154,14 @@ inline constexpr char kBacklogByFlow[] =
     "SELECT flow, COUNT(*),"
     " COALESCE(MIN(CASE WHEN next_attempt_ms <= $1 THEN next_attempt_ms END), 0)"
     " FROM outbox WHERE status = 'pending' GROUP BY flow ORDER BY flow";
-// Through outbox_by_status: the done rows are not read.
+// Through outbox_pending_by_record and outbox_dead: the done rows are not read.
 inline constexpr char kUnfinishedByFlow[] =
-    "SELECT flow, status, COUNT(*) FROM outbox WHERE status IN ('pending', 'dead')"
-    " GROUP BY flow, status";
+    "SELECT flow, status, COUNT(*) FROM outbox WHERE status = 'pending' GROUP BY flow, status"
+    " UNION ALL"
+    // Grouped by an expression, so that SQLite reads the few dead rows through outbox_dead
+    // instead of every row in flow order through outbox_by_flow.
+    " SELECT flow || '', status, COUNT(*) FROM outbox WHERE status = 'dead'"
+    " GROUP BY flow || '', status";
 // Through outbox_by_created.
 inline constexpr char kQueuedSinceByFlow[] =
     "SELECT flow, COUNT(*) FROM outbox WHERE created_ms >= $1 GROUP BY flow";

@@ -66,6 +66,62 @@ TEST_F(SqliteStateStoreTest, MigratesAFreshFileAndReopensIt) {
   EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM schema_version").getInt(), 1);
 }
 
+// Migration 8, the leaner outbox: a file written with the two indexes of every row's status
+// keeps its rows, and every outbox question is answered through an index of the rows it asks
+// about, never by reading the done rows.
+TEST_F(SqliteStateStoreTest, TheLeanerOutboxKeepsAnOlderFilesRowsAndIndexesWhatIsAsked) {
+  int64_t done = 0, dead = 0;
+  {
+    SqliteStateStore store(dbPath());
+    store.commitPoll(poll("c1", 1000, {item("f", "a"), item("f", "b"), item("g", "c")}));
+    const auto due = store.dueDeliveries(1000, 10);
+    done = due[1].id;
+    dead = due[2].id;
+    store.markDone(done);
+    store.markDead(dead, 3, "HTTP 400");
+  }
+  {
+    SQLite::Database raw(dbPath(), SQLite::OPEN_READWRITE);
+    raw.exec(
+        "DROP INDEX outbox_pending; DROP INDEX outbox_dead;"
+        " CREATE INDEX outbox_by_status ON outbox(status, id);"
+        " CREATE INDEX outbox_due ON outbox(next_attempt_ms) WHERE status = 'pending';"
+        " UPDATE schema_version SET version = 7");
+  }
+  SqliteStateStore store(dbPath());
+  EXPECT_EQ(store.pendingCount(), 1);
+  EXPECT_THAT(itemKeys(store.dueDeliveries(1000, 10)), ElementsAre("a"));
+  EXPECT_EQ(store.deliveries(DeliveryStatus::Done, 10).at(0).id, done);
+  EXPECT_EQ(store.deliveries(DeliveryStatus::Dead, 10).at(0).id, dead);
+  auto counts = store.flowCounts(0);
+  EXPECT_EQ(counts["f"].pending, 1);
+  EXPECT_EQ(counts["g"].dead, 1);
+
+  SQLite::Database raw(dbPath());
+  EXPECT_EQ(sqlite_schema::currentVersion(raw), sqlite_schema::latestVersion());
+  std::vector<std::string> indexes;
+  SQLite::Statement list(raw,
+                         "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = "
+                         "'outbox' AND sql IS NOT NULL ORDER BY name");
+  while (list.executeStep()) indexes.push_back(list.getColumn(0).getString());
+  EXPECT_THAT(indexes, ElementsAre("outbox_by_created", "outbox_by_flow", "outbox_dead",
+                                   "outbox_pending", "outbox_pending_by_record"));
+  const auto plan = [&](const std::string& sql) {
+    std::string text;
+    SQLite::Statement q(raw, "EXPLAIN QUERY PLAN " + sql);
+    while (q.executeStep()) text += q.getColumn(3).getString() + "; ";
+    return text;
+  };
+  EXPECT_THAT(plan("SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_ms <= 5"
+                   " ORDER BY id LIMIT 10"),
+              HasSubstr("USING INDEX outbox_pending"));
+  EXPECT_THAT(plan("SELECT COUNT(*) FROM outbox WHERE status = 'pending'"),
+              HasSubstr("outbox_pending"));
+  EXPECT_THAT(plan("SELECT flow || '', status, COUNT(*) FROM outbox WHERE status = 'dead'"
+                   " GROUP BY flow || '', status"),
+              HasSubstr("USING INDEX outbox_dead"));
+}
+
 TEST_F(SqliteStateStoreTest, RefusesADatabaseWithANewerSchema) {
   { SqliteStateStore store(dbPath()); }
   const int newer = sqlite_schema::latestVersion() + 1;
