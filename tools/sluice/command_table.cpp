@@ -63,8 +63,9 @@ std::vector<Verb> flowVerbs() {
        runCommand,
        {{"", "run -c FILE [--once] [--log-level LEVEL] [--log-file PATH]",
          "the scheduler: polls due triggers and delivers new items until SIGTERM or SIGINT "
-         "(finishing the work in flight); SIGHUP reloads FILE (read while the flows run; a "
-         "file with mistakes changes nothing) and keeps cursors; SIGHUP and "
+         "(finishing the work in flight); SIGHUP reloads FILE (read, and the new runner "
+         "built, while the flows run; they pause only for the switch; a file with mistakes "
+         "changes nothing) and keeps cursors; SIGHUP and "
          "SIGUSR1 reopen the log file (for logrotate)",
          configFlags({{"once", false, false, "poll every flow once, deliver what is due, exit"},
                       {"log-level", true, false,
