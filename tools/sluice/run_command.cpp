@@ -5,7 +5,6 @@
 #include <chrono>
 #include <csignal>
 #include <functional>
-#include <optional>
 #include <ostream>
 #include <thread>
 
@@ -95,8 +94,8 @@ class SignalWatcher {
   }
   // What SIGHUP starts (set before start()).
   void onReload(std::function<void()> fn) { onReload_ = std::move(fn); }
-  // Stops the current runner to be rebuilt on a reloaded file (none attached: the main loop
-  // takes the file at its next rebuild).
+  // Stops the current runner for the generation a reload built (none attached: the main loop
+  // sees that generation waiting when it starts the next runner).
   void requestReload() {
     if (Runner* r = current_.load()) r->requestReload();
   }
@@ -231,9 +230,10 @@ int runCommand(const std::vector<std::string>& argv, Io io) {
     const StopReason reason = runGeneration(*current, signals, admin, next, args.has("once"));
     const bool again = reason == StopReason::Reload || reason == StopReason::Tenants;
     if (!again || signals.stopRequested()) break;
-    // SIGHUP: the generation built on the file. Tenants changed: the store has them already.
-    std::unique_ptr<RunGeneration> following;
-    if (reason == StopReason::Reload) following = next.take();
+    // A generation a SIGHUP built is the next one whatever stopped this one: it has the file
+    // and a fresh listing of the tenants (building another from the old file first would
+    // cost a second pause). Otherwise tenants changed: the store has them already.
+    std::unique_ptr<RunGeneration> following = next.take();
     if (!following)
       following = std::make_unique<RunGeneration>(current->written(), parts,
                                                   /*listTenants=*/false);
