@@ -34,7 +34,8 @@ DeliveryReport Dispatcher::deliver(const Delivery& delivery) {
     return report;
   }
   std::map<int, StepResult> done;
-  for (const auto& r : state_.stepResults(delivery.id)) done[r.step] = r;
+  if (delivery.hasStepResults)  // most deliveries are on their first attempt, with none
+    for (const auto& r : state_.stepResults(delivery.id)) done[r.step] = r;
   scope.beginSteps();
   std::optional<std::string> lastResult;
   for (size_t i = 0; i < flow->steps.size(); ++i) {

@@ -1,6 +1,7 @@
 // Poco-based HttpTransport: keep-alive sessions pooled per scheme+host+port, per-request
 // timeouts, strict TLS by default, gzip, a response size cap, and exact body framing
 // (http/body_framing.h).
+#include <poll.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -50,6 +51,9 @@ class HttpConnection : public ByteSource {
   virtual HTTPClientSession& http() = 0;
   // Waits for the first byte without consuming it; EOF when the peer closed.
   virtual int peekByte() = 0;
+  // The send and receive timeout last set on the connected socket (0: none yet). Setting it
+  // costs two system calls, so a pooled connection is only told when a request's differs.
+  int socketTimeoutMs = 0;
 };
 
 template <class Session>
@@ -314,11 +318,16 @@ class PocoHttpTransport final : public HttpTransport {
   }
 
   // An idle keep-alive connection has nothing to read. If it is readable, the server closed
-  // it (or sent something unsolicited); either way it would fail the next request.
+  // it (or sent something unsolicited); either way it would fail the next request. One poll(2)
+  // of the descriptor: Poco's Socket::poll builds and closes an epoll set for each call.
   static bool stillOpen(HttpConnection& conn) {
     try {
-      return conn.http().connected() &&
-             !conn.http().socket().poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ);
+      if (!conn.http().connected()) return false;
+      const poco_socket_t fd = conn.http().socket().impl()->sockfd();
+      if (fd == POCO_INVALID_SOCKET)
+        return !conn.http().socket().poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ);
+      pollfd idle{fd, POLLIN, 0};
+      return ::poll(&idle, 1, 0) == 0;
     } catch (const Poco::Exception&) {
       return false;
     }
@@ -369,10 +378,11 @@ class PocoHttpTransport final : public HttpTransport {
     // Poco applies session timeouts when it connects; a pooled socket gets them directly,
     // since each request may carry a different timeout.
     http.setTimeout(timeout, timeout, timeout);
-    if (http.connected()) {
+    if (http.connected() && conn.socketTimeoutMs != timeoutMs) {
       http.socket().setSendTimeout(timeout);
       http.socket().setReceiveTimeout(timeout);
     }
+    conn.socketTimeoutMs = timeoutMs;  // a connection made by sendRequest gets the session's
     Poco::Net::HTTPRequest req(request.method, t.requestTarget, Poco::Net::HTTPMessage::HTTP_1_1);
     bool callerAcceptEncoding = false;
     for (const auto& [name, value] : request.headers) {

@@ -28,6 +28,9 @@ struct Delivery {
   // The record the item is a change of: a delivery waits while an earlier one of the same
   // record and flow is pending (retrying included), so a repeat never overwrites a newer change.
   std::string recordKey;
+  // Whether a step of it has a result or a "started" mark in the store, as read with the row;
+  // true unless read (the dispatcher then reads the step results to find out).
+  bool hasStepResults = true;
 };
 
 struct StepResult {

@@ -40,6 +40,7 @@ Delivery readDelivery(const SqlRow& row) {
   d.nextAttemptMs = row.integer(7);
   d.lastError = row.text(8);
   d.recordKey = row.text(9);
+  d.hasStepResults = row.integer(10) != 0;
   return d;
 }
 

@@ -15,10 +15,14 @@ namespace store_sql {
 #define SLUICE_TRIGGER_COLUMNS                                                        \
   "key, op, connection, cursor_json, next_due_ms, last_poll_ms, watermark_moved_ms, " \
   "consecutive_errors, last_error, polled_by"
-// The columns readDelivery reads, in its order (a dialect's own statements use it too).
+// The columns readDelivery reads, in its order (a dialect's own statements use it too). The
+// last says whether any step of the delivery has a result or a mark, so that a delivery's
+// first attempt, most of them, skips reading its step results (one read of the index it
+// probes here anyway).
 #define SLUICE_DELIVERY_COLUMNS                                                    \
   "id, flow, item_key, item_json, status, attempts, created_ms, next_attempt_ms, " \
-  "last_error, record_key"
+  "last_error, record_key, CASE WHEN EXISTS (SELECT 1 FROM step_results"          \
+  " WHERE step_results.delivery_id = outbox.id) THEN 1 ELSE 0 END"
 
 // --- triggers and seen ids ---
 inline constexpr char kLoadTrigger[] =

@@ -239,6 +239,26 @@ TEST_P(StateStoreContract, FinishingADeliveryRecordsItsLastStepAndMarksItDone) {
   EXPECT_TRUE(store().stepResults(987654).empty());
 }
 
+// A delivery read from the store says whether a step of it has a result or a mark, so a
+// first attempt can skip reading its steps; a marked step is never missed.
+TEST_P(StateStoreContract, AClaimedDeliverySaysWhetherItsStepsHaveResults) {
+  store().commitPoll(poll("c1", 1000, {item("f", "fresh"), item("f", "ran"), item("f", "sent")}));
+  const auto due = store().dueDeliveries(1000, 10);
+  ASSERT_EQ(due.size(), 3u);
+  for (const Delivery& d : due) EXPECT_FALSE(d.hasStepResults) << d.itemKey;
+  store().recordStep(due[1].id, 0, R"({"id":"note_1"})");
+  store().markStepStarted(due[2].id, 0, 1500);
+
+  const auto claimed = store().claimDeliveries("A", 1000, 10, 30000);
+  ASSERT_EQ(claimed.size(), 3u);
+  EXPECT_FALSE(claimed[0].hasStepResults);
+  EXPECT_TRUE(claimed[1].hasStepResults);
+  EXPECT_TRUE(claimed[2].hasStepResults);  // only marked as sent: looked at before sending
+  store().clearStepStarted(due[2].id, 0);
+  EXPECT_FALSE(store().deliveries(DeliveryStatus::Pending, 10).at(0).hasStepResults);
+  EXPECT_TRUE(Delivery().hasStepResults);  // one not read from the store: read its steps
+}
+
 TEST_P(StateStoreContract, DeliveriesAreListedRetriedKilledAndReplayed) {
   store().commitPoll(poll("c1", 1000, {item("f", "a"), item("f", "b"), item("f", "c")}));
   auto due = store().dueDeliveries(1000, 2);
