@@ -39,8 +39,8 @@ DeliveryReport Dispatcher::deliver(const Delivery& delivery) {
   scope.beginSteps();
   std::optional<std::string> lastResult;
   for (size_t i = 0; i < flow->steps.size(); ++i) {
-    StepRun run{delivery, *flow, static_cast<int>(i), scope, report,
-                i + 1 == flow->steps.size() ? &lastResult : nullptr};
+    const bool last = i + 1 == flow->steps.size();
+    StepRun run{delivery, *flow, static_cast<int>(i), scope, report, last ? &lastResult : nullptr};
     const auto prior = done.find(run.index);
     if (auto stop = runStep(run, prior == done.end() ? nullptr : &prior->second)) return *stop;
   }
@@ -65,8 +65,8 @@ std::optional<DeliveryReport> Dispatcher::runStep(StepRun& run, const StepResult
     record(run, "null");
     run.scope.remember(run.index, "null");
     logDebug("step.skipped", kv("flow", run.flow.name) + " " + kv("step", run.index) + " " +
-                                kv("item", run.delivery.itemKey) + " " +
-                                kv("if", step.when.source()));
+                                 kv("item", run.delivery.itemKey) + " " +
+                                 kv("if", step.when.source()));
     return std::nullopt;
   }
   const Operation* op = catalog_.find(step.op);

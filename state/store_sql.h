@@ -21,7 +21,7 @@ namespace store_sql {
 // probes here anyway).
 #define SLUICE_DELIVERY_COLUMNS                                                    \
   "id, flow, item_key, item_json, status, attempts, created_ms, next_attempt_ms, " \
-  "last_error, record_key, CASE WHEN EXISTS (SELECT 1 FROM step_results"          \
+  "last_error, record_key, CASE WHEN EXISTS (SELECT 1 FROM step_results"           \
   " WHERE step_results.delivery_id = outbox.id) THEN 1 ELSE 0 END"
 
 // --- triggers and seen ids ---
