@@ -1,6 +1,6 @@
 // The small per-database layer under SqlStateStore. The store's algorithm (what each call
 // reads, checks and writes, in which transaction) is written once over it; SQLite and
-// PostgreSQL implement only their connection handling (one connection under a mutex; a pool
+// PostgreSQL implement only their connection handling (a writer under a mutex and readers; a pool
 // that reconnects) and the few statements where their dialects differ (arrays for batches,
 // SKIP LOCKED for claims).
 #pragma once
@@ -47,6 +47,7 @@ class SqlTransaction {
 // How much of a transaction a call needs; SQLite uses it to keep one-statement calls cheap.
 enum class SqlAccess {
   Statement,  // one statement, atomic by itself
+  Query,      // one statement that only reads (SQLite runs it beside the writer)
   Read,       // several reads from one snapshot
   Write,      // writes that must all land or none: takes the write lock up front
 };

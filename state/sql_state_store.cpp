@@ -51,7 +51,7 @@ auto SqlStateStore::select(const char* what, const std::string& subject, const c
                            const SqlParams& params, Reader read)
     -> std::vector<decltype(read(std::declval<const SqlRow&>()))> {
   using Row = decltype(read(std::declval<const SqlRow&>()));
-  return run(what, subject, SqlAccess::Statement, [&](SqlTransaction& tx) {
+  return run(what, subject, SqlAccess::Query, [&](SqlTransaction& tx) {
     std::vector<Row> rows;
     tx.query(sql, params, [&](const SqlRow& row) { rows.push_back(read(row)); });
     return rows;

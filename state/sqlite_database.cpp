@@ -68,14 +68,6 @@ constexpr char kLeaseOwners[] =
     " UNION SELECT lease_owner FROM outbox WHERE status = 'pending'"
     " AND lease_owner NOT IN ('', $1) AND lease_until > $2";
 
-// The shared statements' $n placeholders as SQLite's ?n.
-std::string sqliteText(const char* sql) {
-  std::string text(sql);
-  for (char& c : text)
-    if (c == '$') c = '?';
-  return text;
-}
-
 class SqliteRow : public SqlRow {
  public:
   explicit SqliteRow(SQLite::Statement& statement) : statement_(statement) {}
@@ -92,7 +84,7 @@ class SqliteRow : public SqlRow {
 // snapshot stays open (it would pin the WAL) and no item or token text lingers in bindings.
 class SqliteDatabase::Transaction : public SqlTransaction {
  public:
-  explicit Transaction(SqliteDatabase& database) : database_(database) {}
+  explicit Transaction(SqliteConnection& connection) : connection_(connection) {}
 
   int64_t exec(const char* sql, const SqlParams& params) override {
     Use use(bound(sql, params));
@@ -121,7 +113,7 @@ class SqliteDatabase::Transaction : public SqlTransaction {
   };
 
   SQLite::Statement& bound(const char* sql, const SqlParams& params) {
-    SQLite::Statement& statement = database_.prepared(sql);
+    SQLite::Statement& statement = connection_.prepared(sql);
     for (size_t i = 0; i < params.size(); ++i) {
       const int index = static_cast<int>(i) + 1;
       // Text is bound without a copy: params outlive the statement's use, whose end clears
@@ -134,20 +126,53 @@ class SqliteDatabase::Transaction : public SqlTransaction {
     return statement;
   }
 
-  SqliteDatabase& database_;
+  SqliteConnection& connection_;
 };
 
-SqliteDatabase::SqliteDatabase(const std::string& path, SqliteStoreOptions options) {
+// A reader connection lent to one read (a new one when none is idle), given back after it.
+class SqliteDatabase::Reader {
+ public:
+  explicit Reader(SqliteDatabase& database) : database_(database) {
+    {
+      std::lock_guard<std::mutex> lock(database.readersMutex_);
+      if (!database.idleReaders_.empty()) {
+        connection_ = std::move(database.idleReaders_.back());
+        database.idleReaders_.pop_back();
+        return;
+      }
+    }
+    connection_ = std::make_unique<SqliteConnection>(database.path_, SQLite::OPEN_READWRITE,
+                                                     database.options_.busyTimeoutMs);
+    // A reader never writes: a statement that would is refused rather than run beside the
+    // writer's lock.
+    connection_->db().exec("PRAGMA query_only = ON");
+  }
+  ~Reader() {
+    std::lock_guard<std::mutex> lock(database_.readersMutex_);
+    database_.idleReaders_.push_back(std::move(connection_));
+  }
+  Reader(const Reader&) = delete;
+  Reader& operator=(const Reader&) = delete;
+  SqliteConnection& connection() { return *connection_; }
+
+ private:
+  SqliteDatabase& database_;
+  std::unique_ptr<SqliteConnection> connection_;
+};
+
+SqliteDatabase::SqliteDatabase(const std::string& path, SqliteStoreOptions options)
+    : path_(path), options_(options) {
   if (path.empty()) throw StateError("state: empty database path");
   const bool memory = path == ":memory:";
   if (!memory) createPrivateFile(path);
   try {
-    db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
-                                             options.busyTimeoutMs);
-    db_->exec("PRAGMA foreign_keys = ON");
+    writer_ = std::make_unique<SqliteConnection>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                                                 options.busyTimeoutMs);
+    SQLite::Database& db = writer_->db();
+    db.exec("PRAGMA foreign_keys = ON");
     // WAL: pollers' and dispatchers' reads never wait for a commit, and a commit is one
     // sequential append.
-    std::string mode = db_->execAndGet("PRAGMA journal_mode = WAL").getString();
+    std::string mode = db.execAndGet("PRAGMA journal_mode = WAL").getString();
     if (!memory && mode != "wal")
       failState("open", path, "cannot switch to WAL (got " + mode + ")");
     // NORMAL, not FULL. In WAL mode NORMAL keeps every transaction atomic and loses nothing when
@@ -158,8 +183,8 @@ SqliteDatabase::SqliteDatabase(const std::string& path, SqliteStoreOptions optio
     // anyway between an API call and its record, and that the idempotency key (flow, item,
     // step) closes. FULL would add an fsync per commit, which tens of thousands of flows on
     // one core cannot afford.
-    db_->exec("PRAGMA synchronous = NORMAL");
-    sqlite_schema::migrate(*db_);
+    db.exec("PRAGMA synchronous = NORMAL");
+    sqlite_schema::migrate(db);
   } catch (const SQLite::Exception& e) {
     failState("open", path, describe(e));
   } catch (const StateError& e) {
@@ -170,13 +195,6 @@ SqliteDatabase::SqliteDatabase(const std::string& path, SqliteStoreOptions optio
 
 SqliteDatabase::~SqliteDatabase() = default;
 
-SQLite::Statement& SqliteDatabase::prepared(const char* sql) {
-  auto& slot = statements_[sql];
-  if (!slot) slot = std::make_unique<SQLite::Statement>(*db_, sqliteText(sql));
-  slot->tryReset();
-  return *slot;
-}
-
 void SqliteDatabase::transact(const char* what, const std::string& subject, SqlAccess access,
                               const std::function<void(SqlTransaction&)>& body) {
   if (access == SqlAccess::Write) {
@@ -184,23 +202,34 @@ void SqliteDatabase::transact(const char* what, const std::string& subject, SqlA
     writes_.run(job);
     return;
   }
+  const bool reads = access == SqlAccess::Query || access == SqlAccess::Read;
+  if (reads && path_ != ":memory:") {
+    std::unique_ptr<Reader> reader;
+    try {
+      reader = std::make_unique<Reader>(*this);
+    } catch (const SQLite::Exception& e) {
+      failState(what, subject, describe(e));
+    }
+    return transactAlone(reader->connection(), what, subject, access, body);
+  }
   std::lock_guard<std::mutex> lock(mutex_);
-  transactAlone(what, subject, access, body);
+  transactAlone(*writer_, what, subject, access, body);
 }
 
-void SqliteDatabase::transactAlone(const char* what, const std::string& subject, SqlAccess access,
+void SqliteDatabase::transactAlone(SqliteConnection& connection, const char* what,
+                                   const std::string& subject, SqlAccess access,
                                    const std::function<void(SqlTransaction&)>& body) {
   try {
-    Transaction tx(*this);
-    if (access == SqlAccess::Statement) {
+    Transaction tx(connection);
+    if (access == SqlAccess::Statement || access == SqlAccess::Query) {
       body(tx);  // one statement is its own transaction
       return;
     }
     // IMMEDIATE takes the write lock up front, so a competing process makes us wait (or fail)
     // before anything is written rather than halfway through.
-    SQLite::Transaction transaction(*db_, access == SqlAccess::Write
-                                              ? SQLite::TransactionBehavior::IMMEDIATE
-                                              : SQLite::TransactionBehavior::DEFERRED);
+    SQLite::Transaction transaction(connection.db(), access == SqlAccess::Write
+                                                         ? SQLite::TransactionBehavior::IMMEDIATE
+                                                         : SQLite::TransactionBehavior::DEFERRED);
     body(tx);
     transaction.commit();
   } catch (const SQLite::Exception& e) {
@@ -212,28 +241,29 @@ void SqliteDatabase::writeBatch(const std::vector<GroupCommit::Job*>& batch) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto alone = [&](GroupCommit::Job& job) {
     try {
-      transactAlone(job.what, job.subject, SqlAccess::Write, job.body);
+      transactAlone(*writer_, job.what, job.subject, SqlAccess::Write, job.body);
     } catch (...) {
       job.error = std::current_exception();
     }
   };
   if (batch.size() == 1) return alone(*batch.front());
   try {
-    Transaction tx(*this);
-    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Database& db = writer_->db();
+    Transaction tx(*writer_);
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
     for (GroupCommit::Job* job : batch) {
       // A body that throws (a lost lease, a missing row) is undone alone, as its own
       // transaction would have been; the others stand.
-      db_->exec("SAVEPOINT job");
+      db.exec("SAVEPOINT job");
       try {
         job->body(tx);
       } catch (const SQLite::Exception&) {
         throw;  // the database failed: the whole batch again, one job at a time
       } catch (...) {
         job->error = std::current_exception();
-        db_->exec("ROLLBACK TO job");
+        db.exec("ROLLBACK TO job");
       }
-      db_->exec("RELEASE job");
+      db.exec("RELEASE job");
     }
     transaction.commit();
   } catch (const SQLite::Exception&) {

@@ -1,20 +1,19 @@
-// SQLite under SqlStateStore: one file in WAL mode, one connection serving every thread of the
-// process under a mutex (SQLite has one writer at a time anyway, and one connection makes every
-// commit see every earlier one without cross-connection locking), statements prepared once.
+// SQLite under SqlStateStore: one file in WAL mode. Writes go through one connection under a
+// mutex (SQLite has one writer at a time anyway), their commits shared by group commit. Reads
+// go through reader connections of their own, so a poll's or a delivery's read never waits
+// for another thread's commit (nor for the checkpoint a commit may run): in WAL mode a read
+// sees every transaction committed before it began. Statements are prepared once per
+// connection.
 #pragma once
 
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
+#include <vector>
 
 #include "state/group_commit.h"
 #include "state/sql_database.h"
-
-namespace SQLite {
-class Database;
-class Statement;
-}  // namespace SQLite
+#include "state/sqlite_connection.h"
 
 namespace sluice {
 
@@ -44,22 +43,27 @@ class SqliteDatabase : public SqlDatabase {
 
  private:
   class Transaction;
+  class Reader;
 
-  // The prepared form of sql (a string literal: cached by address), its $n read as ?n.
-  SQLite::Statement& prepared(const char* sql);
   void freeLeasesOfGoneProcesses(SqlTransaction& tx, const std::string& owner, int64_t nowMs);
-  // Runs body in its own transaction (mutex_ held by the caller).
-  void transactAlone(const char* what, const std::string& subject, SqlAccess access,
-                     const std::function<void(SqlTransaction&)>& body);
+  // Runs body in its own transaction on connection (which the caller holds).
+  static void transactAlone(SqliteConnection& connection, const char* what,
+                            const std::string& subject, SqlAccess access,
+                            const std::function<void(SqlTransaction&)>& body);
   // The write transactions queued together (state/group_commit.h), as one.
   void writeBatch(const std::vector<GroupCommit::Job*>& batch);
 
-  std::mutex mutex_;
+  const std::string path_;
+  const SqliteStoreOptions options_;
+  std::mutex mutex_;         // guards writer_ and lastSweepMs_
   int64_t lastSweepMs_ = 0;  // freeLeasesOfGoneProcesses
-  std::unique_ptr<SQLite::Database> db_;
-  // Declared after db_ so the statements are finalised before the connection closes.
-  std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
+  std::unique_ptr<SqliteConnection> writer_;
   GroupCommit writes_{[this](const std::vector<GroupCommit::Job*>& batch) { writeBatch(batch); }};
+  // Reader connections not in use, opened as threads need them (one per thread reading at the
+  // same time, at most). None for ":memory:", which is private to its connection: reads then
+  // take the writer's.
+  std::mutex readersMutex_;
+  std::vector<std::unique_ptr<SqliteConnection>> idleReaders_;
 };
 
 }  // namespace sluice
