@@ -129,27 +129,40 @@ class SqliteDatabase::Transaction : public SqlTransaction {
   SqliteConnection& connection_;
 };
 
-// A reader connection lent to one read (a new one when none is idle), given back after it.
+// A reader connection lent to one read, given back after it. Readers are opened as reads
+// need them, up to kMaxReaders; a read beyond that waits for one to be given back, so their
+// page caches stay a few MiB however many threads read.
 class SqliteDatabase::Reader {
  public:
   explicit Reader(SqliteDatabase& database) : database_(database) {
-    {
-      std::lock_guard<std::mutex> lock(database.readersMutex_);
-      if (!database.idleReaders_.empty()) {
-        connection_ = std::move(database.idleReaders_.back());
-        database.idleReaders_.pop_back();
-        return;
-      }
+    std::unique_lock<std::mutex> lock(database.readersMutex_);
+    database.readerFree_.wait(lock, [&] {
+      return !database.idleReaders_.empty() || database.readersOpen_ < kMaxReaders;
+    });
+    if (!database.idleReaders_.empty()) {
+      connection_ = std::move(database.idleReaders_.back());
+      database.idleReaders_.pop_back();
+      return;
     }
-    connection_ = std::make_unique<SqliteConnection>(database.path_, SQLite::OPEN_READWRITE,
-                                                     database.options_.busyTimeoutMs);
-    // A reader never writes: a statement that would is refused rather than run beside the
-    // writer's lock.
-    connection_->db().exec("PRAGMA query_only = ON");
+    ++database.readersOpen_;
+    lock.unlock();
+    try {
+      connection_ = std::make_unique<SqliteConnection>(database.path_, SQLite::OPEN_READWRITE,
+                                                       database.options_.busyTimeoutMs);
+      // A reader never writes: a statement that would is refused rather than run beside the
+      // writer's lock.
+      connection_->db().exec("PRAGMA query_only = ON");
+    } catch (...) {
+      lock.lock();
+      --database.readersOpen_;
+      database.readerFree_.notify_one();
+      throw;
+    }
   }
   ~Reader() {
     std::lock_guard<std::mutex> lock(database_.readersMutex_);
     database_.idleReaders_.push_back(std::move(connection_));
+    database_.readerFree_.notify_one();
   }
   Reader(const Reader&) = delete;
   Reader& operator=(const Reader&) = delete;

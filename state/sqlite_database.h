@@ -6,6 +6,7 @@
 // connection.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -59,11 +60,13 @@ class SqliteDatabase : public SqlDatabase {
   int64_t lastSweepMs_ = 0;  // freeLeasesOfGoneProcesses
   std::unique_ptr<SqliteConnection> writer_;
   GroupCommit writes_{[this](const std::vector<GroupCommit::Job*>& batch) { writeBatch(batch); }};
-  // Reader connections not in use, opened as threads need them (one per thread reading at the
-  // same time, at most). None for ":memory:", which is private to its connection: reads then
-  // take the writer's.
-  std::mutex readersMutex_;
-  std::vector<std::unique_ptr<SqliteConnection>> idleReaders_;
+  // Reader connections, opened as reads need them. None for ":memory:", which is private to
+  // its connection: reads then take the writer's.
+  static constexpr int kMaxReaders = 4;
+  std::mutex readersMutex_;  // guards the two below
+  std::condition_variable readerFree_;
+  int readersOpen_ = 0;
+  std::vector<std::unique_ptr<SqliteConnection>> idleReaders_;  // open and not lent
 };
 
 }  // namespace sluice

@@ -1,13 +1,16 @@
 // SQLite's connections (state/sqlite_database.h): reads run on reader connections of their
 // own, so a read is never held up by a write transaction in progress and never sees it before
-// its commit; a reader cannot write; a private in-memory database reads through its writer.
+// its commit; threads beyond the readers wait for one; a reader cannot write; a private
+// in-memory database reads through its writer.
 #include "state/sqlite_database.h"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <thread>
+#include <vector>
 
 #include "core/error.h"
 #include "test_support.h"
@@ -48,6 +51,22 @@ TEST(SqliteDatabaseTest, AReadIsNotHeldUpByAWriteInProgressAndSeesOnlyWhatIsComm
   EXPECT_TRUE(readWhileWriting);
   EXPECT_EQ(seen.get(), 1);       // the open write's row was not visible
   EXPECT_EQ(countPauses(db), 2);  // once committed, it is
+}
+
+// More threads read at once than there are reader connections: the others wait for one.
+TEST(SqliteDatabaseTest, ManyThreadsReadingAtOnceShareTheReaders) {
+  test::TempDir dir;
+  SqliteDatabase db(dir.path() + "/state.db", {});
+  db.transact("pause", "a", SqlAccess::Write,
+              [](SqlTransaction& tx) { tx.exec(kInsertPause, {std::string("a")}); });
+  std::atomic<int> right{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 16; ++t)
+    threads.emplace_back([&] {
+      for (int n = 0; n < 50; ++n) right += countPauses(db) == 1;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(right, 16 * 50);
 }
 
 TEST(SqliteDatabaseTest, AReadOnlyCallThatWouldWriteIsRefused) {
