@@ -8,16 +8,20 @@
 // pointed at the responder. Measured: bare keep-alive round-trips through sluice's transport
 // with as many threads as workers; every trigger polled at once, `rounds` times (polls/s and
 // CPU per poll); K items put in the outbox at once and delivered (deliveries/s and CPU per
-// delivery). Polls/s is reported as a fraction of the bare round-trips. Last, rounds in which
+// delivery). Polls/s is reported as a fraction of the bare round-trips. Then rounds in which
 // every poll finds 3 new items and delivers them: polls/s with their deliveries, and CPU per
-// poll with its three deliveries.
+// poll with its three deliveries. Last, deliveries to an API that answers in 20 ms, with a pool
+// fixed at the workers and with the default one that grows (deliveries at the pace of the
+// network, not of the pool).
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -47,6 +51,8 @@ struct Options {
   int seconds = 3;  // of bare round-trips
 };
 
+constexpr int kSlowApiMs = 20;
+
 double secondsSince(SteadyClock::time_point t) {
   return std::chrono::duration<double>(SteadyClock::now() - t).count();
 }
@@ -57,8 +63,12 @@ int responderChild(int in, int out) {
   const bool ok = writeLine(out, std::to_string(responder.port()));
   char c;
   while (ok && read(in, &c, 1) == 1 && c != 'q') {
-    if (c != 'n') continue;
-    responder.newPerList(3);  // from now on every poll finds 3 new customers among 10
+    if (c == 'n')
+      responder.newPerList(3);  // from now on every poll finds 3 new customers among 10
+    else if (c == 'd')
+      responder.answerAfterMs(kSlowApiMs);  // from now on every answer takes 20 ms
+    else
+      continue;
     writeLine(out, "ok");
   }
   responder.stop();
@@ -66,9 +76,11 @@ int responderChild(int in, int out) {
   return ok ? 0 : 1;
 }
 
-std::string configText(const Options& o, const std::string& url) {
+// maxWorkers 0: the pool's default ceiling.
+std::string configText(const Options& o, const std::string& url, int maxWorkers = 0) {
   std::string text =
       "settings: { workers: " + std::to_string(o.workers) +
+      (maxWorkers ? ", max_workers: " + std::to_string(maxWorkers) : std::string()) +
       ", admin: off }\n"
       "connections:\n"
       "  stripe: { app: stripe, api_key: \"${CEILING_STRIPE_KEY}\", base_url: " +
@@ -107,8 +119,8 @@ double bareRoundTrips(const std::string& url, int threads, int seconds) {
   return static_cast<double>(done) / secondsSince(start);
 }
 
-// K items at once in the outbox, one per flow, then delivered.
-void queueItems(StateStore& state, int k) {
+// K items at once in the outbox, one per flow, then delivered; ids start with prefix.
+void queueItems(StateStore& state, int k, const std::string& prefix = "cus_Ceiling") {
   PollCommit items;
   items.triggerKey = "bench-ceiling-deliveries";
   items.op = "stripe.customers.new_customer";
@@ -117,7 +129,7 @@ void queueItems(StateStore& state, int k) {
   items.history.triggerKey = items.triggerKey;
   items.nextDueMs = SystemClock().nowMs() + 3600 * 1000;
   for (int i = 0; i < k; ++i) {
-    const std::string id = "cus_Ceiling" + std::to_string(i);
+    const std::string id = prefix + std::to_string(i);
     items.items.push_back({"f" + std::to_string(i), id,
                            R"({"id":")" + id + R"(","email":"f)" + std::to_string(i) +
                                R"(@bench.test","created":1760000000})",
@@ -168,6 +180,40 @@ void threeNewPerPoll(const Options& o, Runner& runner, StateStore& state, const 
     std::printf("WARNING: %zu deliveries for %.0f polls (3 each expected)\n", delivered, polls);
 }
 
+// The deliveries/s of one pool against an API that answers in 20 ms.
+double slowDeliveries(const std::string& text, const Catalog& catalog,
+                      const std::map<std::string, std::string>& env, StateStore& state,
+                      HttpTransport& transport, const std::string& prefix, int items) {
+  const Config config = loadConfigText(text, "ceiling.yaml", catalog, &env);
+  SystemClock clock;
+  Runner runner(catalog, config, state, transport, clock);
+  queueItems(state, items, prefix);
+  const auto t0 = SteadyClock::now();
+  runner.drainOutbox();
+  const double perS = items / secondsSince(t0);
+  if (const int64_t left = state.pendingCount())
+    std::printf("WARNING: %lld deliveries still pending\n", static_cast<long long>(left));
+  return perS;
+}
+
+// Deliveries to an API that answers in 20 ms: a pool fixed at the workers waits on the network;
+// the default pool grows while deliveries wait for a thread.
+void slowApi(const Options& o, const std::string& url, const Catalog& catalog,
+             const std::map<std::string, std::string>& env, StateStore& state,
+             HttpTransport& transport, const Child& responder) {
+  responder.send('d');
+  responder.line();
+  const int items = std::min(o.flows, 1000);
+  const double fixed = slowDeliveries(configText(o, url, o.workers), catalog, env, state, transport,
+                                      "cus_SlowFixed", items);
+  const double grown =
+      slowDeliveries(configText(o, url), catalog, env, state, transport, "cus_SlowGrown", items);
+  std::printf("deliveries/s, API answering in %d ms, pool fixed at %d:   %.0f\n", kSlowApiMs,
+              o.workers, fixed);
+  std::printf("deliveries/s, API answering in %d ms, default pool:     %.0f (%.1fx)\n", kSlowApiMs,
+              grown, grown / fixed);
+}
+
 void run(const Options& o, const std::string& url, const Child& responder) {
   Logger::instance().setLevel(LogLevel::Warn);
   const Catalog catalog = Catalog::load(SLUICE_CATALOG_PATH);
@@ -208,6 +254,7 @@ void run(const Options& o, const std::string& url, const Child& responder) {
   if (left) std::printf("WARNING: %lld deliveries still pending\n", static_cast<long long>(left));
   threeNewPerPoll(o, *runner, *state, responder);
   runner.reset();  // it releases its leases in the store
+  slowApi(o, url, catalog, env, *state, *transport, responder);
   state.reset();
   fs::remove_all(dir);
 }

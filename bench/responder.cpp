@@ -59,6 +59,7 @@ void sendAll(int fd, const std::string& data) {
 
 struct Responder::Conn {
   int fd = -1;
+  unsigned long id = 0;  // tells a closed connection's queued answers from its fd's next one
   std::string in;
 };
 
@@ -91,7 +92,8 @@ void Responder::serve() {
   std::map<int, std::unique_ptr<Conn>> conns;
   epoll_event events[64];
   while (!stopping_) {
-    const int n = epoll_wait(epollFd_, events, 64, 100);  // wakes to see stop()
+    // Wakes to see stop(), and for the next delayed answer.
+    const int n = epoll_wait(epollFd_, events, 64, sendDue(conns, 100));
     for (int i = 0; i < n; ++i) {
       const int fd = events[i].data.fd;
       if (fd == listenFd_) {
@@ -104,7 +106,7 @@ void Responder::serve() {
           ev.events = EPOLLIN;
           ev.data.fd = c;
           epoll_ctl(epollFd_, EPOLL_CTL_ADD, c, &ev);
-          conns[c] = std::make_unique<Conn>(Conn{c, {}});
+          conns[c] = std::make_unique<Conn>(Conn{c, ++nextConnId_, {}});
         }
         continue;
       }
@@ -137,12 +139,32 @@ bool Responder::readable(Conn& conn) {
     const size_t total = headEnd + 4 + contentLength(conn.in.substr(0, headEnd));
     if (conn.in.size() < total) return true;
     if (conn.in.compare(0, 4, "POST") == 0)
-      sendAll(conn.fd, createdAnswer());
+      answer(conn, createdAnswer());
     else
-      sendAll(conn.fd, newPerList_ > 0 ? listAnswerFor(conn.in.substr(0, headEnd)) : listAnswer());
+      answer(conn, newPerList_ > 0 ? listAnswerFor(conn.in.substr(0, headEnd)) : listAnswer());
     ++requests_;
     conn.in.erase(0, total);
   }
+}
+
+void Responder::answer(const Conn& conn, const std::string& text) {
+  const int delayMs = answerAfterMs_;
+  if (delayMs <= 0) return sendAll(conn.fd, text);
+  delayed_.push_back({std::chrono::steady_clock::now() + std::chrono::milliseconds(delayMs),
+                      conn.fd, conn.id, text});
+}
+
+int Responder::sendDue(const std::map<int, std::unique_ptr<Conn>>& conns, int fallback) {
+  const auto now = std::chrono::steady_clock::now();
+  while (!delayed_.empty() && delayed_.front().due <= now) {
+    const Delayed& d = delayed_.front();
+    const auto conn = conns.find(d.fd);
+    if (conn != conns.end() && conn->second->id == d.conn) sendAll(d.fd, d.text);
+    delayed_.pop_front();
+  }
+  if (delayed_.empty()) return fallback;
+  const auto wait = std::chrono::ceil<std::chrono::milliseconds>(delayed_.front().due - now);
+  return static_cast<int>(std::min<long>(fallback, wait.count()));
 }
 
 std::string Responder::listAnswerFor(const std::string& head) {

@@ -23,7 +23,7 @@ struct TenantSelector {
   Kind kind = Kind::None;
   std::vector<std::string> ids;
   Condition where;
-  int64_t rediscoverMs = 10 * 60 * 1000;                  // `rediscover:` how often to list them
+  int64_t rediscoverMs = 10 * 60 * 1000;                // `rediscover:` how often to list them
   int64_t keepUninstalledMs = 30LL * 24 * 3600 * 1000;  // `keep_uninstalled:` state kept after
   bool any() const { return kind != Kind::None; }
 };
@@ -93,8 +93,11 @@ struct FlowConfig {
 };
 
 struct RunSettings {
-  bool demoMode = false;    // allows intervals under 1 minute (reported by `sluice check`)
-  int workers = 4;          // poll and dispatch threads
+  bool demoMode = false;  // allows intervals under 1 minute (reported by `sluice check`)
+  int workers = 4;        // poll and dispatch threads always running
+  // Threads the pool grows to while polls and deliveries wait for one (their calls waiting on
+  // the network); the extra ones stop after 30 s without work (service/worker_pool.h).
+  int maxWorkers = 32;
   int flowConcurrency = 4;  // deliveries of one flow running at once
   int maxAttempts = 8;      // per delivery, then dead letter
   int64_t maxRetryDelayMs = 15 * 60 * 1000;

@@ -1,5 +1,6 @@
 #include "config/run_settings.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
@@ -122,6 +123,12 @@ RunSettings parseRunSettings(YamlMap& s, const std::string& file, std::vector<Di
                         "demo_mode is on: polling intervals under 1 minute are allowed "
                         "(for demos and tests only)"});
   out.workers = intBetween(s, "workers", out.workers, 1, 64);
+  // Unset, the ceiling is at least the threads asked for; set, it must be.
+  const bool ceilingGiven = s.has("max_workers");
+  out.maxWorkers = intBetween(s, "max_workers", std::max(out.maxWorkers, out.workers), 1, 256);
+  if (ceilingGiven && out.maxWorkers < out.workers)
+    s.fail("max_workers",
+           "'max_workers' must be at least 'workers' (" + std::to_string(out.workers) + ")");
   out.flowConcurrency = intBetween(s, "flow_concurrency", out.flowConcurrency, 1, 64);
   out.maxAttempts = intBetween(s, "max_attempts", out.maxAttempts, 1, 100);
   const int64_t forever = INT64_MAX;

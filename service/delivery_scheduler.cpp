@@ -55,10 +55,11 @@ void DeliveryScheduler::schedule(int64_t now) {
 
 bool DeliveryScheduler::needsClaim(int64_t now) {
   if (now - lastClaimMs_ >= kReclaimAfterMs || now < lastClaimMs_) return true;
-  // Enough claimed work to keep every worker busy twice over: no need to ask the store.
+  // Enough claimed work to keep the workers busy twice over, as many as the pool may grow to:
+  // no need to ask the store.
   size_t startable = deliveriesInFlight_.size();
   for (const Delivery& d : ready_) startable += mayStart(d);
-  return startable < 2 * static_cast<size_t>(settings_.workers);
+  return startable < 2 * static_cast<size_t>(settings_.maxWorkers);
 }
 
 void DeliveryScheduler::claim(int64_t now) {

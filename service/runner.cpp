@@ -26,7 +26,7 @@ Runner::Runner(const Catalog& catalog, const Config& config, StateStore& state,
           },
           insecure),
       dispatcher_(config, catalog, clients_, state, clock),
-      pool_(std::make_unique<WorkerPool>(config.settings.workers)),
+      pool_(std::make_unique<WorkerPool>(config.settings.workers, config.settings.maxWorkers)),
       polls_(catalog, config, state, clients_, clock, *pool_, metrics_, backPressure_, owner_,
              [this] { notifyWork(); }),
       deliveries_(dispatcher_, state, clock, config.settings, *pool_, metrics_, owner_,
@@ -206,7 +206,9 @@ void Runner::loopUntilStopped() {
 StopReason Runner::run(bool once) {
   logInfo("run.start", kv("flows", static_cast<long long>(config_.flows.size())) + " " +
                            kv("triggers", static_cast<long long>(triggers().size())) + " " +
-                           kv("workers", config_.settings.workers) + " " + kv("owner", owner_));
+                           kv("workers", config_.settings.workers) + " " +
+                           kv("max_workers", config_.settings.maxWorkers) + " " +
+                           kv("owner", owner_));
   renewer_.start();
   if (once) {
     pollAllNow();

@@ -1,5 +1,6 @@
 // config/run_settings.cpp: settings.console_token, read from the environment or a file, never
-// written in the config itself; each rejection names file:line:col.
+// written in the config itself; the worker pool's floor and ceiling; each rejection names
+// file:line:col.
 #include "config/run_settings.h"
 
 #include <gmock/gmock.h>
@@ -36,6 +37,20 @@ std::string rejection(const std::string& settings) {
   }
   ADD_FAILURE() << "expected a ConfigError for:\n" << settings;
   return "";
+}
+
+TEST(RunSettingsTest, ThePoolGrowsFromWorkersToMaxWorkers) {
+  const RunSettings defaults = load("  workers: 2\n").settings;
+  EXPECT_EQ(defaults.workers, 2);
+  EXPECT_EQ(defaults.maxWorkers, 32);
+  EXPECT_EQ(load("  workers: 48\n").settings.maxWorkers, 48);  // unset: never below workers
+  EXPECT_EQ(load("  workers: 4\n  max_workers: 4\n").settings.maxWorkers, 4);  // a fixed pool
+  EXPECT_EQ(load("  max_workers: 200\n").settings.maxWorkers, 200);
+  EXPECT_THAT(rejection("  workers: 8\n  max_workers: 4\n"),
+              AllOf(StartsWith("sluice.yaml:3:16:"),
+                    HasSubstr("'max_workers' must be at least 'workers' (8)")));
+  EXPECT_THAT(rejection("  max_workers: 0\n"),
+              HasSubstr("'max_workers' must be between 1 and 256"));
 }
 
 TEST(RunSettingsTest, TheConsoleTokenComesFromTheEnvironmentOrAFileAndIsASecret) {
