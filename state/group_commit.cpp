@@ -7,7 +7,7 @@ void GroupCommit::run(Job& job) {
   queue_.push_back(&job);
   while (!job.done) {
     if (writing_) {
-      changed_.wait(lock);
+      job.wake.wait(lock);
       continue;
     }
     // No writer at work: this thread writes what is queued, its own job among the first
@@ -26,9 +26,12 @@ void GroupCommit::run(Job& job) {
         if (!failed->error) failed->error = std::current_exception();
     }
     lock.lock();
-    for (Job* written : batch) written->done = true;
+    for (Job* written : batch) {
+      written->done = true;
+      if (written != &job) written->wake.notify_one();
+    }
     writing_ = false;
-    changed_.notify_all();
+    if (!queue_.empty()) queue_.front()->wake.notify_one();  // the next writer
   }
   if (job.error) std::rethrow_exception(job.error);
 }

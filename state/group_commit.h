@@ -33,6 +33,9 @@ class GroupCommit {
     const std::function<void(SqlTransaction&)>& body;
     std::exception_ptr error = nullptr;  // what the body (or the database) threw, rethrown
     bool done = false;
+    // Wakes this caller alone (its job written, or its turn to write): with dozens of workers
+    // waiting, waking all of them for each batch cost more than the batch saved.
+    std::condition_variable wake{};
   };
   // Writes a batch of jobs (in order) as the database sees fit, setting each one's error.
   using WriteBatch = std::function<void(const std::vector<Job*>&)>;
@@ -48,7 +51,6 @@ class GroupCommit {
  private:
   WriteBatch writeBatch_;
   std::mutex mutex_;  // guards queue_, writing_ and the jobs' done flags
-  std::condition_variable changed_;
   std::deque<Job*> queue_;
   bool writing_ = false;
 };
