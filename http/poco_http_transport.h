@@ -11,7 +11,11 @@ namespace sluice {
 struct TransportOptions {
   size_t maxResponseBytes = 16 * 1024 * 1024;
   bool verifyTls = true;  // turning it off is an explicit, logged per-connection setting
-  int maxIdlePerHost = 8;
+  // Idle keep-alive connections kept per host. Connections are made only as calls need them,
+  // so this caps what a burst leaves behind: at least as many as the worker pool may call one
+  // host with at once (settings.max_workers, up to 256), or a busy pool would close and
+  // reopen a connection (a TLS handshake) for most calls.
+  int maxIdlePerHost = 256;
 };
 
 // Poco-based transport: keep-alive sessions pooled per host, timeouts, TLS verification with

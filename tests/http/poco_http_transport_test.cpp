@@ -64,6 +64,8 @@ struct ServerState {
   std::vector<std::pair<std::string, std::string>> lastHeaders;
   std::set<std::string> clients;  // distinct client address:port = distinct TCP connections
   int drops = 0;
+  int gateArrived = 0;  // /gate: requests arrived; each waits for gateSize of them
+  int gateSize = 0;
 
   std::string lastHeader(const std::string& name) {
     std::lock_guard<std::mutex> lock(mu);
@@ -110,6 +112,17 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     } else if (path == "/nocontent") {
       response.setStatus(HTTPResponse::HTTP_NO_CONTENT);
       response.send();
+    } else if (path == "/gate") {
+      // Held until gateSize requests are in at once (bounded): that many connections open.
+      std::unique_lock<std::mutex> lock(state_->mu);
+      ++state_->gateArrived;
+      state_->wake.notify_all();
+      state_->wake.wait_for(lock, std::chrono::seconds(10), [&] {
+        return state_->stopping || state_->gateArrived % state_->gateSize == 0;
+      });
+      lock.unlock();
+      response.setContentLength(7);  // framed, so the connection is kept
+      response.send() << "through";
     } else if (path == "/slow") {
       std::unique_lock<std::mutex> lock(state_->mu);
       state_->wake.wait_for(lock, std::chrono::milliseconds(500), [&] { return state_->stopping; });
@@ -331,6 +344,29 @@ TEST_F(PocoHttpTransportTest, ConcurrentSendsShareThePool) {
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(ok.load(), 40);
   EXPECT_LE(state_->connections(), 4u);
+}
+
+// As many threads as a grown worker pool call one host at once, twice: the second time every
+// call finds an idle connection (none is closed on the way back and opened again).
+TEST_F(PocoHttpTransportTest, AsManyConnectionsAsCallsAtOnceStayOpenForTheNext) {
+  constexpr int kAtOnce = 12;
+  state_->gateSize = kAtOnce;
+  auto transport = makePocoTransport();
+  std::atomic<int> through{0};
+  for (int round = 0; round < 2; ++round) {
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kAtOnce; ++t)
+      threads.emplace_back([&] {
+        try {
+          if (transport->send(get("/gate", 15000)).body == "through") ++through;
+        } catch (const std::exception& e) {
+          ADD_FAILURE() << e.what();
+        }
+      });
+    for (auto& thread : threads) thread.join();
+  }
+  EXPECT_EQ(through.load(), 2 * kAtOnce);
+  EXPECT_EQ(state_->connections(), static_cast<size_t>(kAtOnce));
 }
 
 TEST_F(PocoHttpTransportTest, SlowResponseTimesOutWithoutNamingTheQuery) {
