@@ -77,6 +77,7 @@ void Runner::collectMetrics(Metrics& out) {
   }
   metrics_.collect(out, polls_.gauges(), pending, firstPass_.load());
   metrics_.collectBehind(out, backPressure_.behindFlows());
+  metrics_.collectWorkers(out, pool_->threads(), config_.settings);
   if (tenants_.watching()) {
     try {
       metrics_.collectTenants(out, state_.tenants(""));

@@ -122,6 +122,17 @@ void RunnerMetrics::pollsDeferred(int64_t count) {
   metrics_.add("sluice_polls_deferred_total", {}, static_cast<double>(count));
 }
 
+void RunnerMetrics::collectWorkers(Metrics& out, size_t threads,
+                                   const RunSettings& settings) const {
+  using T = Metrics::Type;
+  out.declare("sluice_workers", T::Gauge,
+              "Threads of the worker pool now: from settings.workers, grown while work waits for "
+              "a thread, up to settings.max_workers.");
+  out.set("sluice_workers", {}, static_cast<double>(threads));
+  out.declare("sluice_workers_max", T::Gauge, "settings.max_workers: what the pool may grow to.");
+  out.set("sluice_workers_max", {}, static_cast<double>(settings.maxWorkers));
+}
+
 void RunnerMetrics::collectBehind(Metrics& out, const std::vector<BehindFlow>& behind) const {
   using T = Metrics::Type;
   out.declare("sluice_flows_behind", T::Gauge,

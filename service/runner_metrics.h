@@ -67,6 +67,8 @@ class RunnerMetrics {
   // bounded whatever the number of tenants).
   void collectTenants(Metrics& out, const std::vector<TenantRecord>& tenants) const;
   void collectBehind(Metrics& out, const std::vector<BehindFlow>& behind) const;
+  // The worker pool's threads now, with its settings (service/worker_pool.h).
+  void collectWorkers(Metrics& out, size_t threads, const RunSettings& settings) const;
 
  private:
   void declare();

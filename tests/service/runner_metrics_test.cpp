@@ -1,5 +1,6 @@
-// The scrape-time trigger gauges: a scrape stays the same size however many triggers run, and
-// only triggers in trouble (failing, late) get series of their own, the worst first, capped.
+// The scrape-time gauges: a scrape stays the same size however many triggers run, and only
+// triggers in trouble (failing, late) get series of their own, the worst first, capped; the
+// worker pool's threads.
 #include <gmock/gmock.h>
 
 #include <sstream>
@@ -53,6 +54,18 @@ TEST(RunnerMetricsTest, AScrapeStaysTheSameSizeHoweverManyHealthyTriggersRun) {
   EXPECT_THAT(many, HasSubstr("sluice_trigger_watermark_age_seconds_bucket{le=\"3600\"} 14000\n"));
   EXPECT_THAT(many, HasSubstr("sluice_trigger_watermark_age_max_seconds 5400\n"));
   EXPECT_THAT(many, Not(HasSubstr("flow=")));
+}
+
+TEST(RunnerMetricsTest, TheWorkerPoolSaysHowManyThreadsItRunsAndMayGrowTo) {
+  ManualClock clock(1'800'000'000'000);
+  RunnerMetrics metrics(clock);
+  RunSettings settings;
+  settings.maxWorkers = 48;
+  Metrics out;
+  metrics.collectWorkers(out, 17, settings);
+  const std::string text = out.render();
+  EXPECT_THAT(text, HasSubstr("# TYPE sluice_workers gauge\nsluice_workers 17\n"));
+  EXPECT_THAT(text, HasSubstr("sluice_workers_max 48\n"));
 }
 
 TEST(RunnerMetricsTest, OnlyTheWorstTriggersInTroubleGetSeriesOfTheirOwn) {

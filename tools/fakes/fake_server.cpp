@@ -129,6 +129,10 @@ std::string malformBody(const std::string& body) {
   return body.substr(0, body.size() / 2) + "{\"unterminated\": [tru";
 }
 
+namespace {
+constexpr int kMaxConnections = 64;
+}  // namespace
+
 FakeServer::FakeServer() = default;
 
 FakeServer::~FakeServer() {
@@ -140,11 +144,15 @@ void FakeServer::start(std::uint16_t port) {
   if (server_) throw std::logic_error("fake server already started");
   Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", port));
   port_ = socket.address().port();
+  // Poco serves a keep-alive connection on one thread until it goes idle for 10 s, so a
+  // client holding more connections than there are threads waits that long for an answer. A
+  // sluice whose worker pool has grown calls with up to settings.max_workers (32 by default)
+  // connections at once, and other clients (tests, the demo's CLI) come on top.
   auto* params = new Poco::Net::HTTPServerParams;
-  params->setMaxThreads(16);
-  params->setMaxQueued(128);
+  params->setMaxThreads(kMaxConnections);
+  params->setMaxQueued(256);
   params->setKeepAlive(true);
-  pool_ = std::make_unique<Poco::ThreadPool>(2, 32);
+  pool_ = std::make_unique<Poco::ThreadPool>(2, kMaxConnections);
   server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), *pool_, socket, params);
   server_->start();
 }
