@@ -1,6 +1,7 @@
 #include "state/sqlite_connection.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 namespace sluice {
 namespace {
@@ -20,11 +21,19 @@ SqliteConnection::SqliteConnection(const std::string& path, int flags, int busyT
 
 SqliteConnection::~SqliteConnection() = default;
 
-SQLite::Statement& SqliteConnection::prepared(const char* sql) {
-  auto& slot = statements_[sql];
-  if (!slot) slot = std::make_unique<SQLite::Statement>(*db_, sqliteText(sql));
-  slot->tryReset();
-  return *slot;
+SqliteConnection::Prepared& SqliteConnection::prepared(const char* sql) {
+  Prepared& slot = statements_[sql];
+  if (!slot.statement) {
+    const std::string text = sqliteText(sql);
+    slot.statement = std::make_unique<SQLite::Statement>(*db_, text);
+    // SQLiteCpp keeps its handle to itself: a second, raw preparation answers the question.
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db_->getHandle(), text.c_str(), -1, &raw, nullptr) == SQLITE_OK)
+      slot.readOnly = sqlite3_stmt_readonly(raw) != 0;
+    sqlite3_finalize(raw);
+  }
+  slot.statement->tryReset();
+  return slot;
 }
 
 }  // namespace sluice

@@ -23,13 +23,18 @@ class SqliteConnection {
   SqliteConnection& operator=(const SqliteConnection&) = delete;
 
   SQLite::Database& db() { return *db_; }
+
+  struct Prepared {
+    std::unique_ptr<SQLite::Statement> statement;
+    bool readOnly = false;  // it writes nothing (sqlite3_stmt_readonly)
+  };
   // The prepared form of sql, reset; its $n placeholders read as ?n.
-  SQLite::Statement& prepared(const char* sql);
+  Prepared& prepared(const char* sql);
 
  private:
   std::unique_ptr<SQLite::Database> db_;
   // Declared after db_ so the statements are finalised before the connection closes.
-  std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
+  std::unordered_map<const char*, Prepared> statements_;
 };
 
 }  // namespace sluice

@@ -1,9 +1,9 @@
 // SQLite under SqlStateStore: one file in WAL mode. Writes go through one connection under a
-// mutex (SQLite has one writer at a time anyway), their commits shared by group commit. Reads
-// go through reader connections of their own, so a poll's or a delivery's read never waits
-// for another thread's commit (nor for the checkpoint a commit may run): in WAL mode a read
-// sees every transaction committed before it began. Statements are prepared once per
-// connection.
+// mutex (SQLite has one writer at a time anyway), their commits shared by group commit. A read
+// takes that connection when no write holds it (its page cache is warm) and otherwise a reader
+// connection of its own, so a poll's or a delivery's read never waits for another thread's
+// commit (nor for the checkpoint a commit may run): in WAL mode a read sees every transaction
+// committed before it began. Statements are prepared once per connection.
 #pragma once
 
 #include <condition_variable>

@@ -1,7 +1,8 @@
-// SQLite's connections (state/sqlite_database.h): reads run on reader connections of their
-// own, so a read is never held up by a write transaction in progress and never sees it before
-// its commit; threads beyond the readers wait for one; a reader cannot write; a private
-// in-memory database reads through its writer.
+// SQLite's connections (state/sqlite_database.h): while a write transaction is open, reads run
+// on reader connections of their own, so a read is never held up by it and never sees it before
+// its commit; threads beyond the readers wait for one; a read-only call that would write is
+// refused, whichever connection it runs on; a private in-memory database reads through its
+// writer.
 #include "state/sqlite_database.h"
 
 #include <gtest/gtest.h>
@@ -72,10 +73,18 @@ TEST(SqliteDatabaseTest, ManyThreadsReadingAtOnceShareTheReaders) {
 TEST(SqliteDatabaseTest, AReadOnlyCallThatWouldWriteIsRefused) {
   test::TempDir dir;
   SqliteDatabase db(dir.path() + "/state.db", {});
-  EXPECT_THROW(db.transact("pause", "a", SqlAccess::Query,
-                           [](SqlTransaction& tx) { tx.exec(kInsertPause, {std::string("a")}); }),
-               StateError);
-  EXPECT_EQ(countPauses(db), 0);
+  auto writeThroughARead = [&](SqlAccess access) {
+    db.transact("pause", "a", access,
+                [](SqlTransaction& tx) { tx.exec(kInsertPause, {std::string("a")}); });
+  };
+  EXPECT_THROW(writeThroughARead(SqlAccess::Query), StateError);  // on the idle writer
+  EXPECT_THROW(writeThroughARead(SqlAccess::Read), StateError);
+  db.transact("pause", "b", SqlAccess::Write, [&](SqlTransaction& tx) {  // on a reader
+    tx.exec(kInsertPause, {std::string("b")});
+    std::thread other([&] { EXPECT_THROW(writeThroughARead(SqlAccess::Query), StateError); });
+    other.join();
+  });
+  EXPECT_EQ(countPauses(db), 1);
 }
 
 TEST(SqliteDatabaseTest, AnInMemoryDatabaseReadsThroughItsWriter) {
