@@ -1,6 +1,7 @@
 #include "service/worker_pool.h"
 
 #include <algorithm>
+#include <system_error>
 
 #include "core/logger.h"
 
@@ -50,7 +51,13 @@ void WorkerPool::submit(std::function<void()> task) {
     joinStopped();
     // Every thread is busy (most likely waiting on an API): one more, so the task does not
     // wait for a call it has nothing to do with.
-    if (queue_.size() > alive_ - running_ && alive_ < maxThreads_) start();
+    if (queue_.size() > alive_ - running_ && alive_ < maxThreads_) {
+      try {
+        start();
+      } catch (const std::system_error& e) {  // out of threads: the ones there take the task
+        logWarn("workers.not_grown", kv("threads", alive_) + " " + kv("error", e.what()));
+      }
+    }
   }
   wake_.notify_one();
 }
