@@ -53,8 +53,15 @@ void DeliveryScheduler::schedule(int64_t now) {
   startReady();
 }
 
+void DeliveryScheduler::itemsQueued() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++queuedCount_;
+}
+
 bool DeliveryScheduler::needsClaim(int64_t now) {
   if (now - lastClaimMs_ >= kReclaimAfterMs || now < lastClaimMs_) return true;
+  if (lastClaimEmpty_ && queuedCount_ == emptyAtQueued_ && finishCount_ == emptyAtFinished_)
+    return false;  // nothing has changed since the store had nothing due
   // Enough claimed work to keep the workers busy twice over, as many as the pool may grow to:
   // no need to ask the store.
   size_t startable = deliveriesInFlight_.size();
@@ -63,10 +70,11 @@ bool DeliveryScheduler::needsClaim(int64_t now) {
 }
 
 void DeliveryScheduler::claim(int64_t now) {
-  uint64_t listedAfter;
+  uint64_t listedAfter, queuedBefore;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     listedAfter = finishCount_;
+    queuedBefore = queuedCount_;
   }
   std::vector<Delivery> due;
   try {
@@ -78,6 +86,9 @@ void DeliveryScheduler::claim(int64_t now) {
   }
   std::lock_guard<std::mutex> lock(mutex_);
   lastClaimMs_ = now;
+  lastClaimEmpty_ = due.empty();
+  emptyAtQueued_ = queuedBefore;
+  emptyAtFinished_ = listedAfter;
   // The store's list replaces the one held: it has what is still pending and due, in order.
   ready_.clear();
   for (auto& d : due) {

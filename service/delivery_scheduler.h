@@ -40,12 +40,14 @@ class DeliveryScheduler {
   // Claims a batch of due deliveries when the ones claimed before run low, and starts those
   // that may run now.
   void schedule(int64_t now);
+  // New items are in the outbox (a poll's or a webhook's): the next pass asks the store.
+  void itemsQueued();
 
  private:
   void deliverTask(Delivery d);
   bool needsClaim(int64_t now);  // mutex_ held
   void claim(int64_t now);
-  void startReady();  // mutex_ held
+  void startReady();                       // mutex_ held
   bool mayStart(const Delivery& d) const;  // mutex_ held
 
   Dispatcher& dispatcher_;
@@ -69,6 +71,13 @@ class DeliveryScheduler {
   // by flow_concurrency, or waiting for the next pass.
   std::vector<Delivery> ready_;
   int64_t lastClaimMs_ = INT64_MIN / 2;
+  // A claim that found nothing due is not made again (a write transaction, at every pass of
+  // an idle runner: about one per poll) until items are queued, a delivery finishes (a
+  // change it held back may now go), or kReclaimAfterMs passes (retries that fell due, other
+  // processes' items). The counts as they were when the empty claim read the store.
+  uint64_t queuedCount_ = 0;
+  bool lastClaimEmpty_ = false;
+  uint64_t emptyAtQueued_ = 0, emptyAtFinished_ = 0;
 };
 
 }  // namespace sluice

@@ -181,6 +181,7 @@ int64_t PollScheduler::commitPolled(ScheduledTrigger& t, PollResult& r, const st
   r.commit.leaseOwner = owner_;
   try {
     state_.commitPoll(r.commit);
+    if (!r.commit.items.empty() && itemsQueued_) itemsQueued_();
     logPolled(r, flows, name);
     {
       std::lock_guard<std::mutex> lock(mutex_);

@@ -67,6 +67,8 @@ class PollScheduler {
   void onRefused(std::function<void(const std::string&, const std::string&)> refused) {
     refused_ = std::move(refused);
   }
+  // Told when a poll's commit put new items in the outbox, from a worker.
+  void onItemsQueued(std::function<void()> queued) { itemsQueued_ = std::move(queued); }
   std::vector<TriggerGauges> gauges();
 
  private:
@@ -104,6 +106,7 @@ class PollScheduler {
   const std::string& owner_;
   std::function<void()> taskDone_;
   std::function<void(const std::string&, const std::string&)> refused_;
+  std::function<void()> itemsQueued_;
   std::vector<std::unique_ptr<ScheduledTrigger>> triggers_;
 
   std::mutex mutex_;  // guards the triggers' mutable fields and dueQueue_

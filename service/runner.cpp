@@ -33,6 +33,7 @@ Runner::Runner(const Catalog& catalog, const Config& config, StateStore& state,
                   [this] { notifyWork(); }),
       renewer_(state, clock, owner_, config.settings.leaseMs),
       tenants_(catalog, config, state, clients_, clock, [this] { requestTenantRebuild(); }) {
+  polls_.onItemsQueued([this] { deliveries_.itemsQueued(); });
   polls_.onRefused([this](const std::string& connection, const std::string& error) {
     tenants_.refused(connection, error);
   });
@@ -128,6 +129,7 @@ void Runner::pollAllNow() {
 
 void Runner::drainOutbox() {
   while (!stop_) {
+    deliveries_.itemsQueued();  // whoever queued them (a test, a benchmark): ask the store
     deliveries_.schedule(clock_.nowMs());
     pool_->waitIdle();
     std::vector<Delivery> due;
@@ -172,8 +174,10 @@ void Runner::logSummaryIfDue(int64_t now) {
 
 void Runner::startWebhooks() {
   if (config_.settings.webhookListen.empty()) return;
-  webhooks_ = std::make_unique<WebhookReceiver>(catalog_, config_, state_, clock_,
-                                                [this] { notifyWork(); });
+  webhooks_ = std::make_unique<WebhookReceiver>(catalog_, config_, state_, clock_, [this] {
+    deliveries_.itemsQueued();
+    notifyWork();
+  });
   webhooks_->onTenantsChanged([this] {
     tenants_.poke();
     notifyWork();
