@@ -153,11 +153,9 @@ class SqliteDatabase::Reader {
     ++database.readersOpen_;
     lock.unlock();
     try {
+      // Never written through: Transaction refuses a statement that writes in a read.
       connection_ = std::make_unique<SqliteConnection>(database.path_, SQLite::OPEN_READWRITE,
                                                        database.options_.busyTimeoutMs);
-      // A reader never writes: a statement that would is refused rather than run beside the
-      // writer's lock.
-      connection_->db().exec("PRAGMA query_only = ON");
     } catch (...) {
       lock.lock();
       --database.readersOpen_;
@@ -180,10 +178,9 @@ class SqliteDatabase::Reader {
 };
 
 SqliteDatabase::SqliteDatabase(const std::string& path, SqliteStoreOptions options)
-    : path_(path), options_(options) {
+    : path_(path), options_(options), memory_(path == ":memory:") {
   if (path.empty()) throw StateError("state: empty database path");
-  const bool memory = path == ":memory:";
-  if (!memory) createPrivateFile(path);
+  if (!memory_) createPrivateFile(path);
   try {
     writer_ = std::make_unique<SqliteConnection>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
                                                  options.busyTimeoutMs);
@@ -192,7 +189,7 @@ SqliteDatabase::SqliteDatabase(const std::string& path, SqliteStoreOptions optio
     // WAL: pollers' and dispatchers' reads never wait for a commit, and a commit is one
     // sequential append.
     std::string mode = db.execAndGet("PRAGMA journal_mode = WAL").getString();
-    if (!memory && mode != "wal")
+    if (!memory_ && mode != "wal")
       failState("open", path, "cannot switch to WAL (got " + mode + ")");
     // NORMAL, not FULL. In WAL mode NORMAL keeps every transaction atomic and loses nothing when
     // the process crashes; only a power cut or OS crash can drop the last few commits, and
@@ -222,7 +219,7 @@ void SqliteDatabase::transact(const char* what, const std::string& subject, SqlA
     return;
   }
   const bool reads = access == SqlAccess::Query || access == SqlAccess::Read;
-  if (reads && path_ != ":memory:") {
+  if (reads && !memory_) {
     // The writer's connection when no write holds it: its page cache is warm, while another
     // connection's commit empties a reader's (at the steady schedule's pace, reading through
     // readers only cost a third more CPU per poll). A reader otherwise: no read waits for a

@@ -56,12 +56,12 @@ class SqliteDatabase : public SqlDatabase {
 
   const std::string path_;
   const SqliteStoreOptions options_;
+  const bool memory_;        // ":memory:": private to its connection, so reads take the writer's
   std::mutex mutex_;         // guards writer_ and lastSweepMs_
   int64_t lastSweepMs_ = 0;  // freeLeasesOfGoneProcesses
   std::unique_ptr<SqliteConnection> writer_;
   GroupCommit writes_{[this](const std::vector<GroupCommit::Job*>& batch) { writeBatch(batch); }};
-  // Reader connections, opened as reads need them. None for ":memory:", which is private to
-  // its connection: reads then take the writer's.
+  // Reader connections, opened as reads need them (none for ":memory:").
   static constexpr int kMaxReaders = 4;
   std::mutex readersMutex_;  // guards the two below
   std::condition_variable readerFree_;

@@ -23,6 +23,8 @@ namespace sluice::fakes {
 
 namespace {
 
+constexpr int kMaxConnections = 64;  // keep-alive connections served at once (start())
+
 class Handler : public Poco::Net::HTTPRequestHandler {
  public:
   explicit Handler(FakeServer& server) : server_(server) {}
@@ -128,10 +130,6 @@ std::string malformBody(const std::string& body) {
   // Valid-looking start, broken end: a parser must reject it rather than read a prefix.
   return body.substr(0, body.size() / 2) + "{\"unterminated\": [tru";
 }
-
-namespace {
-constexpr int kMaxConnections = 64;
-}  // namespace
 
 FakeServer::FakeServer() = default;
 
