@@ -40,6 +40,7 @@ class TriggerPoller {
  public:
   static constexpr size_t kMaxRecordsPerPage = ::sluice::kMaxRecordsPerPage;
   static constexpr int64_t kSeenRetentionMs = 30LL * 24 * 3600 * 1000;
+  static_assert(kSeenRetentionMs > kSeenRefreshMs, "an item still listed must never be forgotten");
 
   TriggerPoller(ApiClient& client, TriggerStore& state, const Clock& clock)
       : client_(client), state_(state), clock_(clock) {}

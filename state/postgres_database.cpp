@@ -288,8 +288,8 @@ void PostgresDatabase::upsertSeen(SqlTransaction& tx, const std::string& key,
       "INSERT INTO seen(trigger_key, item_key, version, seen_ms)"
       " SELECT $1, k, v, $4::bigint FROM unnest($2::text[], $3::text[]) AS u(k, v)"
       " ON CONFLICT(trigger_key, item_key) DO UPDATE SET version = excluded.version,"
-      " seen_ms = excluded.seen_ms",
-      {key, textArray(keys), textArray(versions), nowMs});
+      " seen_ms = excluded.seen_ms WHERE seen.version <> excluded.version OR seen.seen_ms < $5",
+      {key, textArray(keys), textArray(versions), nowMs, nowMs - kSeenRefreshMs});
 }
 
 void PostgresDatabase::enqueue(SqlTransaction& tx, const std::vector<OutboxItem>& items,
@@ -347,8 +347,8 @@ std::vector<Delivery> PostgresDatabase::claimDeliveries(SqlTransaction& tx,
       "UPDATE outbox SET lease_owner = $1, lease_until = $2 WHERE id IN ("
       " SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_ms <= $3"
       " AND (lease_owner = '' OR lease_owner = $1 OR lease_until <= $3)" SLUICE_NO_EARLIER_CHANGE
-      SLUICE_FLOW_NOT_PAUSED " ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING "
-      SLUICE_DELIVERY_COLUMNS,
+          SLUICE_FLOW_NOT_PAUSED
+      " ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING " SLUICE_DELIVERY_COLUMNS,
       {owner, untilMs, nowMs, int64_t{limit}},
       [&](const SqlRow& row) { claimed.push_back(store_sql::readDelivery(row)); });
   std::sort(claimed.begin(), claimed.end(),

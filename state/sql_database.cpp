@@ -32,7 +32,8 @@ std::map<std::string, std::string> SqlDatabase::seenVersions(
 void SqlDatabase::upsertSeen(SqlTransaction& tx, const std::string& key,
                              const std::vector<SeenEntry>& entries, int64_t nowMs) {
   for (const auto& entry : entries)
-    tx.exec(store_sql::kUpsertSeen, {key, entry.itemKey, entry.version, nowMs});
+    tx.exec(store_sql::kUpsertSeen,
+            {key, entry.itemKey, entry.version, nowMs, nowMs - kSeenRefreshMs});
 }
 
 void SqlDatabase::enqueue(SqlTransaction& tx, const std::vector<OutboxItem>& items, int64_t nowMs) {

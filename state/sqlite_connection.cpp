@@ -14,10 +14,26 @@ std::string sqliteText(const char* sql) {
   return text;
 }
 
+// SQLite's allocator counts memory under one process-wide mutex unless told not to, and sluice
+// reads no such count: with dozens of threads in SQLite at once, that mutex was a contended
+// lock on every allocation. It can only be set before SQLite initialises, so once, before the
+// first connection opens (SQLITE_MISUSE if something opened one earlier: the count stays on).
+void configureSqliteOnce() {
+  static const int configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)configured;
+}
+
+SQLite::Database* open(const std::string& path, int flags, int busyTimeoutMs) {
+  configureSqliteOnce();
+  // NOMUTEX: each connection is used by one thread at a time (its owner serialises use), so
+  // SQLite's own mutex around every call on it would only cost.
+  return new SQLite::Database(path, flags | SQLITE_OPEN_NOMUTEX, busyTimeoutMs);
+}
+
 }  // namespace
 
 SqliteConnection::SqliteConnection(const std::string& path, int flags, int busyTimeoutMs)
-    : db_(std::make_unique<SQLite::Database>(path, flags, busyTimeoutMs)) {}
+    : db_(open(path, flags, busyTimeoutMs)) {}
 
 SqliteConnection::~SqliteConnection() = default;
 

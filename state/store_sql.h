@@ -58,10 +58,12 @@ inline constexpr char kFailTrigger[] =
     " consecutive_errors = triggers.consecutive_errors + 1,"
     " last_error = excluded.last_error, lease_owner = '', lease_until = 0";
 inline constexpr char kForgetSeen[] = "DELETE FROM seen WHERE trigger_key = $1 AND seen_ms < $2";
+// $5: entries seen before it get the new time even when their version is the same
+// (kSeenRefreshMs); others are left untouched, no page written.
 inline constexpr char kUpsertSeen[] =
     "INSERT INTO seen(trigger_key, item_key, version, seen_ms) VALUES($1, $2, $3, $4)"
     " ON CONFLICT(trigger_key, item_key) DO UPDATE SET version = excluded.version,"
-    " seen_ms = excluded.seen_ms";
+    " seen_ms = excluded.seen_ms WHERE seen.version <> excluded.version OR seen.seen_ms < $5";
 // Ignores only a (flow, item_key) already present; unlike INSERT OR IGNORE it does not also
 // swallow NOT NULL or CHECK failures, which would silently drop an item.
 inline constexpr char kEnqueue[] =

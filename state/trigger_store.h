@@ -37,6 +37,12 @@ struct TriggerSchedule {
   int consecutiveErrors = 0;
 };
 
+// How stale a seen entry's time may grow while its item is still read. A forget horizon
+// (PollCommit::forgetSeenBeforeMs) must lie further back than this plus the time a sweep spread
+// over several polls takes, or an item still listed, read on an earlier page of the sweep,
+// could be forgotten and found again as new (tests/poll/seen_retention_test.cpp).
+inline constexpr int64_t kSeenRefreshMs = 24LL * 3600 * 1000;
+
 // One item key the deduper has seen, with its version ("" for detect: new).
 struct SeenEntry {
   std::string itemKey;
@@ -58,9 +64,12 @@ struct PollCommit {
   std::string triggerKey;
   std::string op;
   std::string connection;
-  std::string cursorJson;       // the advanced cursor
-  bool cursorMoved = false;     // the cursor changed or items were found: updates watermarkMovedMs
-  std::vector<SeenEntry> seen;  // ids/versions to remember (upserted)
+  std::string cursorJson;    // the advanced cursor
+  bool cursorMoved = false;  // the cursor changed or items were found: updates watermarkMovedMs
+  // Ids/versions to remember. An entry already there with the same version keeps its time
+  // unless that is older than kSeenRefreshMs: a list read whole at every poll writes only
+  // what changed, not every row it read.
+  std::vector<SeenEntry> seen;
   int64_t forgetSeenBeforeMs = 0;  // prune seen entries older than this (0 = keep)
   std::vector<OutboxItem> items;   // deliveries to enqueue (duplicates by (flow, itemKey) ignored)
   PollRecord history;

@@ -143,6 +143,23 @@ TEST_P(StateStoreContract, SeenVersionsAnswersAPageAndForgetsOldEntries) {
   EXPECT_EQ(found, (std::map<std::string, std::string>{{"cus_0", "v0b"}, {"new", ""}}));
 }
 
+// A list read whole at every poll reads the same items again and again: an item seen again
+// with its version keeps its time (no row written) until that time is a day old.
+TEST_P(StateStoreContract, AnItemSeenAgainKeepsItsTimeUntilItIsADayOld) {
+  const int64_t t0 = 1'000'000;
+  store().commitPoll(poll("c1", t0, {}, {{"same", "1"}, {"changed", "1"}, {"old", "1"}}));
+  store().commitPoll(poll("c2", t0 + kSeenRefreshMs / 2, {}, {{"same", "1"}, {"changed", "2"}}));
+  store().commitPoll(poll("c3", t0 + kSeenRefreshMs + 1, {}, {{"old", "1"}}));
+
+  // Forgetting what was seen before t0 + 1: "same" kept its first time; "changed" took the
+  // time of its new version, "old" the time of the poll that found it a day on.
+  PollCommit forget = poll("c4", t0 + kSeenRefreshMs + 2);
+  forget.forgetSeenBeforeMs = t0 + 1;
+  store().commitPoll(forget);
+  EXPECT_EQ(store().seenVersions(kKey, {"same", "changed", "old"}),
+            (std::map<std::string, std::string>{{"changed", "2"}, {"old", "1"}}));
+}
+
 TEST_P(StateStoreContract, RecordPollFailureKeepsTheCursorAndCountsErrors) {
   store().commitPoll(poll("c1", 1000, {}, {{"a", "1"}}));
   PollRecord failed;
