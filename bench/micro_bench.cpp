@@ -201,6 +201,42 @@ void BM_DedupeSeenVersions100(benchmark::State& state) {
 }
 BENCHMARK(BM_DedupeSeenVersions100)->Unit(benchmark::kMicrosecond);
 
+// The commit of a poll that read 100 records it had seen: with the same versions (a list
+// read whole with nothing new: no seen row is written) and with every version changed (each
+// row written, as every unchanged one was before kSeenRefreshMs).
+void commitPoll100Seen(benchmark::State& state, bool changed) {
+  const std::string db = tempPath(changed ? "seen-changed.db" : "seen-again.db");
+  {
+    auto store = openStateStore("sqlite:" + db);
+    PollCommit c;
+    c.triggerKey = "bench-trigger";
+    c.op = "ghl.contacts.list_contacts_deprecated";
+    c.connection = "ghl";
+    c.cursorJson = "{}";
+    c.history.triggerKey = c.triggerKey;
+    for (int i = 0; i < 100; ++i) c.seen.push_back({"contact" + std::to_string(i), "v0"});
+    SystemClock clock;
+    int64_t round = 0;
+    for (auto _ : state) {
+      ++round;
+      if (changed)
+        for (auto& entry : c.seen) entry.version = "v" + std::to_string(round);
+      c.history.startedMs = c.history.finishedMs = clock.nowMs();
+      store->commitPoll(c);
+    }
+    state.SetItemsProcessed(state.iterations() * 100);
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+}
+void BM_CommitPoll100SeenAgain(benchmark::State& state) {
+  commitPoll100Seen(state, false);
+}
+void BM_CommitPoll100SeenChanged(benchmark::State& state) {
+  commitPoll100Seen(state, true);
+}
+BENCHMARK(BM_CommitPoll100SeenAgain)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_CommitPoll100SeenChanged)->Unit(benchmark::kMicrosecond);
+
 // --- form encoding ------------------------------------------------------------------------
 
 void BM_FormEncodeStripeBody(benchmark::State& state) {
