@@ -38,12 +38,15 @@ DeliveryReport Dispatcher::deliver(const Delivery& delivery) {
     for (const auto& r : state_.stepResults(delivery.id)) done[r.step] = r;
   scope.beginSteps();
   std::optional<std::string> lastResult;
+  std::optional<HeldResult> held;
   for (size_t i = 0; i < flow->steps.size(); ++i) {
     const bool last = i + 1 == flow->steps.size();
-    StepRun run{delivery, *flow, static_cast<int>(i), scope, report, last ? &lastResult : nullptr};
+    std::optional<std::string>* resultSlot = last ? &lastResult : nullptr;
+    StepRun run{delivery, *flow, static_cast<int>(i), scope, report, held, resultSlot};
     const auto prior = done.find(run.index);
     if (auto stop = runStep(run, prior == done.end() ? nullptr : &prior->second)) return *stop;
   }
+  writeHeld(delivery, held);  // the last step made no call to write it with
   if (lastResult)
     state_.finishDelivery(delivery.id, static_cast<int>(flow->steps.size()) - 1, *lastResult);
   else
@@ -75,12 +78,14 @@ std::optional<DeliveryReport> Dispatcher::runStep(StepRun& run, const StepResult
     inputs = step.with.isNull() ? JsonValue(rapidjson::kObjectType)
                                 : step.with.render(run.scope.scope(), run.scope.alloc());
   } catch (const TemplateError& e) {
+    writeHeld(run.delivery, run.held);
     return dead(run.delivery, run.report,
                 "step " + std::to_string(run.index) + " (" + step.op + "): " + e.what());
   }
   const Interruption rule = interruptionRule(*op, *catalog_.app(op->app));
   // A step marked as sent without a result: the process stopped while its call was out.
   if (prior && prior->started && marksStart(rule)) {
+    writeHeld(run.delivery, run.held);
     bool recovered = false;
     if (auto stop = recover(run, *op, client, inputs, *prior, recovered)) return stop;
     if (recovered) return std::nullopt;
@@ -140,7 +145,14 @@ std::optional<DeliveryReport> Dispatcher::recover(StepRun& run, const Operation&
 std::optional<DeliveryReport> Dispatcher::send(StepRun& run, const Operation& op, ApiClient& client,
                                                const JsonValue& inputs, bool markStart) {
   const Delivery& d = run.delivery;
-  if (markStart) state_.markStepStarted(d.id, run.index, clock_.nowMs());
+  if (markStart && run.held) {
+    state_.recordStepThenStart(d.id, run.held->step, run.held->json, run.index, clock_.nowMs());
+    run.held.reset();
+  } else if (markStart) {
+    state_.markStepStarted(d.id, run.index, clock_.nowMs());
+  } else {
+    writeHeld(d, run.held);  // recorded before this call goes out
+  }
   const int64_t started = clock_.nowMs();
   const std::string key = idempotencyKey(run.flow.name, d.itemKey, run.index);
   const ApiResult result = client.call(op, inputs, nullptr, key);
@@ -173,10 +185,18 @@ std::optional<DeliveryReport> Dispatcher::send(StepRun& run, const Operation& op
 }
 
 void Dispatcher::record(StepRun& run, const std::string& resultJson) {
-  if (run.lastResult)
+  if (run.lastResult) {
     *run.lastResult = resultJson;
-  else
-    state_.recordStep(run.delivery.id, run.index, resultJson);
+    return;
+  }
+  writeHeld(run.delivery, run.held);
+  run.held = HeldResult{run.index, resultJson};
+}
+
+void Dispatcher::writeHeld(const Delivery& delivery, std::optional<HeldResult>& held) {
+  if (!held) return;
+  state_.recordStep(delivery.id, held->step, held->json);
+  held.reset();
 }
 
 DeliveryReport Dispatcher::dead(const Delivery& delivery, DeliveryReport report,

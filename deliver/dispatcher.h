@@ -1,8 +1,9 @@
 // Delivers outbox items: for one item of one flow, evaluates the filter, then runs the steps
 // that have not run yet, each with its `if:`, its rendered `with:` mapping and an idempotency
-// key derived from flow, item and step. A step's result is recorded before the next step
-// runs, so a crash repeats at most the one step in flight, with the same key; an interrupted
-// step that is not safe to repeat is looked up first (deliver/interrupted_call.h).
+// key derived from flow, item and step. A step's result is recorded before the next step's
+// call goes out (in the same write as that step's started mark, when it has one), so a crash
+// repeats at most the one step in flight, with the same key; an interrupted step that is not
+// safe to repeat is looked up first (deliver/interrupted_call.h).
 // Failures follow one retry policy (deliver/retry_policy.h); fatal ones, and the last
 // attempt, go to the dead letters.
 #pragma once
@@ -36,6 +37,12 @@ class Dispatcher {
   DeliveryReport deliver(const Delivery& delivery);
 
  private:
+  // A step's result not written yet: it is written with the next step's started mark (one
+  // write instead of two), or alone before anything else is written or sent.
+  struct HeldResult {
+    int step;
+    std::string json;
+  };
   // One step of a delivery in progress; none = go on with the next step.
   struct StepRun {
     const Delivery& delivery;
@@ -43,11 +50,15 @@ class Dispatcher {
     int index;
     DeliveryScope& scope;
     DeliveryReport& report;
+    std::optional<HeldResult>& held;
     // Set for the last step: its result waits here to be recorded with the done mark.
     std::optional<std::string>* lastResult = nullptr;
   };
-  // Records a step's result (the last step's waits for the done mark).
+  // Records a step's result: held for the next step's mark, or (the last step's) for the done
+  // mark.
   void record(StepRun& run, const std::string& resultJson);
+  // Writes the held result, if any, on its own.
+  void writeHeld(const Delivery& delivery, std::optional<HeldResult>& held);
   std::optional<DeliveryReport> runStep(StepRun& run, const StepResult* prior);
   std::optional<DeliveryReport> send(StepRun& run, const Operation& op, ApiClient& client,
                                      const JsonValue& inputs, bool markStart);

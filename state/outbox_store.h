@@ -71,6 +71,10 @@ class OutboxStore {
   // repeat; a new send moves the time), and clears the mark when the call is known not to have
   // taken effect.
   virtual void markStepStarted(int64_t deliveryId, int step, int64_t sentMs) = 0;
+  // recordStep of step, then markStepStarted of nextStep, in one commit: in a flow of several
+  // steps, one write transaction per step instead of two.
+  virtual void recordStepThenStart(int64_t deliveryId, int step, const std::string& resultJson,
+                                   int nextStep, int64_t sentMs) = 0;
   virtual void clearStepStarted(int64_t deliveryId, int step) = 0;
   virtual void markDone(int64_t deliveryId) = 0;
   // The last step's result and the done mark in one commit: a delivery's last write, one

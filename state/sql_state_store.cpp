@@ -178,6 +178,15 @@ void SqlStateStore::markStepStarted(int64_t deliveryId, int step, int64_t sentMs
       });
 }
 
+void SqlStateStore::recordStepThenStart(int64_t deliveryId, int step, const std::string& resultJson,
+                                        int nextStep, int64_t sentMs) {
+  run("recordStepThenStart for delivery", std::to_string(deliveryId), SqlAccess::Statement,
+      [&](SqlTransaction& tx) {
+        tx.exec(store_sql::kRecordStepThenStart,
+                {deliveryId, int64_t{step}, resultJson, int64_t{nextStep}, std::to_string(sentMs)});
+      });
+}
+
 void SqlStateStore::clearStepStarted(int64_t deliveryId, int step) {
   run("clearStepStarted for delivery", std::to_string(deliveryId), SqlAccess::Statement,
       [&](SqlTransaction& tx) {

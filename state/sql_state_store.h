@@ -33,6 +33,8 @@ class SqlStateStore : public StateStore {
   std::vector<StepResult> stepResults(int64_t deliveryId) override;
   void recordStep(int64_t deliveryId, int step, const std::string& resultJson) override;
   void markStepStarted(int64_t deliveryId, int step, int64_t sentMs) override;
+  void recordStepThenStart(int64_t deliveryId, int step, const std::string& resultJson,
+                           int nextStep, int64_t sentMs) override;
   void clearStepStarted(int64_t deliveryId, int step) override;
   void markDone(int64_t deliveryId) override;
   void finishDelivery(int64_t deliveryId, int step, const std::string& resultJson) override;

@@ -394,6 +394,30 @@ TEST_P(StateStoreContract, SeveralThreadsCommitAndDispatchWithoutLosingItems) {
     EXPECT_EQ(t.cursorJson, "c" + std::to_string(kPolls - 1));
 }
 
+// In a flow of several steps, a step's result and the next step's started mark are one write.
+TEST_P(StateStoreContract, AStepsResultAndTheNextStepsMarkAreOneWrite) {
+  store().commitPoll(poll("c1", 1000, {item("f", "a")}));
+  const int64_t a = store().dueDeliveries(1000, 1).at(0).id;
+  store().markStepStarted(a, 0, 1500);
+  store().recordStepThenStart(a, 0, R"({"id":"n1"})", 1, 2000);
+  auto steps = store().stepResults(a);
+  ASSERT_EQ(steps.size(), 2u);
+  EXPECT_FALSE(steps[0].started);  // the mark of step 0 became its result
+  EXPECT_EQ(steps[0].resultJson, R"({"id":"n1"})");
+  EXPECT_TRUE(steps[1].started);
+  EXPECT_EQ(steps[1].resultJson, "2000");
+
+  store().recordStepThenStart(a, 0, R"({"id":"n1"})", 1, 3000);  // sent again: the mark moves
+  EXPECT_EQ(store().stepResults(a).at(1).resultJson, "3000");
+  store().recordStep(a, 1, R"({"id":"n2"})");
+  store().recordStepThenStart(a, 0, R"({"id":"n1"})", 1, 4000);  // a finished step stays so
+  steps = store().stepResults(a);
+  EXPECT_FALSE(steps.at(1).started);
+  EXPECT_EQ(steps.at(1).resultJson, R"({"id":"n2"})");
+
+  EXPECT_THROW(store().recordStepThenStart(987654, 0, "null", 1, 5000), StateError);
+}
+
 TEST_P(StateStoreContract, DispatcherLifecycle) {
   store().commitPoll(poll("c1", 1000, {item("f", "a"), item("f", "b"), item("f", "c")}));
   auto due = store().dueDeliveries(1000, 2);

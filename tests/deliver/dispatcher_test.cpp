@@ -1,0 +1,161 @@
+// deliver/dispatcher.h: the writes a delivery makes. In a flow of several steps whose calls are
+// marked before they go out, a step's result is written with the next step's mark, one write
+// per step instead of two, and still before the next call goes out.
+#include "deliver/dispatcher.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "service/pipeline_fixture.h"
+
+namespace sluice::test {
+namespace dispatcher_test {
+
+using ::testing::ElementsAre;
+
+// The real store, each write the dispatcher makes logged by name and steps, each with the
+// number of GHL calls made before it.
+class RecordingOutbox : public OutboxStore {
+ public:
+  RecordingOutbox(OutboxStore& store, const fakes::FakeGhl& ghl) : store_(store), ghl_(ghl) {}
+  std::vector<std::string> writes;
+
+  std::vector<Delivery> dueDeliveries(int64_t nowMs, int limit) override {
+    return store_.dueDeliveries(nowMs, limit);
+  }
+  std::vector<StepResult> stepResults(int64_t id) override { return store_.stepResults(id); }
+  void recordStep(int64_t id, int step, const std::string& json) override {
+    log("record " + std::to_string(step));
+    store_.recordStep(id, step, json);
+  }
+  void markStepStarted(int64_t id, int step, int64_t sentMs) override {
+    log("mark " + std::to_string(step));
+    store_.markStepStarted(id, step, sentMs);
+  }
+  void recordStepThenStart(int64_t id, int step, const std::string& json, int next,
+                           int64_t sentMs) override {
+    log("record " + std::to_string(step) + " + mark " + std::to_string(next));
+    store_.recordStepThenStart(id, step, json, next, sentMs);
+  }
+  void clearStepStarted(int64_t id, int step) override {
+    log("clear " + std::to_string(step));
+    store_.clearStepStarted(id, step);
+  }
+  void markDone(int64_t id) override {
+    log("done");
+    store_.markDone(id);
+  }
+  void finishDelivery(int64_t id, int step, const std::string& json) override {
+    log("record " + std::to_string(step) + " + done");
+    store_.finishDelivery(id, step, json);
+  }
+  void scheduleRetry(int64_t id, int attempts, int64_t at, const std::string& error) override {
+    log("retry");
+    store_.scheduleRetry(id, attempts, at, error);
+  }
+  void markDead(int64_t id, int attempts, const std::string& error) override {
+    log("dead");
+    store_.markDead(id, attempts, error);
+  }
+  std::vector<Delivery> deliveries(std::optional<DeliveryStatus> status, int limit) override {
+    return store_.deliveries(status, limit);
+  }
+  int replayDead(const std::vector<int64_t>& ids, int64_t nowMs) override {
+    return store_.replayDead(ids, nowMs);
+  }
+  int pruneDone(int64_t beforeMs, int limit) override { return store_.pruneDone(beforeMs, limit); }
+  int64_t pendingCount() override { return store_.pendingCount(); }
+  std::vector<FlowBacklog> backlogByFlow(int64_t nowMs) override {
+    return store_.backlogByFlow(nowMs);
+  }
+  std::map<std::string, FlowCounts> flowCounts(int64_t sinceMs) override {
+    return store_.flowCounts(sinceMs);
+  }
+  std::vector<Delivery> flowDeliveries(const std::string& flow, int limit) override {
+    return store_.flowDeliveries(flow, limit);
+  }
+
+ private:
+  void log(const std::string& write) {
+    writes.push_back(write + " after " + std::to_string(ghl_.effects().size()) + " calls");
+  }
+  OutboxStore& store_;
+  const fakes::FakeGhl& ghl_;
+};
+
+class DispatcherTest : public PipelineTest {
+ protected:
+  // Polls once more without delivering, then delivers the one item queued through `outbox`.
+  DeliveryReport deliverTheNewCustomer(RecordingOutbox& outbox) {
+    {
+      Runner runner(*catalog_, *config_, *state_, *transport_, clock_);
+      runner.pollAllNow();
+    }
+    const auto due = state_->dueDeliveries(clock_.nowMs(), 10);
+    EXPECT_EQ(due.size(), 1u);
+    ClientRegistry clients(*config_, *catalog_, *transport_, state_.get(), clock_,
+                           [](int64_t) { return true; });
+    Dispatcher dispatcher(*config_, *catalog_, clients, outbox, clock_);
+    return due.empty() ? DeliveryReport{} : dispatcher.deliver(due[0]);
+  }
+};
+
+// Three GHL calls that are marked before they go out (GHL takes no idempotency key).
+TEST_F(DispatcherTest, AStepsResultIsWrittenWithTheNextStepsMarkBeforeItsCall) {
+  configure(
+      "  - name: notes\n"
+      "    trigger: { op: stripe.customers.new_customer, connection: stripe, every: 2s }\n"
+      "    steps:\n"
+      "      - name: contact\n"
+      "        op: ghl.contacts.upsert_contact\n"
+      "        connection: ghl\n"
+      "        with: { email: \"{{trigger.email}}\" }\n"
+      "      - op: ghl.contacts.create_contact_note\n"
+      "        connection: ghl\n"
+      "        with: { contactId: \"{{steps.contact.contact.id}}\", body: first }\n"
+      "      - op: ghl.contacts.create_contact_note\n"
+      "        connection: ghl\n"
+      "        with: { contactId: \"{{steps.contact.contact.id}}\", body: second }\n");
+  runOnce();  // seeds
+  newCustomer("notes@x.test");
+  RecordingOutbox outbox(*state_, ghl_);
+  const DeliveryReport report = deliverTheNewCustomer(outbox);
+  EXPECT_EQ(report.kind, DeliveryReport::Done);
+  EXPECT_THAT(outbox.writes,
+              ElementsAre("mark 0 after 0 calls", "record 0 + mark 1 after 1 calls",
+                          "record 1 + mark 2 after 2 calls", "record 2 + done after 3 calls"));
+  const auto steps = state_->stepResults(state_->deliveries(std::nullopt, 1).at(0).id);
+  ASSERT_EQ(steps.size(), 3u);
+  for (const auto& step : steps) EXPECT_FALSE(step.started) << "step " << step.step;
+}
+
+// A step skipped by its `if:` makes no call: its result waits for the next write, and a held
+// result never crosses a call that is not marked.
+TEST_F(DispatcherTest, AHeldResultIsWrittenAloneBeforeACallThatIsNotMarked) {
+  configure(
+      "  - name: mixed\n"
+      "    trigger: { op: stripe.customers.new_customer, connection: stripe, every: 2s }\n"
+      "    steps:\n"
+      "      - name: contact\n"
+      "        op: ghl.contacts.upsert_contact\n"
+      "        connection: ghl\n"
+      "        with: { email: \"{{trigger.email}}\" }\n"
+      "      - op: ghl.contacts.create_contact_note\n"
+      "        connection: ghl\n"
+      "        if: \"trigger.email == 'nobody@x.test'\"\n"
+      "        with: { contactId: \"{{steps.contact.contact.id}}\", body: skipped }\n"
+      "      - op: stripe.customers.update_customer\n"
+      "        connection: stripe\n"
+      "        with: { customer: \"{{trigger.id}}\", description: synced }\n");
+  runOnce();
+  newCustomer("mixed@x.test");
+  RecordingOutbox outbox(*state_, ghl_);
+  EXPECT_EQ(deliverTheNewCustomer(outbox).kind, DeliveryReport::Done);
+  // Stripe dedupes its idempotency key, so its call is not marked: the held results go alone.
+  EXPECT_THAT(outbox.writes,
+              ElementsAre("mark 0 after 0 calls", "record 0 after 1 calls",
+                          "record 1 after 1 calls", "record 2 + done after 1 calls"));
+}
+
+}  // namespace dispatcher_test
+}  // namespace sluice::test
