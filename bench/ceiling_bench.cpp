@@ -10,9 +10,9 @@
 // CPU per poll); K items put in the outbox at once and delivered (deliveries/s and CPU per
 // delivery). Polls/s is reported as a fraction of the bare round-trips. Then rounds in which
 // every poll finds 3 new items and delivers them: polls/s with their deliveries, and CPU per
-// poll with its three deliveries. Last, deliveries to an API that answers in 20 ms, with a pool
-// fixed at the workers and with the default one that grows (deliveries at the pace of the
-// network, not of the pool).
+// poll with its three deliveries. Then the deliveries of flows of three steps. Last, deliveries to
+// an API that answers in 20 ms, with a pool fixed at the workers and with the default one that
+// grows (deliveries at the pace of the network, not of the pool).
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -76,8 +76,10 @@ int responderChild(int in, int out) {
   return ok ? 0 : 1;
 }
 
-// maxWorkers 0: the pool's default ceiling.
-std::string configText(const Options& o, const std::string& url, int maxWorkers = 0) {
+// maxWorkers 0: the pool's default ceiling. Each flow upserts its contact `steps` times: every
+// step is a GHL call marked before it goes out (GHL takes no idempotency key).
+std::string configText(const Options& o, const std::string& url, int maxWorkers = 0,
+                       int steps = 1) {
   std::string text =
       "settings: { workers: " + std::to_string(o.workers) +
       (maxWorkers ? ", max_workers: " + std::to_string(maxWorkers) : std::string()) +
@@ -91,14 +93,16 @@ std::string configText(const Options& o, const std::string& url, int maxWorkers 
       url +
       ", rate_limit: { requests: 100000000, per: 1s } }\n"
       "flows:\n";
-  for (int i = 0; i < o.flows; ++i)
+  for (int i = 0; i < o.flows; ++i) {
     text += "  - name: f" + std::to_string(i) +
             "\n    trigger: { op: stripe.customers.new_customer, connection: stripe, every: 1m, "
             "with: { email: f" +
-            std::to_string(i) +
-            "@bench.test } }\n"
-            "    steps:\n      - op: ghl.contacts.upsert_contact\n        connection: ghl\n"
-            "        with: { email: \"{{trigger.email}}\" }\n";
+            std::to_string(i) + "@bench.test } }\n    steps:\n";
+    for (int step = 0; step < steps; ++step)
+      text +=
+          "      - op: ghl.contacts.upsert_contact\n        connection: ghl\n"
+          "        with: { email: \"{{trigger.email}}\" }\n";
+  }
   return text;
 }
 
@@ -186,20 +190,37 @@ void threeNewPerPoll(const Options& o, Runner& runner, StateStore& state, const 
     std::printf("WARNING: %zu deliveries for %.0f polls (3 each expected)\n", delivered, polls);
 }
 
-// The deliveries/s of one pool against an API that answers in 20 ms.
-double slowDeliveries(const std::string& text, const Catalog& catalog,
-                      const std::map<std::string, std::string>& env, StateStore& state,
-                      HttpTransport& transport, const std::string& prefix, int items) {
+struct Drained {
+  double perS = 0;
+  double cpuMsEach = 0;
+};
+
+// `items` queued at once and delivered by a runner of the config `text`.
+Drained drainQueued(const std::string& text, const Catalog& catalog,
+                    const std::map<std::string, std::string>& env, StateStore& state,
+                    HttpTransport& transport, const std::string& prefix, int items) {
   const Config config = loadConfigText(text, "ceiling.yaml", catalog, &env);
   SystemClock clock;
   Runner runner(catalog, config, state, transport, clock);
   queueItems(state, items, prefix);
+  const double cpu0 = cpuMs();
   const auto t0 = SteadyClock::now();
   runner.drainOutbox();
-  const double perS = items / secondsSince(t0);
+  const Drained drained{items / secondsSince(t0), (cpuMs() - cpu0) / items};
   if (const int64_t left = state.pendingCount())
     std::printf("WARNING: %lld deliveries still pending\n", static_cast<long long>(left));
-  return perS;
+  return drained;
+}
+
+// Deliveries of a flow of three steps, each marked before its call: a step's result goes out
+// with the next step's mark, so the three steps cost four writes.
+void threeStepFlows(const Options& o, const std::string& url, const Catalog& catalog,
+                    const std::map<std::string, std::string>& env, StateStore& state,
+                    HttpTransport& transport) {
+  const Drained d = drainQueued(configText(o, url, 0, 3), catalog, env, state, transport,
+                                "cus_ThreeSteps", o.flows);
+  std::printf("deliveries/s of a three-step flow, %d queued: %.0f\n", o.flows, d.perS);
+  std::printf("CPU per three-step delivery:               %.3f ms\n", d.cpuMsEach);
 }
 
 // Deliveries to an API that answers in 20 ms: a pool fixed at the workers waits on the network;
@@ -210,10 +231,11 @@ void slowApi(const Options& o, const std::string& url, const Catalog& catalog,
   responder.send('d');
   responder.line();
   const int items = std::min(o.flows, 1000);
-  const double fixed = slowDeliveries(configText(o, url, o.workers), catalog, env, state, transport,
-                                      "cus_SlowFixed", items);
+  const double fixed = drainQueued(configText(o, url, o.workers), catalog, env, state, transport,
+                                   "cus_SlowFixed", items)
+                           .perS;
   const double grown =
-      slowDeliveries(configText(o, url), catalog, env, state, transport, "cus_SlowGrown", items);
+      drainQueued(configText(o, url), catalog, env, state, transport, "cus_SlowGrown", items).perS;
   std::printf("deliveries/s, API answering in %d ms, pool fixed at %d:   %.0f\n", kSlowApiMs,
               o.workers, fixed);
   std::printf("deliveries/s, API answering in %d ms, default pool:     %.0f (%.1fx)\n", kSlowApiMs,
@@ -260,6 +282,7 @@ void run(const Options& o, const std::string& url, const Child& responder) {
   if (left) std::printf("WARNING: %lld deliveries still pending\n", static_cast<long long>(left));
   threeNewPerPoll(o, *runner, *state, responder);
   runner.reset();  // it releases its leases in the store
+  threeStepFlows(o, url, catalog, env, *state, *transport);
   slowApi(o, url, catalog, env, *state, *transport, responder);
   state.reset();
   fs::remove_all(dir);
