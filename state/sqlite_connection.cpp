@@ -23,17 +23,18 @@ void configureSqliteOnce() {
   (void)configured;
 }
 
-SQLite::Database* open(const std::string& path, int flags, int busyTimeoutMs) {
+std::unique_ptr<SQLite::Database> openDatabase(const std::string& path, int flags,
+                                               int busyTimeoutMs) {
   configureSqliteOnce();
   // NOMUTEX: each connection is used by one thread at a time (its owner serialises use), so
   // SQLite's own mutex around every call on it would only cost.
-  return new SQLite::Database(path, flags | SQLITE_OPEN_NOMUTEX, busyTimeoutMs);
+  return std::make_unique<SQLite::Database>(path, flags | SQLITE_OPEN_NOMUTEX, busyTimeoutMs);
 }
 
 }  // namespace
 
 SqliteConnection::SqliteConnection(const std::string& path, int flags, int busyTimeoutMs)
-    : db_(open(path, flags, busyTimeoutMs)) {}
+    : db_(openDatabase(path, flags, busyTimeoutMs)) {}
 
 SqliteConnection::~SqliteConnection() = default;
 

@@ -85,6 +85,18 @@ class RecordingOutbox : public OutboxStore {
 
 class DispatcherTest : public PipelineTest {
  protected:
+  // A flow whose step 0, "contact", upserts the new customer's GHL contact, then `steps`.
+  void configureFlow(const std::string& steps) {
+    configure(
+        "  - name: flow\n"
+        "    trigger: { op: stripe.customers.new_customer, connection: stripe, every: 2s }\n"
+        "    steps:\n"
+        "      - name: contact\n"
+        "        op: ghl.contacts.upsert_contact\n"
+        "        connection: ghl\n"
+        "        with: { email: \"{{trigger.email}}\" }\n" +
+        steps);
+  }
   // Polls once more without delivering, then delivers the one item queued through `outbox`.
   DeliveryReport deliverTheNewCustomer(RecordingOutbox& outbox) {
     {
@@ -102,14 +114,7 @@ class DispatcherTest : public PipelineTest {
 
 // Three GHL calls that are marked before they go out (GHL takes no idempotency key).
 TEST_F(DispatcherTest, AStepsResultIsWrittenWithTheNextStepsMarkBeforeItsCall) {
-  configure(
-      "  - name: notes\n"
-      "    trigger: { op: stripe.customers.new_customer, connection: stripe, every: 2s }\n"
-      "    steps:\n"
-      "      - name: contact\n"
-      "        op: ghl.contacts.upsert_contact\n"
-      "        connection: ghl\n"
-      "        with: { email: \"{{trigger.email}}\" }\n"
+  configureFlow(
       "      - op: ghl.contacts.create_contact_note\n"
       "        connection: ghl\n"
       "        with: { contactId: \"{{steps.contact.contact.id}}\", body: first }\n"
@@ -132,14 +137,7 @@ TEST_F(DispatcherTest, AStepsResultIsWrittenWithTheNextStepsMarkBeforeItsCall) {
 // A step skipped by its `if:` makes no call: its result waits for the next write, and a held
 // result never crosses a call that is not marked.
 TEST_F(DispatcherTest, AHeldResultIsWrittenAloneBeforeACallThatIsNotMarked) {
-  configure(
-      "  - name: mixed\n"
-      "    trigger: { op: stripe.customers.new_customer, connection: stripe, every: 2s }\n"
-      "    steps:\n"
-      "      - name: contact\n"
-      "        op: ghl.contacts.upsert_contact\n"
-      "        connection: ghl\n"
-      "        with: { email: \"{{trigger.email}}\" }\n"
+  configureFlow(
       "      - op: ghl.contacts.create_contact_note\n"
       "        connection: ghl\n"
       "        if: \"trigger.email == 'nobody@x.test'\"\n"
