@@ -81,10 +81,12 @@ ApiResult ApiClient::call(const Operation& op, const JsonValue& inputs, const Pa
     base.headers.emplace_back(app_.idempotencyHeader, idempotencyKey);
   bool refreshed = false;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    if (!awaitTurn(op.fullId(), result)) return result;
     HttpRequest req = base;
     try {
       if (!connector_->authorize(req, transport_, refreshed)) return result;
+      // The turn after the credentials: getting a token can take a round trip, and a grant
+      // taken before it would be sent in a later slice of the shared budget than it counts in.
+      if (!awaitTurn(op.fullId(), result)) return result;
       const HttpResponse resp = transport_.send(req);
       limiter_.observe(app_.rateLimit, resp, clock_.nowMs());
       result = connector_->classify(op, resp);
