@@ -27,6 +27,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_commit.h"
 #include "bench/bench_process.h"
 #include "bench/responder.h"
 #include "catalog/catalog.h"
@@ -125,12 +126,8 @@ double bareRoundTrips(const std::string& url, int threads, int seconds) {
 
 // K items at once in the outbox, one per flow, then delivered; ids start with prefix.
 void queueItems(StateStore& state, int k, const std::string& prefix = "cus_Ceiling") {
-  PollCommit items;
-  items.triggerKey = "bench-ceiling-deliveries";
-  items.op = "stripe.customers.new_customer";
-  items.connection = "stripe";
-  items.cursorJson = "{}";
-  items.history.triggerKey = items.triggerKey;
+  PollCommit items =
+      benchCommit("bench-ceiling-deliveries", "stripe.customers.new_customer", "stripe");
   items.nextDueMs = SystemClock().nowMs() + 3600 * 1000;
   for (int i = 0; i < k; ++i) {
     const std::string id = prefix + std::to_string(i);

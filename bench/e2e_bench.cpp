@@ -40,6 +40,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_commit.h"
 #include "bench/bench_config.h"
 #include "bench/bench_process.h"
 #include "catalog/catalog.h"
@@ -58,6 +59,7 @@
 namespace {
 
 using namespace std::chrono_literals;
+using sluice::bench::benchCommit;
 using sluice::bench::Child;
 using sluice::bench::cpuMs;
 using sluice::bench::peakRssMiB;
@@ -336,14 +338,9 @@ CommitRates commitRates(const std::string& dir, int commits, int items) {
   for (long i = 0; i < static_cast<long>(commits) * items; ++i) rows.push_back(customerJson(i));
   const std::string cursor = R"({"seeded":true,"wm":1760000000})";
   auto pollCommit = [&](int c) {
-    sluice::PollCommit pc;
-    pc.triggerKey = "trigger" + std::to_string(c % 100);
-    pc.op = kOp;
-    pc.connection = "stripe";
-    pc.cursorJson = cursor;
+    sluice::PollCommit pc = benchCommit("trigger" + std::to_string(c % 100), kOp, "stripe", cursor);
     pc.cursorMoved = true;
     pc.nextDueMs = wallMs() + 60000;
-    pc.history.triggerKey = pc.triggerKey;
     pc.history.startedMs = pc.history.finishedMs = wallMs();
     pc.history.cursorAfter = cursor;
     for (int i = 0; i < items; ++i) {
@@ -377,13 +374,9 @@ CommitRates commitRates(const std::string& dir, int commits, int items) {
     // schedule and history only).
     const auto emptyStart = SteadyClock::now();
     for (int c = 0; c < commits; ++c) {
-      sluice::PollCommit pc;
-      pc.triggerKey = "trigger" + std::to_string(c % 100);
-      pc.op = kOp;
-      pc.connection = "stripe";
-      pc.cursorJson = cursor;
+      sluice::PollCommit pc =
+          benchCommit("trigger" + std::to_string(c % 100), kOp, "stripe", cursor);
       pc.nextDueMs = wallMs() + 60000;
-      pc.history.triggerKey = pc.triggerKey;
       pc.history.startedMs = pc.history.finishedMs = wallMs();
       pc.history.cursorBefore = pc.history.cursorAfter = cursor;
       state->commitPoll(pc);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_commit.h"
 #include "catalog/catalog.h"
 #include "config/config.h"
 #include "core/clock.h"
@@ -180,12 +181,7 @@ void BM_DedupeSeenVersions100(benchmark::State& state) {
   const std::string db = tempPath("dedupe.db");
   {
     auto store = openStateStore("sqlite:" + db);
-    PollCommit c;
-    c.triggerKey = "bench-trigger";
-    c.op = "stripe.customers.new_customer";
-    c.connection = "stripe";
-    c.cursorJson = "{}";
-    c.history.triggerKey = c.triggerKey;
+    PollCommit c = bench::benchCommit("bench-trigger", "stripe.customers.new_customer", "stripe");
     for (int i = 0; i < 10000; ++i) c.seen.push_back({"cus_Bench" + std::to_string(i), ""});
     store->commitPoll(c);
     std::vector<std::string> keys;
@@ -208,12 +204,8 @@ void commitPoll100Seen(benchmark::State& state, bool changed) {
   const std::string db = tempPath(changed ? "seen-changed.db" : "seen-again.db");
   {
     auto store = openStateStore("sqlite:" + db);
-    PollCommit c;
-    c.triggerKey = "bench-trigger";
-    c.op = "ghl.contacts.list_contacts_deprecated";
-    c.connection = "ghl";
-    c.cursorJson = "{}";
-    c.history.triggerKey = c.triggerKey;
+    PollCommit c =
+        bench::benchCommit("bench-trigger", "ghl.contacts.list_contacts_deprecated", "ghl");
     for (int i = 0; i < 100; ++i) c.seen.push_back({"contact" + std::to_string(i), "v0"});
     SystemClock clock;
     int64_t round = 0;

@@ -51,6 +51,9 @@ enum class SqlAccess {
   Read,       // several reads from one snapshot
   Write,      // writes that must all land or none: takes the write lock up front
 };
+inline bool onlyReads(SqlAccess access) {
+  return access == SqlAccess::Query || access == SqlAccess::Read;
+}
 
 // Throws StateError "state: <what> <subject>: <cause>", the form of every store error.
 [[noreturn]] void failState(const char* what, const std::string& subject, const std::string& cause);

@@ -218,8 +218,7 @@ void SqliteDatabase::transact(const char* what, const std::string& subject, SqlA
     writes_.run(job);
     return;
   }
-  const bool reads = access == SqlAccess::Query || access == SqlAccess::Read;
-  if (reads && !memory_) {
+  if (onlyReads(access) && !memory_) {
     // The writer's connection when no write holds it: its page cache is warm, while another
     // connection's commit empties a reader's (at the steady schedule's pace, reading through
     // readers only cost a third more CPU per poll). A reader otherwise: no read waits for a
@@ -242,7 +241,7 @@ void SqliteDatabase::transactAlone(SqliteConnection& connection, const char* wha
                                    const std::string& subject, SqlAccess access,
                                    const std::function<void(SqlTransaction&)>& body) {
   try {
-    Transaction tx(connection, access == SqlAccess::Query || access == SqlAccess::Read);
+    Transaction tx(connection, onlyReads(access));
     if (access == SqlAccess::Statement || access == SqlAccess::Query) {
       body(tx);  // one statement is its own transaction
       return;
