@@ -17,17 +17,29 @@ Dispatcher::Dispatcher(const Config& config, const Catalog& catalog, ClientRegis
       retry_(config.settings.maxAttempts, config.settings.maxRetryDelayMs) {}
 
 DeliveryReport Dispatcher::deliver(const Delivery& delivery) {
+  std::optional<HeldWrite> held;
+  const DeliveryReport report = deliver(delivery, held);
+  writeHeld(held);
+  return report;
+}
+
+DeliveryReport Dispatcher::deliver(const Delivery& delivery, std::optional<HeldWrite>& held) {
+  // Only a finished delivery's last write goes with another delivery's mark; a step's result
+  // left by a delivery that stopped on an error is written now.
+  if (held && !held->finishes) writeHeld(held);
   DeliveryReport report;
   const FlowConfig* flow = config_.flow(delivery.flow);
   if (!flow)
-    return dead(delivery, report, "flow '" + delivery.flow + "' is not in the config any more");
+    return dead(delivery, held, report,
+                "flow '" + delivery.flow + "' is not in the config any more");
   if (!flow->enabled) return report;  // left pending until the flow is enabled again
   JsonDoc item;
   if (auto err = parseJson(delivery.itemJson, item))
-    return dead(delivery, report, "stored item is not JSON: " + *err);
+    return dead(delivery, held, report, "stored item is not JSON: " + *err);
 
   DeliveryScope scope(*flow, delivery, item, clock_.nowMs());
   if (!flow->filter.empty() && !flow->filter.evaluate(scope.scope())) {
+    writeHeld(held);
     state_.markDone(delivery.id);
     report.kind = DeliveryReport::Filtered;
     logInfo("delivery.filtered", kv("flow", flow->name) + " " + kv("item", delivery.itemKey));
@@ -38,7 +50,6 @@ DeliveryReport Dispatcher::deliver(const Delivery& delivery) {
     for (const auto& r : state_.stepResults(delivery.id)) done[r.step] = r;
   scope.beginSteps();
   std::optional<std::string> lastResult;
-  std::optional<HeldResult> held;
   for (size_t i = 0; i < flow->steps.size(); ++i) {
     const bool last = i + 1 == flow->steps.size();
     std::optional<std::string>* resultSlot = last ? &lastResult : nullptr;
@@ -46,13 +57,16 @@ DeliveryReport Dispatcher::deliver(const Delivery& delivery) {
     const auto prior = done.find(run.index);
     if (auto stop = runStep(run, prior == done.end() ? nullptr : &prior->second)) return *stop;
   }
-  writeHeld(delivery, held);  // the last step made no call to write it with
-  if (lastResult)
-    state_.finishDelivery(delivery.id, static_cast<int>(flow->steps.size()) - 1, *lastResult);
-  else
-    state_.markDone(delivery.id);
-  logInfo("delivery.done", kv("flow", flow->name) + " " + kv("item", delivery.itemKey) + " " +
-                               kv("steps", report.stepsRun));
+  writeHeld(held);  // the last step made no call to write it with
+  const std::string fields = kv("flow", flow->name) + " " + kv("item", delivery.itemKey) + " " +
+                             kv("steps", report.stepsRun);
+  if (lastResult) {  // its last write waits for the next mark (deliver's caller writes it)
+    const int lastStep = static_cast<int>(flow->steps.size()) - 1;
+    held = HeldWrite{delivery.id, lastStep, std::move(*lastResult), true, fields, nullptr};
+    return report;
+  }
+  state_.markDone(delivery.id);
+  logInfo("delivery.done", fields);
   return report;
 }
 
@@ -78,14 +92,13 @@ std::optional<DeliveryReport> Dispatcher::runStep(StepRun& run, const StepResult
     inputs = step.with.isNull() ? JsonValue(rapidjson::kObjectType)
                                 : step.with.render(run.scope.scope(), run.scope.alloc());
   } catch (const TemplateError& e) {
-    writeHeld(run.delivery, run.held);
-    return dead(run.delivery, run.report,
+    return dead(run.delivery, run.held, run.report,
                 "step " + std::to_string(run.index) + " (" + step.op + "): " + e.what());
   }
   const Interruption rule = interruptionRule(*op, *catalog_.app(op->app));
   // A step marked as sent without a result: the process stopped while its call was out.
   if (prior && prior->started && marksStart(rule)) {
-    writeHeld(run.delivery, run.held);
+    writeHeld(run.held);
     bool recovered = false;
     if (auto stop = recover(run, *op, client, inputs, *prior, recovered)) return stop;
     if (recovered) return std::nullopt;
@@ -100,7 +113,7 @@ std::optional<DeliveryReport> Dispatcher::recover(StepRun& run, const Operation&
   const std::string step = "step " + std::to_string(run.index);
   const std::string& opId = run.flow.steps[run.index].op;
   if (!op.lookup)
-    return dead(d, run.report,
+    return dead(d, run.held, run.report,
                 step + " (" + opId + "): the call was interrupted and may have taken effect; " +
                     op.app + " cannot dedupe it, so it is not sent again. Check, then `sluice " +
                     "dlq replay " + std::to_string(d.id) + "` to send it");
@@ -138,21 +151,20 @@ std::optional<DeliveryReport> Dispatcher::recover(StepRun& run, const Operation&
   if (found.outcome == Outcome::Fatal && op.idempotent) return std::nullopt;
   const RetryDecision decision = retry_.afterFailure(found.outcome, d.attempts, -1, clock_.nowMs());
   if (decision.giveUp)
-    return dead(d, run.report, step + ": lookup after an interruption failed: " + found.error);
-  return retryLater(d, run.report, decision, found.error);
+    return dead(d, run.held, run.report,
+                step + ": lookup after an interruption failed: " + found.error);
+  return retryLater(d, run.held, run.report, decision, found.error);
 }
 
 std::optional<DeliveryReport> Dispatcher::send(StepRun& run, const Operation& op, ApiClient& client,
                                                const JsonValue& inputs, bool markStart) {
   const Delivery& d = run.delivery;
-  if (markStart && run.held) {
-    state_.recordStepThenStart(d.id, run.held->step, run.held->json, run.index, clock_.nowMs());
-    run.held.reset();
-  } else if (markStart) {
+  if (markStart && run.held)
+    writeHeldWithMark(run.held, d, run.index);
+  else if (markStart)
     state_.markStepStarted(d.id, run.index, clock_.nowMs());
-  } else {
-    writeHeld(d, run.held);  // recorded before this call goes out
-  }
+  else
+    writeHeld(run.held);  // recorded before this call goes out
   const int64_t started = clock_.nowMs();
   const std::string key = idempotencyKey(run.flow.name, d.itemKey, run.index);
   const ApiResult result = client.call(op, inputs, nullptr, key);
@@ -172,12 +184,12 @@ std::optional<DeliveryReport> Dispatcher::send(StepRun& run, const Operation& op
   const RetryDecision decision =
       retry_.afterFailure(result.outcome, d.attempts, result.retryAfterMs, clock_.nowMs());
   if (decision.giveUp)
-    return dead(d, run.report,
+    return dead(d, run.held, run.report,
                 "step " + std::to_string(run.index) + ": " + result.error +
                     (result.outcome == Outcome::Retry
                          ? " (gave up after " + std::to_string(decision.attempts) + " attempts)"
                          : ""));
-  const DeliveryReport report = retryLater(d, run.report, decision, result.error);
+  const DeliveryReport report = retryLater(d, run.held, run.report, decision, result.error);
   logWarn("step.retry", timed + " " + kv("attempt", decision.attempts) + " " +
                             kv("in_ms", report.nextAttemptMs - clock_.nowMs()) + " " +
                             kv("error", report.error));
@@ -189,18 +201,48 @@ void Dispatcher::record(StepRun& run, const std::string& resultJson) {
     *run.lastResult = resultJson;
     return;
   }
-  writeHeld(run.delivery, run.held);
-  run.held = HeldResult{run.index, resultJson};
+  writeHeld(run.held);
+  run.held = HeldWrite{run.delivery.id, run.index, resultJson, false, "", nullptr};
 }
 
-void Dispatcher::writeHeld(const Delivery& delivery, std::optional<HeldResult>& held) {
-  if (!held) return;
-  state_.recordStep(delivery.id, held->step, held->json);
+template <typename Write>
+void Dispatcher::land(std::optional<HeldWrite>& held, Write write) {
+  HeldWrite w = std::move(*held);
   held.reset();
+  try {
+    write(w);
+  } catch (...) {
+    if (w.landed) w.landed(false);
+    throw;
+  }
+  if (w.finishes) logInfo("delivery.done", w.doneFields);
+  if (w.landed) w.landed(true);
 }
 
-DeliveryReport Dispatcher::dead(const Delivery& delivery, DeliveryReport report,
-                                const std::string& error) {
+void Dispatcher::writeHeld(std::optional<HeldWrite>& held) {
+  if (!held) return;
+  land(held, [&](const HeldWrite& w) {
+    if (w.finishes)
+      state_.finishDelivery(w.deliveryId, w.step, w.json);
+    else
+      state_.recordStep(w.deliveryId, w.step, w.json);
+  });
+}
+
+void Dispatcher::writeHeldWithMark(std::optional<HeldWrite>& held, const Delivery& delivery,
+                                   int step) {
+  const int64_t now = clock_.nowMs();
+  land(held, [&](const HeldWrite& w) {
+    if (w.finishes)
+      state_.finishThenStart(w.deliveryId, w.step, w.json, delivery.id, step, now);
+    else
+      state_.recordStepThenStart(w.deliveryId, w.step, w.json, step, now);
+  });
+}
+
+DeliveryReport Dispatcher::dead(const Delivery& delivery, std::optional<HeldWrite>& held,
+                                DeliveryReport report, const std::string& error) {
+  writeHeld(held);
   report.kind = DeliveryReport::Dead;
   report.error = Logger::instance().mask(error);
   state_.markDead(delivery.id, delivery.attempts + 1, report.error);
@@ -209,8 +251,10 @@ DeliveryReport Dispatcher::dead(const Delivery& delivery, DeliveryReport report,
   return report;
 }
 
-DeliveryReport Dispatcher::retryLater(const Delivery& delivery, DeliveryReport report,
-                                      const RetryDecision& decision, const std::string& error) {
+DeliveryReport Dispatcher::retryLater(const Delivery& delivery, std::optional<HeldWrite>& held,
+                                      DeliveryReport report, const RetryDecision& decision,
+                                      const std::string& error) {
+  writeHeld(held);
   report.kind = DeliveryReport::Retrying;
   report.error = Logger::instance().mask(error);
   report.nextAttemptMs = decision.nextAttemptMs;

@@ -1,6 +1,8 @@
 #include "service/delivery_scheduler.h"
 
 #include <iterator>
+#include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -21,19 +23,65 @@ DeliveryScheduler::DeliveryScheduler(Dispatcher& dispatcher, LeaseStore& leases,
       owner_(owner),
       taskDone_(std::move(taskDone)) {}
 
-void DeliveryScheduler::deliverTask(Delivery d) {
+namespace {
+
+// A finished delivery's last write, left for the next delivery on the worker's thread.
+class HeldFinish : public WorkerPool::Leftover {
+ public:
+  HeldFinish(Dispatcher& dispatcher, std::optional<Dispatcher::HeldWrite> held)
+      : dispatcher_(dispatcher), held(std::move(held)) {}
+  void flush() noexcept override {
+    try {
+      dispatcher_.writeHeld(held);
+    } catch (const std::exception& e) {  // told to the delivery's `landed`: it stays pending
+      logError("delivery.error", kv("error", Logger::instance().mask(e.what())));
+    }
+  }
+
+ private:
+  Dispatcher& dispatcher_;
+
+ public:
+  std::optional<Dispatcher::HeldWrite> held;
+};
+
+// What the task before left: a finished delivery's write to go with this one's first mark.
+std::optional<Dispatcher::HeldWrite> takeHeld(std::unique_ptr<WorkerPool::Leftover>& leftover) {
+  std::optional<Dispatcher::HeldWrite> held;
+  if (auto* finish = dynamic_cast<HeldFinish*>(leftover.get())) held = std::move(finish->held);
+  if (leftover && !held) leftover->flush();  // not one of ours (none is made so far)
+  leftover.reset();
+  return held;
+}
+
+}  // namespace
+
+void DeliveryScheduler::deliverTask(const Delivery& d,
+                                    std::unique_ptr<WorkerPool::Leftover>& leftover) {
   const int64_t started = clock_.nowMs();
+  std::optional<Dispatcher::HeldWrite> held = takeHeld(leftover);
   DeliveryReport report;
   bool recorded = false;
   try {
-    report = dispatcher_.deliver(d);
+    report = dispatcher_.deliver(d, held);
     recorded = true;
   } catch (const std::exception& e) {
     // A state error while recording: the delivery stays pending and is tried again.
     logError("delivery.error", kv("flow", d.flow) + " " + kv("item", d.itemKey) + " " +
                                    kv("error", Logger::instance().mask(e.what())));
   }
-  metrics_.delivered(d, recorded ? &report : nullptr, started);
+  const bool waitsForItsWrite = recorded && held && held->finishes && held->deliveryId == d.id;
+  if (waitsForItsWrite)
+    held->landed = [this, d, report, started](bool written) {
+      finished(d, written ? &report : nullptr, started);
+    };
+  if (held) leftover = std::make_unique<HeldFinish>(dispatcher_, std::move(held));
+  if (!waitsForItsWrite) finished(d, recorded ? &report : nullptr, started);
+}
+
+void DeliveryScheduler::finished(const Delivery& d, const DeliveryReport* report,
+                                 int64_t startedMs) {
+  metrics_.delivered(d, report, startedMs);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (--flowsInFlight_[d.flow] <= 0) flowsInFlight_.erase(d.flow);
@@ -118,7 +166,8 @@ void DeliveryScheduler::startReady() {
     }
     ++flowsInFlight_[d.flow];
     deliveriesInFlight_.insert(d.id);
-    pool_.submit([this, d] { deliverTask(d); });
+    pool_.submitCarrying(
+        [this, d](std::unique_ptr<WorkerPool::Leftover>& left) { deliverTask(d, left); });
   }
   ready_ = std::move(waiting);
 }

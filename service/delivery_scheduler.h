@@ -8,6 +8,10 @@
 // so it is not made at every pass: the claimed deliveries wait here until a worker can take
 // them, and the store is asked again only when fewer are left than keep the workers busy, or a
 // second after the last claim (to see paused flows, retries that fell due, other processes).
+//
+// A worker that goes on from one delivery to the next writes the first one's last step and
+// done mark with the next one's first started mark (WorkerPool::Leftover): one commit instead
+// of two. The first delivery counts as in flight until that write has landed.
 #pragma once
 
 #include <cstdint>
@@ -44,7 +48,9 @@ class DeliveryScheduler {
   void itemsQueued();
 
  private:
-  void deliverTask(Delivery d);
+  void deliverTask(const Delivery& d, std::unique_ptr<WorkerPool::Leftover>& leftover);
+  // The delivery's outcome is recorded (or failed to be: no report).
+  void finished(const Delivery& d, const DeliveryReport* report, int64_t startedMs);
   bool needsClaim(int64_t now);  // mutex_ held
   void claim(int64_t now);
   void startReady();                       // mutex_ held

@@ -44,7 +44,28 @@ void WorkerPool::joinStopped() {
   stopped_.clear();
 }
 
+namespace {
+
+void flushLeftover(std::unique_ptr<WorkerPool::Leftover>& leftover) {
+  if (!leftover) return;
+  leftover->flush();
+  leftover.reset();
+}
+
+}  // namespace
+
 void WorkerPool::submit(std::function<void()> task) {
+  enqueue([task = std::move(task)](std::unique_ptr<Leftover>& leftover) {
+    flushLeftover(leftover);
+    task();
+  });
+}
+
+void WorkerPool::submitCarrying(CarryingTask task) {
+  enqueue(std::move(task));
+}
+
+void WorkerPool::enqueue(CarryingTask task) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     queue_.push_back(std::move(task));
@@ -78,32 +99,47 @@ void WorkerPool::waitIdle() {
 }
 
 void WorkerPool::run() {
+  std::unique_ptr<Leftover> leftover;
   std::unique_lock<std::mutex> lock(mutex_);
   while (true) {
-    const bool woken = wake_.wait_for(lock, idle_, [this] { return stopping_ || !queue_.empty(); });
-    if (!woken && alive_ > minThreads_) {
-      --alive_;
-      stopped_.push_back(std::this_thread::get_id());  // joined by the next submit
-      return;
-    }
-    if (queue_.empty()) {
-      if (stopping_) return;  // stopping and drained
+    if (leftover && queue_.empty()) {  // no task to take it: finished alone before waiting
+      lock.unlock();
+      flushLeftover(leftover);
+      lock.lock();
+      finishTask();
       continue;
     }
-    std::function<void()> task = std::move(queue_.front());
+    if (!leftover) {  // a thread holding a leftover is still counted as running
+      const bool woken =
+          wake_.wait_for(lock, idle_, [this] { return stopping_ || !queue_.empty(); });
+      if (!woken && alive_ > minThreads_) {
+        --alive_;
+        stopped_.push_back(std::this_thread::get_id());  // joined by the next submit
+        return;
+      }
+      if (queue_.empty()) {
+        if (stopping_) return;  // stopping and drained
+        continue;
+      }
+      ++running_;
+    }
+    CarryingTask task = std::move(queue_.front());
     queue_.pop_front();
-    ++running_;
     lock.unlock();
     try {
-      task();
+      task(leftover);
     } catch (const std::exception& e) {
       // A task must handle its own errors; this is the last line that keeps the thread alive.
       logError("task.crashed", kv("error", e.what()));
     }
     lock.lock();
-    --running_;
-    if (queue_.empty() && running_ == 0) drained_.notify_all();
+    if (!leftover) finishTask();
   }
+}
+
+void WorkerPool::finishTask() {
+  --running_;
+  if (queue_.empty() && running_ == 0) drained_.notify_all();
 }
 
 }  // namespace sluice

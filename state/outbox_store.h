@@ -80,6 +80,11 @@ class OutboxStore {
   // The last step's result and the done mark in one commit: a delivery's last write, one
   // transaction instead of two (a crash before it leaves the step as unrecorded as before).
   virtual void finishDelivery(int64_t deliveryId, int step, const std::string& resultJson) = 0;
+  // finishDelivery of one delivery, then markStepStarted of another's step, in one commit: a
+  // worker that goes on from one delivery to the next makes one write between their calls,
+  // not two. Throws StateError, writing neither, when the finished delivery is not there.
+  virtual void finishThenStart(int64_t finishedId, int step, const std::string& resultJson,
+                               int64_t nextId, int nextStep, int64_t sentMs) = 0;
   virtual void scheduleRetry(int64_t deliveryId, int attempts, int64_t nextAttemptMs,
                              const std::string& error) = 0;
   virtual void markDead(int64_t deliveryId, int attempts, const std::string& error) = 0;

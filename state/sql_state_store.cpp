@@ -182,8 +182,8 @@ void SqlStateStore::recordStepThenStart(int64_t deliveryId, int step, const std:
                                         int nextStep, int64_t sentMs) {
   run("recordStepThenStart for delivery", std::to_string(deliveryId), SqlAccess::Statement,
       [&](SqlTransaction& tx) {
-        tx.exec(store_sql::kRecordStepThenStart,
-                {deliveryId, int64_t{step}, resultJson, int64_t{nextStep}, std::to_string(sentMs)});
+        tx.exec(store_sql::kRecordStepThenStart, {deliveryId, int64_t{step}, resultJson, deliveryId,
+                                                  int64_t{nextStep}, std::to_string(sentMs)});
       });
 }
 
@@ -213,6 +213,18 @@ void SqlStateStore::finishDelivery(int64_t deliveryId, int step, const std::stri
     if (tx.exec(store_sql::kMarkDone, {deliveryId}) == 0)
       failState(what, subject, "no such delivery");
     tx.exec(store_sql::kRecordStep, {deliveryId, int64_t{step}, resultJson});
+  });
+}
+
+void SqlStateStore::finishThenStart(int64_t finishedId, int step, const std::string& resultJson,
+                                    int64_t nextId, int nextStep, int64_t sentMs) {
+  const char* what = "finishThenStart for delivery";
+  const std::string subject = std::to_string(finishedId);
+  run(what, subject, SqlAccess::Write, [&](SqlTransaction& tx) {
+    if (tx.exec(store_sql::kMarkDone, {finishedId}) == 0)
+      failState(what, subject, "no such delivery");
+    tx.exec(store_sql::kRecordStepThenStart, {finishedId, int64_t{step}, resultJson, nextId,
+                                              int64_t{nextStep}, std::to_string(sentMs)});
   });
 }
 

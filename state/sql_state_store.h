@@ -38,6 +38,8 @@ class SqlStateStore : public StateStore {
   void clearStepStarted(int64_t deliveryId, int step) override;
   void markDone(int64_t deliveryId) override;
   void finishDelivery(int64_t deliveryId, int step, const std::string& resultJson) override;
+  void finishThenStart(int64_t finishedId, int step, const std::string& resultJson, int64_t nextId,
+                       int nextStep, int64_t sentMs) override;
   void scheduleRetry(int64_t deliveryId, int attempts, int64_t nextAttemptMs,
                      const std::string& error) override;
   void markDead(int64_t deliveryId, int attempts, const std::string& error) override;

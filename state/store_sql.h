@@ -113,11 +113,13 @@ inline constexpr char kStartStep[] =
     "INSERT INTO step_results(delivery_id, step, result_json, state) VALUES($1, $2, $3, 'started')"
     " ON CONFLICT(delivery_id, step) DO UPDATE SET result_json = excluded.result_json"
     " WHERE step_results.state = 'started'";
-// kRecordStep of step $2 and kStartStep of step $4 as one statement: a step's result and the
-// next step's mark in one commit. A 'done' row always wins; a 'started' one only replaces a mark.
+// kRecordStep of delivery $1's step $2 and kStartStep of delivery $4's step $5 as one
+// statement: a step's result and the next step's mark (of the same delivery, or of the next
+// one a worker runs) in one commit. A 'done' row always wins; a 'started' one only replaces a
+// mark.
 inline constexpr char kRecordStepThenStart[] =
     "INSERT INTO step_results(delivery_id, step, result_json, state)"
-    " VALUES($1, $2, $3, 'done'), ($1, $4, $5, 'started')"
+    " VALUES($1, $2, $3, 'done'), ($4, $5, $6, 'started')"
     " ON CONFLICT(delivery_id, step) DO UPDATE SET result_json = excluded.result_json,"
     " state = excluded.state WHERE excluded.state = 'done' OR step_results.state = 'started'";
 inline constexpr char kClearStarted[] =

@@ -19,6 +19,7 @@ class RecordingOutbox : public OutboxStore {
  public:
   RecordingOutbox(OutboxStore& store, const fakes::FakeGhl& ghl) : store_(store), ghl_(ghl) {}
   std::vector<std::string> writes;
+  bool failCombined = false;  // finishThenStart throws, writing nothing
 
   std::vector<Delivery> dueDeliveries(int64_t nowMs, int limit) override {
     return store_.dueDeliveries(nowMs, limit);
@@ -48,6 +49,13 @@ class RecordingOutbox : public OutboxStore {
   void finishDelivery(int64_t id, int step, const std::string& json) override {
     log("record " + std::to_string(step) + " + done");
     store_.finishDelivery(id, step, json);
+  }
+  void finishThenStart(int64_t id, int step, const std::string& json, int64_t next, int nextStep,
+                       int64_t sentMs) override {
+    log("record " + std::to_string(step) + " + done + mark " + std::to_string(nextStep) +
+        " of the next");
+    if (failCombined) throw StateError("state: finishThenStart: injected failure");
+    store_.finishThenStart(id, step, json, next, nextStep, sentMs);
   }
   void scheduleRetry(int64_t id, int attempts, int64_t at, const std::string& error) override {
     log("retry");
@@ -97,18 +105,48 @@ class DispatcherTest : public PipelineTest {
         "        with: { email: \"{{trigger.email}}\" }\n" +
         steps);
   }
-  // Polls once more without delivering, then delivers the one item queued through `outbox`.
-  DeliveryReport deliverTheNewCustomer(RecordingOutbox& outbox) {
+  // Polls once more without delivering: the deliveries queued.
+  std::vector<Delivery> pollForDeliveries() {
     {
       Runner runner(*catalog_, *config_, *state_, *transport_, clock_);
       runner.pollAllNow();
     }
-    const auto due = state_->dueDeliveries(clock_.nowMs(), 10);
+    return state_->dueDeliveries(clock_.nowMs(), 10);
+  }
+  // Polls once more, then delivers the one item queued through `outbox`.
+  DeliveryReport deliverTheNewCustomer(RecordingOutbox& outbox) {
+    const auto due = pollForDeliveries();
     EXPECT_EQ(due.size(), 1u);
     ClientRegistry clients(*config_, *catalog_, *transport_, state_.get(), clock_,
                            [](int64_t) { return true; });
     Dispatcher dispatcher(*config_, *catalog_, clients, outbox, clock_);
     return due.empty() ? DeliveryReport{} : dispatcher.deliver(due[0]);
+  }
+  // Two new customers delivered in a row, as one worker runs them, through `outbox`; what
+  // `landed` was told about each finished delivery's last write.
+  std::vector<std::string> deliverTwoInARow(RecordingOutbox& outbox) {
+    newCustomer("first@x.test");
+    newCustomer("second@x.test");
+    const auto due = pollForDeliveries();
+    EXPECT_EQ(due.size(), 2u);
+    ClientRegistry clients(*config_, *catalog_, *transport_, state_.get(), clock_,
+                           [](int64_t) { return true; });
+    Dispatcher dispatcher(*config_, *catalog_, clients, outbox, clock_);
+    std::vector<std::string> landed;
+    std::optional<Dispatcher::HeldWrite> held;
+    for (const Delivery& d : due) {
+      try {
+        dispatcher.deliver(d, held);
+      } catch (const StateError&) {
+        landed.push_back("delivery " + d.itemKey + " failed");
+      }
+      if (held && held->deliveryId == d.id)
+        held->landed = [&landed, key = d.itemKey](bool written) {
+          landed.push_back(key + (written ? " written" : " not written"));
+        };
+    }
+    dispatcher.writeHeld(held);
+    return landed;
   }
 };
 
@@ -153,6 +191,44 @@ TEST_F(DispatcherTest, AHeldResultIsWrittenAloneBeforeACallThatIsNotMarked) {
   EXPECT_THAT(outbox.writes,
               ElementsAre("mark 0 after 0 calls", "record 0 after 1 calls",
                           "record 1 after 1 calls", "record 2 + done after 1 calls"));
+}
+
+// One worker running two deliveries in a row: the first one's last step and done mark go out
+// with the second one's started mark, after the first call and before the second.
+TEST_F(DispatcherTest, ADeliverysLastWriteGoesWithTheNextDeliverysMark) {
+  configureFlow("");
+  runOnce();
+  RecordingOutbox outbox(*state_, ghl_);
+  const auto landed = deliverTwoInARow(outbox);
+  EXPECT_THAT(outbox.writes, ElementsAre("mark 0 after 0 calls",
+                                         "record 0 + done + mark 0 of the next after 1 calls",
+                                         "record 0 + done after 2 calls"));
+  ASSERT_EQ(landed.size(), 2u);  // each told once, in order
+  EXPECT_THAT(landed[0], ::testing::EndsWith(" written"));
+  EXPECT_THAT(landed[1], ::testing::EndsWith(" written"));
+  EXPECT_NE(landed[0], landed[1]);
+  EXPECT_EQ(state_->pendingCount(), 0);
+  EXPECT_EQ(state_->deliveries(DeliveryStatus::Done, 10).size(), 2u);
+}
+
+// The shared write fails: neither lands, the first delivery's call stays marked as sent (the
+// next attempt looks before sending again) and its worker is told.
+TEST_F(DispatcherTest, AFailedSharedWriteLeavesTheFirstDeliveryMarkedAndSaysSo) {
+  configureFlow("");
+  runOnce();
+  RecordingOutbox outbox(*state_, ghl_);
+  outbox.failCombined = true;
+  const auto landed = deliverTwoInARow(outbox);
+  ASSERT_EQ(landed.size(), 2u);
+  EXPECT_THAT(landed[0], ::testing::EndsWith(" not written"));
+  EXPECT_THAT(landed[1], ::testing::EndsWith(" failed"));
+  EXPECT_EQ(ghl_.effects().size(), 1u);  // the second call never went out
+  const auto pending = state_->deliveries(DeliveryStatus::Pending, 10);
+  ASSERT_EQ(pending.size(), 2u);
+  const auto first = state_->stepResults(pending[1].id);  // newest first
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_TRUE(first[0].started);
+  EXPECT_TRUE(state_->stepResults(pending[0].id).empty());
 }
 
 }  // namespace dispatcher_test

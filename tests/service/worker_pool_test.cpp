@@ -1,7 +1,8 @@
 // service/worker_pool.h: the pool runs its minimum of threads; while tasks wait and every
 // thread is busy (a call waiting on an API), it starts more, never beyond its maximum; the
 // extra threads stop after a while without work; tasks that never wait leave it at its minimum;
-// queued tasks finish before it is destroyed.
+// queued tasks finish before it is destroyed. What a task leaves on its thread goes to the next
+// task that takes it, and is flushed before any other task runs or the thread waits.
 #include "service/worker_pool.h"
 
 #include <gtest/gtest.h>
@@ -10,8 +11,11 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
 namespace sluice {
 namespace {
@@ -107,6 +111,82 @@ TEST(WorkerPoolTest, AFixedPoolNeverGrowsAndQueuedTasksFinishBeforeItIsGone) {
     blockers.release();
   }
   EXPECT_EQ(ran, 20);
+}
+
+// A leftover that logs its flush into the events of the test.
+class LoggedLeftover : public WorkerPool::Leftover {
+ public:
+  LoggedLeftover(std::vector<std::string>& events, std::mutex& mutex, std::string name)
+      : events_(events), mutex_(mutex), name(std::move(name)) {}
+  void flush() noexcept override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    events_.push_back("flush " + name);
+  }
+
+ private:
+  std::vector<std::string>& events_;
+  std::mutex& mutex_;
+
+ public:
+  const std::string name;
+};
+
+class LeftoverTest : public ::testing::Test {
+ protected:
+  // A task that logs what it was left, then leaves `leaves` (none if empty).
+  WorkerPool::CarryingTask carrying(const std::string& name, const std::string& leaves) {
+    return [this, name, leaves](std::unique_ptr<WorkerPool::Leftover>& left) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      const auto* got = dynamic_cast<LoggedLeftover*>(left.get());
+      events_.push_back(name + " took " + (got ? got->name : "nothing"));
+      left.reset();
+      if (!leaves.empty()) left = std::make_unique<LoggedLeftover>(events_, mutex_, leaves);
+    };
+  }
+  std::function<void()> plain(const std::string& name) {
+    return [this, name] {
+      std::lock_guard<std::mutex> lock(mutex_);
+      events_.push_back(name + " ran");
+    };
+  }
+  std::vector<std::string> events() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return events_;
+  }
+
+  std::mutex mutex_;
+  std::vector<std::string> events_;
+};
+
+// One thread, tasks queued behind one that holds it: each carrying task takes what the one
+// before left; a plain task runs only after the leftover was flushed; the last leftover is
+// flushed when the queue is empty, before waitIdle returns.
+TEST_F(LeftoverTest, TheNextTaskTakesItAnyOtherFindsItFlushedAndNoneIsLost) {
+  WorkerPool pool(1, 1);
+  Blockers blockers;
+  pool.submit(blockers.task());
+  ASSERT_TRUE(blockers.waitForRunning(1));
+  pool.submitCarrying(carrying("a", "from a"));
+  pool.submitCarrying(carrying("b", "from b"));
+  pool.submit(plain("c"));
+  pool.submitCarrying(carrying("d", "from d"));
+  blockers.release();
+  pool.waitIdle();
+  EXPECT_EQ(events(), (std::vector<std::string>{"a took nothing", "b took from a", "flush from b",
+                                                "c ran", "d took nothing", "flush from d"}));
+  EXPECT_EQ(pool.busy(), 0u);
+}
+
+// A thread holding a leftover counts as busy: waitIdle waits for the flush, and the flush comes
+// before the thread waits for more work, not when the next task arrives.
+TEST_F(LeftoverTest, ALeftoverIsFlushedBeforeItsThreadWaits) {
+  WorkerPool pool(1, 1);
+  pool.submitCarrying(carrying("a", "from a"));
+  pool.waitIdle();
+  EXPECT_EQ(events(), (std::vector<std::string>{"a took nothing", "flush from a"}));
+  pool.submitCarrying(carrying("b", ""));
+  pool.waitIdle();
+  EXPECT_EQ(events().back(), "b took nothing");
 }
 
 }  // namespace

@@ -256,6 +256,35 @@ TEST_P(StateStoreContract, FinishingADeliveryRecordsItsLastStepAndMarksItDone) {
   EXPECT_TRUE(store().stepResults(987654).empty());
 }
 
+// A worker going on to its next delivery writes the last one's result and done mark with the
+// next one's first started mark: one commit, and none of it for a delivery that is not there.
+TEST_P(StateStoreContract, OneDeliverysFinishAndTheNextOnesMarkAreOneWrite) {
+  store().commitPoll(poll("c1", 1000, {item("f", "a"), item("f", "b")}));
+  const auto due = store().dueDeliveries(1000, 10);
+  ASSERT_EQ(due.size(), 2u);
+  const int64_t a = due[0].id, b = due[1].id;
+  store().markStepStarted(a, 0, 1500);
+  store().finishThenStart(a, 0, R"({"id":"c_a"})", b, 0, 2000);
+  const auto stepsA = store().stepResults(a);
+  ASSERT_EQ(stepsA.size(), 1u);
+  EXPECT_FALSE(stepsA[0].started);  // the mark is replaced by the result
+  EXPECT_EQ(stepsA[0].resultJson, R"({"id":"c_a"})");
+  const auto stepsB = store().stepResults(b);
+  ASSERT_EQ(stepsB.size(), 1u);
+  EXPECT_TRUE(stepsB[0].started);
+  EXPECT_EQ(stepsB[0].resultJson, "2000");
+  EXPECT_THAT(itemKeys(store().deliveries(DeliveryStatus::Pending, 10)), ElementsAre("b"));
+
+  // The finished delivery is not there: B gets no mark either.
+  EXPECT_THROW(store().finishThenStart(987654, 0, "null", b, 1, 3000), StateError);
+  EXPECT_EQ(store().stepResults(b).size(), 1u);
+  // The next delivery is not there: A's finish does not land alone.
+  store().markStepStarted(b, 1, 3500);
+  EXPECT_THROW(store().finishThenStart(b, 1, "null", 987654, 0, 4000), StateError);
+  EXPECT_EQ(store().pendingCount(), 1);
+  EXPECT_TRUE(store().stepResults(b).at(1).started);
+}
+
 // A delivery read from the store says whether a step of it has a result or a mark, so a
 // first attempt can skip reading its steps; a marked step is never missed.
 TEST_P(StateStoreContract, AClaimedDeliverySaysWhetherItsStepsHaveResults) {
