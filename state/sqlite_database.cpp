@@ -200,6 +200,11 @@ SqliteDatabase::SqliteDatabase(const std::string& path, SqliteStoreOptions optio
     // step) closes. FULL would add an fsync per commit, which tens of thousands of flows on
     // one core cannot afford.
     db.exec("PRAGMA synchronous = NORMAL");
+    // A group commit runs each job under a savepoint, so every page a batch changes is first
+    // copied to the statement journal. Debian's SQLite keeps temporary files on disk: past
+    // 64 KiB that journal went to a file in /var/tmp, more pwrite calls than the WAL itself.
+    // It is rolled back or dropped within the transaction, so memory is all it needs.
+    db.exec("PRAGMA temp_store = MEMORY");
     sqlite_schema::migrate(db);
   } catch (const SQLite::Exception& e) {
     failState("open", path, describe(e));
