@@ -3,6 +3,7 @@
 #include <iterator>
 #include <memory>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -28,21 +29,21 @@ namespace {
 // A finished delivery's last write, left for the next delivery on the worker's thread.
 class HeldFinish : public WorkerPool::Leftover {
  public:
-  HeldFinish(Dispatcher& dispatcher, std::optional<Dispatcher::HeldWrite> held)
-      : dispatcher_(dispatcher), held(std::move(held)) {}
+  HeldFinish(Dispatcher& dispatcher, std::optional<Dispatcher::HeldWrite> write)
+      : held(std::move(write)), dispatcher_(dispatcher) {}
   void flush() noexcept override {
+    const std::string fields = held ? held->doneFields : std::string();
     try {
       dispatcher_.writeHeld(held);
     } catch (const std::exception& e) {  // told to the delivery's `landed`: it stays pending
-      logError("delivery.error", kv("error", Logger::instance().mask(e.what())));
+      logError("delivery.error", fields + " " + kv("error", Logger::instance().mask(e.what())));
     }
   }
 
+  std::optional<Dispatcher::HeldWrite> held;
+
  private:
   Dispatcher& dispatcher_;
-
- public:
-  std::optional<Dispatcher::HeldWrite> held;
 };
 
 // What the task before left: a finished delivery's write to go with this one's first mark.
