@@ -25,6 +25,13 @@ void checkOwner(const char* what, const std::string& owner) {
   if (owner.empty()) failState(what, "", "empty lease owner");
 }
 
+// One outbox row's status change inside a transaction; "no such delivery" when it matched no
+// row (the transaction then writes nothing).
+void changeDelivery(SqlTransaction& tx, const char* what, int64_t deliveryId, const char* sql,
+                    const SqlParams& params) {
+  if (tx.exec(sql, params) == 0) failState(what, std::to_string(deliveryId), "no such delivery");
+}
+
 }  // namespace
 
 SqlStateStore::SqlStateStore(std::unique_ptr<SqlDatabase> database)
@@ -196,10 +203,8 @@ void SqlStateStore::clearStepStarted(int64_t deliveryId, int step) {
 
 void SqlStateStore::updateDelivery(const char* what, int64_t deliveryId, const char* sql,
                                    const SqlParams& params) {
-  const std::string subject = std::to_string(deliveryId);
-  run(what, subject, SqlAccess::Statement, [&](SqlTransaction& tx) {
-    if (tx.exec(sql, params) == 0) failState(what, subject, "no such delivery");
-  });
+  run(what, std::to_string(deliveryId), SqlAccess::Statement,
+      [&](SqlTransaction& tx) { changeDelivery(tx, what, deliveryId, sql, params); });
 }
 
 void SqlStateStore::markDone(int64_t deliveryId) {
@@ -208,10 +213,8 @@ void SqlStateStore::markDone(int64_t deliveryId) {
 
 void SqlStateStore::finishDelivery(int64_t deliveryId, int step, const std::string& resultJson) {
   const char* what = "finishDelivery for delivery";
-  const std::string subject = std::to_string(deliveryId);
-  run(what, subject, SqlAccess::Write, [&](SqlTransaction& tx) {
-    if (tx.exec(store_sql::kMarkDone, {deliveryId}) == 0)
-      failState(what, subject, "no such delivery");
+  run(what, std::to_string(deliveryId), SqlAccess::Write, [&](SqlTransaction& tx) {
+    changeDelivery(tx, what, deliveryId, store_sql::kMarkDone, {deliveryId});
     tx.exec(store_sql::kRecordStep, {deliveryId, int64_t{step}, resultJson});
   });
 }
@@ -219,10 +222,8 @@ void SqlStateStore::finishDelivery(int64_t deliveryId, int step, const std::stri
 void SqlStateStore::finishThenStart(int64_t finishedId, int step, const std::string& resultJson,
                                     int64_t nextId, int nextStep, int64_t sentMs) {
   const char* what = "finishThenStart for delivery";
-  const std::string subject = std::to_string(finishedId);
-  run(what, subject, SqlAccess::Write, [&](SqlTransaction& tx) {
-    if (tx.exec(store_sql::kMarkDone, {finishedId}) == 0)
-      failState(what, subject, "no such delivery");
+  run(what, std::to_string(finishedId), SqlAccess::Write, [&](SqlTransaction& tx) {
+    changeDelivery(tx, what, finishedId, store_sql::kMarkDone, {finishedId});
     tx.exec(store_sql::kRecordStepThenStart, {finishedId, int64_t{step}, resultJson, nextId,
                                               int64_t{nextStep}, std::to_string(sentMs)});
   });
