@@ -11,7 +11,7 @@
 #include "config/config_includes.h"
 #include "config/config_parts.h"
 #include "config/diagnostics.h"
-#include "config/flow_parser.h"
+#include "config/flows_in_parts.h"
 #include "config/run_settings.h"
 #include "config/tenant_selector.h"
 #include "core/text.h"
@@ -232,15 +232,13 @@ void loadInto(const std::string& text, const std::string& file, const Catalog& c
     diag.attempt([&] { parts.push_back(ConfigPart::includedFile(path)); });
   for (auto& part : parts)
     if (part.root())
-      diag.attempt([&] { parseConnections(*part.root(), part.path(), catalog, env, config, diag); });
+      diag.attempt(
+          [&] { parseConnections(*part.root(), part.path(), catalog, env, config, diag); });
   std::set<std::string> names;
   TemplateCache templates;
+  const size_t threads = flowReadingThreads();
   for (auto& part : parts)
-    diag.attempt([&] {
-      part.readFlows([&](const YamlNode& node) {
-        parseFlowItem(node, part.path(), catalog, config, names, templates, diag);
-      });
-    });
+    diag.attempt([&] { parseFlowsOf(part, catalog, config, names, templates, diag, threads); });
   for (auto& part : parts)
     if (part.root()) reportUnknownKeys(*part.root(), diag);
 }

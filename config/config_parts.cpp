@@ -3,11 +3,15 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/yaml_list_parts.h"
+
 namespace sluice {
 
 namespace {
 
 constexpr const char* kFlowsKey = "flows";
+// A part smaller than this is not worth a thread (about 1,500 flows of the benchmark's kind).
+constexpr size_t kMinPartBytes = 512 * 1024;
 
 // Whether a file's text can hold a root key `connections`: without the word it cannot, except
 // through an escape in a double-quoted key, so a backslash anywhere counts as maybe.
@@ -28,35 +32,49 @@ std::string readConfigFile(const std::string& path) {
 ConfigPart ConfigPart::mainFile(const std::string& path, const std::string& text) {
   ConfigPart part(path);
   part.mainText_ = &text;
-  part.readRoot(text, nullptr);
+  part.readRoot(text);
   return part;
 }
 
 ConfigPart ConfigPart::includedFile(const std::string& path) {
   ConfigPart part(path);
   const std::string text = readConfigFile(path);
-  if (mayHoldConnections(text)) part.readRoot(text, nullptr);
+  if (mayHoldConnections(text)) part.readRoot(text);
   return part;
 }
 
-void ConfigPart::readRoot(const std::string& text, std::function<void(const YamlNode&)> onFlow) {
+void ConfigPart::readRoot(const std::string& text) {
+  // The flows are read and dropped: readFlows reads them again, one at a time.
   const YamlNode root =
-      loadYamlText(text, path_, YamlDomain::Config, YamlStreamedList{kFlowsKey, std::move(onFlow)});
+      loadYamlText(text, path_, YamlDomain::Config, YamlStreamedList{kFlowsKey, nullptr});
   root_ = std::make_unique<YamlMap>(root, path_, YamlDomain::Config);
 }
 
-void ConfigPart::readFlows(const std::function<void(const YamlNode&)>& onFlow) {
+void ConfigPart::readFlows(const FlowSink& sink, size_t threads) {
   if (!root_) {
-    readRoot(readConfigFile(path_), onFlow);  // read once: it holds no connections
-  } else {
-    const YamlNode flows = root_->node()[kFlowsKey];
-    if (flows.IsSequence())
-      loadYamlText(mainText_ ? *mainText_ : readConfigFile(path_), path_, YamlDomain::Config,
-                   YamlStreamedList{kFlowsKey, onFlow});
+    // Read once: it holds no connections.
+    const YamlNode root = readFlowsOf(readConfigFile(path_), sink, threads);
+    root_ = std::make_unique<YamlMap>(root, path_, YamlDomain::Config);
+  } else if (root_->node()[kFlowsKey].IsSequence()) {
+    readFlowsOf(mainText_ ? *mainText_ : readConfigFile(path_), sink, threads);
   }
   const YamlNode flows = root_->get(kFlowsKey);
   if (flows.IsDefined() && !flows.IsNull() && !flows.IsSequence())
     root_->failAt(flows, "'flows': expected a list of flows");
+}
+
+YamlNode ConfigPart::readFlowsOf(const std::string& text, const FlowSink& sink,
+                                 size_t threads) const {
+  const std::vector<YamlTextPart> parts = cutStreamedList(text, kFlowsKey, threads, kMinPartBytes);
+  if (parts.size() > 1) {
+    sink.begin(parts.size());
+    if (auto root = readListParts(text, path_, YamlDomain::Config, kFlowsKey, parts, sink.onFlow))
+      return *root;
+  }
+  sink.begin(1);
+  return loadYamlText(
+      text, path_, YamlDomain::Config,
+      YamlStreamedList{kFlowsKey, [&](const YamlNode& flow) { sink.onFlow(0, flow); }});
 }
 
 }  // namespace sluice

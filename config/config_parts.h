@@ -25,13 +25,25 @@ class ConfigPart {
   YamlMap* root() { return root_.get(); }
   const SourceFile& path() const { return path_; }
 
-  // Reads this file's flows, handing each to onFlow as it is read; afterwards root() is set.
-  // Throws when `flows:` is not a list.
-  void readFlows(const std::function<void(const YamlNode&)>& onFlow);
+  // Where the flows of a file go as they are read.
+  struct FlowSink {
+    // Called before the first flow with the number of parts the file is read in, each on a
+    // thread of its own; called again with 1 when reading in parts failed: the flows are then
+    // read again, whole, and what the parts were given is to be thrown away.
+    std::function<void(size_t parts)> begin;
+    // Each flow, on its part's thread, in file order within its part.
+    std::function<void(size_t part, const YamlNode& flow)> onFlow;
+  };
+
+  // Reads this file's flows into sink: in parts at once on up to `threads` threads when the
+  // file is large (core/yaml_list_parts.h), else whole on this thread. Afterwards root() is
+  // set. Throws when `flows:` is not a list.
+  void readFlows(const FlowSink& sink, size_t threads);
 
  private:
   explicit ConfigPart(const std::string& path) : path_(path) {}
-  void readRoot(const std::string& text, std::function<void(const YamlNode&)> onFlow);
+  YamlNode readFlowsOf(const std::string& text, const FlowSink& sink, size_t threads) const;
+  void readRoot(const std::string& text);
 
   SourceFile path_;  // shared by every location read from this file
   const std::string* mainText_ = nullptr;

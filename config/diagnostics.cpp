@@ -1,6 +1,7 @@
 #include "config/diagnostics.h"
 
 #include <algorithm>
+#include <iterator>
 #include <tuple>
 
 namespace sluice {
@@ -80,6 +81,15 @@ std::vector<Diagnostic> Diagnostics::all() const {
 
 void reportUnknownKeys(const YamlMap& map, Diagnostics& diag) {
   for (const auto& e : map.unknownKeys()) diag.add(ConfigError(e.where(), e.message()));
+}
+
+void Diagnostics::merge(Diagnostics&& other) {
+  errors_.insert(errors_.end(), std::make_move_iterator(other.errors_.begin()),
+                 std::make_move_iterator(other.errors_.end()));
+  warnings_.insert(warnings_.end(), std::make_move_iterator(other.warnings_.begin()),
+                   std::make_move_iterator(other.warnings_.end()));
+  other.errors_.clear();
+  other.warnings_.clear();
 }
 
 }  // namespace sluice

@@ -61,6 +61,8 @@ class Diagnostics {
     return false;
   }
   void add(const ConfigError& error) { errors_.push_back(error); }
+  // Takes every mistake and warning of other after this one's.
+  void merge(Diagnostics&& other);
   void warn(SourceLocation where, std::string message);
   bool empty() const { return errors_.empty(); }
 

@@ -409,7 +409,8 @@ FlowConfig parseFlow(const YamlNode& node, const SourceFile& file, const Catalog
       map.fail("name", "flow name '" + flow.name + "' must be letters, digits, _ . -");
   });
   diag.attempt([&] { flow.enabled = map.boolOr("enabled", true); });
-  diag.attempt([&] { flow.trigger = parseTrigger(map, file, label, catalog, config, templates, diag); });
+  diag.attempt(
+      [&] { flow.trigger = parseTrigger(map, file, label, catalog, config, templates, diag); });
 
   RefContext ctx;
   ctx.allowTrigger = true;
@@ -430,14 +431,16 @@ FlowConfig parseFlow(const YamlNode& node, const SourceFile& file, const Catalog
 }  // namespace
 
 void parseFlowItem(const YamlNode& node, const SourceFile& file, const Catalog& catalog,
-                   Config& config, std::set<std::string>& names, TemplateCache& templates,
-                   Diagnostics& diag) {
-  diag.attempt([&] {
-    FlowConfig flow = parseFlow(node, file, catalog, config, templates, diag);
-    if (!flow.name.empty() && !names.insert(flow.name).second)
-      throw ConfigError(flow.where, "duplicate flow name '" + flow.name + "'");
-    config.flows.push_back(std::move(flow));
-  });
+                   const Config& config, std::vector<FlowConfig>& flows,
+                   std::set<std::string>& names, TemplateCache& templates, Diagnostics& diag) {
+  diag.attempt(
+      [&] { addFlow(parseFlow(node, file, catalog, config, templates, diag), flows, names); });
+}
+
+void addFlow(FlowConfig flow, std::vector<FlowConfig>& flows, std::set<std::string>& names) {
+  if (!flow.name.empty() && !names.insert(flow.name).second)
+    throw ConfigError(flow.where, "duplicate flow name '" + flow.name + "'");
+  flows.push_back(std::move(flow));
 }
 
 }  // namespace sluice

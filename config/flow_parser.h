@@ -4,6 +4,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "catalog/catalog.h"
 #include "config/config.h"
@@ -13,11 +14,15 @@
 
 namespace sluice {
 
-// Reads one item of a file's `flows:` into config.flows; config.connections and settings are
-// read already. names: the flow names seen so far, in this file and the ones before it (each
-// only once); templates: compiled templates shared by all the flows read.
+// Reads one item of a file's `flows:` into flows (config.flows, or a part's own list);
+// config.connections and settings are read already. names: the flow names seen so far, in
+// this file and the ones before it (each only once); templates: compiled templates shared by
+// all the flows read.
 void parseFlowItem(const YamlNode& node, const SourceFile& file, const Catalog& catalog,
-                   Config& config, std::set<std::string>& names, TemplateCache& templates,
-                   Diagnostics& diag);
+                   const Config& config, std::vector<FlowConfig>& flows,
+                   std::set<std::string>& names, TemplateCache& templates, Diagnostics& diag);
+
+// Adds flow to flows, or throws a located error when its name is one of names already.
+void addFlow(FlowConfig flow, std::vector<FlowConfig>& flows, std::set<std::string>& names);
 
 }  // namespace sluice

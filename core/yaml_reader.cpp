@@ -39,12 +39,12 @@ class TextBuffer : public std::streambuf {
 }  // namespace
 
 YamlNode loadYamlText(const std::string& text, const std::string& file, YamlDomain domain,
-                      std::optional<YamlStreamedList> streamed) {
+                      std::optional<YamlStreamedList> streamed, int firstLine) {
   try {
     TextBuffer buffer(text);
     std::istream in(&buffer);
     YAML::Parser parser(in);
-    YamlTreeBuilder builder(std::move(streamed));
+    YamlTreeBuilder builder(std::move(streamed), firstLine);
     parser.HandleNextDocument(builder);
     // An empty file is an empty document, as YAML::Load reads it.
     return builder.root().IsDefined() ? builder.root() : YamlNode::null(-1, -1);
@@ -57,7 +57,7 @@ YamlNode loadYamlText(const std::string& text, const std::string& file, YamlDoma
     }
     if (line.find("${") != std::string::npos && line.find('{') != line.find("${") + 1)
       hint = " (inside { ... } quote values that use ${VAR}: \"${VAR}\")";
-    throwYamlError(domain, {file, e.mark.line + 1, e.mark.column + 1},
+    throwYamlError(domain, {file, firstLine + e.mark.line + 1, e.mark.column + 1},
                    "invalid YAML: " + e.msg + hint);
   }
 }
@@ -218,8 +218,7 @@ std::string YamlMap::enumOr(const std::string& key, const std::vector<std::strin
 
 void YamlMap::rejectUnknown() const {
   const auto unknown = unknownKeys();
-  if (!unknown.empty())
-    throwYamlError(domain_, unknown.front().where(), unknown.front().message());
+  if (!unknown.empty()) throwYamlError(domain_, unknown.front().where(), unknown.front().message());
 }
 
 std::vector<LocatedError> YamlMap::unknownKeys() const {
@@ -245,8 +244,7 @@ std::vector<LocatedError> YamlMap::unknownKeys() const {
 }
 
 std::string yamlLabel(const YamlNode& node, const std::string& key, const std::string& kind) {
-  if (node[key].IsScalar())
-    return kind + " " + node[key].Scalar();
+  if (node[key].IsScalar()) return kind + " " + node[key].Scalar();
   return kind;
 }
 

@@ -27,10 +27,11 @@ SourceLocation yamlLocation(const SourceFile& file, const YamlNode& node);
 
 // Parses a YAML file (or text) into a node; syntax errors become located errors. With
 // `streamed`, the items of that list of the root map go to its callback one at a time and
-// are not kept (see YamlStreamedList).
+// are not kept (see YamlStreamedList). firstLine: the line of the file the text starts on
+// (0-based), for a text that is part of a file (core/yaml_list_parts.h).
 YamlNode loadYamlFile(const std::string& path, YamlDomain domain);
 YamlNode loadYamlText(const std::string& text, const std::string& file, YamlDomain domain,
-                      std::optional<YamlStreamedList> streamed = std::nullopt);
+                      std::optional<YamlStreamedList> streamed = std::nullopt, int firstLine = 0);
 
 class YamlMap {
  public:

@@ -2,11 +2,11 @@
 
 namespace sluice {
 
-YamlTreeBuilder::YamlTreeBuilder(std::optional<YamlStreamedList> streamed)
-    : streamed_(std::move(streamed)) {}
+YamlTreeBuilder::YamlTreeBuilder(std::optional<YamlStreamedList> streamed, int firstLine)
+    : streamed_(std::move(streamed)), firstLine_(firstLine) {}
 
 void YamlTreeBuilder::OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) {
-  const YamlNode node = YamlNode::null(mark.line, mark.column);
+  const YamlNode node = YamlNode::null(firstLine_ + mark.line, mark.column);
   remember(anchor, node);
   place(node);
 }
@@ -19,19 +19,19 @@ void YamlTreeBuilder::OnAlias(const YAML::Mark&, YAML::anchor_t anchor) {
 void YamlTreeBuilder::OnScalar(const YAML::Mark& mark, const std::string& tag,
                                YAML::anchor_t anchor, const std::string& value) {
   // yaml-cpp tags an untagged plain scalar "?" and an untagged quoted one "!".
-  const YamlNode node = YamlNode::scalar(value, tag == "?", mark.line, mark.column);
+  const YamlNode node = YamlNode::scalar(value, tag == "?", firstLine_ + mark.line, mark.column);
   remember(anchor, node);
   place(node);
 }
 
 void YamlTreeBuilder::OnSequenceStart(const YAML::Mark& mark, const std::string&,
                                       YAML::anchor_t anchor, YAML::EmitterStyle::value) {
-  open(YamlNode::sequence(mark.line, mark.column), anchor, opensStreamedList());
+  open(YamlNode::sequence(firstLine_ + mark.line, mark.column), anchor, opensStreamedList());
 }
 
-void YamlTreeBuilder::OnMapStart(const YAML::Mark& mark, const std::string&,
-                                 YAML::anchor_t anchor, YAML::EmitterStyle::value) {
-  open(YamlNode::map(mark.line, mark.column), anchor);
+void YamlTreeBuilder::OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                                 YAML::EmitterStyle::value) {
+  open(YamlNode::map(firstLine_ + mark.line, mark.column), anchor);
 }
 
 bool YamlTreeBuilder::opensStreamedList() const {

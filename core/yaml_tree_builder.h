@@ -27,7 +27,9 @@ struct YamlStreamedList {
 
 class YamlTreeBuilder : public YAML::EventHandler {
  public:
-  explicit YamlTreeBuilder(std::optional<YamlStreamedList> streamed = std::nullopt);
+  // firstLine: added to every node's line (the text is part of a file from that line on).
+  explicit YamlTreeBuilder(std::optional<YamlStreamedList> streamed = std::nullopt,
+                           int firstLine = 0);
 
   // The document's root; undefined before the document ends or for an empty stream.
   const YamlNode& root() const { return root_; }
@@ -59,6 +61,7 @@ class YamlTreeBuilder : public YAML::EventHandler {
   bool opensStreamedList() const;
 
   std::optional<YamlStreamedList> streamed_;
+  int firstLine_ = 0;
   std::vector<Open> stack_;
   std::map<YAML::anchor_t, YamlNode> anchors_;
   YamlNode root_;
