@@ -46,6 +46,9 @@ void parseFlowsOf(ConfigPart& part, const Catalog& catalog, Config& config,
                                                   own.names, own.templates, own.diag);
                                   }};
   part.readFlows(sink, threads);
+  size_t count = config.flows.size();
+  for (const PartFlows& own : parts) count += own.flows.size();
+  config.flows.reserve(count);
   for (PartFlows& own : parts) {
     diag.merge(std::move(own.diag));
     for (FlowConfig& flow : own.flows)

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <future>
 #include <initializer_list>
 #include <istream>
 #include <limits>
@@ -236,6 +237,27 @@ Poco::Net::Context::Ptr makeContext(bool verify) {
   return context;
 }
 
+// The verifying context of every transport, and Poco's SSLManager's. Loading the system's CA
+// store takes tens of ms (two loads were 60-110 ms of a start-up of 10,000 flows), so it is
+// loaded once per process, on a thread of its own that the first transport starts: reading the
+// config goes on meanwhile, and the first https connection waits for it. The rejecting
+// handler is registered there too, before any connection can need it.
+std::shared_future<Poco::Net::Context::Ptr> processTls() {
+  static const std::shared_future<Poco::Net::Context::Ptr> tls =
+      std::async(std::launch::async, [] {
+        // Without an explicit handler Poco's SSLManager would configure itself from a
+        // Poco::Util::Application (there is none) or prompt on the console; a rejecting
+        // handler makes every verification failure a plain exception.
+        Poco::Net::SSLManager::InvalidCertificateHandlerPtr reject(
+            new Poco::Net::RejectCertificateHandler(false));
+        Poco::Net::Context::Ptr verified = makeContext(true);
+        Poco::Net::SSLManager::instance().initializeClient(
+            Poco::Net::SSLManager::PrivateKeyPassphraseHandlerPtr(), reject, verified);
+        return verified;
+      }).share();
+  return tls;
+}
+
 void initializeProcessOnce() {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -247,13 +269,7 @@ void initializeProcessOnce() {
       signal(SIGPIPE, SIG_IGN);
     }
     Poco::Net::initializeSSL();
-    // Without an explicit handler Poco's SSLManager would configure itself from a
-    // Poco::Util::Application (there is none) or prompt on the console; a rejecting handler
-    // makes every verification failure a plain exception.
-    Poco::Net::SSLManager::InvalidCertificateHandlerPtr reject(
-        new Poco::Net::RejectCertificateHandler(false));
-    Poco::Net::SSLManager::instance().initializeClient(
-        Poco::Net::SSLManager::PrivateKeyPassphraseHandlerPtr(), reject, makeContext(true));
+    processTls();  // starts loading the CA store
   });
 }
 
@@ -261,7 +277,8 @@ class PocoHttpTransport final : public HttpTransport {
  public:
   explicit PocoHttpTransport(const TransportOptions& options) : options_(options) {
     initializeProcessOnce();
-    tls_ = makeContext(options_.verifyTls);
+    verified_ = processTls();
+    if (!options_.verifyTls) unverified_ = makeContext(false);
   }
 
   HttpResponse send(const HttpRequest& request) override {
@@ -294,8 +311,8 @@ class PocoHttpTransport final : public HttpTransport {
   std::unique_ptr<HttpConnection> newConnection(const Target& t) const {
     std::unique_ptr<HttpConnection> conn;
     if (t.https) {
-      conn =
-          std::make_unique<HttpConnectionImpl<Poco::Net::HTTPSClientSession>>(t.host, t.port, tls_);
+      conn = std::make_unique<HttpConnectionImpl<Poco::Net::HTTPSClientSession>>(t.host, t.port,
+                                                                                 tls());
     } else {
       conn = std::make_unique<HttpConnectionImpl<HTTPClientSession>>(t.host, t.port);
     }
@@ -428,7 +445,15 @@ class PocoHttpTransport final : public HttpTransport {
   }
 
   const TransportOptions options_;
-  Poco::Net::Context::Ptr tls_;  // one per transport: the verification mode is per transport
+  // Waits for the process's CA store, also when this transport does not verify: the SSLManager's
+  // handler is registered with it.
+  Poco::Net::Context::Ptr tls() const {
+    const Poco::Net::Context::Ptr& verified = verified_.get();
+    return options_.verifyTls ? verified : unverified_;
+  }
+
+  std::shared_future<Poco::Net::Context::Ptr> verified_;  // one per process (processTls)
+  Poco::Net::Context::Ptr unverified_;                    // verify_tls: false only
   std::mutex mutex_;
   std::unordered_map<std::string, std::vector<std::unique_ptr<HttpConnection>>> idle_;
 };

@@ -189,16 +189,18 @@ int runCommand(const std::vector<std::string>& argv, Io io) {
   applyLogLevel(args);
   applyLogFile(args);
   SignalWatcher signals;
+  // First: the transport loads the system's CA store on a thread of its own while the file is
+  // read.
+  auto transport = makePocoTransport();
+  TransportOptions unverified;
+  unverified.verifyTls = false;
+  auto insecure = makePocoTransport(unverified);  // used only by verify_tls: false connections
   Context ctx = loadContext(args);
   // Reading a large file leaves the flows' YAML trees' memory free but resident; give back
   // what malloc can.
   malloc_trim(0);
   logConfigWarnings(ctx.config);
   auto state = openState(ctx.config);
-  auto transport = makePocoTransport();
-  TransportOptions unverified;
-  unverified.verifyTls = false;
-  auto insecure = makePocoTransport(unverified);  // used only by verify_tls: false connections
   SystemClock clock;
   AdminServer admin;
   startAdmin(admin, ctx.config, args);
