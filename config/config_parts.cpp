@@ -44,9 +44,17 @@ ConfigPart ConfigPart::includedFile(const std::string& path) {
 }
 
 void ConfigPart::readRoot(const std::string& text) {
-  // The flows are read and dropped: readFlows reads them again, one at a time.
-  const YamlNode root =
-      loadYamlText(text, path_, YamlDomain::Config, YamlStreamedList{kFlowsKey, nullptr});
+  // When the flows run to the end of the file, only the text before them is read, and the
+  // flows' place holds an empty list; else the flows are read and dropped. Either way
+  // readFlows reads them later, one at a time.
+  YamlNode root;
+  if (const auto flows = streamedListStart(text, kFlowsKey)) {
+    root = loadYamlText(text.substr(0, flows->begin), path_, YamlDomain::Config);
+    const auto column = static_cast<int>(text.find_first_not_of(' ', flows->begin) - flows->begin);
+    root.set(kFlowsKey, YamlNode::sequence(flows->firstLine, column));
+  } else {
+    root = loadYamlText(text, path_, YamlDomain::Config, YamlStreamedList{kFlowsKey, nullptr});
+  }
   root_ = std::make_unique<YamlMap>(root, path_, YamlDomain::Config);
 }
 
@@ -55,7 +63,7 @@ void ConfigPart::readFlows(const FlowSink& sink, size_t threads) {
     // Read once: it holds no connections.
     const YamlNode root = readFlowsOf(readConfigFile(path_), sink, threads);
     root_ = std::make_unique<YamlMap>(root, path_, YamlDomain::Config);
-  } else if (root_->node()[kFlowsKey].IsSequence()) {
+  } else if (root_->get(kFlowsKey).IsSequence()) {  // a known key, even if reading them fails
     readFlowsOf(mainText_ ? *mainText_ : readConfigFile(path_), sink, threads);
   }
   const YamlNode flows = root_->get(kFlowsKey);

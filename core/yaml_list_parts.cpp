@@ -84,8 +84,11 @@ bool leavesQuoteOpen(std::string_view line) {
 }
 
 // The items of the list under key, when it is a block list that runs to the end of the text
-// and every line after its key is an item at its indentation or more indented than that.
+// and every line after its key is an item at its indentation or more indented than that (at
+// least one item).
 std::optional<std::vector<ItemStart>> itemStarts(const std::string& text, const std::string& key) {
+  // Tabs and carriage returns would need rules of indentation this reading does not follow.
+  if (text.find_first_of("\t\r") != std::string::npos) return std::nullopt;
   enum class Where { Head, AfterKey, List } where = Where::Head;
   std::vector<ItemStart> starts;
   int listIndent = -1;
@@ -114,7 +117,7 @@ std::optional<std::vector<ItemStart>> itemStarts(const std::string& text, const 
       return std::nullopt;  // the list ends before the text does
     }
   }
-  if (starts.size() < 2) return std::nullopt;
+  if (starts.empty()) return std::nullopt;
   return starts;
 }
 
@@ -140,10 +143,9 @@ std::vector<YamlTextPart> cutStreamedList(const std::string& text, const std::st
   const std::vector<YamlTextPart> whole{{0, text.size(), 0}};
   minBytes = std::max<size_t>(minBytes, 1);
   parts = std::min(parts, text.size() / minBytes);
-  // Tabs and carriage returns would need the rules of indentation this cut does not follow.
-  if (parts < 2 || text.find_first_of("\t\r") != std::string::npos) return whole;
+  if (parts < 2) return whole;
   const auto starts = itemStarts(text, key);
-  if (!starts) return whole;
+  if (!starts || starts->size() < 2) return whole;
   std::vector<YamlTextPart> out{{0, 0, 0}};
   for (size_t i = 1; i < parts; ++i) {
     const size_t target = text.size() * i / parts;
@@ -157,6 +159,12 @@ std::vector<YamlTextPart> cutStreamedList(const std::string& text, const std::st
   }
   out.back().end = text.size();
   return out;
+}
+
+std::optional<YamlTextPart> streamedListStart(const std::string& text, const std::string& key) {
+  const auto starts = itemStarts(text, key);
+  if (!starts) return std::nullopt;
+  return YamlTextPart{starts->front().offset, text.size(), starts->front().line};
 }
 
 std::optional<YamlNode> readListParts(

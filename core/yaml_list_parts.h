@@ -34,6 +34,11 @@ struct YamlTextPart {
 std::vector<YamlTextPart> cutStreamedList(const std::string& text, const std::string& key,
                                           size_t parts, size_t minBytes);
 
+// Where the list under key starts, when it could be cut (a block list that runs to the end of
+// the text; one item is enough): its first item's offset and line, and the text before it
+// holds every other key of the root. Nothing otherwise.
+std::optional<YamlTextPart> streamedListStart(const std::string& text, const std::string& key);
+
 // Reads every part at once, the first on the calling thread and each other one on a thread of
 // its own; the items of the list under key go to onItem(part, item) on their part's thread, in
 // file order within the part. The root of the first part (the file's root, the list left

@@ -69,5 +69,18 @@ TEST_F(ConfigPartsTest, AnAnchorOutsideTheFlowsServesEveryFlow) {
   EXPECT_EQ(config.flows.size(), 2u);
 }
 
+TEST_F(ConfigPartsTest, BrokenFlowsDoNotHideTheMistakesBeforeThem) {
+  // The file's root is read from the text before its flows, so a syntax error among the flows
+  // is one mistake among the others, each at its place.
+  const std::string e = error(
+      "connections:\n  stripe: { app: stripe, api_key: \"${K}\", extra: 1 }\n"
+      "flows:\n" +
+      flow("f1") + "  - name: f2\n    with: [1, 2\n" + flow("f3"));
+  EXPECT_THAT(e, HasSubstr("sluice.yaml:2:43: connection stripe: unknown key 'extra'"));
+  EXPECT_THAT(e, HasSubstr("sluice.yaml:6:61: flow f1 step 0: unknown connection 'ghl'"));
+  EXPECT_THAT(e, HasSubstr("sluice.yaml:9:9: invalid YAML"));
+  EXPECT_THAT(e, HasSubstr("3 errors"));
+}
+
 }  // namespace config_parts_test
 }  // namespace sluice::test

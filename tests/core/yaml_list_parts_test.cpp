@@ -146,5 +146,16 @@ TEST(YamlListPartsTest, ASyntaxErrorInAnyPartFailsTheRead) {
   EXPECT_FALSE(readInParts(text, parts).root);
 }
 
+TEST(YamlListPartsTest, TheListsStartIsFoundWhereItCouldBeCut) {
+  const std::string text = "state: s\nflows:\n\n  # the flows\n  - name: a\n    n: 1\n";
+  const auto start = streamedListStart(text, "flows");
+  ASSERT_TRUE(start);
+  EXPECT_EQ(start->begin, text.find("  - name"));
+  EXPECT_EQ(start->firstLine, 4);
+  EXPECT_FALSE(streamedListStart(text + "after: 1\n", "flows"));
+  EXPECT_FALSE(streamedListStart("flows: []\n", "flows"));
+  EXPECT_FALSE(streamedListStart("state: s\n", "flows"));
+}
+
 }  // namespace yaml_list_parts_test
 }  // namespace sluice::test
