@@ -49,7 +49,7 @@ void ConfigPart::readRoot(const std::string& text) {
   // readFlows reads them later, one at a time.
   YamlNode root;
   if (const auto flows = streamedListStart(text, kFlowsKey)) {
-    root = loadYamlText(text.substr(0, flows->begin), path_, YamlDomain::Config);
+    root = loadYamlText(std::string_view(text).substr(0, flows->begin), path_, YamlDomain::Config);
     const auto column = static_cast<int>(text.find_first_not_of(' ', flows->begin) - flows->begin);
     root.set(kFlowsKey, YamlNode::sequence(flows->firstLine, column));
   } else {

@@ -176,15 +176,12 @@ std::optional<YamlNode> readListParts(
   auto readPart = [&](size_t i) {
     try {
       const YamlTextPart& part = parts[i];
-      const std::string lines = text.substr(part.begin, part.end - part.begin);
-      YamlStreamedList list{key, [&onItem, i](const YamlNode& item) { onItem(i, item); }};
-      if (i == 0) {
-        roots[i] = loadYamlText(lines, file, domain, std::move(list));
-      } else {
-        // The key's line stands in for the line before the part's first.
-        roots[i] =
-            loadYamlText(key + ":\n" + lines, file, domain, std::move(list), part.firstLine - 1);
-      }
+      const std::string_view lines =
+          std::string_view(text).substr(part.begin, part.end - part.begin);
+      // A part after the first is read in place as a list of its own, at the root.
+      YamlStreamedList list{i == 0 ? key : std::string(),
+                            [&onItem, i](const YamlNode& item) { onItem(i, item); }};
+      roots[i] = loadYamlText(lines, file, domain, std::move(list), part.firstLine);
     } catch (...) {
       failures[i] = std::current_exception();
     }

@@ -5,8 +5,8 @@
 // indentation, and only when the list runs to the end of the file. Read whole, yaml-cpp is then
 // between two items there too: a line at that indentation ends any block or plain scalar of the
 // item before it, and a quoted scalar or a { } or [ ] left open across the cut leaves the part
-// before it unfinished, which fails to read. A part after the first is read as "KEY:" followed
-// by its own lines, its line numbers those of the file. Whatever fails in any part (a syntax
+// before it unfinished, which fails to read. A part after the first is read in place as a list
+// of its own, its line numbers those of the file. Whatever fails in any part (a syntax
 // error, an alias to an anchor of another part) makes the caller read the text whole, which
 // then reports it exactly as before.
 #pragma once

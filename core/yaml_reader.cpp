@@ -30,7 +30,7 @@ namespace {
 // Reads the text in place: the parser's stream without a copy of a file that may be 30 MB.
 class TextBuffer : public std::streambuf {
  public:
-  explicit TextBuffer(const std::string& text) {
+  explicit TextBuffer(std::string_view text) {
     char* begin = const_cast<char*>(text.data());
     setg(begin, begin, begin + text.size());
   }
@@ -38,7 +38,7 @@ class TextBuffer : public std::streambuf {
 
 }  // namespace
 
-YamlNode loadYamlText(const std::string& text, const std::string& file, YamlDomain domain,
+YamlNode loadYamlText(std::string_view text, const std::string& file, YamlDomain domain,
                       std::optional<YamlStreamedList> streamed, int firstLine) {
   try {
     TextBuffer buffer(text);
@@ -51,7 +51,7 @@ YamlNode loadYamlText(const std::string& text, const std::string& file, YamlDoma
   } catch (const YAML::ParserException& e) {
     // The most common slip: ${VAR} unquoted inside a { ... } flow map.
     std::string hint;
-    std::istringstream lines(text);
+    std::istringstream lines{std::string(text)};
     std::string line;
     for (int i = 0; i <= e.mark.line && std::getline(lines, line); ++i) {
     }

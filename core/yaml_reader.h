@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.h"
@@ -30,7 +31,7 @@ SourceLocation yamlLocation(const SourceFile& file, const YamlNode& node);
 // are not kept (see YamlStreamedList). firstLine: the line of the file the text starts on
 // (0-based), for a text that is part of a file (core/yaml_list_parts.h).
 YamlNode loadYamlFile(const std::string& path, YamlDomain domain);
-YamlNode loadYamlText(const std::string& text, const std::string& file, YamlDomain domain,
+YamlNode loadYamlText(std::string_view text, const std::string& file, YamlDomain domain,
                       std::optional<YamlStreamedList> streamed = std::nullopt, int firstLine = 0);
 
 class YamlMap {

@@ -35,8 +35,10 @@ void YamlTreeBuilder::OnMapStart(const YAML::Mark& mark, const std::string&, YAM
 }
 
 bool YamlTreeBuilder::opensStreamedList() const {
-  return streamed_ && stack_.size() == 1 && stack_.back().node.IsMap() &&
-         stack_.back().key.IsScalar() && stack_.back().key.Scalar() == streamed_->key;
+  if (!streamed_) return false;
+  if (streamed_->key.empty()) return stack_.empty();
+  return stack_.size() == 1 && stack_.back().node.IsMap() && stack_.back().key.IsScalar() &&
+         stack_.back().key.Scalar() == streamed_->key;
 }
 
 void YamlTreeBuilder::open(YamlNode node, YAML::anchor_t anchor, bool streamed) {

@@ -19,7 +19,8 @@ namespace sluice {
 
 // The list under `key` in the root map: each item goes to onItem as it is complete and is not
 // kept (without onItem it is dropped). The root map keeps `key` with an empty list in its
-// place, at the list's position. A value that is not a list is kept as usual.
+// place, at the list's position. A value that is not a list is kept as usual. With an empty
+// key, the root itself when it is a list (a part of a file's list, core/yaml_list_parts).
 struct YamlStreamedList {
   std::string key;
   std::function<void(const YamlNode&)> onItem;
