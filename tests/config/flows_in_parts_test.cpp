@@ -5,9 +5,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "config/config_parts.h"
 #include "core/yaml_list_parts.h"
 #include "test_support.h"
@@ -42,13 +39,6 @@ std::vector<std::string> readFlows(const std::string& path, size_t threads) {
   for (const auto& f : config.flows) out.push_back(f.name + " " + f.where.str());
   for (const auto& d : diag.all()) out.push_back(d.tagged());
   return out;
-}
-
-std::string fileText(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 class FlowsInPartsTest : public ::testing::Test {
