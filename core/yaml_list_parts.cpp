@@ -49,36 +49,28 @@ bool marksDocument(std::string_view line, bool firstContent) {
 
 // Whether a quoted scalar starts on the line and does not end on it. yaml-cpp reads a quoted
 // scalar left open at the end of the text without a failure, so a part cut inside one would
-// read as something else; a text with such a line is not cut at all. A quote counts only where
-// a value can start (after the indentation, "- ", ": ", "? ", "[", "{" or ","), not inside a
-// plain scalar (it's). A quote that is only text (in a block scalar, after a comma in a plain
-// scalar) may be taken for one: that costs the cut, never a wrong one.
+// read as something else; a text with such a line is not cut at all. A quote counts as opening
+// one at the line's content start or after a space or one of [ { , : - ? (so after a key, an
+// item, a tag or an anchor), not inside a word (it's). Taking a quote that is only text for
+// one (in a block scalar, or `say "hi`) costs the cut, never a wrong one.
 bool leavesQuoteOpen(std::string_view line) {
-  bool valueStart = true;
   for (size_t i = 0; i < line.size(); ++i) {
     const char c = line[i];
-    const bool spaceAfter = i + 1 == line.size() || line[i + 1] == ' ';
-    if (c == ' ') continue;
-    if (valueStart && (c == '"' || c == '\'')) {
-      size_t j = i + 1;
-      for (;; ++j) {
-        if (j >= line.size()) return true;
-        if (c == '"' && line[j] == '\\') {
-          ++j;  // an escaped character, a quote included
-        } else if (line[j] == c) {
-          if (c == '"' || j + 1 == line.size() || line[j + 1] != '\'') break;
-          ++j;  // '' is a quote inside a single-quoted scalar
-        }
+    if (c == '#' && (i == 0 || line[i - 1] == ' ')) return false;  // a comment to the end
+    if (c != '"' && c != '\'') continue;
+    const bool opens = i == 0 || std::string_view(" [{,:-?").find(line[i - 1]) != npos;
+    if (!opens) continue;
+    size_t j = i + 1;
+    for (;; ++j) {
+      if (j >= line.size()) return true;
+      if (c == '"' && line[j] == '\\') {
+        ++j;  // an escaped character, a quote included
+      } else if (line[j] == c) {
+        if (c == '"' || j + 1 == line.size() || line[j + 1] != '\'') break;
+        ++j;  // '' is a quote inside a single-quoted scalar
       }
-      i = j;
-      valueStart = false;
-    } else if (c == '#' && (i == 0 || line[i - 1] == ' ')) {
-      return false;  // a comment to the end of the line
-    } else if (c == '-' || c == '?' || c == ':') {
-      valueStart = spaceAfter;
-    } else {
-      valueStart = c == '[' || c == '{' || c == ',';
     }
+    i = j;
   }
   return false;
 }

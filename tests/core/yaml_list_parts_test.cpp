@@ -131,6 +131,9 @@ TEST(YamlListPartsTest, ATextWithAQuotedScalarOverSeveralLinesIsNotCut) {
   EXPECT_TRUE(onePart("  - { a: x, b: \"open\n  - still quoted\" }\n"));
   EXPECT_TRUE(onePart("  - name: \"escaped \\\" quote\n  - x\"\n"));
   EXPECT_TRUE(onePart("  - name: 'it''s\n  - x'\n"));
+  EXPECT_TRUE(onePart("  - name: &a \"after an anchor\n  - x\"\n"));
+  EXPECT_TRUE(onePart("  - name: !!str 'after a tag\n  - x'\n"));
+  EXPECT_TRUE(onePart("  - {\"json\":\"style\n  - x\"}\n"));
   // Quotes closed on their line, or only text, leave the text to be cut.
   EXPECT_FALSE(onePart("  - name: \"closed \\\" here\" # it's\n"));
   EXPECT_FALSE(onePart("  - name: 'it''s closed'\n"));
