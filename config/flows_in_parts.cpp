@@ -1,10 +1,9 @@
 #include "config/flows_in_parts.h"
 
-#include <algorithm>
-#include <thread>
 #include <vector>
 
 #include "config/flow_parser.h"
+#include "core/parallel_for.h"
 
 namespace sluice {
 
@@ -24,7 +23,7 @@ struct PartFlows {
 }  // namespace
 
 size_t flowReadingThreads() {
-  return std::clamp<size_t>(std::thread::hardware_concurrency(), 1, kMaxThreads);
+  return coresToUse(kMaxThreads);
 }
 
 void parseFlowsOf(ConfigPart& part, const Catalog& catalog, Config& config,

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <exception>
 #include <string_view>
-#include <system_error>
-#include <thread>
 #include <utility>
+
+#include "core/parallel_for.h"
 
 namespace sluice {
 
@@ -113,21 +113,6 @@ std::optional<std::vector<ItemStart>> itemStarts(const std::string& text, const 
   return starts;
 }
 
-// Joins the threads however the reading ends.
-class Joiner {
- public:
-  ~Joiner() {
-    for (auto& t : threads_) t.join();
-  }
-  template <typename F>
-  void start(F&& f) {
-    threads_.emplace_back(std::forward<F>(f));
-  }
-
- private:
-  std::vector<std::thread> threads_;
-};
-
 }  // namespace
 
 std::vector<YamlTextPart> cutStreamedList(const std::string& text, const std::string& key,
@@ -178,17 +163,7 @@ std::optional<YamlNode> readListParts(
       failures[i] = std::current_exception();
     }
   };
-  {
-    Joiner threads;
-    for (size_t i = 1; i < parts.size(); ++i) {
-      try {
-        threads.start([&readPart, i] { readPart(i); });
-      } catch (const std::system_error&) {
-        failures[i] = std::current_exception();  // no thread to spare: read whole instead
-      }
-    }
-    readPart(0);
-  }
+  parallelFor(parts.size(), parts.size(), readPart);
   for (const auto& failure : failures)
     if (failure) return std::nullopt;
   return roots.front();
