@@ -5,6 +5,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
+#include <fstream>
+#include <thread>
+
 #include "config/config.h"
 #include "config_files_fixture.h"
 #include "test_support.h"
@@ -80,6 +85,20 @@ TEST_F(ConfigPartsTest, BrokenFlowsDoNotHideTheMistakesBeforeThem) {
   EXPECT_THAT(e, HasSubstr("sluice.yaml:6:61: flow f1 step 0: unknown connection 'ghl'"));
   EXPECT_THAT(e, HasSubstr("sluice.yaml:9:9: invalid YAML"));
   EXPECT_THAT(e, HasSubstr("3 errors"));
+}
+
+TEST(ReadConfigFileTest, AFileIsReadWholeWithOrWithoutASize) {
+  TempDir dir;
+  const std::string text = "state: s\n" + std::string(100000, '#') + "\n";
+  EXPECT_EQ(readConfigFile(dir.write("a.yaml", text)), text);
+  EXPECT_EQ(readConfigFile(dir.write("empty.yaml", "")), "");
+  // A pipe has no size: it is streamed.
+  const std::string fifo = dir.path() + "/pipe.yaml";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::thread writer([&] { std::ofstream(fifo) << text; });
+  EXPECT_EQ(readConfigFile(fifo), text);
+  writer.join();
+  EXPECT_THROW(readConfigFile(dir.path() + "/missing.yaml"), ConfigError);
 }
 
 }  // namespace config_parts_test
