@@ -1,5 +1,5 @@
-// A loop whose iterations are independent, spread over the machine's cores: reading a large
-// config's flows, making a runner's triggers.
+// A loop whose iterations are independent, spread over the machine's cores (reading a large
+// config's flows in parts).
 #pragma once
 
 #include <algorithm>
