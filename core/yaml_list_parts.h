@@ -7,9 +7,9 @@
 // item before it, and a { } or [ ] left open across the cut leaves the part before it
 // unfinished, which fails to read. A quoted scalar left open does not fail (yaml-cpp closes it
 // at the end of the text), so a text with a line that leaves one open is not cut at all. A part
-// after the first is read in place as a list of its own, its line numbers those of the file. Whatever fails in any part (a syntax
-// error, an alias to an anchor of another part) makes the caller read the text whole, which
-// then reports it exactly as before.
+// after the first is read in place as a list of its own, its line numbers those of the file.
+// Whatever fails in any part (a syntax error, an alias to an anchor of another part) makes the
+// caller read the text whole, which then reports it exactly as before.
 #pragma once
 
 #include <cstddef>
