@@ -33,6 +33,9 @@ const char* reasonOf(int status) {
 }  // namespace
 
 FakeGhl::FakeGhl(std::string locationId) : locationId_(std::move(locationId)) {
+  // The upsert and the duplicate search find a contact by email or phone.
+  store_.indexField("contacts", "email");
+  store_.indexField("contacts", "phone");
   registerRoutes();
   seedDefaults();
 }

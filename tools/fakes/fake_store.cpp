@@ -26,11 +26,22 @@ std::string IdGenerator::next(const std::string& prefix, std::size_t length) {
   return id;
 }
 
+RecordStore::Kind& RecordStore::kindFor(const std::string& kind) {
+  auto [it, added] = kinds_.try_emplace(key(kind));
+  if (added) {
+    for (const std::string& field : indexedFields_[kind]) it->second.indexes[field];
+  }
+  return it->second;
+}
+
 Record& RecordStore::insert(const std::string& kind, const std::string& id, std::int64_t createdMs,
                             rapidjson::Document doc) {
-  Kind& k = kinds_[key(kind)];
+  Kind& k = kindFor(kind);
   auto old = k.seqOf.find(id);
-  if (old != k.seqOf.end()) k.bySeq.erase(old->second);
+  if (old != k.seqOf.end()) {
+    unindex(k, old->second);
+    k.bySeq.erase(old->second);
+  }
   std::int64_t seq = nextSeq_++;
   Record& r = k.bySeq[seq];
   r.id = id;
@@ -38,6 +49,8 @@ Record& RecordStore::insert(const std::string& kind, const std::string& id, std:
   r.createdMs = createdMs;
   r.doc = std::move(doc);
   k.seqOf[id] = seq;
+  reindex(k, r);
+  if (!k.indexes.empty()) touched_.emplace(key(kind), seq);
   return r;
 }
 
@@ -46,11 +59,16 @@ Record* RecordStore::find(const std::string& kind, const std::string& id) {
   if (k == kinds_.end()) return nullptr;
   auto s = k->second.seqOf.find(id);
   if (s == k->second.seqOf.end()) return nullptr;
+  if (!k->second.indexes.empty()) touched_.emplace(k->first, s->second);
   return &k->second.bySeq.at(s->second);
 }
 
 const Record* RecordStore::find(const std::string& kind, const std::string& id) const {
-  return const_cast<RecordStore*>(this)->find(kind, id);
+  auto k = kinds_.find(key(kind));
+  if (k == kinds_.end()) return nullptr;
+  auto s = k->second.seqOf.find(id);
+  if (s == k->second.seqOf.end()) return nullptr;
+  return &k->second.bySeq.at(s->second);
 }
 
 bool RecordStore::erase(const std::string& kind, const std::string& id) {
@@ -58,6 +76,8 @@ bool RecordStore::erase(const std::string& kind, const std::string& id) {
   if (k == kinds_.end()) return false;
   auto s = k->second.seqOf.find(id);
   if (s == k->second.seqOf.end()) return false;
+  unindex(k->second, s->second);
+  touched_.erase({k->first, s->second});
   k->second.bySeq.erase(s->second);
   k->second.seqOf.erase(s);
   return true;
@@ -71,6 +91,68 @@ std::vector<Record*> RecordStore::all(const std::string& kind) {
   return out;
 }
 
+void RecordStore::indexField(const std::string& kind, const std::string& field) {
+  indexedFields_[kind].insert(field);
+}
+
+bool RecordStore::indexed(const std::string& kind, const std::string& field) const {
+  auto fields = indexedFields_.find(kind);
+  return fields != indexedFields_.end() && fields->second.count(field) > 0;
+}
+
+std::vector<Record*> RecordStore::withField(const std::string& kind, const std::string& field,
+                                            const std::string& value) {
+  reindexTouched();
+  std::vector<Record*> out;
+  auto k = kinds_.find(key(kind));
+  if (k == kinds_.end()) return out;
+  auto index = k->second.indexes.find(field);
+  if (index == k->second.indexes.end()) return out;
+  auto seqs = index->second.seqsOf.find(value);
+  if (seqs == index->second.seqsOf.end()) return out;
+  for (std::int64_t seq : seqs->second) out.push_back(&k->second.bySeq.at(seq));
+  return out;
+}
+
+void RecordStore::touch(const std::string& kind, const Record& record) {
+  auto k = kinds_.find(key(kind));
+  if (k != kinds_.end() && !k->second.indexes.empty()) touched_.emplace(k->first, record.seq);
+}
+
+void RecordStore::unindex(Kind& k, std::int64_t seq) {
+  for (auto& [field, index] : k.indexes) {
+    auto value = index.valueOf.find(seq);
+    if (value == index.valueOf.end()) continue;
+    auto seqs = index.seqsOf.find(value->second);
+    seqs->second.erase(seq);
+    if (seqs->second.empty()) index.seqsOf.erase(seqs);
+    index.valueOf.erase(value);
+  }
+}
+
+void RecordStore::reindex(Kind& k, const Record& r) {
+  unindex(k, r.seq);
+  if (!r.doc.IsObject()) return;
+  for (auto& [field, index] : k.indexes) {
+    auto member = r.doc.FindMember(field.c_str());
+    if (member == r.doc.MemberEnd() || !member->value.IsString()) continue;
+    std::string value(member->value.GetString(), member->value.GetStringLength());
+    index.seqsOf[value].insert(r.seq);
+    index.valueOf.emplace(r.seq, std::move(value));
+  }
+}
+
+// Every record handed out for change since the last lookup, indexed by what it holds now.
+void RecordStore::reindexTouched() {
+  for (const auto& [kindKey, seq] : touched_) {
+    auto k = kinds_.find(kindKey);
+    if (k == kinds_.end()) continue;
+    auto r = k->second.bySeq.find(seq);
+    if (r != k->second.bySeq.end()) reindex(k->second, r->second);
+  }
+  touched_.clear();
+}
+
 std::vector<std::string> RecordStore::kinds() const {
   std::vector<std::string> out;
   for (const auto& [name, k] : kinds_) out.push_back(name);
@@ -79,6 +161,7 @@ std::vector<std::string> RecordStore::kinds() const {
 
 void RecordStore::clear() {
   kinds_.clear();
+  touched_.clear();
 }
 
 void EffectsLedger::add(Effect effect) {

@@ -59,6 +59,7 @@ bool isFormBody(const HttpRequest& req) {
 }  // namespace
 
 FakeStripe::FakeStripe(std::string apiKey) : apiKey_(std::move(apiKey)) {
+  store_.indexField("customers", "email");  // GET /v1/customers?email=
   registerRoutes();
 }
 

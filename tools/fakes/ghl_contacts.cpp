@@ -201,14 +201,21 @@ void FakeGhl::applyContactFields(rapidjson::Document& c, const Body& b) {
   json::setString(c, "dateUpdated", isoNow(), a);
 }
 
+// The first contact of the location, in insertion order, with this email or this phone.
 Record* FakeGhl::findContactByEmailOrPhone(const std::string& location, const std::string& email,
                                            const std::string& phone) {
-  for (Record* r : store_.all("contacts")) {
-    if (!ghl::fieldEquals(r->doc, "locationId", location)) continue;
-    if (!email.empty() && json::getString(r->doc, "email") == lower(email)) return r;
-    if (!phone.empty() && json::getString(r->doc, "phone") == phone) return r;
-  }
-  return nullptr;
+  Record* first = nullptr;
+  auto consider = [&](const char* field, const std::string& value) {
+    if (value.empty()) return;
+    for (Record* r : store_.withField("contacts", field, value)) {
+      if (!ghl::fieldEquals(r->doc, "locationId", location)) continue;
+      if (!first || r->seq < first->seq) first = r;
+      return;
+    }
+  };
+  consider("email", lower(email));
+  consider("phone", phone);
+  return first;
 }
 
 Record& FakeGhl::createContactRecord(const Body& b) {

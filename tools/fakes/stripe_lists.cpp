@@ -172,8 +172,13 @@ HttpResponse FakeStripe::list(const KindInfo& info, const HttpRequest& req) {
     rapidjson::Document filters;
     filters.CopyFrom(q, filters.GetAllocator());
     if (subscriptions && status == "all") filters.RemoveMember("status");
+    const bool byEmail =
+        q.HasMember("email") && q["email"].IsString() && store_.indexed(info.kind, "email");
+    std::vector<Record*> candidates =
+        byEmail ? store_.withField(info.kind, "email", q["email"].GetString())
+                : store_.all(info.kind);
     std::vector<Record*> records;
-    for (Record* r : store_.all(info.kind)) {
+    for (Record* r : candidates) {
       if (stripe::isDeleted(*r) || !matchesFilters(*r, filters)) continue;
       if (subscriptions && status.empty() && json::getString(r->doc, "status") == "canceled") {
         continue;
