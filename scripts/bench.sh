@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds sluice (scripts/setup.sh) and runs the benchmarks: the micro benchmarks, the poll cost
 # with 100 and 100,000 existing records, then the end-to-end benchmark against the fakes on
-# loopback with 1,000, 10,000 and 100,000 flows.
-# About 20 minutes on 2 cores after the build. Figures go to stdout and to BUILD_DIR/bench/.
+# loopback with 1,000, 10,000 and 100,000 flows, and 100,000 under a heavy delivery load.
+# About 23 minutes on 2 cores after the build. Figures go to stdout and to BUILD_DIR/bench/.
 #   scripts/bench.sh [BUILD_DIR]        (default build-bench)
 #   SLUICE_SOAK_S=3600 scripts/bench.sh  also runs the soak: 1,000 flows for that many seconds,
 #                                        resident memory after the first twelfth and at most after
@@ -40,15 +40,19 @@ echo "== an agency: 1,000 sub-accounts x 5 flows in one process ($build_dir/benc
   tee "$out/agency.txt"
 
 # Every flow polls once a minute; items arrive at 20/s, spread over the flows. The drain waits
-# up to 70 s after the stream, so that every item's trigger has polled again.
+# up to 70 s after the stream, so that every item's trigger has polled again. The last run is
+# the heavy delivery load: 1,500 new items/s for 30 s, delivered at about 500/s over 90 s.
 run() {
+  local name=$1
+  shift
   echo
   echo "== end to end: $*"
-  "$build_dir/bench/sluice-bench-e2e" "$@" 2>&1 | tee "$out/e2e-$2.txt"
+  "$build_dir/bench/sluice-bench-e2e" "$@" 2>&1 | tee "$out/e2e-$name.txt"
 }
-run --flows 1000 --idle 10 --seconds 30 --drain 70 --rate 20
-run --flows 10000 --idle 15 --seconds 30 --drain 70 --rate 20
-run --flows 100000 --idle 15 --seconds 30 --drain 70 --rate 20
+run 1000 --flows 1000 --idle 10 --seconds 30 --drain 70 --rate 20
+run 10000 --flows 10000 --idle 15 --seconds 30 --drain 70 --rate 20
+run 100000 --flows 100000 --idle 15 --seconds 30 --drain 70 --rate 20
+run 100000-heavy --flows 100000 --idle 15 --seconds 30 --drain 70 --rate 1500
 
 for flows in 10000 100000; do
   echo
