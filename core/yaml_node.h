@@ -1,5 +1,5 @@
 // A YAML value as sluice reads it: a map, list, scalar or null, with its line and column.
-// sluice builds these itself from yaml-cpp's parser events (core/yaml_tree_builder) instead of
+// sluice builds these itself from parser events (core/yaml_tree_builder) instead of
 // YAML::Load's node tree, so a file can be read one part at a time (a config's flows one flow
 // at a time) and each node costs a few dozen bytes. Handles share their node, like YamlNode:
 // a copy is cheap and set() on one is seen through every copy.
@@ -51,8 +51,8 @@ class YamlNode {
   const YamlNode& keyAt(size_t index) const { return data_->children[2 * index]; }
 
   // Building (core/yaml_tree_builder and the catalog's presets).
-  void append(YamlNode item);             // to a list
-  void add(YamlNode key, YamlNode value);  // to a map, at the end
+  void append(YamlNode item);                        // to a list
+  void add(YamlNode key, YamlNode value);            // to a map, at the end
   void set(const std::string& key, YamlNode value);  // replaces key's value, else adds it
   void remove(const std::string& key);
 

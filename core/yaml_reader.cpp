@@ -6,7 +6,9 @@
 #include <fstream>
 #include <istream>
 #include <sstream>
+#include <stdexcept>
 
+#include "core/libyaml_events.h"
 #include "core/text.h"
 
 namespace sluice {
@@ -36,10 +38,29 @@ class TextBuffer : public std::streambuf {
   }
 };
 
+// The text read by libyaml, when it reads it as yaml-cpp would (core/libyaml_events.h).
+// Items handed to a streamed list's callback cannot be taken back, so with one the text is
+// first read without building anything: a text libyaml refuses halfway is then yaml-cpp's
+// from its start, and no item is handed over twice.
+std::optional<YamlNode> readByLibyaml(std::string_view text,
+                                      const std::optional<YamlStreamedList>& streamed,
+                                      int firstLine) {
+  const bool handsOverItems = streamed && streamed->onItem;
+  if (handsOverItems && !readLibyamlEvents(text, nullptr)) return std::nullopt;
+  YamlTreeBuilder builder(streamed, firstLine);
+  if (!readLibyamlEvents(text, &builder)) {
+    if (handsOverItems) throw std::logic_error("libyaml read a text once and refused it after");
+    return std::nullopt;
+  }
+  // An empty file is an empty document, as YAML::Load reads it.
+  return builder.root().IsDefined() ? builder.root() : YamlNode::null(-1, -1);
+}
+
 }  // namespace
 
 YamlNode loadYamlText(std::string_view text, const std::string& file, YamlDomain domain,
                       std::optional<YamlStreamedList> streamed, int firstLine) {
+  if (std::optional<YamlNode> root = readByLibyaml(text, streamed, firstLine)) return *root;
   try {
     TextBuffer buffer(text);
     std::istream in(&buffer);

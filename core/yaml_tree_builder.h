@@ -1,7 +1,7 @@
-// Builds YamlNodes from yaml-cpp's parser events, the way YAML::Load builds its tree but
-// smaller; and, for a file of many flows, hands the items of one list of the root map to a
-// callback one at a time instead of keeping them (so a file of 100,000 flows never exists as a
-// tree at once).
+// Builds YamlNodes from yaml-cpp's parser events (or libyaml's, sent as yaml-cpp's:
+// core/libyaml_events.h), the way YAML::Load builds its tree but smaller; and, for a file of many
+// flows, hands the items of one list of the root map to a callback one at a time instead of keeping
+// them (so a file of 100,000 flows never exists as a tree at once).
 #pragma once
 
 #include <yaml-cpp/eventhandler.h>

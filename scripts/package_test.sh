@@ -71,7 +71,7 @@ check_metadata() {
   depends=$(dpkg-deb -f "$deb" Depends)
   step "Depends: $depends"
   for lib in 'libpocofoundation[0-9]+' 'libpoconet[0-9]+' 'libpoconetssl[0-9]+' 'libyaml-cpp[0-9.]+' \
-    'libsqlite3-0' 'libpqxx-[0-9.]+' 'libpq5' 'libssl3' 'ca-certificates'; do
+    'libyaml-0-2' 'libsqlite3-0' 'libpqxx-[0-9.]+' 'libpq5' 'libssl3' 'ca-certificates'; do
     grep -Eq "(^|, )$lib( |,|$)" <<< "$depends" || fail "Depends has no $lib: $depends"
   done
   files=$(dpkg-deb -c "$deb" | awk '{print $6}')

@@ -5,6 +5,7 @@
 sluice_packages=(
   build-essential cmake ninja-build ccache pkg-config ca-certificates git
   libpoco-dev rapidjson-dev libsqlitecpp-dev libsqlite3-dev libyaml-cpp-dev
+  libyaml-dev  # libyaml reads YAML eight times faster; yaml-cpp reads what it refuses
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev zlib1g-dev
   libpqxx-dev libpq-dev
   clang-format curl
