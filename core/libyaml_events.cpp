@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <string>
@@ -111,36 +112,28 @@ class LibyamlTranslator {
     if (handler_) marks_.emplace(text);  // a reading without a handler needs no marks
   }
 
-  // False when the event names an anchor never defined.
+  // False when the event has a tag, names an anchor never defined, or closes a flow collection
+  // begun on another line.
   bool send(const yaml_event_t& event) {
+    // A tag (`!!str`, `!x`): yaml-cpp refuses tag handles libyaml takes, and sluice's files
+    // have none, so a text with one is yaml-cpp's.
+    if (tagOfEvent(event)) return false;
     switch (event.type) {
       case YAML_ALIAS_EVENT:
         return alias(event);
       case YAML_SCALAR_EVENT:
-        scalar(event);
+        return scalar(event);
+      case YAML_SEQUENCE_START_EVENT:
+        open(event, event.data.sequence_start.anchor, false,
+             event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE);
         return true;
-      case YAML_SEQUENCE_START_EVENT: {
-        const auto& start = event.data.sequence_start;
-        const YAML::anchor_t anchor = define(start.anchor);
-        if (handler_)
-          handler_->OnSequenceStart(markOf(event), tagOf(start.tag), anchor,
-                                    styleOf(start.style == YAML_FLOW_SEQUENCE_STYLE));
+      case YAML_MAPPING_START_EVENT:
+        open(event, event.data.mapping_start.anchor, true,
+             event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE);
         return true;
-      }
       case YAML_SEQUENCE_END_EVENT:
-        if (handler_) handler_->OnSequenceEnd();
-        return true;
-      case YAML_MAPPING_START_EVENT: {
-        const auto& start = event.data.mapping_start;
-        const YAML::anchor_t anchor = define(start.anchor);
-        if (handler_)
-          handler_->OnMapStart(markOf(event), tagOf(start.tag), anchor,
-                               styleOf(start.style == YAML_FLOW_MAPPING_STYLE));
-        return true;
-      }
       case YAML_MAPPING_END_EVENT:
-        if (handler_) handler_->OnMapEnd();
-        return true;
+        return close(event);
       default:
         return true;
     }
@@ -149,9 +142,44 @@ class LibyamlTranslator {
  private:
   YAML::Mark markOf(const yaml_event_t& event) { return marks_->of(event.start_mark); }
 
-  static std::string tagOf(const yaml_char_t* tag) { return tag ? libyamlText(tag) : "?"; }
-  static YAML::EmitterStyle::value styleOf(bool flow) {
-    return flow ? YAML::EmitterStyle::Flow : YAML::EmitterStyle::Block;
+  void open(const yaml_event_t& event, const yaml_char_t* anchorName, bool map, bool flow) {
+    const YAML::anchor_t anchor = define(anchorName);
+    flowOpenedOnLine_.push_back(flow ? event.start_mark.line : kBlock);
+    openFlows_ += flow ? 1 : 0;
+    if (!handler_) return;
+    const YAML::EmitterStyle::value style =
+        flow ? YAML::EmitterStyle::Flow : YAML::EmitterStyle::Block;
+    if (map) return handler_->OnMapStart(markOf(event), "?", anchor, style);
+    handler_->OnSequenceStart(markOf(event), "?", anchor, style);
+  }
+
+  // False for a flow collection over several lines: libyaml takes continuation lines
+  // indented less than the block around it, which yaml-cpp (and the YAML spec) refuse.
+  bool close(const yaml_event_t& event) {
+    const size_t line = flowOpenedOnLine_.back();
+    flowOpenedOnLine_.pop_back();
+    openFlows_ -= line != kBlock ? 1 : 0;
+    if (line != kBlock && line != event.start_mark.line) return false;
+    if (handler_) {
+      if (event.type == YAML_MAPPING_END_EVENT)
+        handler_->OnMapEnd();
+      else
+        handler_->OnSequenceEnd();
+    }
+    return true;
+  }
+
+  static const yaml_char_t* tagOfEvent(const yaml_event_t& event) {
+    switch (event.type) {
+      case YAML_SCALAR_EVENT:
+        return event.data.scalar.tag;
+      case YAML_SEQUENCE_START_EVENT:
+        return event.data.sequence_start.tag;
+      case YAML_MAPPING_START_EVENT:
+        return event.data.mapping_start.tag;
+      default:
+        return nullptr;
+    }
   }
 
   bool alias(const yaml_event_t& event) {
@@ -161,20 +189,31 @@ class LibyamlTranslator {
     return true;
   }
 
-  void scalar(const yaml_event_t& event) {
+  bool scalar(const yaml_event_t& event) {
     const auto& s = event.data.scalar;
     const YAML::anchor_t anchor = define(s.anchor);
-    if (!handler_) return;
     const std::string_view value(reinterpret_cast<const char*>(s.value), s.length);
     const bool plain = s.style == YAML_PLAIN_SCALAR_STYLE;
-    if (!s.tag && plain && value.empty() && !s.anchor) {
+    const bool leftOut = plain && value.empty() && !s.anchor;
+    // yaml-cpp refuses a '?' inside a plain scalar of a flow collection (`{ a?b: c }`).
+    if (plain && openFlows_ > 0 && value.find('?') != std::string_view::npos) return false;
+    // Over several lines, yaml-cpp refuses an indicator (`&`, `*`, `!`...) starting a plain
+    // scalar's second line, and folds a quoted one's line of blanks differently; none of
+    // sluice's files has either (a block scalar, `|` or `>`, reads the same in both).
+    const bool quoted =
+        s.style == YAML_SINGLE_QUOTED_SCALAR_STYLE || s.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+    if ((plain || quoted) && event.start_mark.line != event.end_mark.line) return false;
+    if (!handler_) return true;
+    if (leftOut) {
       // A value left out: libyaml places it right after its colon or dash, yaml-cpp at the
       // token after it (the next key or dash, a comma, where the map ends).
-      return handler_->OnNull(nextTokenMark(markOf(event)), anchor);
+      handler_->OnNull(nextTokenMark(markOf(event)), anchor);
+    } else if (plain && isNullWord(value)) {
+      handler_->OnNull(markOf(event), anchor);
+    } else {
+      handler_->OnScalar(markOf(event), plain ? "?" : "!", anchor, std::string(value));
     }
-    if (!s.tag && plain && isNullWord(value)) return handler_->OnNull(markOf(event), anchor);
-    std::string tag = s.tag ? libyamlText(s.tag) : plain ? "?" : "!";
-    handler_->OnScalar(markOf(event), tag, anchor, std::string(value));
+    return true;
   }
 
   YAML::anchor_t define(const yaml_char_t* name) {
@@ -206,6 +245,7 @@ class LibyamlTranslator {
       ++at;
     }
     mark.pos = static_cast<int>(at);
+    if (at == text_.size()) mark.column = 0;  // yaml-cpp's mark at the end (after a line feed)
     return mark;
   }
 
@@ -214,11 +254,12 @@ class LibyamlTranslator {
   std::optional<ByteMarks> marks_;
   std::map<std::string, YAML::anchor_t> anchors_;
   YAML::anchor_t lastAnchor_ = YAML::NullAnchor;
+  static constexpr size_t kBlock = SIZE_MAX;
+  std::vector<size_t> flowOpenedOnLine_;  // per open collection; kBlock for a block one
+  int openFlows_ = 0;
 };
 
-// An anchor or alias whose name runs into a colon (`- &a:`, `*a: b`): yaml-cpp and libyaml
-// read it differently (a map with the anchor; a map whose first key is empty). A '&' or '*'
-// inside a quoted string counts too: such a text is only read more slowly, by yaml-cpp.
+// An anchor or alias whose name runs into a colon (`- &a:`, `*a: b`).
 bool hasNameBeforeAColon(std::string_view text) {
   for (size_t at = text.find_first_of("&*"); at != std::string_view::npos;
        at = text.find_first_of("&*", at + 1)) {
@@ -228,22 +269,62 @@ bool hasNameBeforeAColon(std::string_view text) {
   return false;
 }
 
-// yaml-cpp 0.7 writes the escapes \N (U+0085) and \_ (U+00A0) as single Latin-1 bytes, not
-// UTF-8; libyaml as UTF-8. A text with either (or a backslash before N or _ anywhere) is left
-// to yaml-cpp, so a value reads as it always has.
-bool hasLatin1Escape(std::string_view text) {
-  return text.find("\\N") != std::string_view::npos || text.find("\\_") != std::string_view::npos;
+// A '?' where a token may start or end (after or before a blank, a flow indicator, the start
+// or the end): an explicit key's indicator, which libyaml takes anywhere in a flow
+// collection (`{ a: b,?c: d }`); or a question in a comment.
+bool hasQuestionMarkIndicator(std::string_view text) {
+  static constexpr const char* kAround = " \t\r\n,[]{}";
+  for (size_t at = text.find('?'); at != std::string_view::npos; at = text.find('?', at + 1)) {
+    if (at == 0 || at + 1 == text.size()) return true;
+    if (std::strchr(kAround, text[at - 1]) || std::strchr(kAround, text[at + 1])) return true;
+  }
+  return false;
+}
+
+// A carriage return without a line feed after it.
+bool hasLoneCarriageReturn(std::string_view text) {
+  for (size_t at = text.find('\r'); at != std::string_view::npos; at = text.find('\r', at + 1))
+    if (at + 1 == text.size() || text[at + 1] != '\n') return true;
+  return false;
+}
+
+bool contains(std::string_view text, std::string_view what) {
+  return text.find(what) != std::string_view::npos;
+}
+
+// What the two readers read differently, found by fuzzing them against each other
+// (fuzz/yaml_readers_fuzz.cpp). A text with any of it is read by yaml-cpp; the tests are on
+// the text, so a '?' or '&' inside a quoted string counts too and only costs speed.
+bool readsDifferently(std::string_view text) {
+  // An anchor or alias name running into a colon: yaml-cpp ends the name there and reads a
+  // map; libyaml reads a map whose first key is empty.
+  return hasNameBeforeAColon(text) ||
+         // An explicit key (`? key`), whose left-out value yaml-cpp places elsewhere.
+         hasQuestionMarkIndicator(text) ||
+         // The escapes \N (U+0085) and \_ (U+00A0): yaml-cpp 0.7 writes them as one Latin-1
+         // byte each, libyaml as UTF-8.
+         contains(text, "\\N") || contains(text, "\\_") ||
+         // Line breaks of YAML 1.1 (a lone CR, U+0085, U+2028, U+2029): libyaml breaks lines
+         // there, yaml-cpp only at a line feed.
+         hasLoneCarriageReturn(text) || contains(text, "\xC2\x85") ||
+         contains(text, "\xE2\x80\xA8") || contains(text, "\xE2\x80\xA9") ||
+         // A byte order mark after the first character, which yaml-cpp reads as text.
+         contains(text.substr(text.empty() ? 0 : 1), "\xEF\xBB\xBF") ||
+         // A last line without a line feed: the two end a block scalar's or a left-out
+         // value's last line differently there. Files end with one; so do a file's parts.
+         (!text.empty() && text.back() != '\n');
 }
 
 }  // namespace
 
 bool readLibyamlEvents(std::string_view text, YAML::EventHandler* handler) {
-  if (hasNameBeforeAColon(text) || hasLatin1Escape(text)) return false;
+  if (readsDifferently(text)) return false;
   LibyamlParser parser(text);
   LibyamlTranslator translator(text, handler);
   // 0: before the first document, 1: in it, 2: after it. The stream is read to its end even
   // so: yaml-cpp refuses `[a]]`, where libyaml ends the first document before the stray `]`.
   int document = 0;
+  bool inCollection = false;
   for (;;) {
     LibyamlEvent event;
     if (!parser.next(event.get())) return false;
@@ -258,7 +339,17 @@ bool readLibyamlEvents(std::string_view text, YAML::EventHandler* handler) {
         if (document == 1 && handler) handler->OnDocumentEnd();
         document = 2;
         break;
+      case YAML_SCALAR_EVENT:
+      case YAML_ALIAS_EVENT:
+        // A document that is one scalar: yaml-cpp folds a tagged one over lines differently,
+        // and a config or catalog file is a map anyway (yaml-cpp reads it, and the reader
+        // of the map says what is wrong).
+        if (document == 1 && !inCollection) return false;
+        if (document == 1 && !translator.send(event.get())) return false;
+        break;
       default:
+        inCollection = inCollection || event.get().type == YAML_SEQUENCE_START_EVENT ||
+                       event.get().type == YAML_MAPPING_START_EVENT;
         if (document == 1 && !translator.send(event.get())) return false;
     }
   }

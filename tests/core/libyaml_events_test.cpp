@@ -63,7 +63,10 @@ TEST(LibyamlEventsTest, EveryYamlFileOfTheProjectGivesYamlCppsEvents) {
       std::ifstream in(entry.path());
       std::stringstream text;
       text << in.rdbuf();
-      ASSERT_TRUE(byLibyaml(text.str()).read) << entry.path() << " is left to yaml-cpp";
+      // The example configs are what users write: libyaml must read them itself.
+      if (std::string(folder) == "examples") {
+        EXPECT_TRUE(byLibyaml(text.str()).read) << entry.path() << " is left to yaml-cpp";
+      }
       expectSameEvents(text.str(), entry.path().string());
       ++files;
     }
@@ -139,11 +142,34 @@ TEST(LibyamlEventsTest, TextsTheReadersCouldReadDifferentlyGiveYamlCppsEvents) {
 }
 
 TEST(LibyamlEventsTest, WhatLibyamlRefusesOrReadsDifferentlyIsLeftToYamlCpp) {
-  EXPECT_FALSE(readLibyamlEvents("a: [1, 2\n", nullptr));
-  EXPECT_FALSE(readLibyamlEvents("a: *missing\n", nullptr));
-  EXPECT_FALSE(readLibyamlEvents("- &a:\n  k: v\n", nullptr));
-  EXPECT_FALSE(readLibyamlEvents("a: 1\n\tb: 2\n", nullptr));
-  EXPECT_TRUE(readLibyamlEvents("a: &x 1\nb: *x\n", nullptr));
+  for (const char* text : {
+           "a: [1, 2\n",              // a syntax error
+           "a: *missing\n",           // an alias to no anchor
+           "a: 1\n\tb: 2\n",          // a tab as indentation
+           "[a]]\n",                  // a stray bracket after the document
+           "- &a:\n  k: v\n",         // an anchor name running into a colon
+           "a: !!str 1\n",            // a tag
+           "a: { b: 1,\n  c: 2 }\n",  // a flow collection over lines
+           "{ a?b: c }\n",            // a '?' in a flow collection's plain scalar
+           "? a\n: b\n",              // an explicit key
+           "{ a: b, ?}\n",            // an explicit key in a flow collection
+           "{ a: b,?c: d }\n",        // and one right after a comma
+           "a: \"\\N\"\n",            // the escapes \N and \_
+           "a: 1\rb: 2\n",            // a lone carriage return
+           "a: x\xE2\x80\xA8y\n",     // U+2028
+           "a: 1\n\xEF\xBB\xBF"
+           "b: 2\n",           // a byte order mark after the start
+           "a: 1",             // a last line without a line feed
+           "just a scalar\n",  // a document that is one scalar
+           "a: b\n  &c d\n",   // a plain scalar over lines
+           "a: \"b\n  c\"\n",  // a quoted one
+       })
+    EXPECT_FALSE(readLibyamlEvents(text, nullptr)) << text;
+  EXPECT_TRUE(readLibyamlEvents("a: &x 1\nb: *x\nc: [d, e]\nf: x?y # why?z\n", nullptr));
+  EXPECT_TRUE(
+      readLibyamlEvents("\xEF\xBB\xBF"
+                        "a: 1\r\nb:\r\n",
+                        nullptr));
 }
 
 }  // namespace

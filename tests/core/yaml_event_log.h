@@ -1,4 +1,5 @@
-// Every YAML parser event as one line of text, to compare what two readers send
+// Every YAML parser event as one line of text, as much of it as YamlTreeBuilder reads, to
+// compare what two readers send
 // (tests/core/libyaml_events_test.cpp, fuzz/yaml_readers_fuzz.cpp).
 #pragma once
 
@@ -24,7 +25,10 @@ class YamlEventLog : public YAML::EventHandler {
   }
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
-    log_ << "scalar " << at(mark) << " " << tag << " &" << anchor << " '" << value << "'\n";
+    // Of a tag the tree reads only whether it is yaml-cpp's "?" (plain and untagged): yaml-cpp
+    // names a lone `!` on an empty value "tag:yaml.org,2002:", libyaml "!".
+    log_ << "scalar " << at(mark) << (tag == "?" ? " plain" : " not plain") << " &" << anchor
+         << " '" << value << "'\n";
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value style) override {
