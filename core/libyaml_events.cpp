@@ -109,15 +109,21 @@ class LibyamlTranslator {
  public:
   LibyamlTranslator(std::string_view text, YAML::EventHandler* handler)
       : text_(text), handler_(handler) {
-    if (handler_) marks_.emplace(text);  // a reading without a handler needs no marks
+    marks_.emplace(text);
   }
 
-  // False when the event has a tag, names an anchor never defined, or closes a flow collection
-  // begun on another line.
+  // False when the event has a tag, names an anchor never defined, has an anchor or alias in
+  // a flow collection or one whose name the readers end differently, or closes a flow
+  // collection begun on another line.
   bool send(const yaml_event_t& event) {
     // A tag (`!!str`, `!x`): yaml-cpp refuses tag handles libyaml takes, and sluice's files
     // have none, so a text with one is yaml-cpp's.
     if (tagOfEvent(event)) return false;
+    // An anchor or alias inside a flow collection: `{ a: &x :b }` is a map of a to ":b" for
+    // yaml-cpp, of a to an anchored null and then b for libyaml.
+    const yaml_char_t* anchor =
+        event.type == YAML_ALIAS_EVENT ? event.data.alias.anchor : anchorOfEvent(event);
+    if (anchor && (openFlows_ > 0 || !namedAsInText(event, anchor))) return false;
     switch (event.type) {
       case YAML_ALIAS_EVENT:
         return alias(event);
@@ -169,6 +175,46 @@ class LibyamlTranslator {
     return true;
   }
 
+  // Whether the anchor or alias name libyaml read is all the text after the node's `&` or
+  // `*` up to a blank or flow indicator. libyaml ends a name at a character other than a
+  // letter, digit, '-' or '_' (`&a?b` names "a"); yaml-cpp reads on, or takes a colon after it
+  // as a map's (`- &a:`).
+  bool namedAsInText(const yaml_event_t& event, const yaml_char_t* name) {
+    const size_t at = static_cast<size_t>(markOf(event).pos);
+    if (at >= text_.size() || (text_[at] != '&' && text_[at] != '*')) return false;
+    const size_t end = text_.find_first_of(" \t\r\n,[]{}", at + 1);
+    const std::string_view written =
+        text_.substr(at + 1, end == std::string_view::npos ? end : end - at - 1);
+    return written == reinterpret_cast<const char*>(name);
+  }
+
+  // A block scalar's header (`|`, `>-`, `|2+`) follows its key or dash on its line and ends
+  // with a blank or the line's end. libyaml also takes `|#...` as an empty one, and one at the
+  // start of a line under a lone dash as the item; yaml-cpp reads nothing there.
+  bool blockHeaderEndsWell(const yaml_event_t& event) {
+    const YAML::Mark mark = markOf(event);
+    size_t at = static_cast<size_t>(mark.pos);
+    if (at >= text_.size() || (text_[at] != '|' && text_[at] != '>')) return false;
+    const size_t lineStart = at - static_cast<size_t>(mark.column);
+    if (text_.substr(lineStart, at - lineStart).find_first_not_of(" \t") == std::string_view::npos)
+      return false;
+    at = text_.find_first_not_of("+-0123456789", at + 1);
+    return at != std::string_view::npos && std::strchr(" \t\r\n", text_[at]);
+  }
+
+  static const yaml_char_t* anchorOfEvent(const yaml_event_t& event) {
+    switch (event.type) {
+      case YAML_SCALAR_EVENT:
+        return event.data.scalar.anchor;
+      case YAML_SEQUENCE_START_EVENT:
+        return event.data.sequence_start.anchor;
+      case YAML_MAPPING_START_EVENT:
+        return event.data.mapping_start.anchor;
+      default:
+        return nullptr;
+    }
+  }
+
   static const yaml_char_t* tagOfEvent(const yaml_event_t& event) {
     switch (event.type) {
       case YAML_SCALAR_EVENT:
@@ -203,6 +249,7 @@ class LibyamlTranslator {
     const bool quoted =
         s.style == YAML_SINGLE_QUOTED_SCALAR_STYLE || s.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
     if ((plain || quoted) && event.start_mark.line != event.end_mark.line) return false;
+    if (!plain && !quoted && !blockHeaderEndsWell(event)) return false;
     if (!handler_) return true;
     if (leftOut) {
       // A value left out: libyaml places it right after its colon or dash, yaml-cpp at the
@@ -259,16 +306,6 @@ class LibyamlTranslator {
   int openFlows_ = 0;
 };
 
-// An anchor or alias whose name runs into a colon (`- &a:`, `*a: b`).
-bool hasNameBeforeAColon(std::string_view text) {
-  for (size_t at = text.find_first_of("&*"); at != std::string_view::npos;
-       at = text.find_first_of("&*", at + 1)) {
-    size_t end = text.find_first_of(" \t\r\n,[]{}:", at + 1);
-    if (end != std::string_view::npos && end > at + 1 && text[end] == ':') return true;
-  }
-  return false;
-}
-
 // A '?' where a token may start or end (after or before a blank, a flow indicator, the start
 // or the end): an explicit key's indicator, which libyaml takes anywhere in a flow
 // collection (`{ a: b,?c: d }`); or a question in a comment.
@@ -296,11 +333,8 @@ bool contains(std::string_view text, std::string_view what) {
 // (fuzz/yaml_readers_fuzz.cpp). A text with any of it is read by yaml-cpp; the tests are on
 // the text, so a '?' or '&' inside a quoted string counts too and only costs speed.
 bool readsDifferently(std::string_view text) {
-  // An anchor or alias name running into a colon: yaml-cpp ends the name there and reads a
-  // map; libyaml reads a map whose first key is empty.
-  return hasNameBeforeAColon(text) ||
-         // An explicit key (`? key`), whose left-out value yaml-cpp places elsewhere.
-         hasQuestionMarkIndicator(text) ||
+  // An explicit key (`? key`), whose left-out value yaml-cpp places elsewhere.
+  return hasQuestionMarkIndicator(text) ||
          // The escapes \N (U+0085) and \_ (U+00A0): yaml-cpp 0.7 writes them as one Latin-1
          // byte each, libyaml as UTF-8.
          contains(text, "\\N") || contains(text, "\\_") ||

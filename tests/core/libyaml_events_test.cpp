@@ -148,8 +148,10 @@ TEST(LibyamlEventsTest, WhatLibyamlRefusesOrReadsDifferentlyIsLeftToYamlCpp) {
            "a: 1\n\tb: 2\n",          // a tab as indentation
            "[a]]\n",                  // a stray bracket after the document
            "- &a:\n  k: v\n",         // an anchor name running into a colon
+           "a: &b?c d\n",             // or with another character outside [A-Za-z0-9_-]
            "a: !!str 1\n",            // a tag
            "a: { b: 1,\n  c: 2 }\n",  // a flow collection over lines
+           "{ a: &x :b }\n",          // an anchor in a flow collection
            "{ a?b: c }\n",            // a '?' in a flow collection's plain scalar
            "? a\n: b\n",              // an explicit key
            "{ a: b, ?}\n",            // an explicit key in a flow collection
@@ -163,6 +165,8 @@ TEST(LibyamlEventsTest, WhatLibyamlRefusesOrReadsDifferentlyIsLeftToYamlCpp) {
            "just a scalar\n",  // a document that is one scalar
            "a: b\n  &c d\n",   // a plain scalar over lines
            "a: \"b\n  c\"\n",  // a quoted one
+           "-\n|#x\n",         // a block scalar's header running into a comment
+           "-\n|\n",           // or starting a line
        })
     EXPECT_FALSE(readLibyamlEvents(text, nullptr)) << text;
   EXPECT_TRUE(readLibyamlEvents("a: &x 1\nb: *x\nc: [d, e]\nf: x?y # why?z\n", nullptr));
