@@ -118,12 +118,12 @@ class LibyamlTranslator {
   bool send(const yaml_event_t& event) {
     // A tag (`!!str`, `!x`): yaml-cpp refuses tag handles libyaml takes, and sluice's files
     // have none, so a text with one is yaml-cpp's.
-    if (tagOfEvent(event)) return false;
+    const Properties properties = propertiesOf(event);
+    if (properties.tag) return false;
     // An anchor or alias inside a flow collection: `{ a: &x :b }` is a map of a to ":b" for
     // yaml-cpp, of a to an anchored null and then b for libyaml.
-    const yaml_char_t* anchor =
-        event.type == YAML_ALIAS_EVENT ? event.data.alias.anchor : anchorOfEvent(event);
-    if (anchor && (openFlows_ > 0 || !namedAsInText(event, anchor))) return false;
+    if (properties.anchor && (openFlows_ > 0 || !namedAsInText(event, properties.anchor)))
+      return false;
     switch (event.type) {
       case YAML_ALIAS_EVENT:
         return alias(event);
@@ -202,29 +202,23 @@ class LibyamlTranslator {
     return at != std::string_view::npos && std::strchr(" \t\r\n", text_[at]);
   }
 
-  static const yaml_char_t* anchorOfEvent(const yaml_event_t& event) {
+  // A node's anchor and tag (an alias's name as its anchor); null where it has none.
+  struct Properties {
+    const yaml_char_t* anchor = nullptr;
+    const yaml_char_t* tag = nullptr;
+  };
+  static Properties propertiesOf(const yaml_event_t& event) {
     switch (event.type) {
+      case YAML_ALIAS_EVENT:
+        return {event.data.alias.anchor, nullptr};
       case YAML_SCALAR_EVENT:
-        return event.data.scalar.anchor;
+        return {event.data.scalar.anchor, event.data.scalar.tag};
       case YAML_SEQUENCE_START_EVENT:
-        return event.data.sequence_start.anchor;
+        return {event.data.sequence_start.anchor, event.data.sequence_start.tag};
       case YAML_MAPPING_START_EVENT:
-        return event.data.mapping_start.anchor;
+        return {event.data.mapping_start.anchor, event.data.mapping_start.tag};
       default:
-        return nullptr;
-    }
-  }
-
-  static const yaml_char_t* tagOfEvent(const yaml_event_t& event) {
-    switch (event.type) {
-      case YAML_SCALAR_EVENT:
-        return event.data.scalar.tag;
-      case YAML_SEQUENCE_START_EVENT:
-        return event.data.sequence_start.tag;
-      case YAML_MAPPING_START_EVENT:
-        return event.data.mapping_start.tag;
-      default:
-        return nullptr;
+        return {};
     }
   }
 
