@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <cstring>
 #include <map>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -108,9 +107,7 @@ std::string libyamlText(const yaml_char_t* text) {
 class LibyamlTranslator {
  public:
   LibyamlTranslator(std::string_view text, YAML::EventHandler* handler)
-      : text_(text), handler_(handler) {
-    marks_.emplace(text);
-  }
+      : text_(text), handler_(handler), marks_(text) {}
 
   // False when the event has a tag, names an anchor never defined, has an anchor or alias in
   // a flow collection or one whose name the readers end differently, or closes a flow
@@ -146,7 +143,7 @@ class LibyamlTranslator {
   }
 
  private:
-  YAML::Mark markOf(const yaml_event_t& event) { return marks_->of(event.start_mark); }
+  YAML::Mark markOf(const yaml_event_t& event) { return marks_.of(event.start_mark); }
 
   void open(const yaml_event_t& event, const yaml_char_t* anchorName, bool map, bool flow) {
     const YAML::anchor_t anchor = define(anchorName);
@@ -223,7 +220,7 @@ class LibyamlTranslator {
   }
 
   bool alias(const yaml_event_t& event) {
-    auto known = anchors_.find(nameOf(event.data.alias.anchor));
+    auto known = anchors_.find(libyamlText(event.data.alias.anchor));
     if (known == anchors_.end()) return false;  // yaml-cpp refuses it; let it say so
     if (handler_) handler_->OnAlias(markOf(event), known->second);
     return true;
@@ -260,11 +257,9 @@ class LibyamlTranslator {
   YAML::anchor_t define(const yaml_char_t* name) {
     if (!name) return YAML::NullAnchor;
     const YAML::anchor_t id = ++lastAnchor_;
-    anchors_[nameOf(name)] = id;
+    anchors_[libyamlText(name)] = id;
     return id;
   }
-
-  static std::string nameOf(const yaml_char_t* anchor) { return libyamlText(anchor); }
 
   // Past the blanks, line ends and comments from mark: where the next token starts.
   YAML::Mark nextTokenMark(YAML::Mark mark) const {
@@ -292,7 +287,7 @@ class LibyamlTranslator {
 
   std::string_view text_;
   YAML::EventHandler* handler_;
-  std::optional<ByteMarks> marks_;
+  ByteMarks marks_;
   std::map<std::string, YAML::anchor_t> anchors_;
   YAML::anchor_t lastAnchor_ = YAML::NullAnchor;
   static constexpr size_t kBlock = SIZE_MAX;
@@ -369,9 +364,9 @@ bool readLibyamlEvents(std::string_view text, YAML::EventHandler* handler) {
         break;
       case YAML_SCALAR_EVENT:
       case YAML_ALIAS_EVENT:
-        // A document that is one scalar: yaml-cpp folds a tagged one over lines differently,
-        // and a config or catalog file is a map anyway (yaml-cpp reads it, and the reader
-        // of the map says what is wrong).
+        // A document that is one scalar (an empty document is one to libyaml, a null to
+        // yaml-cpp): a config or catalog file is a map, so yaml-cpp reads such a text, and
+        // the reader of the map says what is wrong.
         if (document == 1 && !inCollection) return false;
         if (document == 1 && !translator.send(event.get())) return false;
         break;

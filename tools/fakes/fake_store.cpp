@@ -1,6 +1,7 @@
 #include "tools/fakes/fake_store.h"
 
 #include <chrono>
+#include <utility>
 
 #include "tools/fakes/fake_json.h"
 
@@ -50,17 +51,16 @@ Record& RecordStore::insert(const std::string& kind, const std::string& id, std:
   r.doc = std::move(doc);
   k.seqOf[id] = seq;
   reindex(k, r);
-  if (!k.indexes.empty()) touched_.emplace(key(kind), seq);
+  touch(kind, r);
   return r;
 }
 
+// Handed out for change, so indexed again before the next lookup.
 Record* RecordStore::find(const std::string& kind, const std::string& id) {
-  auto k = kinds_.find(key(kind));
-  if (k == kinds_.end()) return nullptr;
-  auto s = k->second.seqOf.find(id);
-  if (s == k->second.seqOf.end()) return nullptr;
-  if (!k->second.indexes.empty()) touched_.emplace(k->first, s->second);
-  return &k->second.bySeq.at(s->second);
+  const Record* r = std::as_const(*this).find(kind, id);
+  if (!r) return nullptr;
+  touch(kind, *r);
+  return const_cast<Record*>(r);
 }
 
 const Record* RecordStore::find(const std::string& kind, const std::string& id) const {
