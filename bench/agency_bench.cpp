@@ -131,11 +131,12 @@ int main(int argc, char** argv) {
   waitpid(sluice, &status, 0);
   std::printf(
       "flow_instances=%d rss_mib=%.1f polls=%.0f polls_per_s=%.1f cpu_ms_per_poll=%.3f "
-      "late_polls=%.0f (%.2f%%) location_tokens=%lld rate_limited=%lld\n",
+      "late_polls=%.0f (%.2f%%) location_tokens=%lld rate_limited=%lld (agency's own calls %lld)\n",
       o.tenants * o.flows, rss, polls, polls / o.seconds, polls > 0 ? (cpu1 - cpu0) / polls : 0,
       late, polls > 0 ? 100.0 * late / polls : 0,
       static_cast<long long>(ghl.locationTokenGrants("loc_b10000")),
-      static_cast<long long>(ghl.rateLimitedCount()));
+      static_cast<long long>(ghl.rateLimitedCount()),
+      static_cast<long long>(ghl.rateLimitedCount(ghl.companyId())));
   std::filesystem::remove_all(dir);
   return 0;
 }

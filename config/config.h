@@ -4,6 +4,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -130,6 +131,10 @@ struct Config {
   RunSettings settings;
   std::map<std::string, Connection> connections;
   std::vector<FlowConfig> flows;
+  // Flow instances ("flow@tenant") of tenants that stopped (uninstalled, revoked, or paired
+  // with one that did) and are still remembered: their deliveries wait in the outbox rather
+  // than being dead-lettered. Filled by tenant expansion (tenants/tenant_expansion.h).
+  std::set<std::string> parkedFlows;
   std::vector<Diagnostic> warnings;  // e.g. demo polling intervals
 
   const FlowConfig* flow(const std::string& name) const;

@@ -1,5 +1,6 @@
 #include "config/flow_parser.h"
 
+#include <algorithm>
 #include <regex>
 #include <set>
 
@@ -379,6 +380,27 @@ std::map<std::string, TenantPairing> parsePairs(YamlMap& map, const Config& conf
   return out;
 }
 
+// A paired tenant's variable ({{tenant.location_id}} of the GHL sub-account paired with a
+// Stripe account) joins what {{tenant.*}} reads; the trigger tenant's own names come first, as
+// expansion fills them. A pair needs a per-tenant trigger and another connection to pair with.
+void addPairedTenantNames(const FlowConfig& flow, const Config& config, const Catalog& catalog,
+                          YamlMap& map, std::vector<std::string>& names) {
+  const auto trigger = config.connections.find(flow.trigger.connection);
+  if (flow.pairs.empty() || trigger == config.connections.end()) return;  // its own error says
+  if (!trigger->second.tenants.any())
+    map.fail("pair", "'pair' goes with a trigger on an agency connection (locations:/accounts:)");
+  for (const auto& [connection, pairing] : flow.pairs) {
+    if (connection == flow.trigger.connection)
+      throw ConfigError(pairing.where, "'" + connection +
+                                           "' is the trigger's own connection: its steps act in "
+                                           "the trigger's tenant, no pair needed");
+    const App* app = catalog.app(config.connections.at(connection).app);
+    if (!app || !app->tenants) continue;
+    if (std::find(names.begin(), names.end(), app->tenants->variable) == names.end())
+      names.push_back(app->tenants->variable);
+  }
+}
+
 // A step on an agency connection acts in a tenant: the trigger's own (same connection) or the
 // one `pair:` names for it; a flow that does not run per tenant has no tenant to act in.
 void checkStepTenant(const StepConfig& step, const FlowConfig& flow, const Config& config,
@@ -415,7 +437,10 @@ FlowConfig parseFlow(const YamlNode& node, const SourceFile& file, const Catalog
   RefContext ctx;
   ctx.allowTrigger = true;
   ctx.tenantNames = tenantNames(config, catalog, flow.trigger);
-  diag.attempt([&] { flow.pairs = parsePairs(map, config); });
+  diag.attempt([&] {
+    flow.pairs = parsePairs(map, config);
+    addPairedTenantNames(flow, config, catalog, map, ctx.tenantNames);
+  });
   diag.attempt([&] {
     flow.filter = compileCondition(map, "filter");
     for (const auto* e : flow.filter.expressions())

@@ -14,7 +14,10 @@ Dispatcher::Dispatcher(const Config& config, const Catalog& catalog, ClientRegis
       clients_(clients),
       state_(state),
       clock_(clock),
-      retry_(config.settings.maxAttempts, config.settings.maxRetryDelayMs) {}
+      retry_(config.settings.maxAttempts, config.settings.maxRetryDelayMs) {
+  flowsByName_.reserve(config.flows.size());
+  for (const FlowConfig& f : config.flows) flowsByName_.emplace(f.name, &f);
+}
 
 DeliveryReport Dispatcher::deliver(const Delivery& delivery) {
   std::optional<HeldWrite> held;
@@ -28,10 +31,13 @@ DeliveryReport Dispatcher::deliver(const Delivery& delivery, std::optional<HeldW
   // left by a delivery that stopped on an error is written now.
   if (held && !held->finishes) writeHeld(held);
   DeliveryReport report;
-  const FlowConfig* flow = config_.flow(delivery.flow);
-  if (!flow)
+  const auto found = flowsByName_.find(delivery.flow);
+  if (found == flowsByName_.end()) {
+    if (config_.parkedFlows.count(delivery.flow)) return park(delivery, held, report);
     return dead(delivery, held, report,
                 "flow '" + delivery.flow + "' is not in the config any more");
+  }
+  const FlowConfig* flow = found->second;
   if (!flow->enabled) return report;  // left pending until the flow is enabled again
   JsonDoc item;
   if (auto err = parseJson(delivery.itemJson, item))
@@ -248,6 +254,21 @@ DeliveryReport Dispatcher::dead(const Delivery& delivery, std::optional<HeldWrit
   state_.markDead(delivery.id, delivery.attempts + 1, report.error);
   logError("delivery.dead", kv("flow", delivery.flow) + " " + kv("item", delivery.itemKey) + " " +
                                 kv("error", report.error));
+  return report;
+}
+
+// A stopped tenant's delivery waits in the outbox, looked at again every kParkMs, until its
+// tenant runs again (the runner is rebuilt with its flow instance) or is forgotten after
+// keep_uninstalled (its flow is then not in the config: dead-lettered, `dlq replay` sends it).
+DeliveryReport Dispatcher::park(const Delivery& delivery, std::optional<HeldWrite>& held,
+                                DeliveryReport report) {
+  constexpr int64_t kParkMs = 5 * 60 * 1000;
+  writeHeld(held);
+  report.kind = DeliveryReport::Parked;
+  report.error = "its tenant is not running (uninstalled or revoked): waits until it runs again";
+  report.nextAttemptMs = clock_.nowMs() + kParkMs;
+  state_.scheduleRetry(delivery.id, delivery.attempts, report.nextAttemptMs, report.error);
+  logDebug("delivery.parked", kv("flow", delivery.flow) + " " + kv("item", delivery.itemKey));
   return report;
 }
 

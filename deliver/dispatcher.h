@@ -13,6 +13,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 #include "config/config.h"
 #include "deliver/delivery_scope.h"
@@ -25,7 +27,9 @@
 namespace sluice {
 
 struct DeliveryReport {
-  enum Kind { Done, Filtered, Retrying, Dead } kind = Done;
+  // Parked: its flow is a stopped tenant's instance (config.parkedFlows); it waits, and no
+  // attempt is counted.
+  enum Kind { Done, Filtered, Retrying, Dead, Parked } kind = Done;
   int stepsRun = 0;
   std::string error;
   int64_t nextAttemptMs = 0;
@@ -94,9 +98,13 @@ class Dispatcher {
   DeliveryReport retryLater(const Delivery& delivery, std::optional<HeldWrite>& held,
                             DeliveryReport report, const RetryDecision& decision,
                             const std::string& error);
+  DeliveryReport park(const Delivery& delivery, std::optional<HeldWrite>& held,
+                      DeliveryReport report);
   std::string stepFields(const StepRun& run) const;
 
   const Config& config_;
+  // config_.flows by name: a delivery finds its flow without a scan (100,000 flows).
+  std::unordered_map<std::string_view, const FlowConfig*> flowsByName_;
   const Catalog& catalog_;
   ClientRegistry& clients_;
   OutboxStore& state_;

@@ -28,7 +28,7 @@ echo "== micro benchmarks ($build_dir/bench/sluice-bench-micro)"
 
 echo
 echo "== poll cost with 100 and with 100,000 existing records ($build_dir/bench/sluice-bench-poll-cost)"
-"$build_dir/bench/sluice-bench-poll-cost" --small 100 --large 100000 --polls 20 2>&1 | tee "$out/poll-cost.txt"
+"$build_dir/bench/sluice-bench-poll-cost" --small 100 --large 100000 --polls 60 2>&1 | tee "$out/poll-cost.txt"
 
 echo
 echo "== sluice's own ceiling against a minimal keep-alive responder ($build_dir/bench/sluice-bench-ceiling)"

@@ -21,6 +21,8 @@ const char* outcomeName(const DeliveryReport* report) {
       return "retry";
     case DeliveryReport::Dead:
       return "dead";
+    case DeliveryReport::Parked:
+      return "parked";
   }
   return "error";
 }
@@ -44,8 +46,10 @@ void RunnerMetrics::declare() {
             "New items found by polls (before fan-out to the trigger's flows), by operation.");
   m.declare("sluice_items_duplicate_total", T::Counter,
             "Items polls found again and dropped as already seen, by operation.");
-  m.declare("sluice_deliveries_total", T::Counter,
-            "Delivery attempts by outcome: done, filtered, retry, dead, error (not recorded).");
+  m.declare(
+      "sluice_deliveries_total", T::Counter,
+      "Delivery attempts by outcome: done, filtered, retry, dead, parked (a stopped tenant's), "
+      "error (not recorded).");
   m.declare("sluice_retries_total", T::Counter, "Deliveries scheduled for another attempt.");
   m.declare("sluice_dead_letters_total", T::Counter, "Deliveries that became dead letters.");
   m.declare("sluice_poll_duration_seconds", T::Histogram,

@@ -1,6 +1,7 @@
 #include "tenants/tenant_expansion.h"
 
 #include <algorithm>
+#include <map>
 
 #include "config/tenant_selector.h"
 
@@ -67,6 +68,13 @@ struct Expander {
     return nullptr;
   }
 
+  // Known to the store but not installed now: uninstalled or revoked, and not yet forgotten.
+  bool stopped(const std::string& connection, const std::string& id) const {
+    return std::any_of(tenants.begin(), tenants.end(), [&](const TenantRecord& t) {
+      return t.connection == connection && t.id == id && t.state != TenantState::Installed;
+    });
+  }
+
   void addConnections() {
     for (const auto& [name, c] : written.connections) {
       if (!c.tenants.any()) continue;
@@ -82,20 +90,24 @@ struct Expander {
     }
   }
 
-  // Points a step on another agency connection at the paired tenant; false when there is none.
-  bool pairStep(StepConfig& step, const FlowConfig& flow, const TenantRecord& t,
-                FlowConfig& instance) {
-    const Connection& other = written.connections.at(step.connection);
-    const std::string id = pairedId(flow.pairs.at(step.connection), t);
-    if (id.empty() || !running(step.connection, id)) {
-      out.notes.push_back("flow " + flow.name + ": tenant " + t.id + " of " +
-                          flow.trigger.connection + " has no installed tenant of " +
-                          step.connection + " paired with it" +
-                          (id.empty() ? "" : " (" + id + ")"));
-      return false;
+  // The tenant of each `pair:` connection that goes with trigger tenant t, by connection; a
+  // paired tenant's variable (GHL location_id for a Stripe account) joins {{tenant.*}}, the
+  // trigger tenant's own names first. Every pair must resolve, used by a step or not: a flow
+  // that names a pair runs only for the accounts that have one. False (and a note) otherwise.
+  bool resolvePairs(const FlowConfig& flow, const TenantRecord& t, FlowConfig& instance,
+                    std::map<std::string, std::string>& pairedIds) {
+    for (const auto& [connection, pairing] : flow.pairs) {
+      const std::string id = pairedId(pairing, t);
+      if (!id.empty() && stopped(connection, id)) out.config.parkedFlows.insert(instance.name);
+      if (id.empty() || !running(connection, id)) {
+        out.notes.push_back("flow " + flow.name + ": tenant " + t.id + " of " +
+                            flow.trigger.connection + " has no installed tenant of " + connection +
+                            " paired with it" + (id.empty() ? "" : " (" + id + ")"));
+        return false;
+      }
+      pairedIds[connection] = id;
+      instance.tenantValues.emplace(spec(written.connections.at(connection)).variable, id);
     }
-    instance.tenantValues[spec(other).variable] = id;
-    step.connection = tenantName(step.connection, id);
     return true;
   }
 
@@ -106,13 +118,14 @@ struct Expander {
     instance.tenant = t.id;
     instance.tenantValues = tenantTemplateValues(spec(agency), t.id, t.name);
     instance.trigger.connection = tenantName(agency.name, t.id);
+    std::map<std::string, std::string> pairedIds{{agency.name, t.id}};
+    if (!resolvePairs(flow, t, instance, pairedIds)) return;
     for (auto& step : instance.steps) {
       const auto c = written.connections.find(step.connection);
       if (c == written.connections.end() || !c->second.tenants.any()) continue;
-      if (step.connection == agency.name)
-        step.connection = instance.trigger.connection;
-      else if (!pairStep(step, flow, t, instance))
-        return;
+      // The checker lets a step on an agency connection through only with the trigger's own
+      // connection or one that `pair:` names.
+      step.connection = tenantName(step.connection, pairedIds.at(step.connection));
     }
     out.config.flows.push_back(std::move(instance));
   }
@@ -127,6 +140,9 @@ struct Expander {
       }
       for (const TenantRecord* t : selectedTenants(c->second, tenants))
         addInstance(flow, c->second, *t);
+      for (const TenantRecord& t : tenants)
+        if (t.connection == c->first && t.state != TenantState::Installed)
+          out.config.parkedFlows.insert(tenantName(flow.name, t.id));
     }
   }
 };

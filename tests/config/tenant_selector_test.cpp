@@ -109,5 +109,34 @@ TEST(TenantSelectorTest, AStepOnAnotherAgencyConnectionNeedsAPair) {
   EXPECT_THAT(errors(check("locations: all", bad)), HasSubstr("'one' is not an agency connection"));
 }
 
+TEST(TenantSelectorTest, APairedFlowReadsThePairedTenantsVariable) {
+  const std::string paired =
+      "  - name: p\n"
+      "    trigger: { op: stripe.customers.new_customer, connection: platform }\n"
+      "    pair: { agency: { table: { acct_1: loc_1 } } }\n"
+      "    filter: \"{{tenant.location_id}} != ''\"\n"
+      "    steps: [ { op: ghl.contacts.upsert_contact, connection: agency, with: "
+      "{ email: \"{{trigger.email}}\", source: \"{{tenant.location_id}}\" } } ]\n";
+  const auto ok = check("locations: all", paired);
+  EXPECT_TRUE(ok.ok()) << errors(ok);
+  const std::string ownConnection =
+      "  - name: q\n"
+      "    trigger: { op: ghl.contacts.search_contacts, connection: agency }\n"
+      "    pair: { agency: { table: { a: b } } }\n"
+      "    steps: [ { op: ghl.contacts.add_tags_to_contact, connection: agency, with: "
+      "{ contactId: x, tags: [y] } } ]\n";
+  EXPECT_THAT(errors(check("locations: all", ownConnection)),
+              AllOf(HasSubstr("sluice.yaml:8:"), HasSubstr("is the trigger's own connection")));
+  const std::string notPerTenant =
+      "  - name: r\n"
+      "    trigger: { op: ghl.contacts.search_contacts, connection: one }\n"
+      "    pair: { agency: { table: { a: b } } }\n"
+      "    steps: [ { op: ghl.contacts.add_tags_to_contact, connection: one, with: "
+      "{ contactId: x, tags: [y] } } ]\n";
+  EXPECT_THAT(
+      errors(check("locations: all", notPerTenant)),
+      AllOf(HasSubstr("sluice.yaml:8:"), HasSubstr("'pair' goes with a trigger on an agency")));
+}
+
 }  // namespace tenant_selector_test
 }  // namespace sluice

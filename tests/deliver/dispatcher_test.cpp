@@ -231,5 +231,39 @@ TEST_F(DispatcherTest, AFailedSharedWriteLeavesTheFirstDeliveryMarkedAndSaysSo) 
   EXPECT_TRUE(state_->stepResults(pending[0].id).empty());
 }
 
+// A stopped tenant's flow instance (config.parkedFlows) is not in the running config: its
+// delivery waits, no call made and no attempt counted, and is looked at again later. A flow
+// that is simply gone is dead-lettered.
+TEST_F(DispatcherTest, AStoppedTenantsDeliveryWaitsAndAGoneFlowsIsDeadLettered) {
+  configureFlow("");
+  runOnce();
+  newCustomer("parked@x.test");
+  const auto due = pollForDeliveries();
+  ASSERT_EQ(due.size(), 1u);
+  Config stopped = *config_;
+  stopped.flows.clear();
+  stopped.parkedFlows.insert("flow");
+  ClientRegistry clients(stopped, *catalog_, *transport_, state_.get(), clock_,
+                         [](int64_t) { return true; });
+  RecordingOutbox outbox(*state_, ghl_);
+  const DeliveryReport parked =
+      Dispatcher(stopped, *catalog_, clients, outbox, clock_).deliver(due[0]);
+  EXPECT_EQ(parked.kind, DeliveryReport::Parked);
+  EXPECT_EQ(parked.nextAttemptMs, clock_.nowMs() + 5 * 60 * 1000);
+  EXPECT_THAT(outbox.writes, ElementsAre("retry after 0 calls"));
+  const auto pending = state_->deliveries(DeliveryStatus::Pending, 10);
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].attempts, due[0].attempts);
+  EXPECT_EQ(pending[0].nextAttemptMs, parked.nextAttemptMs);
+  EXPECT_THAT(pending[0].lastError, ::testing::HasSubstr("tenant is not running"));
+
+  stopped.parkedFlows.clear();
+  const DeliveryReport gone =
+      Dispatcher(stopped, *catalog_, clients, outbox, clock_).deliver(pending[0]);
+  EXPECT_EQ(gone.kind, DeliveryReport::Dead);
+  EXPECT_THAT(gone.error, ::testing::HasSubstr("not in the config any more"));
+  EXPECT_TRUE(ghl_.effects().empty());
+}
+
 }  // namespace dispatcher_test
 }  // namespace sluice::test

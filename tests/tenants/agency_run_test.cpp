@@ -221,6 +221,43 @@ TEST_F(AgencyRunTest, EachSubAccountRunsWithItsOwnTokenAndInstallsAndUninstallsA
   EXPECT_EQ(one.out.find("loc_a"), std::string::npos);
 }
 
+// `sluice test` and `ops call` act in the tenant they are given, with that sub-account's own
+// token (the fake refuses it anywhere else), and say how to name one when they are not.
+TEST_F(AgencyRunTest, TheOneOffVerbsActInTheTenantTheyAreGiven) {
+  for (const char* id : {"loc_a", "loc_b"}) ghl_.addLocation(id);
+  const std::string file = writeConfig();
+  ASSERT_EQ(connect(file).exitCode, 0);
+  const auto once = runSluice({"run", "-c", file, "--once"}, env());  // lists the tenants
+  ASSERT_EQ(once.exitCode, 0) << once.err;
+  const std::string a = newContact("loc_a", "a@x.test"), b = newContact("loc_b", "b@x.test");
+
+  const auto ambiguous = runSluice({"test", "-c", file, "tag-new"}, env());
+  EXPECT_EQ(ambiguous.exitCode, 64);
+  EXPECT_THAT(ambiguous.err, HasSubstr("name one with --tenant ID (or tag-new@ID)"));
+  const auto tested = runSluice({"test", "-c", file, "tag-new", "--tenant", "loc_a"}, env());
+  ASSERT_EQ(tested.exitCode, 0) << tested.err;
+  EXPECT_THAT(tested.out, HasSubstr("tag-new@loc_a"));
+  EXPECT_THAT(tested.out, HasSubstr(a));
+  EXPECT_THAT(tested.out, HasSubstr("seen-loc_a"));  // {{tenant.location_id}} filled
+  EXPECT_EQ(tested.out.find(b), std::string::npos);
+  const auto byName = runSluice({"test", "-c", file, "tag-new@loc_b"}, env());
+  ASSERT_EQ(byName.exitCode, 0) << byName.err;
+  EXPECT_THAT(byName.out, HasSubstr(b));
+
+  const auto call = [&](const std::string& tenant) {
+    return runSluice({"ops", "call", "ghl.contacts.get_contact", "--connection", "agency",
+                      "--tenant", tenant, "-c", file, "--with", "contactId=" + a},
+                     env());
+  };
+  const auto own = call("loc_a");
+  ASSERT_EQ(own.exitCode, 0) << own.err;
+  EXPECT_THAT(own.out, HasSubstr("a@x.test"));
+  EXPECT_EQ(call("loc_b").exitCode, 69);  // loc_b's token is refused on loc_a's contact
+  const auto unknown = call("loc_zzz");
+  EXPECT_EQ(unknown.exitCode, 64);
+  EXPECT_THAT(unknown.err, HasSubstr("no installed, selected tenant 'loc_zzz'"));
+}
+
 TEST_F(AgencyRunTest, ARevokedSubAccountIsPausedAndFlaggedWhileTheOthersGoOn) {
   for (const char* id : {"loc_a", "loc_b"}) ghl_.addLocation(id);
   const std::string file = writeConfig("[loc_a, loc_b]");

@@ -44,12 +44,15 @@ std::vector<Usage> opsUsages() {
        "one operation: request, inputs, scopes, pagination, what it detects",
        {jsonFlag(), catalogFlag(), helpFlag()},
        "OP"},
-      {"call", "ops call OP --connection NAME -c FILE [--with KEY=VALUE ...]",
-       "calls one action by hand (values may be JSON)",
+      {"call", "ops call OP --connection NAME -c FILE [--tenant ID] [--with KEY=VALUE ...]",
+       "calls one action by hand (values may be JSON); on an agency connection, --tenant ID "
+       "calls it in that sub-account or connected account",
        configFlags(
            {{"connection", true, false, "connection name from the file", 0, "NAME"},
             {"with", true, true, "input as key=value (JSON values allowed)", 'w', "KEY=VALUE"},
-            {"idempotency-key", true, false, "key to send (default: none)", 0, "KEY"}}),
+            {"idempotency-key", true, false, "key to send (default: none)", 0, "KEY"},
+            {"tenant", true, false,
+             "on an agency connection: act in this sub-account or connected account", 0, "ID"}}),
        "OP"},
   };
 }
@@ -86,10 +89,12 @@ std::vector<Verb> flowVerbs() {
        "test -c FILE FLOW",
        "fetch sample items and show what would fire; moves nothing",
        testCommand,
-       {{"", "test -c FILE FLOW [-n N]",
+       {{"", "test -c FILE FLOW [--tenant ID] [-n N]",
          "fetches sample items and shows what would fire and each step's inputs; moves no "
-         "cursor, calls no action",
-         configFlags({{"limit", true, false, "items to show (default 3)", 'n', "N"}}), "FLOW"}}},
+         "cursor, calls no action; a per-tenant flow is tested in one tenant (--tenant ID or "
+         "FLOW@ID)",
+         configFlags({{"limit", true, false, "items to show (default 3)", 'n', "N"}, tenantFlag()}),
+         "FLOW"}}},
       {"status",
        "status -c FILE",
        "flows: last poll, next due, errors, backlog, dead letters",

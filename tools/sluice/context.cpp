@@ -59,6 +59,14 @@ std::vector<const FlowConfig*> flowsNamed(const Context& ctx, const std::string&
   throw UsageError("unknown flow '" + name + "' (flows: " + joined(known) + ")");
 }
 
+const FlowConfig& requireFlow(const Context& ctx, const std::string& name) {
+  const auto found = flowsNamed(ctx, name);
+  if (found.size() > 1)
+    throw UsageError("flow '" + name + "' runs for " + std::to_string(found.size()) +
+                     " tenants: name one with --tenant ID (or " + name + "@ID)");
+  return *found[0];
+}
+
 std::unique_ptr<StateStore> openState(const Config& config) {
   try {
     // A shared (PostgreSQL) schema is changed only by `sluice migrate`; SQLite migrates itself.

@@ -37,6 +37,8 @@ void useStoredTenants(Context& ctx, StateStore& state, const Args& args);
 // per-tenant flow ("flow@tenant", or --tenant before useStoredTenants, names one). Throws
 // UsageError listing the flows when none has that name.
 std::vector<const FlowConfig*> flowsNamed(const Context& ctx, const std::string& name);
+// The one flow a name means; a per-tenant flow's name alone is refused, with how to name one.
+const FlowConfig& requireFlow(const Context& ctx, const std::string& name);
 
 // The API clients of a one-off verb (`test`, `ops call`): real transports, and rate-limit
 // waits that really sleep.

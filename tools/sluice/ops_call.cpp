@@ -5,21 +5,49 @@
 #include "core/exit_codes.h"
 #include "core/logger.h"
 #include "http/client_registry.h"
+#include "tenants/tenant_expansion.h"
 #include "tools/sluice/command_table.h"
 #include "tools/sluice/commands.h"
 #include "tools/sluice/context.h"
 
 namespace sluice::cli {
 
+namespace {
+
+// --connection NAME; with --tenant ID on an agency connection, that tenant's connection as
+// `sluice run` makes it (NAME@ID: its own token, its sub-account or account, its rate limit).
+std::string chosenConnection(Context& ctx, StateStore& state, const Args& args) {
+  const std::string name = args.get("connection");
+  const auto it = ctx.config.connections.find(name);
+  if (it == ctx.config.connections.end())
+    throw UsageError("unknown connection '" + name + "' (--connection)");
+  const std::string tenant = args.get("tenant", "");
+  if (tenant.empty()) return name;
+  if (!it->second.tenants.any())
+    throw UsageError(
+        "--tenant goes with an agency connection (one with locations:/accounts:), "
+        "and '" +
+        name + "' is not one");
+  ctx.config = expandTenants(ctx.config, ctx.catalog, state.tenants("")).config;
+  const std::string tenantConnection = tenantName(name, tenant);
+  if (!ctx.config.connections.count(tenantConnection))
+    throw UsageError("'" + name + "' has no installed, selected tenant '" + tenant +
+                     "' (`sluice status` lists the tenants)");
+  return tenantConnection;
+}
+
+}  // namespace
+
 int opsCallCommand(const std::vector<std::string>& argv, Io io) {
   const auto& flags = flagsOf("ops", "call");
   Args args(argv, flags);
   if (args.has("help") || args.positional().size() != 1) {
-    io.out << "usage: sluice ops call OP --connection NAME -c FILE [--with key=value ...]\n\n"
+    io.out << "usage: sluice ops call OP --connection NAME -c FILE [--tenant ID] [--with key=value "
+              "...]\n\n"
            << flagHelp(flags);
     return args.has("help") ? EXIT_OK : EXIT_USAGE;
   }
-  const Context ctx = loadContext(args);
+  Context ctx = loadContext(args);
   const std::string id = args.positional()[0];
   const Operation* op = ctx.catalog.find(id);
   if (!op) {
@@ -28,10 +56,9 @@ int opsCallCommand(const std::vector<std::string>& argv, Io io) {
     throw UsageError("unknown operation '" + id + "'" +
                      (hint.empty() ? "" : " (did you mean " + hint + "?)"));
   }
-  const std::string connName = args.get("connection");
+  auto state = openState(ctx.config);
+  const std::string connName = chosenConnection(ctx, *state, args);
   auto it = ctx.config.connections.find(connName);
-  if (it == ctx.config.connections.end())
-    throw UsageError("unknown connection '" + connName + "' (--connection)");
   if (it->second.app != op->app)
     throw UsageError("connection '" + connName + "' is for " + it->second.app + ", not " + op->app);
   JsonDoc inputs(rapidjson::kObjectType);
@@ -47,7 +74,6 @@ int opsCallCommand(const std::vector<std::string>& argv, Io io) {
     JsonValue value = parseJson(text, v) ? jsonString(text, a) : JsonValue(v, a);
     inputs.AddMember(jsonString(key, a), value, a);
   }
-  auto state = openState(ctx.config);
   OneShotClients one(ctx, state.get());
   ClientRegistry& clients = *one.registry;
   const ApiResult r = clients.get(connName).call(*op, inputs, nullptr, args.get("idempotency-key"));

@@ -15,14 +15,6 @@ namespace sluice::cli {
 
 namespace {
 
-const FlowConfig& requireFlow(const Context& ctx, const std::string& name) {
-  const auto found = flowsNamed(ctx, name);
-  if (found.size() > 1)
-    throw UsageError("flow '" + name + "' runs for " + std::to_string(found.size()) +
-                     " tenants: name one with --tenant ID (or " + name + "@ID)");
-  return *found[0];
-}
-
 // The flow named on the command line, or every flow.
 std::vector<const FlowConfig*> chosenFlows(const Context& ctx, const Args& args) {
   if (!args.positional().empty()) return flowsNamed(ctx, args.positional()[0]);

@@ -5,6 +5,7 @@
 
 #include "core/exit_codes.h"
 #include "core/logger.h"
+#include "deliver/delivery_scope.h"
 #include "http/client_registry.h"
 #include "poll/trigger_spec.h"
 #include "tools/sluice/command_table.h"
@@ -13,19 +14,51 @@
 
 namespace sluice::cli {
 
+namespace {
+
+// What the dispatcher would do with one item: the filter, then each step's `if:` and inputs,
+// read from the same template roots a delivery has (trigger, flow, now, tenant, connection).
+void showSteps(const FlowConfig& flow, const Config& config, const OutboxItem& item,
+               const JsonDoc& doc, int64_t nowMs, Io io) {
+  Delivery delivery;
+  delivery.flow = flow.name;
+  delivery.itemKey = item.itemKey;
+  DeliveryScope scope(flow, delivery, doc, nowMs);
+  if (!flow.filter.empty() && !flow.filter.evaluate(scope.scope())) {
+    io.out << "  filter '" << flow.filter.source() << "' is false: nothing would run\n";
+    return;
+  }
+  scope.beginSteps();
+  for (size_t i = 0; i < flow.steps.size(); ++i) {
+    const StepConfig& step = flow.steps[i];
+    scope.useConnection(config.connections.at(step.connection));
+    if (!step.when.empty() && !step.when.evaluate(scope.scope())) {
+      io.out << "  step " << i << " " << step.op << ": skipped (if: " << step.when.source()
+             << ")\n";
+      continue;
+    }
+    JsonValue with = step.with.isNull() ? JsonValue(rapidjson::kObjectType)
+                                        : step.with.render(scope.scope(), scope.alloc());
+    io.out << "  step " << i << " " << step.op << " with " << Logger::instance().mask(toJson(with))
+           << (i > 0 ? "   (earlier steps' results are empty in a test)" : "") << "\n";
+  }
+}
+
+}  // namespace
+
 int testCommand(const std::vector<std::string>& argv, Io io) {
   const auto& flags = flagsOf("test");
   Args args(argv, flags);
   if (args.has("help") || args.positional().size() != 1) {
-    io.out
-        << "usage: sluice test -c FILE FLOW\n\nFetches sample items and shows what would fire.\n\n"
-        << flagHelp(flags);
+    io.out << "usage: sluice test -c FILE FLOW [--tenant ID]\n\nFetches sample items and shows "
+              "what would fire.\n\n"
+           << flagHelp(flags);
     return args.has("help") ? EXIT_OK : EXIT_USAGE;
   }
-  const Context ctx = loadContext(args);
-  const FlowConfig* flow = ctx.config.flow(args.positional()[0]);
-  if (!flow) throw UsageError("unknown flow '" + args.positional()[0] + "'");
+  Context ctx = loadContext(args);
   auto state = openState(ctx.config);
+  useStoredTenants(ctx, *state, args);  // a per-tenant flow is tested in one tenant
+  const FlowConfig* flow = &requireFlow(ctx, args.positional()[0]);
   OneShotClients one(ctx, state.get());
   ClientRegistry& clients = *one.registry;
   const Clock& clock = one.clock;
@@ -57,31 +90,7 @@ int testCommand(const std::vector<std::string>& argv, Io io) {
     JsonDoc doc;
     parseJson(item.itemJson, doc);
     io.out << "\n  item " << item.itemKey << "\n" << toJson(doc, true) << "\n";
-    MapScope scope;
-    scope.set("trigger", &doc);
-    JsonDoc scratch;
-    JsonValue steps(rapidjson::kObjectType);
-    scope.set("steps", &steps);
-    if (!flow->filter.empty() && !flow->filter.evaluate(scope)) {
-      io.out << "  filter '" << flow->filter.source() << "' is false: nothing would run\n";
-      continue;
-    }
-    for (size_t i = 0; i < flow->steps.size(); ++i) {
-      const StepConfig& step = flow->steps[i];
-      JsonValue conn =
-          connectionJson(ctx.config.connections.at(step.connection), scratch.GetAllocator());
-      scope.set("connection", &conn);
-      if (!step.when.empty() && !step.when.evaluate(scope)) {
-        io.out << "  step " << i << " " << step.op << ": skipped (if: " << step.when.source()
-               << ")\n";
-        continue;
-      }
-      JsonValue with = step.with.isNull() ? JsonValue(rapidjson::kObjectType)
-                                          : step.with.render(scope, scratch.GetAllocator());
-      io.out << "  step " << i << " " << step.op << " with "
-             << Logger::instance().mask(toJson(with))
-             << (i > 0 ? "   (earlier steps' results are empty in a test)" : "") << "\n";
-    }
+    showSteps(*flow, ctx.config, item, doc, clock.nowMs(), io);
   }
   return EXIT_OK;
 }
