@@ -61,7 +61,7 @@ class AgencyLink {
  public:
   virtual ~AgencyLink() = default;
   virtual Connector& connector() = 0;
-  // Throws TransportError, or Error when the limit would make it wait too long.
+  // Throws TransportError, or TransientError when the limit would make it wait too long.
   virtual HttpResponse sendPaced(const HttpRequest& req, const std::string& what) = 0;
 };
 

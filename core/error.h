@@ -43,6 +43,13 @@ class Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// What may work when tried again later: a token endpoint that answered 429 or 5xx. Not a
+// refusal of the credentials, which would stop the connection.
+class TransientError : public Error {
+ public:
+  using Error::Error;
+};
+
 // A mistake in a user's file or the catalog, with its location.
 class LocatedError : public Error {
  public:

@@ -23,7 +23,9 @@ void ApiClient::shareBudget(RateBudgetStore& store) {
 
 HttpResponse ApiClient::sendPaced(const HttpRequest& req, const std::string& what) {
   ApiResult waited;
-  if (!awaitTurn(what, waited)) throw Error(waited.error);
+  // A turn not had now (the limit spent for longer than a caller waits, or a stop) is no
+  // answer from the server: the caller tries again later.
+  if (!awaitTurn(what, waited)) throw TransientError(waited.error);
   const HttpResponse resp = transport_.send(req);
   limiter_.observe(app_.rateLimit, resp, clock_.nowMs());
   if (resp.status == 429) limiter_.pause(clock_.nowMs(), 1000);
@@ -93,6 +95,11 @@ ApiResult ApiClient::call(const Operation& op, const JsonValue& inputs, const Pa
     } catch (const TransportError& e) {
       result = ApiResult{};
       result.outcome = e.retryable() ? Outcome::Retry : Outcome::Fatal;
+      result.error = op.fullId() + ": " + e.what();
+      return result;
+    } catch (const TransientError& e) {  // no token now: the endpoint was busy
+      result = ApiResult{};
+      result.outcome = Outcome::Retry;
       result.error = op.fullId() + ": " + e.what();
       return result;
     } catch (const Error& e) {  // token refresh failed

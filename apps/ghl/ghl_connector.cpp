@@ -11,6 +11,11 @@ constexpr int64_t kRefreshMarginMs = 5 * 60 * 1000;
 // POST /oauth/locationToken's Version (oauth.json).
 constexpr char kOAuthVersion[] = "2021-07-28";
 
+// A token endpoint that is busy or failing now says nothing about the credentials.
+bool busy(const HttpResponse& resp) {
+  return resp.status == 429 || resp.status >= 500;
+}
+
 std::string serverMessage(const HttpResponse& resp) {
   JsonDoc doc;
   if (parseJson(resp.body, doc) || !doc.IsObject()) return "";
@@ -84,10 +89,15 @@ void GhlConnector::refresh(HttpTransport& transport) {
   JsonDoc doc;
   HttpResponse resp;
   if (!tokenGrant(transport, "refresh_token", "&refresh_token=" + urlEncode(refreshToken), doc,
-                  resp))
+                  resp)) {
+    if (busy(resp))
+      throw TransientError("connection " + connection_.name +
+                           ": OAuth token refresh answered HTTP " + std::to_string(resp.status) +
+                           serverMessage(resp) + "; tried again later");
     throw Error("connection " + connection_.name + ": OAuth token refresh failed with HTTP " +
                 std::to_string(resp.status) +
                 " (is the refresh token revoked? connect again with `sluice connect`)");
+  }
   keep(doc, refreshToken);
 }
 
@@ -112,6 +122,11 @@ void GhlConnector::fetchLocationToken(HttpTransport& transport) {
   HttpResponse resp = requestLocationToken(transport, agency_->accessToken(transport, false));
   if (resp.status == 401)  // the agency's access token was refused: a new one, once
     resp = requestLocationToken(transport, agency_->accessToken(transport, true));
+  if (busy(resp))
+    throw TransientError("connection " + connection_.parent + ": no token for sub-account " +
+                         setting("location_id") + " yet (POST /oauth/locationToken: HTTP " +
+                         std::to_string(resp.status) + serverMessage(resp) +
+                         "); tried again later");
   JsonDoc doc;
   if (resp.status != 200 || parseJson(resp.body, doc) || !doc.IsObject() ||
       !doc.HasMember("access_token") || !doc["access_token"].IsString())

@@ -25,7 +25,8 @@ class GhlConnector : public Connector {
                               const std::string& redirectUri) override;
 
   // The access token to send, refreshed first when it expires soon or forceRefresh; "" when
-  // the connection has none. Throws Error when a new token cannot be had.
+  // the connection has none. Throws TransientError when the token endpoint is busy (429, 5xx)
+  // or the agency's limit is spent, Error when the credentials are refused.
   std::string accessToken(HttpTransport& transport, bool forceRefresh);
 
  private:

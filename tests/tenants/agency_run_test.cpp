@@ -8,18 +8,23 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "core/clock.h"
 #include "core/json.h"
 #include "http/poco_http_transport.h"
+#include "state/state_store.h"
 #include "test_support.h"
 #include "tools/fakes/fake_ghl.h"
 
 namespace sluice::test {
 namespace agency_run_test {
 
+using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 
 const char* kKey = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
@@ -258,6 +263,37 @@ TEST_F(AgencyRunTest, TheOneOffVerbsActInTheTenantTheyAreGiven) {
   EXPECT_THAT(unknown.err, HasSubstr("no installed, selected tenant 'loc_zzz'"));
 }
 
+// A delivery queued for a sub-account that is uninstalled before it goes waits, neither sent
+// nor dead-lettered, and `status` lists it under that sub-account's instance with its backlog.
+TEST_F(AgencyRunTest, AnUninstalledSubAccountsQueuedDeliveryWaitsAndStatusListsIt) {
+  for (const char* id : {"loc_a", "loc_b"}) ghl_.addLocation(id);
+  const std::string file = writeConfig();
+  ASSERT_EQ(connect(file).exitCode, 0);
+  ASSERT_EQ(runSluice({"run", "-c", file, "--once"}, env()).exitCode, 0);  // lists the tenants
+  const std::string store = "sqlite:" + dir_.path() + "/state.db";
+  {
+    PollCommit queued;
+    queued.triggerKey = "tag-new@loc_b:queued-before-the-uninstall";
+    queued.op = "ghl.contacts.search_contacts";
+    queued.connection = "agency@loc_b";
+    queued.items = {{"tag-new@loc_b", "c_1", R"({"id":"c_1"})", ""}};
+    queued.nextDueMs = SystemClock().nowMs() + 600000;
+    openStateStore(store)->commitPoll(queued);
+  }
+  ghl_.uninstallLocation("loc_b");
+  const auto once = runSluice({"run", "-c", file, "--once"}, env());
+  ASSERT_EQ(once.exitCode, 0) << once.err;
+
+  const auto status = runSluice({"status", "-c", file}, env());
+  EXPECT_THAT(status.out, HasSubstr("WAITING FOR A STOPPED TENANT"));
+  EXPECT_THAT(status.out, ContainsRegex("tag-new@loc_b +1\n"));
+  const auto other = runSluice({"status", "-c", file, "--tenant", "loc_a"}, env());
+  EXPECT_EQ(other.out.find("WAITING"), std::string::npos) << other.out;
+  auto state = openStateStore(store);
+  EXPECT_EQ(state->deliveries(DeliveryStatus::Pending, 10).size(), 1u);
+  EXPECT_TRUE(state->deliveries(DeliveryStatus::Dead, 10).empty());
+}
+
 TEST_F(AgencyRunTest, ARevokedSubAccountIsPausedAndFlaggedWhileTheOthersGoOn) {
   for (const char* id : {"loc_a", "loc_b"}) ghl_.addLocation(id);
   const std::string file = writeConfig("[loc_a, loc_b]");
@@ -308,6 +344,62 @@ TEST_F(AgencyRunTest, EachSubAccountKeepsItsOwnLimitAcrossRestarts) {
     EXPECT_LE(ghl_.maxRequestsInAnyWindow(id), 10) << id;
     EXPECT_GT(ghl_.locationRequestCount(id), 10) << id;
   }
+}
+
+// The listing at start-up spends the agency's requests like the token grants that follow:
+// counted in the one shared budget, they leave room for it. Six sub-accounts and the fake's own
+// take seven grants and a listing against 4 requests per 2 s for the agency: none answered 429.
+// The grants are slow, so several are in flight before an answer's rate-limit headers return:
+// the budget alone keeps them within the limit.
+TEST_F(AgencyRunTest, TheStartUpListingAndTheTokenGrantsShareTheAgencysLimit) {
+  ghl_.setRateLimit(4, 2000);
+  fakes::Fault slow;
+  slow.kind = fakes::FaultKind::kSlow;
+  slow.match = "/oauth/locationToken";
+  slow.delayMs = 600;
+  slow.count = -1;
+  ghl_.addFault(slow);
+  std::vector<std::string> ids{ghl_.locationId()};
+  for (int i = 0; i < 6; ++i) {
+    ids.push_back("loc_" + std::to_string(i));
+    ghl_.addLocation(ids.back());
+  }
+  const std::string file = writeConfig("all", "    rate_limit: { requests: 4, per: 2s }\n");
+  ASSERT_EQ(connect(file).exitCode, 0);
+  SluiceProcess sluice({"run", "-c", file}, env());
+  const auto everyOneGranted = [&] {
+    return std::all_of(ids.begin(), ids.end(),
+                       [&](const std::string& id) { return ghl_.locationTokenGrants(id) >= 1; });
+  };
+  for (int waited = 0; waited < 30000 && !everyOneGranted(); waited += 100)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_TRUE(everyOneGranted()) << sluice.output();
+  sluice.signal(SIGTERM);
+  EXPECT_EQ(sluice.wait(10000), 0);
+  EXPECT_EQ(ghl_.rateLimitedCount(ghl_.companyId()), 0) << sluice.output();
+  EXPECT_EQ(sluice.output().find("tenant.revoked"), std::string::npos) << sluice.output();
+}
+
+// A busy answer to a sub-account's token (429 here, 5xx alike) is tried again at the next
+// poll and the sub-account runs on; only a refusal (401, 403) stops it as revoked.
+TEST_F(AgencyRunTest, ABusyTokenEndpointIsTriedAgainNotTakenForARevocation) {
+  ghl_.addLocation("loc_a");
+  const std::string file = writeConfig("[loc_a]");
+  ASSERT_EQ(connect(file).exitCode, 0);
+  fakes::Fault busy;
+  busy.match = "/oauth/locationToken";
+  busy.status = 429;
+  busy.count = 2;
+  ghl_.addFault(busy);
+  SluiceProcess sluice({"run", "-c", file}, env());
+  ASSERT_TRUE(sluice.waitForOutput("seeded=true", 20000)) << sluice.output();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  const std::string a = newContact("loc_a", "a@x.test");
+  EXPECT_TRUE(waitTagged(a, "seen-loc_a", 15000)) << sluice.output();
+  sluice.signal(SIGTERM);
+  EXPECT_EQ(sluice.wait(10000), 0);
+  EXPECT_THAT(sluice.output(), HasSubstr("POST /oauth/locationToken: HTTP 429"));
+  EXPECT_EQ(sluice.output().find("tenant.revoked"), std::string::npos) << sluice.output();
 }
 
 int occurrences(const std::string& text, const std::string& what) {

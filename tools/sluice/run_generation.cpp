@@ -25,6 +25,9 @@ const Config& runningConfig(const Config& written, const RunParts& parts, bool l
           return true;
         },
         parts.insecure);
+    // The listing spends the agency's requests like the runner's calls will: counted in the
+    // same shared budget, so the token grants that follow leave room for it.
+    clients.shareBudgets(parts.state);
     for (const auto& p :
          refreshTenants(written, parts.catalog, clients, parts.state, parts.clock.nowMs()))
       logWarn("tenants.refresh.failed", kv("connection", p.connection) + " " +

@@ -2,9 +2,11 @@
 #include <algorithm>
 #include <map>
 #include <ostream>
+#include <set>
 
 #include "core/exit_codes.h"
 #include "core/json.h"
+#include "core/text.h"
 #include "service/flow_status.h"
 #include "tools/sluice/command_table.h"
 #include "tools/sluice/commands.h"
@@ -102,8 +104,15 @@ struct TenantTotals {
   std::vector<Cell> row() const {
     const std::string state = notOk ? std::to_string(notOk) + " not ok" : "ok";
     return {Cell(base + ": " + std::to_string(tenants) + " tenants", Color::Dim),
-            "", "", std::to_string(errors), std::to_string(backlog), std::to_string(dead), "",
-            Cell(state, notOk ? Color::Yellow : Color::Green), "", ""};
+            "",
+            "",
+            std::to_string(errors),
+            std::to_string(backlog),
+            std::to_string(dead),
+            "",
+            Cell(state, notOk ? Color::Yellow : Color::Green),
+            "",
+            ""};
   }
 };
 
@@ -120,6 +129,24 @@ void printTenants(StateStore& state, const std::string& only, std::ostream& out,
     table.add({t.connection, t.id, t.name,
                Cell(name, t.state == TenantState::Installed ? Color::Green : Color::Red),
                utcTime(t.sinceMs), t.reason});
+    ++rows;
+  }
+  if (rows == 0) return;
+  out << "\n";
+  table.print(out, terminal);
+}
+
+// The deliveries held for a stopped tenant: its flow instances (or those paired with it) are
+// out of the running config, and the dispatcher keeps their deliveries until it is back.
+void printParked(const std::set<std::string>& parked, const StoreView& view,
+                 const std::string& only, std::ostream& out, const Terminal& terminal) {
+  Table table({Column::shrink("WAITING FOR A STOPPED TENANT", 20), Column::fixed("BACKLOG")});
+  int rows = 0;
+  for (const std::string& flow : parked) {
+    const auto counts = view.counts.find(flow);
+    if (counts == view.counts.end() || counts->second.pending == 0) continue;
+    if (!only.empty() && !endsWith(flow, "@" + only)) continue;  // NAME@TENANT
+    table.add({flow, std::to_string(counts->second.pending)});
     ++rows;
   }
   if (rows == 0) return;
@@ -168,6 +195,7 @@ int statusCommand(const std::vector<std::string>& argv, Io io) {
   const Terminal terminal = stdoutTerminal();
   flows.print(io.out, terminal);
   printTenants(*state, args.get("tenant", ""), io.out, terminal);
+  printParked(ctx.config.parkedFlows, view, args.get("tenant", ""), io.out, terminal);
   if (!flowsByOwner.empty()) {
     // A flow belongs to the process polling it now, else to the one that polled it last.
     Table processes({Column::shrink("PROCESS", 20), Column::fixed("FLOWS")});
