@@ -289,6 +289,19 @@ TEST_F(AgencyRunTest, AnUninstalledSubAccountsQueuedDeliveryWaitsAndStatusListsI
   EXPECT_THAT(status.out, ContainsRegex("tag-new@loc_b +1\n"));
   const auto other = runSluice({"status", "-c", file, "--tenant", "loc_a"}, env());
   EXPECT_EQ(other.out.find("WAITING"), std::string::npos) << other.out;
+  const auto json = runSluice({"status", "-c", file, "--json"}, env());
+  ASSERT_EQ(json.exitCode, 0) << json.err;
+  JsonDoc rows;
+  ASSERT_FALSE(parseJson(json.out, rows).has_value()) << json.out;
+  const auto waiting = std::find_if(rows.Begin(), rows.End(), [](const JsonValue& row) {
+    return std::string(row["flow"].GetString()) == "tag-new@loc_b";
+  });
+  ASSERT_NE(waiting, rows.End()) << json.out;
+  EXPECT_EQ(std::string((*waiting)["state"].GetString()), "waiting for tenant");
+  EXPECT_EQ(std::string((*waiting)["tenant"].GetString()), "loc_b");
+  EXPECT_EQ((*waiting)["backlog"].GetInt64(), 1);
+  const auto otherJson = runSluice({"status", "-c", file, "--tenant", "loc_a", "--json"}, env());
+  EXPECT_EQ(otherJson.out.find("waiting for tenant"), std::string::npos) << otherJson.out;
   auto state = openStateStore(store);
   EXPECT_EQ(state->deliveries(DeliveryStatus::Pending, 10).size(), 1u);
   EXPECT_TRUE(state->deliveries(DeliveryStatus::Dead, 10).empty());

@@ -3,6 +3,8 @@
 #include <map>
 #include <ostream>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "core/exit_codes.h"
 #include "core/json.h"
@@ -138,18 +140,41 @@ void printTenants(StateStore& state, const std::string& only, std::ostream& out,
 
 // The deliveries held for a stopped tenant: its flow instances (or those paired with it) are
 // out of the running config, and the dispatcher keeps their deliveries until it is back.
-void printParked(const std::set<std::string>& parked, const StoreView& view,
-                 const std::string& only, std::ostream& out, const Terminal& terminal) {
-  Table table({Column::shrink("WAITING FOR A STOPPED TENANT", 20), Column::fixed("BACKLOG")});
-  int rows = 0;
+struct ParkedFlow {
+  std::string flow;  // NAME@TENANT
+  FlowCounts counts;
+};
+
+std::vector<ParkedFlow> parkedFlows(const std::set<std::string>& parked, const StoreView& view,
+                                    const std::string& onlyTenant) {
+  std::vector<ParkedFlow> out;
   for (const std::string& flow : parked) {
     const auto counts = view.counts.find(flow);
     if (counts == view.counts.end() || counts->second.pending == 0) continue;
-    if (!only.empty() && !endsWith(flow, "@" + only)) continue;  // NAME@TENANT
-    table.add({flow, std::to_string(counts->second.pending)});
-    ++rows;
+    if (!onlyTenant.empty() && !endsWith(flow, "@" + onlyTenant)) continue;
+    out.push_back({flow, counts->second});
   }
-  if (rows == 0) return;
+  return out;
+}
+
+// In the JSON a parked instance is one more flow, in the state "waiting for tenant".
+JsonValue parkedJson(const ParkedFlow& p, JsonAlloc& a) {
+  const size_t at = p.flow.rfind('@');
+  JsonValue o(rapidjson::kObjectType);
+  o.AddMember("flow", jsonString(p.flow, a), a);
+  o.AddMember("base_flow", jsonString(p.flow.substr(0, at), a), a);
+  o.AddMember("tenant", jsonString(at == std::string::npos ? "" : p.flow.substr(at + 1), a), a);
+  o.AddMember("state", jsonString("waiting for tenant", a), a);
+  o.AddMember("backlog", JsonValue(static_cast<int64_t>(p.counts.pending)), a);
+  o.AddMember("dead", JsonValue(static_cast<int64_t>(p.counts.dead)), a);
+  return o;
+}
+
+void printParked(const std::vector<ParkedFlow>& parked, std::ostream& out,
+                 const Terminal& terminal) {
+  if (parked.empty()) return;
+  Table table({Column::shrink("WAITING FOR A STOPPED TENANT", 20), Column::fixed("BACKLOG")});
+  for (const auto& p : parked) table.add({p.flow, std::to_string(p.counts.pending)});
   out << "\n";
   table.print(out, terminal);
 }
@@ -188,14 +213,17 @@ int statusCommand(const std::vector<std::string>& argv, Io io) {
     }
   }
   if (totals.tenants) flows.add(totals.row());
+  const auto parked = parkedFlows(ctx.config.parkedFlows, view, args.get("tenant", ""));
   if (args.has("json")) {
+    for (const auto& p : parked)
+      doc.PushBack(parkedJson(p, doc.GetAllocator()), doc.GetAllocator());
     io.out << toJson(doc, true) << "\n";
     return EXIT_OK;
   }
   const Terminal terminal = stdoutTerminal();
   flows.print(io.out, terminal);
   printTenants(*state, args.get("tenant", ""), io.out, terminal);
-  printParked(ctx.config.parkedFlows, view, args.get("tenant", ""), io.out, terminal);
+  printParked(parked, io.out, terminal);
   if (!flowsByOwner.empty()) {
     // A flow belongs to the process polling it now, else to the one that polled it last.
     Table processes({Column::shrink("PROCESS", 20), Column::fixed("FLOWS")});
