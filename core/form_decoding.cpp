@@ -1,5 +1,7 @@
 #include "core/form_decoding.h"
 
+#include "core/text.h"
+
 namespace sluice {
 
 const FormNode* FormNode::child(const std::string& childKey) const {
@@ -8,17 +10,6 @@ const FormNode* FormNode::child(const std::string& childKey) const {
   return nullptr;
 }
 
-namespace {
-
-int hexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
-
 std::string percentDecode(const std::string& text, bool plusIsSpace) {
   std::string out;
   out.reserve(text.size());
@@ -26,9 +17,9 @@ std::string percentDecode(const std::string& text, bool plusIsSpace) {
     const char c = text[i];
     if (c == '+' && plusIsSpace) {
       out += ' ';
-    } else if (c == '%' && i + 2 < text.size() && hexDigit(text[i + 1]) >= 0 &&
-               hexDigit(text[i + 2]) >= 0) {
-      out += static_cast<char>(hexDigit(text[i + 1]) * 16 + hexDigit(text[i + 2]));
+    } else if (c == '%' && i + 2 < text.size() && hexDigitValue(text[i + 1]) >= 0 &&
+               hexDigitValue(text[i + 2]) >= 0) {
+      out += static_cast<char>(hexDigitValue(text[i + 1]) * 16 + hexDigitValue(text[i + 2]));
       i += 2;
     } else {
       out += c;

@@ -3,11 +3,11 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include <cctype>
 #include <memory>
 #include <stdexcept>
 
 #include "core/error.h"
+#include "core/text.h"
 
 namespace sluice {
 
@@ -33,25 +33,6 @@ unsigned char* bytes(std::string& s) {
   return reinterpret_cast<unsigned char*>(&s[0]);
 }
 
-std::string trimmed(const std::string& text) {
-  size_t b = 0, e = text.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(text[e - 1]))) --e;
-  return text.substr(b, e - b);
-}
-
-std::optional<std::string> hexDecode(const std::string& text) {
-  if (text.size() % 2) return std::nullopt;
-  std::string out;
-  for (size_t i = 0; i < text.size(); i += 2) {
-    if (!std::isxdigit(static_cast<unsigned char>(text[i])) ||
-        !std::isxdigit(static_cast<unsigned char>(text[i + 1])))
-      return std::nullopt;
-    out.push_back(static_cast<char>(std::stoi(text.substr(i, 2), nullptr, 16)));
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string base64Encode(const std::string& in) {
@@ -74,7 +55,7 @@ std::optional<std::string> base64Decode(const std::string& text) {
 }
 
 std::optional<std::string> parseSealingKey(const std::string& text) {
-  const std::string t = trimmed(text);
+  const std::string t = trim(text);
   if (t.size() == 2 * SealedBox::kKeyBytes)
     if (auto key = hexDecode(t)) return key;
   if (auto key = base64Decode(t); key && key->size() == SealedBox::kKeyBytes) return key;

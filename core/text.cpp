@@ -11,7 +11,8 @@ std::size_t editDistance(std::string_view a, std::string_view b) {
   for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i)
     for (std::size_t j = 1; j <= b.size(); ++j) {
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
+      d[i][j] =
+          std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
         d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
@@ -48,6 +49,18 @@ std::vector<std::string> splitPath(std::string_view path, char separator) {
     const size_t end = std::min(path.find(separator, start), path.size());
     if (end > start) out.emplace_back(path.substr(start, end - start));
     start = end + 1;
+  }
+  return out;
+}
+
+std::optional<std::string> hexDecode(std::string_view hex) {
+  if (hex.size() % 2) return std::nullopt;
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    const int hi = hexDigitValue(hex[i]), lo = hexDigitValue(hex[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>(hi * 16 + lo));
   }
   return out;
 }

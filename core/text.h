@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,17 @@ inline std::string trim(std::string_view s) {
   if (b == std::string_view::npos) return "";
   return std::string(s.substr(b, s.find_last_not_of(kSpace) - b + 1));
 }
+
+// The value of one hex digit (either case), -1 for any other character.
+inline int hexDigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Hex text to bytes; nullopt for an odd length or a character that is not a hex digit.
+std::optional<std::string> hexDecode(std::string_view hex);
 
 inline char foldAscii(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;

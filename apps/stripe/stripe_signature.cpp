@@ -12,25 +12,6 @@ namespace sluice {
 
 namespace {
 
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Hex to bytes; false for odd lengths or non-hex characters.
-bool fromHex(const std::string& hex, std::string& out) {
-  if (hex.size() % 2) return false;
-  out.clear();
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = hexValue(hex[i]), lo = hexValue(hex[i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-  }
-  return true;
-}
-
 std::string hmacSha256(const std::string& key, const std::string& message) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
@@ -93,9 +74,9 @@ WebhookVerdict verifyStripeSignature(const std::string& header, const std::strin
   // one matched: the time taken says nothing about how much of a signature was right.
   bool match = false;
   for (const auto& candidate : parsed.v1) {
-    std::string bytes;
-    if (!fromHex(candidate, bytes) || bytes.size() != expected.size()) continue;
-    if (CRYPTO_memcmp(bytes.data(), expected.data(), expected.size()) == 0) match = true;
+    const auto bytes = hexDecode(candidate);
+    if (!bytes || bytes->size() != expected.size()) continue;
+    if (CRYPTO_memcmp(bytes->data(), expected.data(), expected.size()) == 0) match = true;
   }
   if (!match) return WebhookVerdict::reject(K::Invalid, "no v1 signature matches the body");
   const int64_t age = nowMs / 1000 - parsed.timestamp;

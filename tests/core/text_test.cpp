@@ -22,5 +22,15 @@ TEST(TextTest, ClosestMatchSuggestsOnlyWhatIsCloseEnoughToBeATypo) {
   EXPECT_EQ(closestMatch("schedule", keys), "");
 }
 
+TEST(TextTest, HexDecodeTakesEitherCaseAndRefusesWhatIsNotWholeBytesOfHex) {
+  EXPECT_EQ(hexDecode("00ff7Fa0"), std::string("\x00\xff\x7f\xa0", 4));
+  EXPECT_EQ(hexDecode(""), std::string());
+  EXPECT_EQ(hexDecode("abc"), std::nullopt);  // half a byte
+  EXPECT_EQ(hexDecode("0g"), std::nullopt);
+  EXPECT_EQ(hexDecode(" 00"), std::nullopt);  // callers trim first
+  EXPECT_EQ(hexDigitValue('F'), 15);
+  EXPECT_EQ(hexDigitValue('x'), -1);
+}
+
 }  // namespace
 }  // namespace sluice
