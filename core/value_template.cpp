@@ -80,7 +80,8 @@ ValueTemplate ValueTemplate::fromYaml(const YamlNode& node, const SourceFile& fi
   }
   v.kind_ = Kind::String;
   try {
-    v.text_ = templates ? templates->compile(s) : std::make_shared<const Template>(Template::compile(s));
+    v.text_ =
+        templates ? templates->compile(s) : std::make_shared<const Template>(Template::compile(s));
   } catch (const TemplateError& e) {
     throwYamlError(domain, v.where_, e.what());
   }

@@ -2,7 +2,6 @@
 // `with:` mapping. Compiled from YAML once; rendered per item.
 #pragma once
 
-
 #include <functional>
 #include <map>
 #include <memory>

@@ -11,7 +11,9 @@ YamlNode YamlNode::make(Kind kind, int line, int column) {
   return node;
 }
 
-YamlNode YamlNode::null(int line, int column) { return make(Kind::Null, line, column); }
+YamlNode YamlNode::null(int line, int column) {
+  return make(Kind::Null, line, column);
+}
 
 YamlNode YamlNode::scalar(std::string text, bool plain, int line, int column) {
   YamlNode node = make(Kind::Scalar, line, column);
@@ -20,9 +22,13 @@ YamlNode YamlNode::scalar(std::string text, bool plain, int line, int column) {
   return node;
 }
 
-YamlNode YamlNode::sequence(int line, int column) { return make(Kind::Sequence, line, column); }
+YamlNode YamlNode::sequence(int line, int column) {
+  return make(Kind::Sequence, line, column);
+}
 
-YamlNode YamlNode::map(int line, int column) { return make(Kind::Map, line, column); }
+YamlNode YamlNode::map(int line, int column) {
+  return make(Kind::Map, line, column);
+}
 
 const std::string& YamlNode::Scalar() const {
   static const std::string kEmpty;
@@ -74,7 +80,8 @@ void YamlNode::remove(const std::string& key) {
   auto& c = data_->children;
   for (size_t i = 0; i + 1 < c.size(); i += 2)
     if (c[i].IsScalar() && c[i].Scalar() == key) {
-      c.erase(c.begin() + static_cast<std::ptrdiff_t>(i), c.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+      c.erase(c.begin() + static_cast<std::ptrdiff_t>(i),
+              c.begin() + static_cast<std::ptrdiff_t>(i) + 2);
       return;
     }
 }

@@ -1,6 +1,6 @@
 // The template roots one delivery's filter and steps read: trigger (the item), flow (name,
-// item_key), now (ms, unix, iso: the time of this attempt), tenant (a per-tenant flow's), steps (earlier results by index
-// and by name) and, per step, its connection.
+// item_key), now (ms, unix, iso: the time of this attempt), tenant (a per-tenant flow's), steps
+// (earlier results by index and by name) and, per step, its connection.
 #pragma once
 
 #include <memory>

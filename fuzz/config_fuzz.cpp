@@ -7,8 +7,8 @@
 #include <string>
 
 #include "catalog/catalog.h"
-#include "core/error.h"
 #include "config/config.h"
+#include "core/error.h"
 
 namespace {
 

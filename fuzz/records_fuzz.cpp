@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "catalog/catalog.h"
 #include "apps/connector.h"
+#include "catalog/catalog.h"
 #include "core/error.h"
 #include "core/json.h"
 #include "core/template.h"

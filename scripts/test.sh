@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Sets up, builds and runs every test: first a normal build, then every GHL request through
-# the Prism validator (scripts/prism.sh), then the Debian package made from the build
-# (installed, used and removed again), then the same suite under AddressSanitizer +
-# UndefinedBehaviorSanitizer, then the fuzz targets for 15 s each.
+# Sets up, builds and runs every test: first a normal build with the formatting check
+# (scripts/format.sh), then every GHL request through the Prism validator (scripts/prism.sh),
+# then the Debian package made from the build (installed, used and removed again), then the
+# same suite under AddressSanitizer + UndefinedBehaviorSanitizer, then the fuzz targets for
+# 15 s each.
 #   scripts/test.sh           everything (what CI runs)
 #   scripts/test.sh --quick   the normal build, its tests and Prism only
 set -euo pipefail
@@ -13,6 +14,7 @@ quick=0
 
 # The /usr prefix is the package's: scripts/package.sh then reuses this build as it is.
 scripts/setup.sh build -DCMAKE_INSTALL_PREFIX=/usr
+scripts/format.sh --check  # every C++ file as clang-format writes it (.clang-format)
 (cd build && ctest --output-on-failure -j 2 --timeout 600)
 echo "== every GHL request through Stoplight Prism (scripts/prism.sh)"
 scripts/prism.sh build

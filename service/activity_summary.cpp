@@ -31,10 +31,10 @@ std::optional<std::string> ActivitySummary::lineIfDue(int64_t nowMs,
   auto take = [](std::atomic<int64_t>& n) { return static_cast<long long>(n.exchange(0)); };
   std::string line = kv("period_s", periodS) + " " + kv("polls", take(polls_)) + " " +
                      kv("polls_found", take(found_)) + " " + kv("polls_failed", take(failed_)) +
-                     " " + kv("polls_late", take(late_)) + " " +
-                     kv("items_new", take(itemsNew_)) + " " + kv("deliveries", take(deliveries_)) +
-                     " " + kv("done", take(done_)) + " " + kv("filtered", take(filtered_)) + " " +
-                     kv("retry", take(retry_)) + " " + kv("dead", take(dead_));
+                     " " + kv("polls_late", take(late_)) + " " + kv("items_new", take(itemsNew_)) +
+                     " " + kv("deliveries", take(deliveries_)) + " " + kv("done", take(done_)) +
+                     " " + kv("filtered", take(filtered_)) + " " + kv("retry", take(retry_)) + " " +
+                     kv("dead", take(dead_));
   if (pending) line += " " + kv("pending", static_cast<long long>(*pending));
   return line;
 }

@@ -28,7 +28,8 @@ std::optional<HttpRequest> pageRequest(Poco::Net::HTTPServerRequest& request) {
   constexpr std::streamsize kDrainBytes = 1 << 20;
   if (request.hasContentLength() &&
       request.getContentLength64() > static_cast<int64_t>(AdminServer::kMaxBodyBytes)) {
-    if (request.getContentLength64() <= static_cast<int64_t>(AdminServer::kMaxBodyBytes) + kDrainBytes)
+    if (request.getContentLength64() <=
+        static_cast<int64_t>(AdminServer::kMaxBodyBytes) + kDrainBytes)
       in.ignore(kDrainBytes + static_cast<std::streamsize>(AdminServer::kMaxBodyBytes));
     return std::nullopt;
   }

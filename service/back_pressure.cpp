@@ -41,7 +41,8 @@ void BackPressure::update(const std::vector<FlowBacklog>& rows, int64_t nowMs) {
                                  (suppressed ? " " + kv("suppressed", suppressed) : ""));
   for (const auto& [flow, b] : behind_)
     if (!next.count(flow) && log_.allow(nowMs, suppressed))
-      logInfo("flow.caught_up", kv("flow", flow) + " " + kv("behind_s", (nowMs - b.sinceMs) / 1000) +
+      logInfo("flow.caught_up", kv("flow", flow) + " " +
+                                    kv("behind_s", (nowMs - b.sinceMs) / 1000) +
                                     (suppressed ? " " + kv("suppressed", suppressed) : ""));
   std::lock_guard<std::mutex> lock(mutex_);
   behind_ = std::move(next);

@@ -21,15 +21,16 @@ namespace sluice {
 struct BehindFlow {
   std::string flow;
   int64_t pending = 0;
-  int64_t lagMs = 0;        // how long its oldest due delivery has waited for a worker
-  int64_t sinceMs = 0;      // when it fell behind
+  int64_t lagMs = 0;    // how long its oldest due delivery has waited for a worker
+  int64_t sinceMs = 0;  // when it fell behind
 };
 
 class BackPressure {
  public:
   static constexpr int64_t kRefreshMs = 5000;
 
-  BackPressure(int64_t maxBacklog, int64_t maxLagMs) : maxBacklog_(maxBacklog), maxLagMs_(maxLagMs) {}
+  BackPressure(int64_t maxBacklog, int64_t maxLagMs)
+      : maxBacklog_(maxBacklog), maxLagMs_(maxLagMs) {}
 
   // Reads the backlog when kRefreshMs has passed since the last read (a store error keeps the
   // last view and is logged).

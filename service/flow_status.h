@@ -22,7 +22,7 @@ struct StoreView {
   std::map<std::string, FlowCounts> counts;  // by flow; queuedSince = since UTC midnight
   // Which process polls which trigger right now (several `sluice run` on one PostgreSQL).
   std::map<std::string, std::string> heldBy;
-  std::map<std::string, int64_t> paused;  // flow -> paused since
+  std::map<std::string, int64_t> paused;       // flow -> paused since
   std::map<std::string, FlowBacklog> backlog;  // by flow: pending, the oldest due one
 };
 

@@ -31,7 +31,7 @@ TEST(RecordFieldsTest, ReadsASchemaThroughRefsAndCombinators) {
   EXPECT_FALSE(f.open);
   EXPECT_TRUE(f.fields.at("email").leaf());
   EXPECT_TRUE(f.fields.at("metadata").open);
-  EXPECT_TRUE(f.fields.at("custom").open);  // an object without properties: any name
+  EXPECT_TRUE(f.fields.at("custom").open);   // an object without properties: any name
   EXPECT_TRUE(f.fields.at("address").open);  // an id or an object: depends on the request
   EXPECT_TRUE(f.fields.at("shipping").fields.count("line1"));
   EXPECT_TRUE(f.fields.at("tags").fields.count("name"));  // the items' fields
@@ -56,7 +56,8 @@ TEST(RecordFieldsTest, FindsTheFirstFieldAPathDoesNotHave) {
 
 TEST(RecordFieldsTest, WritesAndReadsBackTheSameFields) {
   const JsonDoc doc = spec(kSpec);
-  const std::map<std::string, RecordFields> byOp = {{"x.y", recordFieldsOf(doc, jsonAt(doc, "/root"))}};
+  const std::map<std::string, RecordFields> byOp = {
+      {"x.y", recordFieldsOf(doc, jsonAt(doc, "/root"))}};
   const std::string text = recordFieldsJson(byOp);
   EXPECT_EQ(recordFieldsJson(parseRecordFieldsJson(text)), text);
 }

@@ -156,8 +156,9 @@ TEST(SpecConformance, DetectsAnUndeclaredBodyFieldAndHeaderAndHonoursAnAppExcept
   const Operation* update = catalog().app("ghl")->find("contacts.update_contact");
   ASSERT_NE(update, nullptr);
   Operation extra = *update;
-  extra.request.body = ValueTemplate::fromYaml(loadYamlText("{ altType: location }", "test.yaml", YamlDomain::Catalog), "test.yaml",
-                                               YamlDomain::Catalog);
+  extra.request.body = ValueTemplate::fromYaml(
+      loadYamlText("{ altType: location }", "test.yaml", YamlDomain::Catalog), "test.yaml",
+      YamlDomain::Catalog);
   extra.request.headers.emplace_back("X-Trace", Template::compile("1"));
   extra.request.headers.emplace_back("Accept", Template::compile("application/json"));
   extra.specExceptions.clear();
@@ -218,7 +219,8 @@ std::vector<std::string> lookupFindings(const std::function<void(Operation&)>& b
 }
 
 ValueTemplate yamlTemplate(const std::string& yaml) {
-  return ValueTemplate::fromYaml(loadYamlText(yaml, "test.yaml", YamlDomain::Catalog), "test.yaml", YamlDomain::Catalog);
+  return ValueTemplate::fromYaml(loadYamlText(yaml, "test.yaml", YamlDomain::Catalog), "test.yaml",
+                                 YamlDomain::Catalog);
 }
 
 TEST(SpecConformance, DetectsALookupThatDoesNotFitTheSpec) {

@@ -58,8 +58,10 @@ TEST_F(ConfigIncludesTest, AMistakeInAnIncludedFileNamesThatFile) {
 }
 
 TEST_F(ConfigIncludesTest, AMissingPathAndADuplicateFlowAcrossFilesAreMistakes) {
-  dir_.write("ghl.yaml", "connections:\n  ghl: { app: ghl, token: \"${T}\", location_id: l1 }\n"
-                         "flows:\n" + flow("same"));
+  dir_.write("ghl.yaml",
+             "connections:\n  ghl: { app: ghl, token: \"${T}\", location_id: l1 }\n"
+             "flows:\n" +
+                 flow("same"));
   const std::string e = error(std::string(kConnections) +
                               "include: [ghl.yaml, missing.yaml]\nflows:\n" + flow("same"));
   EXPECT_THAT(e, HasSubstr("include: 'missing.yaml' is neither a file nor a folder"));

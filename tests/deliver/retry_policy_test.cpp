@@ -34,14 +34,14 @@ TEST_P(RetryPolicyTable, Decides) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, RetryPolicyTable,
-    ::testing::Values(
-        Case{"first retry waits 0.5-1 s", Outcome::Retry, 0, -1, false, 500, 1000},
-        Case{"third retry waits 2-4 s", Outcome::Retry, 2, -1, false, 2000, 4000},
-        Case{"Retry-After is a floor", Outcome::Retry, 0, 30000, false, 30000, 30000},
-        Case{"the ceiling caps Retry-After", Outcome::Retry, 0, 600000, false, 60000, 60000},
-        Case{"fourth retry waits 4-8 s", Outcome::Retry, 3, -1, false, 4000, 8000},
-        Case{"a fatal error is not retried", Outcome::Fatal, 0, -1, true, 0, 0},
-        Case{"the last attempt gives up", Outcome::Retry, 4, -1, true, 0, 0}));
+    ::testing::Values(Case{"first retry waits 0.5-1 s", Outcome::Retry, 0, -1, false, 500, 1000},
+                      Case{"third retry waits 2-4 s", Outcome::Retry, 2, -1, false, 2000, 4000},
+                      Case{"Retry-After is a floor", Outcome::Retry, 0, 30000, false, 30000, 30000},
+                      Case{"the ceiling caps Retry-After", Outcome::Retry, 0, 600000, false, 60000,
+                           60000},
+                      Case{"fourth retry waits 4-8 s", Outcome::Retry, 3, -1, false, 4000, 8000},
+                      Case{"a fatal error is not retried", Outcome::Fatal, 0, -1, true, 0, 0},
+                      Case{"the last attempt gives up", Outcome::Retry, 4, -1, true, 0, 0}));
 
 TEST(RetryPolicy, BackoffNeverExceedsTheCeiling) {
   RetryPolicy policy(100, 15000);

@@ -27,7 +27,8 @@ TEST(GroupCommitTest, CallersArrivingDuringAWriteGoTogetherIntoTheNext) {
     }
     batches.push_back(batch.size());
     for (GroupCommit::Job* job : batch)
-      if (std::string(job->what) == "bad") job->error = std::make_exception_ptr(std::runtime_error("bad"));
+      if (std::string(job->what) == "bad")
+        job->error = std::make_exception_ptr(std::runtime_error("bad"));
   });
   const std::string subject = "s";
   std::thread first([&] {

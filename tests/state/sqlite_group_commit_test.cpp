@@ -44,7 +44,8 @@ TEST_F(SqliteGroupCommitTest, ConcurrentPollsEachLandWholeAndALostLeaseIsUndoneA
   SqliteStateStore store(dbPath());
   const int lostThread = kThreads - 1;
   store.commitPoll(pollOf(lostThread, 0));
-  ASSERT_EQ(store.claimTriggers({key(lostThread)}, "other-process", 1000, 3600 * 1000, true).size(), 1u);
+  ASSERT_EQ(store.claimTriggers({key(lostThread)}, "other-process", 1000, 3600 * 1000, true).size(),
+            1u);
   std::atomic<int> lost{0}, failed{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t)

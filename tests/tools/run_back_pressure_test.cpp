@@ -28,16 +28,19 @@ class RunBackPressureTest : public ::testing::Test {
         "state: sqlite:state.db\n"
         "settings: { demo_mode: true, max_backlog: 2, admin: \"off\" }\n"
         "connections:\n"
-        "  stripe: { app: stripe, api_key: \"${K}\", base_url: " + stripe_.baseUrl() + " }\n"
-        "  ghl: { app: ghl, token: \"${T}\", location_id: " + ghl_.locationId() +
-            ", base_url: " + ghl_.baseUrl() + " }\n"
-        "flows:\n"
-        "  - name: customers\n"
-        "    trigger: { op: stripe.customers.new_customer, connection: stripe, every: 1s }\n"
-        "    steps:\n"
-        "      - op: ghl.contacts.upsert_contact\n"
-        "        connection: ghl\n"
-        "        with: { email: \"{{trigger.email}}\" }\n");
+        "  stripe: { app: stripe, api_key: \"${K}\", base_url: " +
+            stripe_.baseUrl() +
+            " }\n"
+            "  ghl: { app: ghl, token: \"${T}\", location_id: " +
+            ghl_.locationId() + ", base_url: " + ghl_.baseUrl() +
+            " }\n"
+            "flows:\n"
+            "  - name: customers\n"
+            "    trigger: { op: stripe.customers.new_customer, connection: stripe, every: 1s }\n"
+            "    steps:\n"
+            "      - op: ghl.contacts.upsert_contact\n"
+            "        connection: ghl\n"
+            "        with: { email: \"{{trigger.email}}\" }\n");
   }
   std::vector<std::string> env() const {
     return {"K=sk_test_pressure1234", "T=ghl-pressure-token", "SLUICE_CATALOG=" + catalogRoot()};
@@ -77,16 +80,16 @@ TEST_F(RunBackPressureTest, PollsWaitWhileAFlowIsBehindAndNothingIsLost) {
   // d waited at the API; a, b and c may still be waiting for their retry's backoff (caught up
   // means under 90 % of the bound, not empty): every one arrives, bounded by the backoff.
   auto allArrived = [&] {
-    for (const char* email : {"a@pressure.test", "b@pressure.test", "c@pressure.test",
-                              "d@pressure.test"})
+    for (const char* email :
+         {"a@pressure.test", "b@pressure.test", "c@pressure.test", "d@pressure.test"})
       if (upsertsOf(email) == 0) return false;
     return true;
   };
   for (int i = 0; i < 600 && !allArrived(); ++i) usleep(50 * 1000);
   run.signal(SIGTERM);
   EXPECT_EQ(run.wait(10000), 0) << run.output();
-  for (const char* email : {"a@pressure.test", "b@pressure.test", "c@pressure.test",
-                            "d@pressure.test"})
+  for (const char* email :
+       {"a@pressure.test", "b@pressure.test", "c@pressure.test", "d@pressure.test"})
     EXPECT_EQ(upsertsOf(email), 1) << email << "\n" << run.output();
 }
 

@@ -24,17 +24,20 @@ TEST(RunRateBudgetTest, RestartsKeepWithinTheWindowTheServerCounts) {
     flows += "  - name: search" + std::to_string(i) +
              "\n"
              "    trigger: { op: ghl.contacts.search_contacts, connection: ghl, every: 1s, "
-             "with: { query: q" + std::to_string(i) + " } }\n"
+             "with: { query: q" +
+             std::to_string(i) +
+             " } }\n"
              "    steps: [ { op: ghl.contacts.add_tags_to_contact, connection: ghl, with: "
              "{ contactId: \"{{trigger.id}}\", tags: [seen] } } ]\n";
-  const std::string file = dir.write(
-      "sluice.yaml", "state: sqlite:state.db\n"
-                     "settings: { demo_mode: true, admin: \"off\" }\n"
-                     "connections:\n"
-                     "  ghl: { app: ghl, token: \"${T}\", location_id: " + ghl.locationId() +
-                         ", base_url: " + ghl.baseUrl() +
-                         ", rate_limit: { requests: 10, per: 2s } }\n"
-                         "flows:\n" + flows);
+  const std::string file = dir.write("sluice.yaml",
+                                     "state: sqlite:state.db\n"
+                                     "settings: { demo_mode: true, admin: \"off\" }\n"
+                                     "connections:\n"
+                                     "  ghl: { app: ghl, token: \"${T}\", location_id: " +
+                                         ghl.locationId() + ", base_url: " + ghl.baseUrl() +
+                                         ", rate_limit: { requests: 10, per: 2s } }\n"
+                                         "flows:\n" +
+                                         flows);
   const std::vector<std::string> env = {"T=ghl-budget-token", "SLUICE_CATALOG=" + catalogRoot()};
   int64_t polled = 0;
   for (int run = 0; run < 6; ++run) {
