@@ -172,7 +172,9 @@ const Operation& resolveOp(const Catalog& catalog, YamlMap& map, OpKind kind) {
   return *op;
 }
 
-void resolveConnection(const Config& config, YamlMap& map, const Operation& op, std::string& out) {
+// op is null when the block's operation is unknown (reported on its own): the connection's
+// name is still checked, its app cannot be.
+void resolveConnection(const Config& config, YamlMap& map, const Operation* op, std::string& out) {
   out = map.requiredString("connection");
   auto it = config.connections.find(out);
   if (it == config.connections.end()) {
@@ -181,9 +183,9 @@ void resolveConnection(const Config& config, YamlMap& map, const Operation& op, 
     map.fail("connection", "unknown connection '" + out + "'" + didYouMean(out, names));
   }
   // A connection whose own block has a mistake (reported there) has no app to compare.
-  if (!it->second.app.empty() && it->second.app != op.app)
+  if (op && !it->second.app.empty() && it->second.app != op->app)
     map.fail("connection", "connection '" + out + "' is for app " + it->second.app + " but " +
-                               op.fullId() + " needs " + op.app);
+                               op->fullId() + " needs " + op->app);
 }
 
 Condition compileCondition(YamlMap& map, const std::string& key) {
@@ -275,7 +277,7 @@ TriggerConfig parseTrigger(YamlMap& map, const SourceFile& file, const std::stri
   diag.attempt([&] { top = &resolveOp(catalog, trig, OpKind::Trigger); });
   if (top) {
     trigger.op = top->fullId();
-    diag.attempt([&] { resolveConnection(config, trig, *top, trigger.connection); });
+    diag.attempt([&] { resolveConnection(config, trig, top, trigger.connection); });
     diag.attempt([&] {
       trigger.with = parseWith(trig, file, templates);
       checkInputs(*top, trigger.with, trig, diag);
@@ -285,7 +287,8 @@ TriggerConfig parseTrigger(YamlMap& map, const SourceFile& file, const std::stri
     });
     diag.attempt([&] { parseWebhookEvents(trig, *top, catalog, trigger); });
   } else {
-    markKnown(trig, {"connection", "with", "webhook_events"});
+    diag.attempt([&] { resolveConnection(config, trig, nullptr, trigger.connection); });
+    markKnown(trig, {"with", "webhook_events"});
   }
   parseSchedule(trig, config, trigger, diag);
   reportUnknownKeys(trig, diag);
@@ -301,12 +304,13 @@ StepConfig parseStep(YamlMap& sm, const SourceFile& file, const Catalog& catalog
   const Operation* sop = nullptr;
   diag.attempt([&] { sop = &resolveOp(catalog, sm, OpKind::Action); });
   if (!sop) {
-    markKnown(sm, {"connection", "with", "if"});
+    diag.attempt([&] { resolveConnection(config, sm, nullptr, step.connection); });
+    markKnown(sm, {"with", "if"});
     reportUnknownKeys(sm, diag);
     return step;
   }
   step.op = sop->fullId();
-  diag.attempt([&] { resolveConnection(config, sm, *sop, step.connection); });
+  diag.attempt([&] { resolveConnection(config, sm, sop, step.connection); });
   diag.attempt([&] {
     step.when = compileCondition(sm, "if");
     for (const auto* e : step.when.expressions())

@@ -121,6 +121,30 @@ TEST_F(DiagnosticsTest, OneMistakeReadsAsBefore) {
   EXPECT_THAT(found[0], HasSubstr("unknown connection 'nope'"));
 }
 
+// An unknown operation hides no other mistake of its block: the connection's name is still
+// checked (its app cannot be, without the operation).
+TEST_F(DiagnosticsTest, AnUnknownOperationStillHasItsConnectionChecked) {
+  const auto found = mistakes(R"(connections:
+  stripe: { app: stripe, api_key: "${STRIPE_KEY}" }
+  ghl: { app: ghl, token: "${GHL_TOKEN}", location_id: loc1 }
+flows:
+  - name: a
+    trigger: { op: stripe.customers.new_customr, connection: strip }
+    steps: [ { op: ghl.contacts.upsert_contat, connection: gh } ]
+  - name: b
+    trigger: { op: stripe.customers.new_customr, connection: ghl }
+    steps: [ { op: ghl.contacts.upsert_contat, connection: ghl } ]
+)");
+  ASSERT_EQ(found.size(), 6u) << whole_;
+  EXPECT_THAT(found[0], HasSubstr("unknown operation 'stripe.customers.new_customr'"));
+  EXPECT_THAT(found[1], HasSubstr("unknown connection 'strip' (did you mean 'stripe'?)"));
+  EXPECT_THAT(found[2], HasSubstr("unknown operation 'ghl.contacts.upsert_contat'"));
+  EXPECT_THAT(found[3], HasSubstr("unknown connection 'gh' (did you mean 'ghl'?)"));
+  // Flow b: a known connection of another app is no mistake while the operation is unknown.
+  EXPECT_THAT(found[4], HasSubstr("unknown operation"));
+  EXPECT_THAT(found[5], HasSubstr("unknown operation"));
+}
+
 TEST(DiagnosticCountTest, CountsErrorsAndWarningsInWords) {
   const Diagnostic error{Severity::Error, {"f.yaml", 3, 1}, "bad"};
   const Diagnostic warning{Severity::Warning, {"f.yaml", 1, 1}, "odd"};
