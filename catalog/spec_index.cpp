@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <regex>
-#include <sstream>
 
 #include "core/error.h"
+#include "core/file_text.h"
 
 namespace fs = std::filesystem;
 
@@ -69,11 +68,10 @@ std::unique_ptr<SpecIndex> SpecIndex::load(const std::string& fileOrFolder) {
 }
 
 void SpecIndex::addFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
+  const auto text = readFileText(path);
+  if (!text) throw CatalogError({path, 0, 0}, "cannot open spec file");
   auto doc = std::make_unique<JsonDoc>();
-  if (auto err = parseJson(buffer.str(), *doc))
+  if (auto err = parseJson(*text, *doc))
     throw CatalogError({path, 0, 0}, "cannot read spec: " + *err);
   const JsonValue* paths = jsonAt(*doc, "/paths");
   if (paths && paths->IsObject()) {

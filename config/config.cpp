@@ -2,11 +2,9 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <regex>
 #include <set>
-#include <sstream>
 
 #include "config/config_includes.h"
 #include "config/config_parts.h"
@@ -14,6 +12,7 @@
 #include "config/flows_in_parts.h"
 #include "config/run_settings.h"
 #include "config/tenant_selector.h"
+#include "core/file_text.h"
 #include "core/text.h"
 #include "core/yaml_reader.h"
 
@@ -24,14 +23,9 @@ namespace {
 constexpr YamlDomain kConfigDomain = YamlDomain::Config;
 
 std::string readSecretFile(const YamlMap& map, const std::string& key, const std::string& path) {
-  std::ifstream in(path);
-  if (!in) map.fail(key, "'" + key + "': cannot read file '" + path + "'");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string value = buffer.str();
-  while (!value.empty() && (value.back() == '\n' || value.back() == '\r' || value.back() == ' '))
-    value.pop_back();
-  return value;
+  auto value = readSecretFileText(path);
+  if (!value) map.fail(key, "'" + key + "': cannot read file '" + path + "'");
+  return *value;
 }
 
 // Replaces ${VAR} and ${VAR:-default}; a missing variable without default is an error.

@@ -1,12 +1,10 @@
 #include "config/run_settings.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
-#include <fstream>
 #include <regex>
-#include <sstream>
 
+#include "core/file_text.h"
 #include "core/sealed_box.h"
 
 namespace sluice {
@@ -77,13 +75,9 @@ std::string readSecretReference(YamlMap& settings, const std::string& key, const
     if (!value) t.fail("env", "'env': environment variable " + *name + " is not set");
     return value;
   }
-  std::ifstream in(*path);
-  if (!in) t.fail("file", "'file': cannot read '" + *path + "'");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string text = buffer.str();
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
-  return text;
+  auto text = readSecretFileText(*path);
+  if (!text) t.fail("file", "'file': cannot read '" + *path + "'");
+  return *text;
 }
 
 // settings.console_token: what unlocks the console's buttons; read-only without it.

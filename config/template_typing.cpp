@@ -1,11 +1,10 @@
 #include "config/template_typing.h"
 
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "catalog/record_fields.h"
+#include "core/file_text.h"
 
 namespace sluice {
 
@@ -29,11 +28,9 @@ class FieldsByOp {
  private:
   std::map<std::string, RecordFields> load(const std::string& appId) {
     const App* app = catalog_.app(appId);
-    std::ifstream in(std::filesystem::path(app->folder) / "records.json");
-    if (!in) return {};
-    std::stringstream text;
-    text << in.rdbuf();
-    return parseRecordFieldsJson(text.str());
+    const auto text = readFileText((std::filesystem::path(app->folder) / "records.json").string());
+    if (!text) return {};
+    return parseRecordFieldsJson(*text);
   }
 
   const Catalog& catalog_;

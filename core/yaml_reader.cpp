@@ -3,11 +3,11 @@
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/parser.h>
 
-#include <fstream>
 #include <istream>
 #include <sstream>
 #include <stdexcept>
 
+#include "core/file_text.h"
 #include "core/libyaml_events.h"
 #include "core/text.h"
 
@@ -84,11 +84,9 @@ YamlNode loadYamlText(std::string_view text, const std::string& file, YamlDomain
 }
 
 YamlNode loadYamlFile(const std::string& path, YamlDomain domain) {
-  std::ifstream in(path);
-  if (!in) throwYamlError(domain, {path, 0, 0}, "cannot open file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return loadYamlText(buffer.str(), path, domain);
+  const auto text = readFileText(path);
+  if (!text) throwYamlError(domain, {path, 0, 0}, "cannot open file");
+  return loadYamlText(*text, path, domain);
 }
 
 std::string yamlTypeName(const YamlNode& node) {
