@@ -34,6 +34,27 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ec);
 }
 
+std::string fakeConnectionsYaml(const std::string& stripeUrl, const std::string& ghlUrl,
+                                const std::string& locationId, const std::string& options) {
+  return "connections:\n"
+         "  stripe: { app: stripe, api_key: \"${K}\", base_url: " +
+         stripeUrl + options +
+         " }\n"
+         "  ghl: { app: ghl, token: \"${T}\", location_id: " +
+         locationId + ", base_url: " + ghlUrl + options + " }\n";
+}
+
+std::string customerToContactFlowYaml(const std::string& name, const std::string& with) {
+  return "  - name: " + name +
+         "\n"
+         "    trigger: { op: stripe.customers.new_customer, connection: stripe, every: 1s }\n"
+         "    steps:\n"
+         "      - op: ghl.contacts.upsert_contact\n"
+         "        connection: ghl\n"
+         "        with: { " +
+         with + " }\n";
+}
+
 std::string TempDir::write(const std::string& relative, const std::string& text) const {
   const fs::path full = fs::path(path_) / relative;
   fs::create_directories(full.parent_path());

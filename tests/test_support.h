@@ -62,6 +62,14 @@ CommandResult runSluiceOnTerminal(const std::vector<std::string>& args, unsigned
 
 std::string readFile(const std::string& path);
 
+// The `connections:` block of a file whose Stripe and GHL are the fakes at these URLs, with
+// their secrets as ${K} and ${T}; `options` (", timeout: 5s") goes into both connections.
+std::string fakeConnectionsYaml(const std::string& stripeUrl, const std::string& ghlUrl,
+                                const std::string& locationId, const std::string& options = "");
+// A `flows:` entry that upserts each new Stripe customer as a GHL contact, polled every second.
+std::string customerToContactFlowYaml(const std::string& name,
+                                      const std::string& with = "email: \"{{trigger.email}}\"");
+
 // A sluice process running in the background, for signal and crash tests. Its output goes to
 // files in a private folder. The destructor kills it (SIGKILL) if it still runs.
 class SluiceProcess {

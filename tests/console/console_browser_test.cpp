@@ -68,14 +68,8 @@ class ConsoleBrowserTest : public ::testing::Test {
         "        with: { email: \"{{trigger.email}}\", name: \"{{trigger.name}}\" }\n";
     return "state: sqlite:state.db\n"
            "settings: { demo_mode: true, max_attempts: 2, admin: 127.0.0.1:" +
-           std::to_string(port_) +
-           ", console_token: { env: CONSOLE_TOKEN } }\n"
-           "connections:\n"
-           "  stripe: { app: stripe, api_key: \"${K}\", base_url: " +
-           stripe_.baseUrl() +
-           " }\n"
-           "  ghl: { app: ghl, token: \"${T}\", location_id: " +
-           ghl_.locationId() + ", base_url: " + ghl_.baseUrl() + " }\n" +
+           std::to_string(port_) + ", console_token: { env: CONSOLE_TOKEN } }\n" +
+           fakeConnectionsYaml(stripe_.baseUrl(), ghl_.baseUrl(), ghl_.locationId()) +
            "flows:\n  - name: customers-to-contacts\n" + flow + "  - name: vip-customers\n" + flow;
   }
   std::vector<std::string> env() const {

@@ -81,22 +81,9 @@ class AdminEndpointTest : public ::testing::Test {
   std::string config(uint16_t port) const {
     return "state: sqlite:state.db\n"
            "settings: { demo_mode: true, admin: 127.0.0.1:" +
-           std::to_string(port) +
-           " }\n"
-           "connections:\n"
-           "  stripe: { app: stripe, api_key: \"${K}\", base_url: " +
-           stripe_.baseUrl() +
-           " }\n"
-           "  ghl: { app: ghl, token: \"${T}\", location_id: " +
-           ghl_.locationId() + ", base_url: " + ghl_.baseUrl() +
-           " }\n"
-           "flows:\n"
-           "  - name: customers\n"
-           "    trigger: { op: stripe.customers.new_customer, connection: stripe, every: 1s }\n"
-           "    steps:\n"
-           "      - op: ghl.contacts.upsert_contact\n"
-           "        connection: ghl\n"
-           "        with: { email: \"{{trigger.email}}\" }\n";
+           std::to_string(port) + " }\n" +
+           fakeConnectionsYaml(stripe_.baseUrl(), ghl_.baseUrl(), ghl_.locationId()) + "flows:\n" +
+           customerToContactFlowYaml("customers");
   }
   std::vector<std::string> env() const {
     return {"K=sk_test_admin12345", "T=ghl-admin-token", "SLUICE_CATALOG=" + catalogRoot()};

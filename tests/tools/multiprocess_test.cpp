@@ -47,18 +47,14 @@ std::string flowEmail(int i) {
 
 std::string config(const std::string& url, const fakes::FakeStripe& stripe,
                    const fakes::FakeGhl& ghl) {
-  std::string text = "state: " + url +
-                     "\n"
-                     "settings: { demo_mode: true, workers: 3, max_attempts: 50,"
-                     " max_retry_delay: 2s, lease: 3s }\n"
-                     "connections:\n"
-                     "  stripe: { app: stripe, api_key: \"${K}\", base_url: " +
-                     stripe.baseUrl() +
-                     ", timeout: 5s, rate_limit: { requests: 100000, per: 10s } }\n"
-                     "  ghl: { app: ghl, token: \"${T}\", location_id: " +
-                     ghl.locationId() + ", base_url: " + ghl.baseUrl() +
-                     ", timeout: 5s, rate_limit: { requests: 100000, per: 10s } }\n"
-                     "flows:\n";
+  std::string text =
+      "state: " + url +
+      "\n"
+      "settings: { demo_mode: true, workers: 3, max_attempts: 50,"
+      " max_retry_delay: 2s, lease: 3s }\n" +
+      fakeConnectionsYaml(stripe.baseUrl(), ghl.baseUrl(), ghl.locationId(),
+                          ", timeout: 5s, rate_limit: { requests: 100000, per: 10s }") +
+      "flows:\n";
   for (int i = 0; i < kFlows; ++i) {
     char name[16];
     std::snprintf(name, sizeof name, "f%04d", i);

@@ -23,24 +23,12 @@ class RunBackPressureTest : public ::testing::Test {
     stripe_.start();
     ghl_.setStaticToken("ghl-pressure-token");
     ghl_.start();
-    file_ = dir_.write(
-        "sluice.yaml",
-        "state: sqlite:state.db\n"
-        "settings: { demo_mode: true, max_backlog: 2, admin: \"off\" }\n"
-        "connections:\n"
-        "  stripe: { app: stripe, api_key: \"${K}\", base_url: " +
-            stripe_.baseUrl() +
-            " }\n"
-            "  ghl: { app: ghl, token: \"${T}\", location_id: " +
-            ghl_.locationId() + ", base_url: " + ghl_.baseUrl() +
-            " }\n"
-            "flows:\n"
-            "  - name: customers\n"
-            "    trigger: { op: stripe.customers.new_customer, connection: stripe, every: 1s }\n"
-            "    steps:\n"
-            "      - op: ghl.contacts.upsert_contact\n"
-            "        connection: ghl\n"
-            "        with: { email: \"{{trigger.email}}\" }\n");
+    file_ =
+        dir_.write("sluice.yaml",
+                   "state: sqlite:state.db\n"
+                   "settings: { demo_mode: true, max_backlog: 2, admin: \"off\" }\n" +
+                       fakeConnectionsYaml(stripe_.baseUrl(), ghl_.baseUrl(), ghl_.locationId()) +
+                       "flows:\n" + customerToContactFlowYaml("customers"));
   }
   std::vector<std::string> env() const {
     return {"K=sk_test_pressure1234", "T=ghl-pressure-token", "SLUICE_CATALOG=" + catalogRoot()};

@@ -25,29 +25,12 @@ class RunSignalsTest : public ::testing::Test {
     ghl_.start();
   }
   std::string config(bool twoFlows) const {
-    std::string flow =
-        "  - name: NAME\n"
-        "    trigger: { op: stripe.customers.new_customer, connection: stripe, every: 1s }\n"
-        "    steps:\n"
-        "      - op: ghl.contacts.upsert_contact\n"
-        "        connection: ghl\n"
-        "        with: { email: \"{{trigger.email}}\", source: NAME }\n";
-    auto named = [&](const std::string& n) {
-      std::string f = flow;
-      for (size_t at = f.find("NAME"); at != std::string::npos; at = f.find("NAME"))
-        f.replace(at, 4, n);
-      return f;
+    auto named = [](const std::string& n) {
+      return customerToContactFlowYaml(n, "email: \"{{trigger.email}}\", source: " + n);
     };
     return "state: sqlite:state.db\n"
-           "settings: { demo_mode: true }\n"
-           "connections:\n"
-           "  stripe: { app: stripe, api_key: \"${K}\", base_url: " +
-           stripe_.baseUrl() +
-           " }\n"
-           "  ghl: { app: ghl, token: \"${T}\", location_id: " +
-           ghl_.locationId() + ", base_url: " + ghl_.baseUrl() +
-           " }\n"
-           "flows:\n" +
+           "settings: { demo_mode: true }\n" +
+           fakeConnectionsYaml(stripe_.baseUrl(), ghl_.baseUrl(), ghl_.locationId()) + "flows:\n" +
            named("first") + (twoFlows ? named("second") : "");
   }
   std::vector<std::string> env() const {

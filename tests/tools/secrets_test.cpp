@@ -21,24 +21,12 @@ TEST(Secrets, NeverAppearInAnyOutputOrTheStateFile) {
   fakes::FakeGhl ghl("loc_secret");
   ghl.setStaticToken(kToken);
   ghl.start();
-  const std::string file = dir.write(
-      "sluice.yaml",
-      "state: sqlite:state.db\n"
-      "settings: { demo_mode: true, max_attempts: 1 }\n"
-      "connections:\n"
-      "  stripe: { app: stripe, api_key: \"${K}\", base_url: " +
-          stripe.baseUrl() +
-          " }\n"
-          "  ghl: { app: ghl, token: \"${T}\", location_id: loc_secret, base_url: " +
-          ghl.baseUrl() +
-          " }\n"
-          "flows:\n"
-          "  - name: leaky\n"
-          "    trigger: { op: stripe.customers.new_customer, connection: stripe, every: 1s }\n"
-          "    steps:\n"
-          "      - op: ghl.contacts.upsert_contact\n"
-          "        connection: ghl\n"
-          "        with: { email: \"{{trigger.email}}\" }\n");
+  const std::string file =
+      dir.write("sluice.yaml",
+                "state: sqlite:state.db\n"
+                "settings: { demo_mode: true, max_attempts: 1 }\n" +
+                    fakeConnectionsYaml(stripe.baseUrl(), ghl.baseUrl(), "loc_secret") +
+                    "flows:\n" + customerToContactFlowYaml("leaky"));
   const std::vector<std::string> env = {std::string("K=") + kKey, std::string("T=") + kToken,
                                         "SLUICE_CATALOG=" + catalogRoot()};
   std::string everything;
