@@ -8,8 +8,12 @@ cd "$(dirname "$0")/.."
 mapfile -t files < <(git ls-files '*.cpp' '*.h')
 if [ "${1:-}" = "--check" ]; then
   # One clang-format for all files: it names each unformatted line "FILE:LINE:COL: warning".
-  mapfile -t unformatted < <(clang-format --dry-run "${files[@]}" 2>&1 |
-    grep -oP '^[^:\s]+(?=:\d+:\d+: (warning|error):)' | sort -u)
+  # It fails only when it cannot run (a bad .clang-format, a file it cannot read).
+  report=$(clang-format --dry-run "${files[@]}" 2>&1) || {
+    echo "$report" >&2
+    exit 1
+  }
+  mapfile -t unformatted < <(grep -oP '^[^:\s]+(?=:\d+:\d+: (warning|error):)' <<<"$report" | sort -u)
   if ((${#unformatted[@]})); then
     echo "format: not clang-formatted (run scripts/format.sh):" >&2
     printf '  %s\n' "${unformatted[@]}" >&2
