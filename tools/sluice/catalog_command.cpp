@@ -2,6 +2,9 @@
 // vendor specs are at hand, checks every operation against them.
 #include <filesystem>
 #include <ostream>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "catalog/catalog.h"
 #include "catalog/spec_conformance.h"
@@ -37,9 +40,25 @@ void printFullSweeps(const Catalog& catalog, bool verbose, Io io) {
       io.out << "  " << op->fullId() << ": " << op->fullSweep << "\n";
 }
 
-}  // namespace
+// The findings a declared spec_exception excuses, under -v: the exception once, with its
+// place and reason, then each finding it covers once (the request checks meet the same one
+// in several requests of an operation).
+void printExcused(const std::vector<ConformanceFinding>& findings, Io io) {
+  std::string lastHeader;
+  std::set<std::string> listed;
+  for (const auto& f : findings) {
+    const std::string header =
+        f.where.str() + ": " + f.op + ": excused " + f.check + ": " + f.reason;
+    if (header != lastHeader) {
+      io.out << header << "\n";
+      lastHeader = header;
+      listed.clear();
+    }
+    if (!f.message.empty() && listed.insert(f.message).second)
+      io.out << "    " << f.message << "\n";
+  }
+}
 
-namespace {
 const std::vector<FlagSpec>& kCheckFlags = flagsOf("catalog", "check");
 
 std::string defaultSpecs() {
@@ -79,17 +98,17 @@ int catalogCommand(const std::vector<std::string>& argv, Io io) {
   SpecConformance conformance(specs);
   int failures = 0, excused = 0;
   for (const auto& app : catalog.apps()) {
-    for (const auto& f : conformance.check(app)) {
+    std::vector<ConformanceFinding> excusedOfApp;
+    for (auto& f : conformance.check(app)) {
       if (f.excused) {
         ++excused;
-        if (args.has("verbose"))
-          io.out << f.where.str() << ": " << f.op << ": excused " << f.check << ": " << f.reason
-                 << "\n";
+        excusedOfApp.push_back(std::move(f));
         continue;
       }
       ++failures;
       io.err << f.where.str() << ": " << f.op << ": " << f.check << ": " << f.message << "\n";
     }
+    if (args.has("verbose")) printExcused(excusedOfApp, io);
   }
   io.out << "spec conformance: " << failures << " problems, " << excused
          << " findings excused by declared exceptions\n";
