@@ -17,9 +17,13 @@ std::string usage() {
   std::string out =
       "sluice: a polling trigger and connector runtime\n\n"
       "usage: sluice VERB [options]   (sluice VERB --help for details)\n\n";
+  // The summaries line up after the longest synopsis.
+  size_t width = 0;
+  for (const cli::Verb& verb : cli::verbs())
+    width = std::max(width, std::string(verb.synopsis).size());
   for (const cli::Verb& verb : cli::verbs()) {
     std::string line = std::string("  ") + verb.synopsis;
-    line.resize(std::max<size_t>(line.size() + 1, 28), ' ');
+    line.resize(width + 4, ' ');
     out += line + verb.summary + "\n";
   }
   return out;
