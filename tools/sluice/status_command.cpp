@@ -185,7 +185,10 @@ int statusCommand(const std::vector<std::string>& argv, Io io) {
   const auto& flags = flagsOf("status");
   Args args(argv, flags);
   if (args.has("help")) {
-    io.out << "usage: sluice status -c FILE [--json]\n\n" << flagHelp(flags);
+    io.out << "usage: sluice status -c FILE [--tenant ID] [--json]\n\n"
+              "How each flow is doing, from what the state store knows; then the tenants and the\n"
+              "deliveries waiting for a stopped tenant.\n\n"
+           << flagHelp(flags);
     return EXIT_OK;
   }
   Context ctx = loadContext(args);
