@@ -1,7 +1,7 @@
 // The man page and the bash completion the build writes (build/generated/, installed by the
 // package) against the command table the binary parses with: every verb, sub-verb and flag is
-// in both, so neither can drift from what `sluice` takes. And every usage's --help lists its
-// flags, so the table is what the verbs use.
+// in both, so neither can drift from what `sluice` takes. And every usage's --help shows its
+// synopsis and flags, so the table is what the verbs use.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -171,10 +171,25 @@ TEST(CommandTableTest, EveryUsageHelpListsItsFlags) {
       args.push_back("--help");
       const test::CommandResult r = test::runSluice(args);
       EXPECT_EQ(r.exitCode, 0) << where(verb, usage) << ": " << r.err;
+      // The synopsis the man page shows, not one written again by the verb.
+      EXPECT_THAT(r.out, ::testing::StartsWith("usage: sluice " + usage.synopsis + "\n"))
+          << where(verb, usage);
       for (const auto& flag : usage.flags)
         EXPECT_THAT(r.out, HasSubstr("--" + flag.name + (flag.takesValue ? " " + flag.value : "")))
             << where(verb, usage);
     }
+}
+
+// A verb's sub-verbs, as `sluice VERB` without one prints them: the table's synopses.
+TEST(CommandTableTest, AVerbWithoutItsSubVerbListsTheirSynopses) {
+  const test::CommandResult r = test::runSluice({"dlq"});
+  EXPECT_EQ(r.out, "usage: sluice " + cli::findVerb("dlq")->usages[0].synopsis +
+                       "\n       sluice " + cli::findVerb("dlq")->usages[1].synopsis + "\n");
+  // The summary becomes a paragraph: a capital, a full stop, lines of at most 92 columns.
+  const std::string help = cli::usageHelp("run");
+  EXPECT_THAT(help, HasSubstr("\n\nThe scheduler: polls due triggers"));
+  std::istringstream lines(help.substr(0, help.find("  -c, --config")));
+  for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), 92u) << line;
 }
 
 TEST(CommandTableTest, FlagsOfAPairNotInTheTableIsAProgrammingError) {

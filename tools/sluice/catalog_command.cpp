@@ -10,6 +10,7 @@
 #include "catalog/spec_conformance.h"
 #include "core/error.h"
 #include "core/exit_codes.h"
+#include "core/text.h"
 #include "tools/sluice/cli_args.h"
 #include "tools/sluice/command_table.h"
 #include "tools/sluice/commands.h"
@@ -70,16 +71,14 @@ std::string defaultSpecs() {
 int catalogCommand(const std::vector<std::string>& argv, Io io) {
   if (argv.empty() || argv[0] != "check") {
     if (!argv.empty() && (argv[0] == "--help" || argv[0] == "-h")) {
-      io.out << "usage: sluice catalog check [options]\n\n" << flagHelp(kCheckFlags);
+      io.out << usageHelp("catalog", "check");
       return EXIT_OK;
     }
-    throw UsageError("usage: sluice catalog check [--catalog DIR] [--specs DIR]");
+    throw UsageError(trim(subVerbsHelp("catalog")));
   }
   Args args(std::vector<std::string>(argv.begin() + 1, argv.end()), kCheckFlags);
   if (args.has("help")) {
-    io.out << "usage: sluice catalog check [options]\n\n"
-              "Validates the catalog against its schema and the vendor specs.\n\n"
-           << flagHelp(kCheckFlags);
+    io.out << usageHelp("catalog", "check");
     return EXIT_OK;
   }
   const Catalog catalog = Catalog::load(args.get("catalog", Catalog::defaultRoot()));

@@ -35,9 +35,7 @@ int checkCommand(const std::vector<std::string>& argv, Io io) {
   const auto& flags = flagsOf("check");
   Args args(argv, flags);
   if (args.has("help")) {
-    io.out << "usage: sluice check -c FILE\n\nValidates connections and flows against the "
-              "catalog, offline, and reports every mistake in the file.\n\n"
-           << flagHelp(flags);
+    io.out << usageHelp("check");
     return EXIT_OK;
   }
   if (!args.positional().empty()) throw UsageError("check takes no arguments (use -c FILE)");

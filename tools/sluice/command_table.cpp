@@ -1,5 +1,6 @@
 #include "tools/sluice/command_table.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "tools/sluice/context.h"
@@ -101,7 +102,9 @@ std::vector<Verb> flowVerbs() {
        statusCommand,
        {{"", "status -c FILE [--tenant ID] [--json]",
          "each flow: last poll, next due, consecutive errors, backlog, dead letters, watermark "
-         "age, state, last error; per-tenant flows with their totals, and the tenants",
+         "age, state, last error; per-tenant flows with their totals, the tenants, and the "
+         "deliveries "
+         "waiting for a stopped tenant",
          configFlags({jsonFlag(), tenantFlag()}), ""}}},
       {"history",
        "history -c FILE [FLOW]",
@@ -228,11 +231,54 @@ const Verb* findVerb(const std::string& name) {
   return nullptr;
 }
 
-const std::vector<FlagSpec>& flagsOf(const std::string& verb, const std::string& sub) {
+namespace {
+
+const Usage& usageOf(const std::string& verb, const std::string& sub) {
   if (const Verb* v = findVerb(verb))
     for (const Usage& usage : v->usages)
-      if (usage.name == sub) return usage.flags;
-  throw std::logic_error("no flags for 'sluice " + verb + " " + sub + "' in the command table");
+      if (usage.name == sub) return usage;
+  throw std::logic_error("no usage 'sluice " + verb + " " + sub + "' in the command table");
+}
+
+// The summary as a paragraph: its first letter capitalised, a full stop, lines of at most
+// `width` columns.
+std::string paragraph(const std::string& summary, size_t width) {
+  std::string text = summary;
+  if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 32);
+  if (!text.empty() && text.back() != '.') text += '.';
+  std::string out, line;
+  for (size_t at = 0; at < text.size();) {
+    const size_t end = std::min(text.find(' ', at), text.size());
+    const std::string word = text.substr(at, end - at);
+    if (!line.empty() && line.size() + 1 + word.size() > width) {
+      out += line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+    at = end + 1;
+  }
+  return out + line + "\n";
+}
+
+}  // namespace
+
+const std::vector<FlagSpec>& flagsOf(const std::string& verb, const std::string& sub) {
+  return usageOf(verb, sub).flags;
+}
+
+std::string usageHelp(const std::string& verb, const std::string& sub) {
+  const Usage& usage = usageOf(verb, sub);
+  return "usage: sluice " + usage.synopsis + "\n\n" + paragraph(usage.summary, 92) + "\n" +
+         flagHelp(usage.flags);
+}
+
+std::string subVerbsHelp(const std::string& verb) {
+  const Verb* v = findVerb(verb);
+  if (!v) throw std::logic_error("no verb 'sluice " + verb + "' in the command table");
+  std::string out;
+  for (const Usage& usage : v->usages)
+    out += std::string(out.empty() ? "usage: " : "       ") + "sluice " + usage.synopsis + "\n";
+  return out;
 }
 
 }  // namespace sluice::cli

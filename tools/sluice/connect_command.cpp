@@ -143,8 +143,7 @@ int connectCommand(const std::vector<std::string>& argv, Io io) {
   const auto& flags = flagsOf("connect");
   Args args(argv, flags);
   if (args.has("help") || args.positional().size() != 2) {
-    io.out << "usage: sluice connect APP -c FILE CONNECTION [--code CODE] [--listen ADDR]\n\n"
-           << flagHelp(flags);
+    io.out << usageHelp("connect");
     return args.has("help") ? EXIT_OK : EXIT_USAGE;
   }
   Context ctx = loadContext(args);

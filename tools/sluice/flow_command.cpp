@@ -12,14 +12,14 @@ namespace sluice::cli {
 
 int flowCommand(const std::vector<std::string>& argv, Io io) {
   if (argv.empty() || (argv[0] != "pause" && argv[0] != "resume")) {
-    io.out << "usage: sluice flow pause -c FILE FLOW\n       sluice flow resume -c FILE FLOW\n";
+    io.out << subVerbsHelp("flow");
     return argv.empty() || argv[0] == "--help" ? EXIT_OK : EXIT_USAGE;
   }
   const std::string sub = argv[0];
   const auto& flags = flagsOf("flow", sub);
   Args args(std::vector<std::string>(argv.begin() + 1, argv.end()), flags);
   if (args.has("help")) {
-    io.out << "usage: sluice flow " << sub << " -c FILE FLOW\n\n" << flagHelp(flags);
+    io.out << usageHelp("flow", sub);
     return EXIT_OK;
   }
   Context ctx = loadContext(args);

@@ -16,9 +16,7 @@ int migrateCommand(const std::vector<std::string>& argv, Io io) {
   const auto& flags = flagsOf("migrate");
   Args args(argv, flags);
   if (args.has("help")) {
-    io.out << "usage: sluice migrate -c FILE\n\nApplies the state store's schema migrations "
-              "(run it once after installing a new sluice,\nbefore starting `sluice run`).\n\n"
-           << flagHelp(flags);
+    io.out << usageHelp("migrate");
     return EXIT_OK;
   }
   const Context ctx = loadContext(args);

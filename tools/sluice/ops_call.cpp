@@ -42,9 +42,7 @@ int opsCallCommand(const std::vector<std::string>& argv, Io io) {
   const auto& flags = flagsOf("ops", "call");
   Args args(argv, flags);
   if (args.has("help") || args.positional().size() != 1) {
-    io.out << "usage: sluice ops call OP --connection NAME -c FILE [--tenant ID] [--with key=value "
-              "...]\n\n"
-           << flagHelp(flags);
+    io.out << usageHelp("ops", "call");
     return args.has("help") ? EXIT_OK : EXIT_USAGE;
   }
   Context ctx = loadContext(args);

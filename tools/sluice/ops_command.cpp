@@ -118,8 +118,7 @@ JsonValue operationJson(const Operation& op, bool full, JsonAlloc& alloc) {
 int listOps(const std::vector<std::string>& argv, Io io) {
   Args args(argv, kListFlags);
   if (args.has("help")) {
-    io.out << "usage: sluice ops list [options]\n\nLists the operations of the catalog.\n\n"
-           << flagHelp(kListFlags);
+    io.out << usageHelp("ops", "list");
     return EXIT_OK;
   }
   if (!args.positional().empty())
@@ -257,8 +256,7 @@ void printTrigger(const Operation& op, const JsonValue& paginate, std::ostream& 
 int showOp(const std::vector<std::string>& argv, Io io) {
   Args args(argv, kShowFlags);
   if (args.has("help")) {
-    io.out << "usage: sluice ops show OP [--json]\n\nShows everything about one operation.\n\n"
-           << flagHelp(kShowFlags);
+    io.out << usageHelp("ops", "show");
     return EXIT_OK;
   }
   if (args.positional().size() != 1)
@@ -310,10 +308,7 @@ int showOp(const std::vector<std::string>& argv, Io io) {
 
 int opsCommand(const std::vector<std::string>& args, Io io) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    io.out << "usage: sluice ops list [--app A] [--kind trigger|action] [--category C] "
-              "[--search TEXT] [--json]\n"
-              "       sluice ops show OP [--json]\n"
-              "       sluice ops call OP --connection NAME -c FILE [--with key=value ...]\n";
+    io.out << subVerbsHelp("ops");
     return args.empty() ? EXIT_USAGE : EXIT_OK;
   }
   const std::vector<std::string> rest(args.begin() + 1, args.end());

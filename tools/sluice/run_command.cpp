@@ -180,10 +180,7 @@ StopReason runGeneration(RunGeneration& g, SignalWatcher& signals, AdminServer& 
 int runCommand(const std::vector<std::string>& argv, Io io) {
   Args args(argv, runFlags());
   if (args.has("help")) {
-    io.out << "usage: sluice run -c FILE [--once] [--log-level LEVEL] [--log-file PATH]\n\n"
-              "Polls the enabled flows' triggers on their schedule and delivers new items to\n"
-              "their steps until stopped (SIGTERM/SIGINT); SIGHUP reloads FILE.\n\n"
-           << flagHelp(runFlags());
+    io.out << usageHelp("run");
     return EXIT_OK;
   }
   applyLogLevel(args);

@@ -156,9 +156,7 @@ int historyCommand(const std::vector<std::string>& argv, Io io) {
   const auto& flags = flagsOf("history");
   Args args(argv, flags);
   if (args.has("help")) {
-    io.out << "usage: sluice history -c FILE [FLOW] [--limit N] [--json]\n\n"
-              "Polls, newest first, flow by flow.\n\n"
-           << flagHelp(flags);
+    io.out << usageHelp("history");
     return EXIT_OK;
   }
   const int limit = positiveNumber("limit", args.get("limit", "20"));
@@ -188,14 +186,13 @@ int historyCommand(const std::vector<std::string>& argv, Io io) {
 
 int dlqCommand(const std::vector<std::string>& argv, Io io) {
   if (argv.empty() || (argv[0] != "list" && argv[0] != "replay")) {
-    io.out << "usage: sluice dlq list -c FILE [--json]\n       sluice dlq replay -c FILE (ID... | "
-              "--all)\n";
+    io.out << subVerbsHelp("dlq");
     return argv.empty() || argv[0] == "--help" ? EXIT_OK : EXIT_USAGE;
   }
   const auto& flags = flagsOf("dlq", argv[0]);
   Args args(std::vector<std::string>(argv.begin() + 1, argv.end()), flags);
   if (args.has("help")) {
-    io.out << "usage: sluice dlq " << argv[0] << " -c FILE\n\n" << flagHelp(flags);
+    io.out << usageHelp("dlq", argv[0]);
     return EXIT_OK;
   }
   const Context ctx = loadContext(args);
@@ -209,16 +206,13 @@ int dlqCommand(const std::vector<std::string>& argv, Io io) {
 
 int cursorCommand(const std::vector<std::string>& argv, Io io) {
   if (argv.empty() || (argv[0] != "show" && argv[0] != "reset")) {
-    io.out << "usage: sluice cursor show -c FILE [FLOW] [--json]\n"
-              "       sluice cursor reset -c FILE FLOW\n";
+    io.out << subVerbsHelp("cursor");
     return argv.empty() || argv[0] == "--help" ? EXIT_OK : EXIT_USAGE;
   }
   const auto& flags = flagsOf("cursor", argv[0]);
   Args args(std::vector<std::string>(argv.begin() + 1, argv.end()), flags);
   if (args.has("help")) {
-    io.out << "usage: sluice cursor "
-           << (argv[0] == "show" ? "show -c FILE [FLOW] [--json]" : "reset -c FILE FLOW") << "\n\n"
-           << flagHelp(flags);
+    io.out << usageHelp("cursor", argv[0]);
     return EXIT_OK;
   }
   Context ctx = loadContext(args);

@@ -185,10 +185,7 @@ int statusCommand(const std::vector<std::string>& argv, Io io) {
   const auto& flags = flagsOf("status");
   Args args(argv, flags);
   if (args.has("help")) {
-    io.out << "usage: sluice status -c FILE [--tenant ID] [--json]\n\n"
-              "How each flow is doing, from what the state store knows; then the tenants and the\n"
-              "deliveries waiting for a stopped tenant.\n\n"
-           << flagHelp(flags);
+    io.out << usageHelp("status");
     return EXIT_OK;
   }
   Context ctx = loadContext(args);

@@ -50,9 +50,7 @@ int testCommand(const std::vector<std::string>& argv, Io io) {
   const auto& flags = flagsOf("test");
   Args args(argv, flags);
   if (args.has("help") || args.positional().size() != 1) {
-    io.out << "usage: sluice test -c FILE FLOW [--tenant ID]\n\nFetches sample items and shows "
-              "what would fire.\n\n"
-           << flagHelp(flags);
+    io.out << usageHelp("test");
     return args.has("help") ? EXIT_OK : EXIT_USAGE;
   }
   Context ctx = loadContext(args);
