@@ -4,6 +4,8 @@
 #include <iterator>
 #include <tuple>
 
+#include "core/text.h"
+
 namespace sluice {
 
 namespace {
@@ -16,11 +18,7 @@ bool before(const SourceLocation& a, const SourceLocation& b) {
 std::string listed(const std::vector<ConfigError>& errors) {
   std::string text = errors.front().message();
   for (size_t i = 1; i < errors.size(); ++i) text += std::string("\n") + errors[i].what();
-  return text + "\n" + std::to_string(errors.size()) + " errors";
-}
-
-std::string counted(size_t n, const char* what) {
-  return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+  return text + "\n" + counted(errors.size(), "error");
 }
 
 }  // namespace

@@ -61,6 +61,11 @@ std::size_t editDistance(std::string_view a, std::string_view b);
 // a third of the word's length, at least 1, and not the word itself), else "".
 std::string closestMatch(std::string_view word, const std::vector<std::string>& candidates);
 
+// "1 flow", "3 flows": a count with its noun (one that takes an s in the plural).
+inline std::string counted(std::size_t n, std::string_view noun) {
+  return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
+}
+
 // "a, b, c": for messages that list what is allowed.
 std::string joined(const std::vector<std::string>& items, std::string_view separator = ", ");
 // "a.b.c" -> {a, b, c}; empty parts are dropped.

@@ -276,7 +276,7 @@ flows:
       sluice({"check", "-c", path},
              {"CLI_TEST_STRIPE_KEY=sk_test_cli_secret", "CLI_TEST_GHL_TOKEN=pit-cli-secret"});
   EXPECT_EQ(r.exitCode, 0) << r.err;
-  EXPECT_THAT(r.out, HasSubstr(": ok: 2 connections, 1 flows (1 enabled)"));
+  EXPECT_THAT(r.out, HasSubstr(": ok: 2 connections, 1 flow (1 enabled)"));
   EXPECT_THAT(r.out, HasSubstr("stripe-to-ghl: stripe.customers.new_customer every 300s -> "
                                "ghl.contacts.upsert_contact"));
   EXPECT_THAT(r.out + r.err, ::testing::Not(HasSubstr("sk_test_cli_secret")));
@@ -349,7 +349,7 @@ flows:
   const test::CommandResult warned = sluice({"check", "-c", typo}, env);
   EXPECT_EQ(warned.exitCode, 0) << warned.err;
   EXPECT_THAT(warned.err, ::testing::EndsWith("(did you mean email?)\n1 warning\n"));
-  EXPECT_THAT(warned.out, HasSubstr(": ok: 2 connections, 1 flows"));
+  EXPECT_THAT(warned.out, HasSubstr(": ok: 2 connections, 1 flow"));
 }
 
 // Rejected: a config file that does not exist.

@@ -7,6 +7,7 @@
 #include "config/template_typing.h"
 #include "core/exit_codes.h"
 #include "core/logger.h"
+#include "core/text.h"
 #include "tools/sluice/command_table.h"
 #include "tools/sluice/commands.h"
 #include "tools/sluice/context.h"
@@ -18,9 +19,9 @@ namespace {
 void printSummary(const Config& config, std::ostream& out) {
   int enabled = 0;
   for (const auto& f : config.flows) enabled += f.enabled;
-  out << config.file << ": ok: " << config.connections.size() << " connections, "
-      << config.flows.size() << " flows (" << enabled << " enabled), state " << config.state
-      << "\n";
+  out << config.file << ": ok: " << counted(config.connections.size(), "connection") << ", "
+      << counted(config.flows.size(), "flow") << " (" << enabled << " enabled), state "
+      << config.state << "\n";
   for (const auto& f : config.flows) {
     out << "  " << f.name << (f.enabled ? "" : " (disabled)") << ": " << f.trigger.op << " every "
         << f.trigger.everyMs / 1000 << "s ->";
