@@ -3,8 +3,6 @@
 // driven by one-character commands on a pipe and answering in lines.
 #pragma once
 
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -17,8 +15,7 @@
 #include <vector>
 
 #include "core/http.h"
-
-extern char** environ;
+#include "tools/process/spawn_logged.h"
 
 namespace sluice::bench {
 
@@ -83,17 +80,7 @@ inline bool writeLine(int out, const std::string& text) {
 
 // Starts a program with its output (and errors) appended to log; -1 when it could not start.
 inline pid_t spawn(std::vector<std::string> args, const std::string& log) {
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-  pid_t pid = -1;
-  if (posix_spawn(&pid, args[0].c_str(), &actions, nullptr, argv.data(), environ) != 0) pid = -1;
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
+  return process::spawnLogged(std::move(args), log);
 }
 
 // CPU milliseconds (user + system) and resident MiB of a process, from /proc.

@@ -15,9 +15,7 @@
 // or cut off after the call landed, unreadable answers, slow polls) are injected now and then
 // so that kills also land during retry waits and interrupted calls. Prints cycles, items,
 // lost, duplicated (records) and doubled_calls (upserts, tag calls, notes).
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,11 +37,11 @@
 
 #include "tools/fakes/fake_ghl.h"
 #include "tools/fakes/fake_stripe.h"
-
-extern char** environ;
+#include "tools/process/spawn_logged.h"
 
 namespace {
 
+namespace process = sluice::process;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
@@ -60,17 +58,7 @@ struct Options {
 pid_t spawnSluice(const std::string& binary, std::vector<std::string> args,
                   const std::string& log) {
   args.insert(args.begin(), binary);
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-  pid_t pid = -1;
-  if (posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ) != 0) pid = -1;
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
+  return process::spawnLogged(std::move(args), log);
 }
 
 pid_t startSluice(const std::string& binary, const std::string& config, const std::string& log) {
