@@ -302,6 +302,25 @@ TEST_F(AgencyRunTest, AnUninstalledSubAccountsQueuedDeliveryWaitsAndStatusListsI
   EXPECT_EQ((*waiting)["backlog"].GetInt64(), 1);
   const auto otherJson = runSluice({"status", "-c", file, "--tenant", "loc_a", "--json"}, env());
   EXPECT_EQ(otherJson.out.find("waiting for tenant"), std::string::npos) << otherJson.out;
+
+  // `sluice tenants`: each sub-account's state, as a table and as JSON.
+  const auto tenants = runSluice({"tenants", "-c", file}, env());
+  ASSERT_EQ(tenants.exitCode, 0) << tenants.err;
+  EXPECT_THAT(tenants.out, ContainsRegex("agency +loc_a .* installed "));
+  EXPECT_THAT(tenants.out, ContainsRegex("agency +loc_b .* uninstalled "));
+  const auto tenantsJson = runSluice({"tenants", "-c", file, "--tenant", "loc_b", "--json"}, env());
+  ASSERT_EQ(tenantsJson.exitCode, 0) << tenantsJson.err;
+  JsonDoc listed;
+  ASSERT_FALSE(parseJson(tenantsJson.out, listed).has_value()) << tenantsJson.out;
+  ASSERT_TRUE(listed.IsArray() && listed.Size() == 1) << tenantsJson.out;
+  EXPECT_EQ(std::string(listed[0]["connection"].GetString()), "agency");
+  EXPECT_EQ(std::string(listed[0]["tenant"].GetString()), "loc_b");
+  EXPECT_EQ(std::string(listed[0]["state"].GetString()), "uninstalled");
+  EXPECT_GT(listed[0]["since_ms"].GetInt64(), 0);
+  const auto typo = runSluice({"tenants", "-c", file, "--connection", "agnecy"}, env());
+  EXPECT_EQ(typo.exitCode, 64);
+  EXPECT_THAT(typo.err, HasSubstr("no connection 'agnecy'"));
+  EXPECT_THAT(typo.err, HasSubstr("did you mean 'agency'?"));
   auto state = openStateStore(store);
   EXPECT_EQ(state->deliveries(DeliveryStatus::Pending, 10).size(), 1u);
   EXPECT_TRUE(state->deliveries(DeliveryStatus::Dead, 10).empty());

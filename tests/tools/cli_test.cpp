@@ -259,6 +259,25 @@ TEST(CliTest, CatalogCheckPasses) {
   EXPECT_THAT(r.out, HasSubstr("stripe: "));
 }
 
+// `sluice tenants` on a file without an agency or platform connection: nothing listed, and a
+// connection that selects no tenants is named as such rather than listing nothing.
+TEST(CliTest, TenantsWithoutAnAgencyConnectionSaySo) {
+  test::TempDir dir;
+  const std::string path = dir.write("sluice.yaml", "state: sqlite:" + dir.path() + R"(/s.db
+connections:
+  stripe: { app: stripe, api_key: "${CLI_TEST_STRIPE_KEY}" }
+flows: []
+)");
+  const std::vector<std::string> env = {"CLI_TEST_STRIPE_KEY=sk_test_cli_secret"};
+  const test::CommandResult none = sluice({"tenants", "-c", path}, env);
+  EXPECT_EQ(none.exitCode, 0) << none.err;
+  EXPECT_THAT(none.out, HasSubstr("no tenants listed yet"));
+  EXPECT_EQ(sluice({"tenants", "-c", path, "--json"}, env).out, "[]\n");
+  const test::CommandResult plain = sluice({"tenants", "-c", path, "--connection", "stripe"}, env);
+  EXPECT_EQ(plain.exitCode, 64);
+  EXPECT_THAT(plain.err, HasSubstr("connection 'stripe' has no tenants"));
+}
+
 TEST(CliTest, CheckAcceptsAValidFile) {
   test::TempDir dir;
   const std::string path = dir.write("sluice.yaml", R"(connections:
@@ -373,7 +392,7 @@ TEST_P(CliHelpTest, HelpExitsZeroAndPrintsUsage) {
 
 INSTANTIATE_TEST_SUITE_P(EveryVerb, CliHelpTest,
                          ::testing::Values("run", "check", "test", "status", "history", "dlq",
-                                           "cursor", "flow", "ops", "catalog"));
+                                           "cursor", "flow", "ops", "catalog", "tenants"));
 
 TEST(CliTest, TopLevelHelpAndVersion) {
   const test::CommandResult help = sluice({"--help"});

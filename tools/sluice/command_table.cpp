@@ -117,6 +117,19 @@ std::vector<Verb> flowVerbs() {
                       {"json", false, false, "print a JSON array, one object per poll"},
                       tenantFlag()}),
          "FLOW"}}},
+      {"tenants",
+       "tenants -c FILE",
+       "sub-accounts and connected accounts, and their state",
+       tenantsCommand,
+       {{"", "tenants -c FILE [--connection NAME] [--tenant ID] [--json]",
+         "the tenants of the agency and platform connections (GHL sub-accounts, Stripe "
+         "connected accounts) as `sluice run` last listed them: installed, uninstalled (their "
+         "deliveries wait) or revoked, since when, and why",
+         configFlags(
+             {{"json", false, false, "print a JSON array, one object per tenant"},
+              {"connection", true, false, "only this connection's tenants", 0, "NAME"},
+              {"tenant", true, false, "only this tenant (a sub-account or account id)", 0, "ID"}}),
+         ""}}},
   };
 }
 

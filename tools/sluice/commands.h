@@ -26,5 +26,6 @@ int cursorCommand(const std::vector<std::string>& args, Io io);
 int flowCommand(const std::vector<std::string>& args, Io io);
 int connectCommand(const std::vector<std::string>& args, Io io);
 int migrateCommand(const std::vector<std::string>& args, Io io);
+int tenantsCommand(const std::vector<std::string>& args, Io io);
 
 }  // namespace sluice::cli

@@ -14,6 +14,7 @@
 #include "tools/sluice/commands.h"
 #include "tools/sluice/context.h"
 #include "tools/sluice/table.h"
+#include "tools/sluice/tenant_table.h"
 
 namespace sluice::cli {
 
@@ -121,21 +122,10 @@ struct TenantTotals {
 // The tenants of the agency connections, and why one is not running.
 void printTenants(StateStore& state, const std::string& only, std::ostream& out,
                   const Terminal& terminal) {
-  Table table({Column::shrink("CONNECTION", 12), Column::shrink("TENANT", 12),
-               Column::shrink("NAME", 12), Column::fixed("STATE"), Column::fixed("SINCE"),
-               Column::shrink("WHY", 12).orHidden()});
-  int rows = 0;
-  for (const auto& t : state.tenants("")) {
-    if (!only.empty() && t.id != only) continue;
-    const std::string name = tenantStateName(t.state);
-    table.add({t.connection, t.id, t.name,
-               Cell(name, t.state == TenantState::Installed ? Color::Green : Color::Red),
-               utcTime(t.sinceMs), t.reason});
-    ++rows;
-  }
-  if (rows == 0) return;
+  const auto tenants = chosenTenants(state.tenants(""), only);
+  if (tenants.empty()) return;
   out << "\n";
-  table.print(out, terminal);
+  tenantTable(tenants).print(out, terminal);
 }
 
 // The deliveries held for a stopped tenant: its flow instances (or those paired with it) are
