@@ -1,5 +1,9 @@
 // The console's front page: every flow with its state, last poll, next due, items queued
-// today, backlog, dead letters and watermark age (service/flow_status.h, as `sluice status`).
+// today, backlog, dead letters and watermark age (service/flow_status.h, as `sluice status`),
+// then the tenants of agency and platform connections.
+#include <map>
+#include <string>
+
 #include "console/pages.h"
 #include "service/flow_status.h"
 
@@ -36,6 +40,49 @@ std::string flowRow(const PageContext& ctx, const FlowStatus& s) {
   return row + "</tr>";
 }
 
+std::string tenantBadge(TenantState state) {
+  const char* kind = state == TenantState::Installed ? "s-ok"
+                     : state == TenantState::Revoked ? "s-bad"
+                                                     : "s-other";
+  return std::string("<span class=\"state ") + kind + "\">" + tenantStateName(state) + "</span>";
+}
+
+// The backlog of each stopped tenant's instances ("flow@tenant" not in the running config),
+// by tenant id.
+std::map<std::string, int64_t> waitingByTenant(const PageContext& ctx, const StoreView& view) {
+  std::map<std::string, int64_t> out;
+  for (const auto& flow : ctx.config.parkedFlows) {
+    const auto counts = view.counts.find(flow);
+    const size_t at = flow.rfind('@');
+    if (counts != view.counts.end() && at != std::string::npos)
+      out[flow.substr(at + 1)] += counts->second.pending;
+  }
+  return out;
+}
+
+// The tenants of agency and platform connections (as `sluice tenants`), after the flows: a
+// revoked sub-account's flows are gone from the list above, so it shows here, with why.
+std::string tenantsSection(const PageContext& ctx, const StoreView& view) {
+  const auto tenants = ctx.state.tenants("");
+  if (tenants.empty()) return "";
+  const auto waiting = waitingByTenant(ctx, view);
+  std::string rows;
+  for (const auto& t : tenants) {
+    const std::string state = tenantStateName(t.state);
+    const auto w = waiting.find(t.id);
+    rows += "<tr data-tenant=\"" + escape(t.id) + "\" data-state=\"" + state + "\"><td>" +
+            escape(t.connection) + "</td><td>" + escape(t.id) + "<div class=\"muted\">" +
+            escape(t.name) + "</div></td><td>" + tenantBadge(t.state) + "</td><td>" +
+            timeText(t.sinceMs) + "</td><td class=\"num\">" +
+            std::to_string(w == waiting.end() ? 0 : w->second) + "</td><td>" + escape(t.reason) +
+            "</td></tr>";
+  }
+  return "<h2>Tenants</h2><div class=\"box\"><table id=\"tenants\"><thead><tr>"
+         "<th>Connection</th><th>Tenant</th><th>State</th><th>Since</th>"
+         "<th class=\"num\">Waiting deliveries</th><th>Why</th></tr></thead><tbody>" +
+         rows + "</tbody></table></div>";
+}
+
 }  // namespace
 
 std::string overviewPage(PageContext ctx) {
@@ -57,6 +104,7 @@ std::string overviewPage(PageContext ctx) {
       "<th class=\"num\">Dead letters</th><th>Watermark age</th>";
   if (ctx.canChange()) body += "<th></th>";
   body += "</tr></thead><tbody>" + rows + "</tbody></table></div>";
+  body += tenantsSection(ctx, view);
   ctx.chrome.title = "Flows";
   ctx.chrome.active = "flows";
   ctx.chrome.refreshSeconds = kRefreshSeconds;

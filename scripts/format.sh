@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# clang-format (.clang-format) over every C++ file git tracks.
+# clang-format (.clang-format) over every C++ file of the project.
 #   scripts/format.sh          rewrites the files that are not formatted
 #   scripts/format.sh --check  changes nothing; lists them and fails if there are any (CI)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-mapfile -t files < <(git ls-files '*.cpp' '*.h')
+# Tracked files and new ones not yet added (but not the ignored: build folders, node_modules).
+mapfile -t files < <(git ls-files --cached --others --exclude-standard '*.cpp' '*.h')
 if [ "${1:-}" = "--check" ]; then
   # One clang-format for all files: it names each unformatted line "FILE:LINE:COL: warning".
   # It fails only when it cannot run (a bad .clang-format, a file it cannot read).

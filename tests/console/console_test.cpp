@@ -12,6 +12,7 @@ namespace sluice::test {
 namespace console_test {
 
 using ::testing::AllOf;
+using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -35,6 +36,37 @@ TEST_F(ConsoleTest, OverviewShowsEachFlowsStateAndCountsFromTheStore) {
   EXPECT_THAT(r.body, HasSubstr("<meta http-equiv=\"refresh\""));
   EXPECT_THAT(r.body, HasSubstr("name=\"viewport\""));
   EXPECT_THAT(r.body, Not(HasSubstr("method=\"post\"")));  // not signed in: no buttons
+}
+
+// The tenants of agency connections, after the flows: a revoked sub-account (whose flows are
+// gone from the list) with why, and the deliveries waiting for it.
+TEST_F(ConsoleTest, OverviewListsTheTenantsWithTheirStateAndWaitingDeliveries) {
+  EXPECT_THAT(get("/").body, Not(HasSubstr("<h2>Tenants</h2>")));  // none: no section
+  const auto tenant = [](const std::string& id, const std::string& name) {
+    TenantRecord t;
+    t.connection = "agency";
+    t.id = id;
+    t.name = name;
+    t.recordJson = "{}";
+    return t;
+  };
+  state_->recordDiscovery("agency", {tenant("loc_a", "Dental"), tenant("loc_b", "Gym")},
+                          clock_.nowMs());
+  state_->markRevoked("agency", "loc_b", "HTTP 401 <refused>", clock_.nowMs());
+  PollCommit queued;
+  queued.triggerKey = "customers@loc_b:before-the-revocation";
+  queued.op = "stripe.customers.new_customer";
+  queued.connection = "stripe";
+  queued.items = {{"customers@loc_b", "cus_9", R"({"id":"cus_9"})", ""}};
+  queued.nextDueMs = clock_.nowMs() + 300000;
+  state_->commitPoll(queued);
+  config_->parkedFlows.insert("customers@loc_b");
+
+  const std::string body = get("/").body;
+  EXPECT_THAT(body, HasSubstr("<h2>Tenants</h2>"));
+  EXPECT_THAT(body, HasSubstr("data-tenant=\"loc_a\" data-state=\"installed\""));
+  EXPECT_THAT(body, ContainsRegex("data-tenant=\"loc_b\" data-state=\"revoked\">.*"
+                                  "<td class=\"num\">1</td><td>HTTP 401 &lt;refused&gt;</td>"));
 }
 
 TEST_F(ConsoleTest, FlowPageShowsTriggerStepsCursorPollsAndEachStepsOutcome) {

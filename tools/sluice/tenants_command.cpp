@@ -57,7 +57,8 @@ int tenantsCommand(const std::vector<std::string>& argv, Io io) {
   const auto tenants = chosenTenants(state->tenants(connection), args.get("tenant", ""));
   if (args.has("json")) {
     JsonDoc doc(rapidjson::kArrayType);
-    for (const auto& t : tenants) doc.PushBack(tenantJson(t, doc.GetAllocator()), doc.GetAllocator());
+    for (const auto& t : tenants)
+      doc.PushBack(tenantJson(t, doc.GetAllocator()), doc.GetAllocator());
     io.out << toJson(doc, true) << "\n";
     return EXIT_OK;
   }
