@@ -207,13 +207,56 @@ TEST_F(CliTablesTest, DlqListIsAlignedAndHasJson) {
   ASSERT_EQ(r.exitCode, 0) << r.err;
   expectAligned(r.out, 5);  // ID FLOW ITEM ATTEMPTS ERROR
   EXPECT_THAT(r.out, HasSubstr(kLongFlow + "  cus_1"));
-  EXPECT_THAT(r.out, HasSubstr("\n\n1 dead letters\n"));
+  EXPECT_THAT(r.out, HasSubstr("\n\n1 dead letter\n"));
   const test::CommandResult json = sluice({"dlq", "list", "-c", file_, "--json"});
   JsonDoc doc;
   ASSERT_FALSE(parseJson(json.out, doc).has_value()) << json.out;
   ASSERT_EQ(doc.Size(), 1u);
   EXPECT_STREQ(doc[0]["item"].GetString(), "cus_1");
   EXPECT_EQ(doc[0]["attempts"].GetInt(), 8);
+}
+
+// More dead letters than --limit reads: the list says how many there are in all, never a
+// silent cut (on stderr under --json, which stays an array); with --tenant, of that tenant.
+TEST(DlqListTest, MoreDeadLettersThanTheLimitAreCountedNotCutSilently) {
+  test::TempDir dir;
+  const std::string file = dir.write("sluice.yaml", "state: sqlite:" + dir.path() + R"(/s.db
+connections:
+  stripe: { app: stripe, api_key: "${CT_KEY}" }
+flows: []
+)");
+  {
+    auto state = openStateStore("sqlite:" + dir.path() + "/s.db");
+    PollCommit commit;
+    commit.triggerKey = "t";
+    commit.op = "stripe.customers.new_customer";
+    commit.connection = "stripe";
+    for (const char* flow : {"f@loc_a", "f@loc_b", "f@loc_b", "g"})
+      commit.items.push_back(
+          {flow, std::string("item-") + std::to_string(commit.items.size()), "{}", ""});
+    commit.nextDueMs = SystemClock().nowMs() + 60000;
+    state->commitPoll(commit);
+    for (const auto& d : state->deliveries(DeliveryStatus::Pending, 10))
+      state->markDead(d.id, 8, "HTTP 400");
+  }
+  const auto all = sluice({"dlq", "list", "-c", file});
+  EXPECT_THAT(all.out, ::testing::EndsWith("\n4 dead letters\n")) << all.out;
+  const auto cut = sluice({"dlq", "list", "-c", file, "-n", "2"});
+  EXPECT_THAT(cut.out, ::testing::EndsWith(
+                           "\n2 of 4 dead letters shown, the newest; --limit N reads more\n"))
+      << cut.out;
+  const auto json = sluice({"dlq", "list", "-c", file, "-n", "2", "--json"});
+  JsonDoc doc;
+  ASSERT_FALSE(parseJson(json.out, doc).has_value()) << json.out;
+  EXPECT_EQ(doc.Size(), 2u);
+  EXPECT_THAT(json.err, HasSubstr("2 of 4 dead letters shown"));
+  // The newest two are g's and one of loc_b's: loc_a's is beyond them.
+  const auto tenant = sluice({"dlq", "list", "-c", file, "-n", "2", "--tenant", "loc_b"});
+  EXPECT_THAT(tenant.out, ::testing::EndsWith("\nthe newest 2 dead letters hold 1 of the 2 of "
+                                              "tenant loc_b; --limit N reads more\n"))
+      << tenant.out;
+  const auto whole = sluice({"dlq", "list", "-c", file, "--tenant", "loc_b"});
+  EXPECT_THAT(whole.out, ::testing::EndsWith("\n2 dead letters\n")) << whole.out;
 }
 
 TEST_F(CliTablesTest, CursorShowIsAlignedAndHasJson) {

@@ -140,8 +140,14 @@ std::vector<Verb> stateAndCatalogVerbs() {
        "dlq list|replay -c FILE",
        "dead letters, and sending them again",
        dlqCommand,
-       {{"list", "dlq list -c FILE [--tenant ID] [--json]", "dead letters with their errors",
-         configFlags({jsonFlag(), tenantFlag()}), ""},
+       {{"list", "dlq list -c FILE [--tenant ID] [-n N] [--json]",
+         "dead letters with their errors, newest first (and how many there are in all when "
+         "that is more than shown)",
+         configFlags(
+             {jsonFlag(),
+              tenantFlag(),
+              {"limit", true, false, "newest dead letters to read (default 1000)", 'n', "N"}}),
+         ""},
         {"replay", "dlq replay -c FILE (ID... | --all)",
          "queues dead letters again; steps that succeeded are not repeated",
          configFlags({{"all", false, false, "replay every dead letter"}}), "ID"}}},

@@ -1,10 +1,12 @@
 // Looking at and repairing state: `sluice history`, `dlq list|replay`, `cursor show|reset`
 // (`sluice status` is in status_command.cpp).
 #include <algorithm>
+#include <cstdint>
 #include <ostream>
 
 #include "core/exit_codes.h"
 #include "core/json.h"
+#include "core/text.h"
 #include "poll/trigger_spec.h"
 #include "tools/sluice/command_table.h"
 #include "tools/sluice/commands.h"
@@ -62,20 +64,37 @@ std::vector<Cell> pollRow(const FlowConfig& f, const PollRecord& h) {
           Cell(h.error, Color::Red)};
 }
 
-// tenant: only dead letters of that tenant's flow instances ("flow@tenant").
-void listDeadLetters(StateStore& state, bool json, const std::string& tenant, std::ostream& out) {
-  auto dead = state.deliveries(DeliveryStatus::Dead, 1000);
-  if (!tenant.empty()) {
-    const std::string suffix = "@" + tenant;
+// How many dead letters there are (of the tenant's flow instances, when one is given).
+int64_t deadLetterCount(StateStore& state, const std::string& tenant) {
+  int64_t total = 0;
+  for (const auto& [flow, counts] : state.flowCounts(INT64_MAX))
+    if (tenant.empty() || endsWith(flow, "@" + tenant)) total += counts.dead;
+  return total;
+}
+
+// The newest `limit` dead letters; tenant: only those of its flow instances ("flow@tenant").
+// When there are more than it shows, it says so (on stderr under --json): never a silent cut.
+void listDeadLetters(StateStore& state, const Args& args, Io io) {
+  const bool json = args.has("json");
+  const std::string tenant = args.get("tenant", "");
+  const int limit = positiveNumber("limit", args.get("limit", "1000"));
+  auto dead = state.deliveries(DeliveryStatus::Dead, limit);
+  if (!tenant.empty())
     dead.erase(std::remove_if(dead.begin(), dead.end(),
-                              [&](const Delivery& d) {
-                                return d.flow.size() < suffix.size() ||
-                                       d.flow.compare(d.flow.size() - suffix.size(), suffix.size(),
-                                                      suffix) != 0;
-                              }),
+                              [&](const Delivery& d) { return !endsWith(d.flow, "@" + tenant); }),
                dead.end());
-  }
+  const int64_t total = deadLetterCount(state, tenant);
+  const std::string shown = std::to_string(dead.size());
+  const std::string more = static_cast<int64_t>(dead.size()) >= total ? ""
+                           : tenant.empty()
+                               ? shown + " of " + std::to_string(total) +
+                                     " dead letters shown, the newest; " + "--limit N reads more\n"
+                               : "the newest " + std::to_string(limit) + " dead letters hold " +
+                                     shown + " of the " + std::to_string(total) + " of tenant " +
+                                     tenant + "; --limit N reads more\n";
+  std::ostream& out = io.out;
   if (json) {
+    io.err << more;
     JsonDoc doc(rapidjson::kArrayType);
     auto& a = doc.GetAllocator();
     for (const auto& d : dead) {
@@ -99,7 +118,7 @@ void listDeadLetters(StateStore& state, bool json, const std::string& tenant, st
     table.print(out, stdoutTerminal());
     out << "\n";
   }
-  out << dead.size() << " dead letters\n";
+  out << (more.empty() ? counted(dead.size(), "dead letter") + "\n" : more);
 }
 
 int replayDeadLetters(StateStore& state, const Args& args, std::ostream& out) {
@@ -198,7 +217,7 @@ int dlqCommand(const std::vector<std::string>& argv, Io io) {
   const Context ctx = loadContext(args);
   auto state = openState(ctx.config);
   if (argv[0] == "list") {
-    listDeadLetters(*state, args.has("json"), args.get("tenant", ""), io.out);
+    listDeadLetters(*state, args, io);
     return EXIT_OK;
   }
   return replayDeadLetters(*state, args, io.out);
