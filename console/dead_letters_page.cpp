@@ -1,5 +1,9 @@
 // The dead letters (`sluice dlq list`): each with its flow, item (secrets masked), attempts
 // and error, and a button that queues it again (`sluice dlq replay`).
+#include <algorithm>
+#include <cstdint>
+#include <string>
+
 #include "console/pages.h"
 #include "console/secret_mask.h"
 
@@ -24,20 +28,30 @@ std::string deadRow(const PageContext& ctx, const Delivery& d) {
   return row + "</tr>";
 }
 
+// How many dead letters there are (of one flow, or of all).
+int64_t deadLetterCount(const PageContext& ctx, const std::string& flow) {
+  int64_t total = 0;
+  for (const auto& [name, counts] : ctx.state.flowCounts(INT64_MAX))
+    if (flow.empty() || name == flow) total += counts.dead;
+  return total;
+}
+
 }  // namespace
 
 std::string deadLettersPage(PageContext ctx) {
   const std::string flow = ctx.param("flow");
+  const auto dead = flow.empty() ? ctx.state.deliveries(DeliveryStatus::Dead, kDeadLettersShown)
+                                 : ctx.state.flowDeadLetters(flow, kDeadLettersShown);
   std::string rows;
-  int shown = 0;
-  for (const auto& d : ctx.state.deliveries(DeliveryStatus::Dead, kDeadLettersShown)) {
-    if (!flow.empty() && d.flow != flow) continue;
-    rows += deadRow(ctx, d);
-    ++shown;
-  }
+  for (const auto& d : dead) rows += deadRow(ctx, d);
+  const auto shown = static_cast<int64_t>(dead.size());
+  const int64_t total = std::max(shown, deadLetterCount(ctx, flow));
   std::string body = "<h1>Dead letters" + (flow.empty() ? "" : " of " + escape(flow)) + "</h1>";
-  body += "<p class=\"muted\">" + std::to_string(shown) +
-          " shown, newest first. A replayed delivery resumes after its last finished step.";
+  body += "<p class=\"muted\">" +
+          (shown < total
+               ? "The newest " + std::to_string(shown) + " of " + std::to_string(total) + " shown."
+               : std::to_string(shown) + " shown, newest first.") +
+          " A replayed delivery resumes after its last finished step.";
   if (!flow.empty()) body += " <a href=\"/dead-letters\">All flows</a>";
   body += "</p>";
   if (ctx.canChange() && flow.empty() && shown > 0)

@@ -104,6 +104,9 @@ class OutboxStore {
   virtual std::map<std::string, FlowCounts> flowCounts(int64_t sinceMs) = 0;
   // One flow's deliveries, newest first, at most limit.
   virtual std::vector<Delivery> flowDeliveries(const std::string& flow, int limit) = 0;
+  // One flow's dead letters, newest first, at most limit (the console's list of a flow: its
+  // dead letters may be older than the newest of every flow's).
+  virtual std::vector<Delivery> flowDeadLetters(const std::string& flow, int limit) = 0;
 };
 
 }  // namespace sluice

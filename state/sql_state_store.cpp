@@ -303,6 +303,12 @@ std::vector<Delivery> SqlStateStore::flowDeliveries(const std::string& flow, int
                 store_sql::readDelivery);
 }
 
+std::vector<Delivery> SqlStateStore::flowDeadLetters(const std::string& flow, int limit) {
+  if (limit <= 0) return {};
+  return select("flowDeadLetters of", flow, store_sql::kFlowDeadLetters, {flow, int64_t{limit}},
+                store_sql::readDelivery);
+}
+
 // --- paused flows ---
 
 bool SqlStateStore::pauseFlow(const std::string& flow, int64_t atMs) {

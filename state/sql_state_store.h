@@ -50,6 +50,7 @@ class SqlStateStore : public StateStore {
   std::vector<FlowBacklog> backlogByFlow(int64_t nowMs) override;
   std::map<std::string, FlowCounts> flowCounts(int64_t sinceMs) override;
   std::vector<Delivery> flowDeliveries(const std::string& flow, int limit) override;
+  std::vector<Delivery> flowDeadLetters(const std::string& flow, int limit) override;
 
   std::vector<std::string> claimTriggers(const std::vector<std::string>& dueKeys,
                                          const std::string& owner, int64_t nowMs, int64_t leaseMs,

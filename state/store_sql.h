@@ -184,6 +184,11 @@ inline constexpr char kQueuedSinceByFlow[] =
 // Through outbox_by_flow.
 inline constexpr char kFlowDeliveries[] =
     "SELECT " SLUICE_DELIVERY_COLUMNS " FROM outbox WHERE flow = $1 ORDER BY id DESC LIMIT $2";
+// Through the dead letters' own index (the few dead rows), not every row of the flow: the
+// flow is compared as an expression so that SQLite does not pick outbox_by_flow.
+inline constexpr char kFlowDeadLetters[] = "SELECT " SLUICE_DELIVERY_COLUMNS
+                                           " FROM outbox WHERE status = 'dead' AND flow || '' = $1"
+                                           " ORDER BY id DESC LIMIT $2";
 
 // --- tenants ---
 inline constexpr char kListedTenant[] =

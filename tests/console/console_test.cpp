@@ -69,6 +69,35 @@ TEST_F(ConsoleTest, OverviewListsTheTenantsWithTheirStateAndWaitingDeliveries) {
                                   "<td class=\"num\">1</td><td>HTTP 401 &lt;refused&gt;</td>"));
 }
 
+// A flow's dead letters come from the store by flow, so those older than the newest 500 of
+// every flow still show; when there are more than are shown, the page says of how many.
+TEST_F(ConsoleTest, AFlowsOldDeadLettersShowAndACutListSaysOfHowMany) {
+  PollCommit old;
+  old.triggerKey = triggerKey("invoices");
+  old.op = "stripe.charges.new_charge";
+  old.connection = "stripe";
+  old.items = {{"invoices", "ch_old", R"({"id":"ch_old"})", ""}};
+  old.nextDueMs = clock_.nowMs() + 300000;
+  state_->commitPoll(old);
+  PollCommit many;
+  many.triggerKey = triggerKey("customers");
+  many.op = "stripe.customers.new_customer";
+  many.connection = "stripe";
+  for (int i = 0; i < 500; ++i)
+    many.items.push_back({"customers", "cus_many_" + std::to_string(i), "{}", ""});
+  many.nextDueMs = clock_.nowMs() + 300000;
+  state_->commitPoll(many);
+  for (const auto& d : state_->deliveries(DeliveryStatus::Pending, 1000))
+    state_->markDead(d.id, 8, "HTTP 400");
+
+  const std::string flowPage = get("/dead-letters?flow=invoices").body;
+  EXPECT_THAT(flowPage, HasSubstr("ch_old"));
+  EXPECT_THAT(flowPage, HasSubstr("1 shown, newest first."));
+  const std::string all = get("/dead-letters").body;
+  EXPECT_THAT(all, HasSubstr("The newest 500 of 502 shown."));
+  EXPECT_THAT(all, Not(HasSubstr("ch_old")));
+}
+
 TEST_F(ConsoleTest, FlowPageShowsTriggerStepsCursorPollsAndEachStepsOutcome) {
   const HttpResponse r = get("/flows/customers");
   ASSERT_EQ(r.status, 200) << r.body;

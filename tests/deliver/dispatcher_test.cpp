@@ -82,6 +82,9 @@ class RecordingOutbox : public OutboxStore {
   std::vector<Delivery> flowDeliveries(const std::string& flow, int limit) override {
     return store_.flowDeliveries(flow, limit);
   }
+  std::vector<Delivery> flowDeadLetters(const std::string& flow, int limit) override {
+    return store_.flowDeadLetters(flow, limit);
+  }
 
  private:
   void log(const std::string& write) {

@@ -89,6 +89,13 @@ TEST_P(FlowPauseStore, FlowCountsAndAFlowsDeliveriesNewestFirst) {
   EXPECT_THAT(itemKeys(store().flowDeliveries("f", 10)), ElementsAre("d", "b", "a"));
   EXPECT_THAT(itemKeys(store().flowDeliveries("f", 2)), ElementsAre("d", "b"));
   EXPECT_THAT(store().flowDeliveries("nope", 10), IsEmpty());
+
+  store().markDead(due[3].id, 3, "HTTP 422");
+  store().markDead(due[2].id, 3, "HTTP 422");
+  EXPECT_THAT(itemKeys(store().flowDeadLetters("f", 10)), ElementsAre("d", "a"));
+  EXPECT_THAT(itemKeys(store().flowDeadLetters("f", 1)), ElementsAre("d"));
+  EXPECT_THAT(itemKeys(store().flowDeadLetters("g", 10)), ElementsAre("c"));
+  EXPECT_THAT(store().flowDeadLetters("nope", 10), IsEmpty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, FlowPauseStore, ::testing::Values("sqlite", "postgresql"),

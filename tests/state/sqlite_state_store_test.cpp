@@ -126,6 +126,7 @@ TEST_F(SqliteStateStoreTest, TheLeanerOutboxKeepsAnOlderFilesRowsAndIndexesWhatI
               ::testing::AllOf(HasSubstr("USING INDEX outbox_pending_by_record"),
                                HasSubstr("USING INDEX outbox_dead")));
   EXPECT_THAT(plan(store_sql::kQueuedSinceByFlow), HasSubstr("USING INDEX outbox_by_created"));
+  EXPECT_THAT(plan(store_sql::kFlowDeadLetters), HasSubstr("USING INDEX outbox_dead"));
 }
 
 TEST_F(SqliteStateStoreTest, RefusesADatabaseWithANewerSchema) {
