@@ -324,6 +324,26 @@ TEST_F(AgencyRunTest, AnUninstalledSubAccountsQueuedDeliveryWaitsAndStatusListsI
   auto state = openStateStore(store);
   EXPECT_EQ(state->deliveries(DeliveryStatus::Pending, 10).size(), 1u);
   EXPECT_TRUE(state->deliveries(DeliveryStatus::Dead, 10).empty());
+
+  // A tenant's dead letters are replayed by tenant, the others stay.
+  {
+    PollCommit failed;
+    failed.triggerKey = "tag-new@loc_a:failed";
+    failed.op = "ghl.contacts.search_contacts";
+    failed.connection = "agency@loc_a";
+    failed.items = {{"tag-new@loc_a", "c_dead", R"({"id":"c_dead"})", ""},
+                    {"other", "x_dead", R"({"id":"x_dead"})", ""}};
+    failed.nextDueMs = SystemClock().nowMs() + 600000;
+    state->commitPoll(failed);
+    for (const auto& d : state->deliveries(DeliveryStatus::Pending, 10))
+      if (d.itemKey != "c_1") state->markDead(d.id, 8, "HTTP 400");
+  }
+  const auto replayed = runSluice({"dlq", "replay", "-c", file, "--tenant", "loc_a"}, env());
+  ASSERT_EQ(replayed.exitCode, 0) << replayed.err;
+  EXPECT_THAT(replayed.out, HasSubstr("1 dead letter queued again"));
+  const auto stillDead = state->deliveries(DeliveryStatus::Dead, 10);
+  ASSERT_EQ(stillDead.size(), 1u);
+  EXPECT_EQ(stillDead[0].itemKey, "x_dead");
 }
 
 TEST_F(AgencyRunTest, ARevokedSubAccountIsPausedAndFlaggedWhileTheOthersGoOn) {

@@ -259,6 +259,56 @@ flows: []
   EXPECT_THAT(whole.out, ::testing::EndsWith("\n2 dead letters\n")) << whole.out;
 }
 
+// dlq replay: the ids given, --all, or one flow's; a flow with none replays nothing (the store
+// takes "no ids" as "every dead letter", so the verb must not pass it on).
+TEST(DlqReplayTest, ReplaysTheIdsOrAFlowsDeadLettersAndNothingElse) {
+  test::TempDir dir;
+  const std::string flow = R"(
+    steps: [ { op: ghl.contacts.upsert_contact, connection: ghl, with: { email: "{{trigger.email}}" } } ]
+)";
+  const std::string file = dir.write("sluice.yaml", "state: sqlite:" + dir.path() + R"(/s.db
+connections:
+  stripe: { app: stripe, api_key: "${CT_KEY}" }
+  ghl: { app: ghl, token: "${CT_TOKEN}", location_id: loc_1 }
+flows:
+  - name: a
+    trigger: { op: stripe.customers.new_customer, connection: stripe })" +
+                                                        flow + R"(  - name: b
+    trigger: { op: stripe.invoices.new_invoice, connection: stripe })" +
+                                                        flow);
+  auto state = openStateStore("sqlite:" + dir.path() + "/s.db");
+  PollCommit commit;
+  commit.triggerKey = "t";
+  commit.op = "stripe.customers.new_customer";
+  commit.connection = "stripe";
+  commit.items = {{"a", "a1", "{}", ""}, {"a", "a2", "{}", ""}, {"b", "b1", "{}", ""}};
+  commit.nextDueMs = SystemClock().nowMs() + 60000;
+  state->commitPoll(commit);
+  int64_t bId = 0;
+  for (const auto& d : state->deliveries(DeliveryStatus::Pending, 10)) {
+    state->markDead(d.id, 8, "HTTP 400");
+    if (d.flow == "b") bId = d.id;
+  }
+  const auto deadFlows = [&] {
+    std::vector<std::string> flows;
+    for (const auto& d : state->deliveries(DeliveryStatus::Dead, 10)) flows.push_back(d.flow);
+    return flows;
+  };
+
+  EXPECT_EQ(sluice({"dlq", "replay", "-c", file}).exitCode, 64);
+  EXPECT_EQ(sluice({"dlq", "replay", "-c", file, "--all", "--flow", "a"}).exitCode, 64);
+  EXPECT_EQ(sluice({"dlq", "replay", "-c", file, "--flow", "nope"}).exitCode, 64);
+  EXPECT_THAT(sluice({"dlq", "replay", "-c", file, "--flow", "a"}).out,
+              HasSubstr("2 dead letters queued again"));
+  EXPECT_THAT(deadFlows(), ::testing::ElementsAre("b"));
+  EXPECT_THAT(sluice({"dlq", "replay", "-c", file, "--flow", "a"}).out,
+              HasSubstr("no dead letters of those flows"));
+  EXPECT_THAT(deadFlows(), ::testing::ElementsAre("b"));  // not every dead letter
+  EXPECT_THAT(sluice({"dlq", "replay", "-c", file, std::to_string(bId)}).out,
+              HasSubstr("1 dead letter queued again"));
+  EXPECT_THAT(deadFlows(), ::testing::IsEmpty());
+}
+
 TEST_F(CliTablesTest, CursorShowIsAlignedAndHasJson) {
   const test::CommandResult r = sluice({"cursor", "show", "-c", file_});
   ASSERT_EQ(r.exitCode, 0) << r.err;

@@ -148,9 +148,17 @@ std::vector<Verb> stateAndCatalogVerbs() {
               tenantFlag(),
               {"limit", true, false, "newest dead letters to read (default 1000)", 'n', "N"}}),
          ""},
-        {"replay", "dlq replay -c FILE (ID... | --all)",
-         "queues dead letters again; steps that succeeded are not repeated",
-         configFlags({{"all", false, false, "replay every dead letter"}}), "ID"}}},
+        {"replay", "dlq replay -c FILE (ID... | --all | --flow NAME | --tenant ID)",
+         "queues dead letters again (those given, all, or a flow's or a tenant's); steps that "
+         "succeeded are not repeated",
+         configFlags(
+             {{"all", false, false, "replay every dead letter"},
+              {"flow", true, false,
+               "replay this flow's (a per-tenant flow: every tenant's, or one with "
+               "--tenant or FLOW@ID)",
+               0, "NAME"},
+              {"tenant", true, false, "replay the dead letters of this tenant's flows", 0, "ID"}}),
+         "ID"}}},
       {"cursor",
        "cursor show|reset -c FILE",
        "trigger cursors",

@@ -2,6 +2,7 @@
 // (`sluice status` is in status_command.cpp).
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <ostream>
 
 #include "core/exit_codes.h"
@@ -121,7 +122,26 @@ void listDeadLetters(StateStore& state, const Args& args, Io io) {
   out << (more.empty() ? counted(dead.size(), "dead letter") + "\n" : more);
 }
 
-int replayDeadLetters(StateStore& state, const Args& args, std::ostream& out) {
+// The dead letters of the flows --flow and --tenant choose (a per-tenant flow's name alone
+// means every tenant's instance; --tenant alone, every flow of that tenant).
+std::vector<int64_t> deadLettersOfChosenFlows(Context& ctx, StateStore& state, const Args& args) {
+  useStoredTenants(ctx, state, args);
+  const std::string tenant = args.get("tenant", "");
+  std::vector<const FlowConfig*> flows;
+  if (args.has("flow")) {
+    flows = flowsNamed(ctx, args.get("flow", ""));
+  } else {
+    for (const auto& f : ctx.config.flows)
+      if (f.tenant == tenant) flows.push_back(&f);
+  }
+  std::vector<int64_t> ids;
+  for (const FlowConfig* f : flows)
+    for (const auto& d : state.flowDeadLetters(f->name, std::numeric_limits<int>::max()))
+      ids.push_back(d.id);
+  return ids;
+}
+
+int replayDeadLetters(Context& ctx, StateStore& state, const Args& args, std::ostream& out) {
   std::vector<int64_t> ids;
   for (const auto& p : args.positional()) {
     try {
@@ -130,10 +150,19 @@ int replayDeadLetters(StateStore& state, const Args& args, std::ostream& out) {
       throw UsageError("dlq replay takes delivery ids (numbers), found '" + p + "'");
     }
   }
-  if (ids.empty() && !args.has("all")) throw UsageError("dlq replay needs ids or --all");
+  const bool byFlow = args.has("flow") || args.has("tenant");
+  if (static_cast<int>(!ids.empty()) + args.has("all") + byFlow != 1)
+    throw UsageError("dlq replay needs one of: delivery ids, --all, or --flow NAME / --tenant ID");
+  if (byFlow) {
+    ids = deadLettersOfChosenFlows(ctx, state, args);
+    if (ids.empty()) {  // replayDead of no ids would replay every dead letter
+      out << "no dead letters of those flows\n";
+      return EXIT_OK;
+    }
+  }
   SystemClock clock;
   const int n = state.replayDead(ids, clock.nowMs());
-  out << n << " deliveries queued again; `sluice run` delivers them\n";
+  out << counted(n, "dead letter") << " queued again; `sluice run` delivers them\n";
   return EXIT_OK;
 }
 
@@ -214,13 +243,13 @@ int dlqCommand(const std::vector<std::string>& argv, Io io) {
     io.out << usageHelp("dlq", argv[0]);
     return EXIT_OK;
   }
-  const Context ctx = loadContext(args);
+  Context ctx = loadContext(args);
   auto state = openState(ctx.config);
   if (argv[0] == "list") {
     listDeadLetters(*state, args, io);
     return EXIT_OK;
   }
-  return replayDeadLetters(*state, args, io.out);
+  return replayDeadLetters(ctx, *state, args, io.out);
 }
 
 int cursorCommand(const std::vector<std::string>& argv, Io io) {
