@@ -89,7 +89,7 @@ void listDeadLetters(StateStore& state, const Args& args, Io io) {
   const std::string more = static_cast<int64_t>(dead.size()) >= total ? ""
                            : tenant.empty()
                                ? shown + " of " + std::to_string(total) +
-                                     " dead letters shown, the newest; " + "--limit N reads more\n"
+                                     " dead letters shown, the newest; --limit N reads more\n"
                                : "the newest " + std::to_string(limit) + " dead letters hold " +
                                      shown + " of the " + std::to_string(total) + " of tenant " +
                                      tenant + "; --limit N reads more\n";

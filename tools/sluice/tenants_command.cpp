@@ -29,6 +29,24 @@ JsonValue tenantJson(const TenantRecord& t, JsonAlloc& a) {
   return o;
 }
 
+// --connection NAME: a connection of the file that selects tenants; a misspelt one gets a
+// suggestion, one without tenants says why it lists none.
+void checkTenantConnection(const Context& ctx, const std::string& connection) {
+  const auto it = ctx.config.connections.find(connection);
+  if (it == ctx.config.connections.end()) {
+    std::vector<std::string> names;
+    for (const auto& [name, c] : ctx.config.connections) names.push_back(name);
+    const std::string close = closestMatch(connection, names);
+    throw UsageError("no connection '" + connection + "' in " + ctx.config.file +
+                     (close.empty() ? " (connections: " + joined(names) + ")"
+                                    : " (did you mean '" + close + "'?)"));
+  }
+  if (!it->second.tenants.any())
+    throw UsageError("connection '" + connection +
+                     "' has no tenants: it selects no sub-accounts or connected accounts "
+                     "(e.g. 'locations: all' on a GHL agency connection)");
+}
+
 }  // namespace
 
 int tenantsCommand(const std::vector<std::string>& argv, Io io) {
@@ -41,18 +59,7 @@ int tenantsCommand(const std::vector<std::string>& argv, Io io) {
     throw UsageError("tenants takes no arguments, found '" + args.positional()[0] + "'");
   const Context ctx = loadContext(args);
   const std::string connection = args.get("connection", "");
-  if (!connection.empty() && !ctx.config.connections.count(connection)) {
-    std::vector<std::string> names;
-    for (const auto& [name, c] : ctx.config.connections) names.push_back(name);
-    const std::string close = closestMatch(connection, names);
-    throw UsageError("no connection '" + connection + "' in " + ctx.config.file +
-                     (close.empty() ? " (connections: " + joined(names) + ")"
-                                    : " (did you mean '" + close + "'?)"));
-  }
-  if (!connection.empty() && !ctx.config.connections.at(connection).tenants.any())
-    throw UsageError("connection '" + connection +
-                     "' has no tenants: it selects no sub-accounts or connected accounts "
-                     "(e.g. 'locations: all' on a GHL agency connection)");
+  if (!connection.empty()) checkTenantConnection(ctx, connection);
   auto state = openState(ctx.config);
   const auto tenants = chosenTenants(state->tenants(connection), args.get("tenant", ""));
   if (args.has("json")) {
