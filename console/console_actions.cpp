@@ -35,7 +35,7 @@ ActionOutcome flowAction(const FlowConfig& f, const std::string& verb, const Con
 ActionOutcome replayAction(const std::string& which, StateStore& state, int64_t nowMs,
                            const std::string& remote) {
   if (which == "replay-all") {
-    const int n = state.replayDead({}, nowMs);
+    const int n = state.replayAllDead(nowMs);
     logAction("replay", kv("deliveries", n), remote, n > 0);
     return {true, true, "/dead-letters", "replayed-all"};
   }

@@ -89,8 +89,10 @@ class OutboxStore {
                              const std::string& error) = 0;
   virtual void markDead(int64_t deliveryId, int attempts, const std::string& error) = 0;
   virtual std::vector<Delivery> deliveries(std::optional<DeliveryStatus> status, int limit) = 0;
-  // Puts dead deliveries back in the queue (all when ids is empty); returns how many.
+  // Puts those of ids that are dead back in the queue (none when ids is empty); how many.
   virtual int replayDead(const std::vector<int64_t>& ids, int64_t nowMs) = 0;
+  // Puts every dead delivery back in the queue; how many.
+  virtual int replayAllDead(int64_t nowMs) = 0;
   // Deletes up to `limit` finished deliveries (done) queued before beforeMs, with their step
   // results; the number deleted. Dead letters stay until a human replays them. Safe for the
   // doubles guard as long as beforeMs is older than the seen-id retention: an item still

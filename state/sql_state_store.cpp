@@ -251,12 +251,16 @@ std::vector<Delivery> SqlStateStore::deliveries(std::optional<DeliveryStatus> st
   return select("deliveries", "", sql, {int64_t{limit}}, store_sql::readDelivery);
 }
 
+int SqlStateStore::replayAllDead(int64_t nowMs) {
+  return run("replayAllDead", "", SqlAccess::Write, [&](SqlTransaction& tx) {
+    tx.exec(store_sql::kUnmarkAllDead);
+    return static_cast<int>(tx.exec(store_sql::kReplayAll, {nowMs}));
+  });
+}
+
 int SqlStateStore::replayDead(const std::vector<int64_t>& ids, int64_t nowMs) {
+  if (ids.empty()) return 0;
   return run("replayDead", "", SqlAccess::Write, [&](SqlTransaction& tx) {
-    if (ids.empty()) {
-      tx.exec(store_sql::kUnmarkAllDead);
-      return static_cast<int>(tx.exec(store_sql::kReplayAll, {nowMs}));
-    }
     int replayed = 0;
     for (int64_t id : ids) {
       tx.exec(store_sql::kUnmarkOneDead, {id});

@@ -71,6 +71,7 @@ class RecordingOutbox : public OutboxStore {
   int replayDead(const std::vector<int64_t>& ids, int64_t nowMs) override {
     return store_.replayDead(ids, nowMs);
   }
+  int replayAllDead(int64_t nowMs) override { return store_.replayAllDead(nowMs); }
   int pruneDone(int64_t beforeMs, int limit) override { return store_.pruneDone(beforeMs, limit); }
   int64_t pendingCount() override { return store_.pendingCount(); }
   std::vector<FlowBacklog> backlogByFlow(int64_t nowMs) override {

@@ -365,7 +365,8 @@ TEST_P(StateStoreContract, DeliveriesAreListedRetriedKilledAndReplayed) {
   // Replay all.
   store().markDead(b, 5, "gave up");
   store().markDead(c, 1, "again");
-  EXPECT_EQ(store().replayDead({}, 7000), 2);
+  EXPECT_EQ(store().replayDead({}, 7000), 0);  // no ids: none, not all
+  EXPECT_EQ(store().replayAllDead(7000), 2);
   EXPECT_EQ(store().pendingCount(), 2);
 
   EXPECT_THROW(store().markDone(987654), StateError);
@@ -519,7 +520,7 @@ TEST_P(StateStoreContract, ReplayDeadQueuesAgainAndForgetsUncertainMarks) {
   for (const auto& d : due) store().markDead(d.id, 8, "gave up");
   EXPECT_EQ(store().replayDead({due[1].id}, 2000), 1);
   EXPECT_EQ(store().replayDead({due[1].id}, 2000), 0);  // not dead any more
-  EXPECT_EQ(store().replayDead({}, 3000), 2);
+  EXPECT_EQ(store().replayAllDead(3000), 2);
   due = store().dueDeliveries(3000, 10);
   ASSERT_EQ(due.size(), 3u);
   EXPECT_EQ(due[0].attempts, 0);

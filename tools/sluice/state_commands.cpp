@@ -155,13 +155,14 @@ int replayDeadLetters(Context& ctx, StateStore& state, const Args& args, std::os
     throw UsageError("dlq replay needs one of: delivery ids, --all, or --flow NAME / --tenant ID");
   if (byFlow) {
     ids = deadLettersOfChosenFlows(ctx, state, args);
-    if (ids.empty()) {  // replayDead of no ids would replay every dead letter
+    if (ids.empty()) {
       out << "no dead letters of those flows\n";
       return EXIT_OK;
     }
   }
   SystemClock clock;
-  const int n = state.replayDead(ids, clock.nowMs());
+  const int n =
+      args.has("all") ? state.replayAllDead(clock.nowMs()) : state.replayDead(ids, clock.nowMs());
   out << counted(n, "dead letter") << " queued again; `sluice run` delivers them\n";
   return EXIT_OK;
 }
