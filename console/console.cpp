@@ -42,6 +42,7 @@ std::string noticeText(const std::string& code) {
       {"cursor-reset", "Cursor reset: the next poll records what exists and fires nothing."},
       {"replayed", "Queued again: sluice run delivers it."},
       {"replayed-all", "Every dead letter is queued again."},
+      {"replayed-flow", "This flow's dead letters are queued again."},
       {"signed-in", "Signed in."},
       {"signed-out", "Signed out."}};
   const auto it = kNotices.find(code);
@@ -152,7 +153,8 @@ HttpResponse Console::post(const HttpRequest& request, const std::vector<std::st
   const ActionOutcome done = runAction(path, config_, catalog_, state_, ctx.nowMs, remote);
   if (!done.found) return textPage(404, "no such action");
   if (!done.ok) return textPage(404, "no such flow or dead letter");
-  return redirect(done.location + "?done=" + done.done);
+  const char* join = done.location.find('?') == std::string::npos ? "?" : "&";
+  return redirect(done.location + join + "done=" + done.done);
 }
 
 }  // namespace sluice::console

@@ -1,5 +1,8 @@
 #include "console/console_actions.h"
 
+#include <limits>
+#include <vector>
+
 #include "console/html.h"
 #include "core/logger.h"
 #include "poll/trigger_spec.h"
@@ -14,9 +17,21 @@ void logAction(const std::string& action, const std::string& subject, const std:
                                 " " + kv("changed", changed ? "true" : "false"));
 }
 
+// Every dead letter of one flow queued again (`sluice dlq replay --flow`).
+ActionOutcome replayFlowAction(const FlowConfig& f, StateStore& state, int64_t nowMs,
+                               const std::string& remote) {
+  std::vector<int64_t> ids;
+  for (const auto& d : state.flowDeadLetters(f.name, std::numeric_limits<int>::max()))
+    ids.push_back(d.id);
+  const int n = state.replayDead(ids, nowMs);
+  logAction("replay", kv("flow", f.name) + " " + kv("deliveries", n), remote, n > 0);
+  return {true, true, "/dead-letters?flow=" + urlPart(f.name), "replayed-flow"};
+}
+
 ActionOutcome flowAction(const FlowConfig& f, const std::string& verb, const Config& config,
                          const Catalog& catalog, StateStore& state, int64_t nowMs,
                          const std::string& remote) {
+  if (verb == "replay-dead") return replayFlowAction(f, state, nowMs, remote);
   bool changed = false;
   if (verb == "pause") {
     changed = state.pauseFlow(f.name, nowMs);

@@ -59,6 +59,11 @@ std::string deadLettersPage(PageContext ctx) {
             postButton("/dead-letters/replay-all", "Replay all", ctx.chrome.csrf,
                        "Queue every dead letter again?") +
             "</p>";
+  if (ctx.canChange() && !flow.empty() && shown > 0 && ctx.config.flow(flow))
+    body += "<p>" +
+            postButton("/flows/" + urlPart(flow) + "/replay-dead", "Replay this flow's",
+                       ctx.chrome.csrf, "Queue every dead letter of " + flow + " again?") +
+            "</p>";
   body +=
       "<div class=\"box\"><table id=\"dead-letters\"><thead><tr><th>ID</th><th>Flow</th>"
       "<th>Item</th><th class=\"num\">Attempts</th><th>Queued</th><th>Error</th>";

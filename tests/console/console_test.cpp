@@ -225,6 +225,21 @@ TEST_F(ConsoleTest, TheButtonsPauseResumeResetTheCursorAndReplayADeadLetter) {
   EXPECT_EQ(post("/flows/nope/pause", "csrf=" + csrf, same).status, 404);
   EXPECT_THAT(log_.str(), HasSubstr("console.action action=replay delivery=" +
                                     std::to_string(deadId_) + " remote=127.0.0.1 changed=true"));
+
+  // One flow's dead letters, from its dead letters page.
+  const auto pending = state_->deliveries(DeliveryStatus::Pending, 10);
+  ASSERT_EQ(pending.size(), 1u);
+  state_->markDead(pending[0].id, 8, "HTTP 400");
+  EXPECT_THAT(get("/dead-letters?flow=customers", cookie).body,
+              HasSubstr("/flows/customers/replay-dead"));
+  EXPECT_THAT(get("/dead-letters?flow=invoices", cookie).body,
+              Not(HasSubstr("/replay-dead")));  // none to replay
+  const HttpResponse flowReplay = post("/flows/customers/replay-dead", "csrf=" + csrf, same);
+  EXPECT_EQ(flowReplay.status, 303);
+  EXPECT_EQ(flowReplay.header("Location"), "/dead-letters?flow=customers&done=replayed-flow");
+  EXPECT_TRUE(state_->deliveries(DeliveryStatus::Dead, 10).empty());
+  EXPECT_THAT(get(flowReplay.header("Location"), cookie).body,
+              HasSubstr("This flow&#39;s dead letters are queued again."));
 }
 
 TEST_F(ConsoleTest, SigningOutEndsTheSession) {
