@@ -133,8 +133,8 @@ std::vector<Verb> flowVerbs() {
   };
 }
 
-// Repairing state, and the catalog.
-std::vector<Verb> stateAndCatalogVerbs() {
+// Repairing state: dead letters and cursors.
+std::vector<Verb> repairVerbs() {
   return {
       {"dlq",
        "dlq list|replay -c FILE",
@@ -170,6 +170,12 @@ std::vector<Verb> stateAndCatalogVerbs() {
         {"reset", "cursor reset -c FILE FLOW [--tenant ID]",
          "forgets a flow's cursor: the next poll seeds again and fires nothing",
          configFlags({tenantFlag()}), "FLOW"}}},
+  };
+}
+
+// Connecting, pausing, migrating, and the catalog.
+std::vector<Verb> setupAndCatalogVerbs() {
+  return {
       {"connect",
        "connect APP -c FILE CONNECTION",
        "approve a marketplace app (OAuth) and store its tokens",
@@ -231,7 +237,8 @@ std::vector<Verb> stateAndCatalogVerbs() {
 
 std::vector<Verb> makeVerbs() {
   std::vector<Verb> verbs = flowVerbs();
-  for (Verb& verb : stateAndCatalogVerbs()) verbs.push_back(std::move(verb));
+  for (auto more : {repairVerbs, setupAndCatalogVerbs})
+    for (Verb& verb : more()) verbs.push_back(std::move(verb));
   return verbs;
 }
 
