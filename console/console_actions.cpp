@@ -1,8 +1,5 @@
 #include "console/console_actions.h"
 
-#include <limits>
-#include <vector>
-
 #include "console/html.h"
 #include "core/logger.h"
 #include "poll/trigger_spec.h"
@@ -20,10 +17,7 @@ void logAction(const std::string& action, const std::string& subject, const std:
 // Every dead letter of one flow queued again (`sluice dlq replay --flow`).
 ActionOutcome replayFlowAction(const FlowConfig& f, StateStore& state, int64_t nowMs,
                                const std::string& remote) {
-  std::vector<int64_t> ids;
-  for (const auto& d : state.flowDeadLetters(f.name, std::numeric_limits<int>::max()))
-    ids.push_back(d.id);
-  const int n = state.replayDead(ids, nowMs);
+  const int n = state.replayFlowDead(f.name, nowMs);
   logAction("replay", kv("flow", f.name) + " " + kv("deliveries", n), remote, n > 0);
   return {true, true, "/dead-letters?flow=" + urlPart(f.name), "replayed-flow"};
 }

@@ -93,6 +93,8 @@ class OutboxStore {
   virtual int replayDead(const std::vector<int64_t>& ids, int64_t nowMs) = 0;
   // Puts every dead delivery back in the queue; how many.
   virtual int replayAllDead(int64_t nowMs) = 0;
+  // Puts one flow's dead deliveries back in the queue; how many.
+  virtual int replayFlowDead(const std::string& flow, int64_t nowMs) = 0;
   // Deletes up to `limit` finished deliveries (done) queued before beforeMs, with their step
   // results; the number deleted. Dead letters stay until a human replays them. Safe for the
   // doubles guard as long as beforeMs is older than the seen-id retention: an item still

@@ -258,6 +258,13 @@ int SqlStateStore::replayAllDead(int64_t nowMs) {
   });
 }
 
+int SqlStateStore::replayFlowDead(const std::string& flow, int64_t nowMs) {
+  return run("replayFlowDead of", flow, SqlAccess::Write, [&](SqlTransaction& tx) {
+    tx.exec(store_sql::kUnmarkFlowDead, {flow});
+    return static_cast<int>(tx.exec(store_sql::kReplayFlow, {nowMs, flow}));
+  });
+}
+
 int SqlStateStore::replayDead(const std::vector<int64_t>& ids, int64_t nowMs) {
   if (ids.empty()) return 0;
   return run("replayDead", "", SqlAccess::Write, [&](SqlTransaction& tx) {

@@ -46,6 +46,7 @@ class SqlStateStore : public StateStore {
   std::vector<Delivery> deliveries(std::optional<DeliveryStatus> status, int limit) override;
   int replayDead(const std::vector<int64_t>& ids, int64_t nowMs) override;
   int replayAllDead(int64_t nowMs) override;
+  int replayFlowDead(const std::string& flow, int64_t nowMs) override;
   int pruneDone(int64_t beforeMs, int limit) override;
   int64_t pendingCount() override;
   std::vector<FlowBacklog> backlogByFlow(int64_t nowMs) override;

@@ -157,10 +157,17 @@ inline constexpr char kReplayAll[] =
 inline constexpr char kReplayOne[] =
     "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_ms = $1"
     " WHERE status = 'dead' AND id = $2";
+// A flow's dead rows through outbox_dead, as kFlowDeadLetters reads them.
+inline constexpr char kReplayFlow[] =
+    "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_ms = $1"
+    " WHERE status = 'dead' AND flow || '' = $2";
 // Replaying is the user's word that an uncertain step did not take effect: its mark goes.
 inline constexpr char kUnmarkAllDead[] =
     "DELETE FROM step_results WHERE state = 'started'"
     " AND delivery_id IN (SELECT id FROM outbox WHERE status = 'dead')";
+inline constexpr char kUnmarkFlowDead[] =
+    "DELETE FROM step_results WHERE state = 'started'"
+    " AND delivery_id IN (SELECT id FROM outbox WHERE status = 'dead' AND flow || '' = $1)";
 inline constexpr char kUnmarkOneDead[] =
     "DELETE FROM step_results WHERE state = 'started' AND delivery_id = $1"
     " AND EXISTS (SELECT 1 FROM outbox WHERE id = $1 AND status = 'dead')";

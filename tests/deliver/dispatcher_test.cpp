@@ -72,6 +72,9 @@ class RecordingOutbox : public OutboxStore {
     return store_.replayDead(ids, nowMs);
   }
   int replayAllDead(int64_t nowMs) override { return store_.replayAllDead(nowMs); }
+  int replayFlowDead(const std::string& flow, int64_t nowMs) override {
+    return store_.replayFlowDead(flow, nowMs);
+  }
   int pruneDone(int64_t beforeMs, int limit) override { return store_.pruneDone(beforeMs, limit); }
   int64_t pendingCount() override { return store_.pendingCount(); }
   std::vector<FlowBacklog> backlogByFlow(int64_t nowMs) override {

@@ -127,6 +127,7 @@ TEST_F(SqliteStateStoreTest, TheLeanerOutboxKeepsAnOlderFilesRowsAndIndexesWhatI
                                HasSubstr("USING INDEX outbox_dead")));
   EXPECT_THAT(plan(store_sql::kQueuedSinceByFlow), HasSubstr("USING INDEX outbox_by_created"));
   EXPECT_THAT(plan(store_sql::kFlowDeadLetters), HasSubstr("USING INDEX outbox_dead"));
+  EXPECT_THAT(plan(store_sql::kReplayFlow), HasSubstr("USING INDEX outbox_dead"));
 }
 
 TEST_F(SqliteStateStoreTest, RefusesADatabaseWithANewerSchema) {

@@ -529,6 +529,24 @@ TEST_P(StateStoreContract, ReplayDeadQueuesAgainAndForgetsUncertainMarks) {
   EXPECT_FALSE(steps[0].started);
 }
 
+// One flow's dead letters, and only those, with their uncertain marks gone as above.
+TEST_P(StateStoreContract, ReplayFlowDeadQueuesOneFlowsDeadLettersOnly) {
+  store().commitPoll(poll("c1", 1000, {item("f", "a"), item("f", "b"), item("g", "c")}));
+  auto due = store().dueDeliveries(1000, 10);
+  store().recordStep(due[0].id, 0, "{}");
+  store().markStepStarted(due[0].id, 1, 1500);
+  for (const auto& d : due) store().markDead(d.id, 8, "gave up");
+  EXPECT_EQ(store().replayFlowDead("f", 2000), 2);
+  EXPECT_EQ(store().replayFlowDead("f", 2000), 0);  // none dead any more
+  EXPECT_EQ(store().replayFlowDead("nope", 2000), 0);
+  const auto dead = store().deliveries(DeliveryStatus::Dead, 10);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].flow, "g");
+  const auto steps = store().stepResults(due[0].id);
+  ASSERT_EQ(steps.size(), 1u);
+  EXPECT_FALSE(steps[0].started);
+}
+
 TEST_P(StateStoreContract, OnlyOneOwnerHoldsATriggerAndAnExpiredLeaseIsTakenOver) {
   const std::vector<std::string> keys = {kKey, "other"};
   EXPECT_THAT(store().claimTriggers(keys, "A", 1000, 30000), UnorderedElementsAre(kKey, "other"));

@@ -2,7 +2,6 @@
 // (`sluice status` is in status_command.cpp).
 #include <algorithm>
 #include <cstdint>
-#include <limits>
 #include <ostream>
 
 #include "core/exit_codes.h"
@@ -122,23 +121,15 @@ void listDeadLetters(StateStore& state, const Args& args, Io io) {
   out << (more.empty() ? counted(dead.size(), "dead letter") + "\n" : more);
 }
 
-// The dead letters of the flows --flow and --tenant choose (a per-tenant flow's name alone
-// means every tenant's instance; --tenant alone, every flow of that tenant).
-std::vector<int64_t> deadLettersOfChosenFlows(Context& ctx, StateStore& state, const Args& args) {
+// The flows --flow and --tenant choose (a per-tenant flow's name alone means every tenant's
+// instance; --tenant alone, every flow of that tenant).
+std::vector<const FlowConfig*> replayedFlows(Context& ctx, StateStore& state, const Args& args) {
   useStoredTenants(ctx, state, args);
-  const std::string tenant = args.get("tenant", "");
+  if (args.has("flow")) return flowsNamed(ctx, args.get("flow", ""));
   std::vector<const FlowConfig*> flows;
-  if (args.has("flow")) {
-    flows = flowsNamed(ctx, args.get("flow", ""));
-  } else {
-    for (const auto& f : ctx.config.flows)
-      if (f.tenant == tenant) flows.push_back(&f);
-  }
-  std::vector<int64_t> ids;
-  for (const FlowConfig* f : flows)
-    for (const auto& d : state.flowDeadLetters(f->name, std::numeric_limits<int>::max()))
-      ids.push_back(d.id);
-  return ids;
+  for (const auto& f : ctx.config.flows)
+    if (f.tenant == args.get("tenant", "")) flows.push_back(&f);
+  return flows;
 }
 
 int replayDeadLetters(Context& ctx, StateStore& state, const Args& args, std::ostream& out) {
@@ -153,16 +144,18 @@ int replayDeadLetters(Context& ctx, StateStore& state, const Args& args, std::os
   const bool byFlow = args.has("flow") || args.has("tenant");
   if (static_cast<int>(!ids.empty()) + args.has("all") + byFlow != 1)
     throw UsageError("dlq replay needs one of: delivery ids, --all, or --flow NAME / --tenant ID");
+  SystemClock clock;
+  int n = 0;
   if (byFlow) {
-    ids = deadLettersOfChosenFlows(ctx, state, args);
-    if (ids.empty()) {
+    for (const FlowConfig* f : replayedFlows(ctx, state, args))
+      n += state.replayFlowDead(f->name, clock.nowMs());
+    if (n == 0) {
       out << "no dead letters of those flows\n";
       return EXIT_OK;
     }
+  } else {
+    n = args.has("all") ? state.replayAllDead(clock.nowMs()) : state.replayDead(ids, clock.nowMs());
   }
-  SystemClock clock;
-  const int n =
-      args.has("all") ? state.replayAllDead(clock.nowMs()) : state.replayDead(ids, clock.nowMs());
   out << counted(n, "dead letter") << " queued again; `sluice run` delivers them\n";
   return EXIT_OK;
 }
