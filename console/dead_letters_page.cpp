@@ -6,6 +6,7 @@
 
 #include "console/pages.h"
 #include "console/secret_mask.h"
+#include "service/flow_status.h"
 
 namespace sluice::console {
 
@@ -28,14 +29,6 @@ std::string deadRow(const PageContext& ctx, const Delivery& d) {
   return row + "</tr>";
 }
 
-// How many dead letters there are (of one flow, or of all).
-int64_t deadLetterCount(const PageContext& ctx, const std::string& flow) {
-  int64_t total = 0;
-  for (const auto& [name, counts] : ctx.state.flowCounts(INT64_MAX))
-    if (flow.empty() || name == flow) total += counts.dead;
-  return total;
-}
-
 }  // namespace
 
 std::string deadLettersPage(PageContext ctx) {
@@ -45,7 +38,9 @@ std::string deadLettersPage(PageContext ctx) {
   std::string rows;
   for (const auto& d : dead) rows += deadRow(ctx, d);
   const auto shown = static_cast<int64_t>(dead.size());
-  const int64_t total = std::max(shown, deadLetterCount(ctx, flow));
+  const int64_t total = std::max(shown, countDeadLetters(ctx.state, [&](const std::string& name) {
+                                   return flow.empty() || name == flow;
+                                 }));
   std::string body = "<h1>Dead letters" + (flow.empty() ? "" : " of " + escape(flow)) + "</h1>";
   body += "<p class=\"muted\">" +
           (shown < total

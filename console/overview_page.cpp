@@ -6,6 +6,7 @@
 
 #include "console/pages.h"
 #include "service/flow_status.h"
+#include "tenants/tenant_expansion.h"
 
 namespace sluice::console {
 
@@ -53,9 +54,7 @@ std::map<std::string, int64_t> waitingByTenant(const PageContext& ctx, const Sto
   std::map<std::string, int64_t> out;
   for (const auto& flow : ctx.config.parkedFlows) {
     const auto counts = view.counts.find(flow);
-    const size_t at = flow.rfind('@');
-    if (counts != view.counts.end() && at != std::string::npos)
-      out[flow.substr(at + 1)] += counts->second.pending;
+    if (counts != view.counts.end()) out[tenantIdOf(flow)] += counts->second.pending;
   }
   return out;
 }

@@ -15,10 +15,6 @@ inline bool startsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
 
-inline bool endsWith(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-
 // Without leading and trailing ASCII white space (space, tab, CR, LF, FF, VT).
 inline std::string trim(std::string_view s) {
   constexpr std::string_view kSpace = " \t\r\n\f\v";

@@ -7,6 +7,15 @@
 
 namespace sluice {
 
+int64_t countDeadLetters(StateStore& state, const std::function<bool(const std::string&)>& chosen) {
+  int64_t total = 0;
+  // Counted "since" the end of time: the rows queued since then are none, so no row is read
+  // for them.
+  for (const auto& [flow, counts] : state.flowCounts(INT64_MAX))
+    if (chosen(flow)) total += counts.dead;
+  return total;
+}
+
 StoreView readStoreView(StateStore& state, int64_t nowMs) {
   constexpr int64_t kDayMs = 24 * 3600 * 1000;
   StoreView v;

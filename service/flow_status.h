@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -27,6 +28,11 @@ struct StoreView {
 };
 
 StoreView readStoreView(StateStore& state, int64_t nowMs);
+
+// How many dead letters the flows `chosen` accepts hold, from the store's per-flow counts
+// (grouped through its indexes): what a list of dead letters cut at a limit reports as its
+// total.
+int64_t countDeadLetters(StateStore& state, const std::function<bool(const std::string&)>& chosen);
 
 struct FlowStatus {
   const FlowConfig* flow = nullptr;

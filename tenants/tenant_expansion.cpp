@@ -153,6 +153,15 @@ std::string tenantName(const std::string& base, const std::string& tenantId) {
   return base + "@" + tenantId;
 }
 
+std::string baseNameOf(const std::string& name) {
+  return name.substr(0, name.rfind('@'));
+}
+
+std::string tenantIdOf(const std::string& name) {
+  const size_t at = name.rfind('@');
+  return at == std::string::npos ? "" : name.substr(at + 1);
+}
+
 std::vector<const TenantRecord*> selectedTenants(const Connection& connection,
                                                  const std::vector<TenantRecord>& tenants) {
   std::vector<const TenantRecord*> out;

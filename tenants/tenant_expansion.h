@@ -36,5 +36,9 @@ std::vector<const TenantRecord*> selectedTenants(const Connection& connection,
 
 // "agency@id", the name of a tenant connection or flow instance.
 std::string tenantName(const std::string& base, const std::string& tenantId);
+// The two halves of such a name: "flow" and "id" of "flow@id"; a name without a tenant is
+// its own base, with tenant id "".
+std::string baseNameOf(const std::string& name);
+std::string tenantIdOf(const std::string& name);
 
 }  // namespace sluice

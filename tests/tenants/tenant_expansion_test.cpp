@@ -157,5 +157,15 @@ TEST(TenantExpansionTest, AStoppedTenantsInstancesAreParked) {
               ::testing::ElementsAre("pair@acct_1", "tag@loc_b", "tag@loc_rev"));
 }
 
+// A name made by tenantName splits back into its halves; a written name is its own base.
+TEST(TenantExpansionTest, AnInstancesNameSplitsIntoItsFlowAndTenant) {
+  const std::string name = tenantName("tag-new", "loc_b");
+  EXPECT_EQ(name, "tag-new@loc_b");
+  EXPECT_EQ(baseNameOf(name), "tag-new");
+  EXPECT_EQ(tenantIdOf(name), "loc_b");
+  EXPECT_EQ(baseNameOf("customers"), "customers");
+  EXPECT_EQ(tenantIdOf("customers"), "");
+}
+
 }  // namespace tenant_expansion_test
 }  // namespace sluice

@@ -8,6 +8,8 @@
 #include "core/json.h"
 #include "core/text.h"
 #include "poll/trigger_spec.h"
+#include "service/flow_status.h"
+#include "tenants/tenant_expansion.h"
 #include "tools/sluice/command_table.h"
 #include "tools/sluice/commands.h"
 #include "tools/sluice/context.h"
@@ -64,14 +66,6 @@ std::vector<Cell> pollRow(const FlowConfig& f, const PollRecord& h) {
           Cell(h.error, Color::Red)};
 }
 
-// How many dead letters there are (of the tenant's flow instances, when one is given).
-int64_t deadLetterCount(StateStore& state, const std::string& tenant) {
-  int64_t total = 0;
-  for (const auto& [flow, counts] : state.flowCounts(INT64_MAX))
-    if (tenant.empty() || endsWith(flow, "@" + tenant)) total += counts.dead;
-  return total;
-}
-
 // The newest `limit` dead letters; tenant: only those of its flow instances ("flow@tenant").
 // When there are more than it shows, it says so (on stderr under --json): never a silent cut.
 void listDeadLetters(StateStore& state, const Args& args, Io io) {
@@ -81,9 +75,10 @@ void listDeadLetters(StateStore& state, const Args& args, Io io) {
   auto dead = state.deliveries(DeliveryStatus::Dead, limit);
   if (!tenant.empty())
     dead.erase(std::remove_if(dead.begin(), dead.end(),
-                              [&](const Delivery& d) { return !endsWith(d.flow, "@" + tenant); }),
+                              [&](const Delivery& d) { return tenantIdOf(d.flow) != tenant; }),
                dead.end());
-  const int64_t total = deadLetterCount(state, tenant);
+  const int64_t total = countDeadLetters(
+      state, [&](const std::string& flow) { return tenant.empty() || tenantIdOf(flow) == tenant; });
   const std::string shown = std::to_string(dead.size());
   const std::string more = static_cast<int64_t>(dead.size()) >= total ? ""
                            : tenant.empty()

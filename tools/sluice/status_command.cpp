@@ -8,8 +8,8 @@
 
 #include "core/exit_codes.h"
 #include "core/json.h"
-#include "core/text.h"
 #include "service/flow_status.h"
+#include "tenants/tenant_expansion.h"
 #include "tools/sluice/command_table.h"
 #include "tools/sluice/commands.h"
 #include "tools/sluice/context.h"
@@ -141,7 +141,7 @@ std::vector<ParkedFlow> parkedFlows(const std::set<std::string>& parked, const S
   for (const std::string& flow : parked) {
     const auto counts = view.counts.find(flow);
     if (counts == view.counts.end() || counts->second.pending == 0) continue;
-    if (!onlyTenant.empty() && !endsWith(flow, "@" + onlyTenant)) continue;
+    if (!onlyTenant.empty() && tenantIdOf(flow) != onlyTenant) continue;
     out.push_back({flow, counts->second});
   }
   return out;
@@ -149,11 +149,10 @@ std::vector<ParkedFlow> parkedFlows(const std::set<std::string>& parked, const S
 
 // In the JSON a parked instance is one more flow, in the state "waiting for tenant".
 JsonValue parkedJson(const ParkedFlow& p, JsonAlloc& a) {
-  const size_t at = p.flow.rfind('@');
   JsonValue o(rapidjson::kObjectType);
   o.AddMember("flow", jsonString(p.flow, a), a);
-  o.AddMember("base_flow", jsonString(p.flow.substr(0, at), a), a);
-  o.AddMember("tenant", jsonString(at == std::string::npos ? "" : p.flow.substr(at + 1), a), a);
+  o.AddMember("base_flow", jsonString(baseNameOf(p.flow), a), a);
+  o.AddMember("tenant", jsonString(tenantIdOf(p.flow), a), a);
   o.AddMember("state", jsonString("waiting for tenant", a), a);
   o.AddMember("backlog", JsonValue(static_cast<int64_t>(p.counts.pending)), a);
   o.AddMember("dead", JsonValue(static_cast<int64_t>(p.counts.dead)), a);
