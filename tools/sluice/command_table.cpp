@@ -1,6 +1,7 @@
 #include "tools/sluice/command_table.h"
 
 #include <algorithm>
+#include <cctype>
 #include <stdexcept>
 
 #include "tools/sluice/context.h"
@@ -274,12 +275,8 @@ const Usage& usageOf(const std::string& verb, const std::string& sub) {
   throw std::logic_error("no usage 'sluice " + verb + " " + sub + "' in the command table");
 }
 
-// The summary as a paragraph: its first letter capitalised, a full stop, lines of at most
-// `width` columns.
-std::string paragraph(const std::string& summary, size_t width) {
-  std::string text = summary;
-  if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 32);
-  if (!text.empty() && text.back() != '.') text += '.';
+// text in lines of at most `width` columns, broken between words.
+std::string paragraph(const std::string& text, size_t width) {
   std::string out, line;
   for (size_t at = 0; at < text.size();) {
     const size_t end = std::min(text.find(' ', at), text.size());
@@ -300,9 +297,15 @@ const std::vector<FlagSpec>& flagsOf(const std::string& verb, const std::string&
   return usageOf(verb, sub).flags;
 }
 
+std::string summarySentence(const Usage& usage) {
+  std::string text = usage.summary;
+  if (!text.empty()) text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+  return text + ".";
+}
+
 std::string usageHelp(const std::string& verb, const std::string& sub) {
   const Usage& usage = usageOf(verb, sub);
-  return "usage: sluice " + usage.synopsis + "\n\n" + paragraph(usage.summary, 92) + "\n" +
+  return "usage: sluice " + usage.synopsis + "\n\n" + paragraph(summarySentence(usage), 92) + "\n" +
          flagHelp(usage.flags);
 }
 

@@ -32,6 +32,9 @@ const std::vector<Verb>& verbs();
 const Verb* findVerb(const std::string& name);
 // The flags of `sluice VERB [SUB]`; throws std::logic_error for a pair not in the table.
 const std::vector<FlagSpec>& flagsOf(const std::string& verb, const std::string& sub = "");
+// A usage's summary as a sentence: its first letter a capital, a full stop at the end (the
+// man page and --help both print it so).
+std::string summarySentence(const Usage& usage);
 // `sluice VERB [SUB] --help`, from the table: the synopsis, what it does, and the flags.
 std::string usageHelp(const std::string& verb, const std::string& sub = "");
 // What `sluice VERB` prints for a missing or unknown sub-verb: each sub-verb's synopsis.

@@ -1,6 +1,5 @@
 #include "tools/sluice/man_page.h"
 
-#include <cctype>
 #include <sstream>
 #include <vector>
 
@@ -72,9 +71,8 @@ void writeCommands(std::ostream& out) {
   out << ".SH COMMANDS\n";
   for (const Verb& verb : verbs())
     for (const Usage& usage : verb.usages) {
-      std::string summary = usage.summary;
-      if (!summary.empty()) summary[0] = static_cast<char>(std::toupper(summary[0]));
-      out << ".SS \"sluice " << roff(usage.synopsis) << "\"\n" << roff(summary) << ".\n";
+      out << ".SS \"sluice " << roff(usage.synopsis) << "\"\n"
+          << roff(summarySentence(usage)) << "\n";
       std::string shared;
       for (const FlagSpec& flag : usage.flags)
         if (isCommon(flag, common))
