@@ -48,14 +48,11 @@ std::string tenantBadge(TenantState state) {
   return std::string("<span class=\"state ") + kind + "\">" + tenantStateName(state) + "</span>";
 }
 
-// The backlog of each stopped tenant's instances ("flow@tenant" not in the running config),
-// by tenant id.
+// The deliveries waiting for each stopped tenant, by tenant id.
 std::map<std::string, int64_t> waitingByTenant(const PageContext& ctx, const StoreView& view) {
   std::map<std::string, int64_t> out;
-  for (const auto& flow : ctx.config.parkedFlows) {
-    const auto counts = view.counts.find(flow);
-    if (counts != view.counts.end()) out[tenantIdOf(flow)] += counts->second.pending;
-  }
+  for (const auto& w : waitingInstances(ctx.config, view))
+    out[tenantIdOf(w.flow)] += w.counts.pending;
   return out;
 }
 

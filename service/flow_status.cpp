@@ -7,6 +7,16 @@
 
 namespace sluice {
 
+std::vector<WaitingInstance> waitingInstances(const Config& config, const StoreView& view) {
+  std::vector<WaitingInstance> out;
+  for (const std::string& flow : config.parkedFlows) {
+    const auto counts = view.counts.find(flow);
+    if (counts != view.counts.end() && counts->second.pending > 0)
+      out.push_back({flow, counts->second});
+  }
+  return out;
+}
+
 int64_t countDeadLetters(StateStore& state, const std::function<bool(const std::string&)>& chosen) {
   int64_t total = 0;
   // Counted "since" the end of time: the rows queued since then are none, so no row is read

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "catalog/catalog.h"
 #include "config/config.h"
@@ -28,6 +29,15 @@ struct StoreView {
 };
 
 StoreView readStoreView(StateStore& state, int64_t nowMs);
+
+// A stopped tenant's flow instance ("flow@tenant", config.parkedFlows) whose deliveries wait
+// in the outbox until the tenant is back.
+struct WaitingInstance {
+  std::string flow;
+  FlowCounts counts;
+};
+// Those with deliveries waiting: `sluice status` lists them, the console sums them by tenant.
+std::vector<WaitingInstance> waitingInstances(const Config& config, const StoreView& view);
 
 // How many dead letters the flows `chosen` accepts hold, from the store's per-flow counts
 // (grouped through its indexes): what a list of dead letters cut at a limit reports as its

@@ -2,7 +2,6 @@
 #include <algorithm>
 #include <map>
 #include <ostream>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -128,27 +127,19 @@ void printTenants(StateStore& state, const std::string& only, std::ostream& out,
   tenantTable(tenants).print(out, terminal);
 }
 
-// The deliveries held for a stopped tenant: its flow instances (or those paired with it) are
-// out of the running config, and the dispatcher keeps their deliveries until it is back.
-struct ParkedFlow {
-  std::string flow;  // NAME@TENANT
-  FlowCounts counts;
-};
-
-std::vector<ParkedFlow> parkedFlows(const std::set<std::string>& parked, const StoreView& view,
-                                    const std::string& onlyTenant) {
-  std::vector<ParkedFlow> out;
-  for (const std::string& flow : parked) {
-    const auto counts = view.counts.find(flow);
-    if (counts == view.counts.end() || counts->second.pending == 0) continue;
-    if (!onlyTenant.empty() && tenantIdOf(flow) != onlyTenant) continue;
-    out.push_back({flow, counts->second});
-  }
-  return out;
+// The instances waiting for a stopped tenant (service/flow_status.h) of one tenant ("" = all).
+std::vector<WaitingInstance> ofTenant(std::vector<WaitingInstance> waiting,
+                                      const std::string& onlyTenant) {
+  if (onlyTenant.empty()) return waiting;
+  waiting.erase(
+      std::remove_if(waiting.begin(), waiting.end(),
+                     [&](const WaitingInstance& w) { return tenantIdOf(w.flow) != onlyTenant; }),
+      waiting.end());
+  return waiting;
 }
 
 // In the JSON a parked instance is one more flow, in the state "waiting for tenant".
-JsonValue parkedJson(const ParkedFlow& p, JsonAlloc& a) {
+JsonValue parkedJson(const WaitingInstance& p, JsonAlloc& a) {
   JsonValue o(rapidjson::kObjectType);
   o.AddMember("flow", jsonString(p.flow, a), a);
   o.AddMember("base_flow", jsonString(baseNameOf(p.flow), a), a);
@@ -159,7 +150,7 @@ JsonValue parkedJson(const ParkedFlow& p, JsonAlloc& a) {
   return o;
 }
 
-void printParked(const std::vector<ParkedFlow>& parked, std::ostream& out,
+void printParked(const std::vector<WaitingInstance>& parked, std::ostream& out,
                  const Terminal& terminal) {
   if (parked.empty()) return;
   Table table({Column::shrink("WAITING FOR A STOPPED TENANT", 20), Column::fixed("BACKLOG")});
@@ -202,7 +193,7 @@ int statusCommand(const std::vector<std::string>& argv, Io io) {
     }
   }
   if (totals.tenants) flows.add(totals.row());
-  const auto parked = parkedFlows(ctx.config.parkedFlows, view, args.get("tenant", ""));
+  const auto parked = ofTenant(waitingInstances(ctx.config, view), args.get("tenant", ""));
   if (args.has("json")) {
     for (const auto& p : parked)
       doc.PushBack(parkedJson(p, doc.GetAllocator()), doc.GetAllocator());
