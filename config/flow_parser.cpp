@@ -16,12 +16,6 @@ ConfigError located(const YamlMap& map, const SourceLocation& where, const std::
   return ConfigError(where, map.context().empty() ? message : map.context() + ": " + message);
 }
 
-// " (did you mean 'x'?)" when a candidate is close to word, else "".
-std::string didYouMean(const std::string& word, const std::vector<std::string>& candidates) {
-  const std::string hint = closestMatch(word, candidates);
-  return hint.empty() ? "" : " (did you mean '" + hint + "'?)";
-}
-
 struct RefContext {
   bool allowTrigger = false;
   // What {{tenant.*}} may read: empty when the flow does not run per tenant.

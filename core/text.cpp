@@ -33,6 +33,11 @@ std::string closestMatch(std::string_view word, const std::vector<std::string>& 
   return best;
 }
 
+std::string didYouMean(std::string_view word, const std::vector<std::string>& candidates) {
+  const std::string hint = closestMatch(word, candidates);
+  return hint.empty() ? "" : " (did you mean '" + hint + "'?)";
+}
+
 std::string joined(const std::vector<std::string>& items, std::string_view separator) {
   std::string out;
   for (const auto& item : items) {

@@ -56,6 +56,8 @@ std::size_t editDistance(std::string_view a, std::string_view b);
 // The candidate closest to word, for a "did you mean ...?": close enough to be a typo (at most
 // a third of the word's length, at least 1, and not the word itself), else "".
 std::string closestMatch(std::string_view word, const std::vector<std::string>& candidates);
+// " (did you mean 'x'?)" when a candidate is close to word, else "".
+std::string didYouMean(std::string_view word, const std::vector<std::string>& candidates);
 
 // "1 flow", "3 flows": a count with its noun (one that takes an s in the plural).
 inline std::string counted(std::size_t n, std::string_view noun) {

@@ -22,6 +22,11 @@ TEST(TextTest, ClosestMatchSuggestsOnlyWhatIsCloseEnoughToBeATypo) {
   EXPECT_EQ(closestMatch("schedule", keys), "");
 }
 
+TEST(TextTest, DidYouMeanNamesACloseCandidateOrNothing) {
+  EXPECT_EQ(didYouMean("agnecy", {"agency", "stripe"}), " (did you mean 'agency'?)");
+  EXPECT_EQ(didYouMean("zzz", {"agency", "stripe"}), "");
+}
+
 TEST(TextTest, HexDecodeTakesEitherCaseAndRefusesWhatIsNotWholeBytesOfHex) {
   EXPECT_EQ(hexDecode("00ff7Fa0"), std::string("\x00\xff\x7f\xa0", 4));
   EXPECT_EQ(hexDecode(""), std::string());

@@ -36,10 +36,9 @@ void checkTenantConnection(const Context& ctx, const std::string& connection) {
   if (it == ctx.config.connections.end()) {
     std::vector<std::string> names;
     for (const auto& [name, c] : ctx.config.connections) names.push_back(name);
-    const std::string close = closestMatch(connection, names);
+    const std::string hint = didYouMean(connection, names);
     throw UsageError("no connection '" + connection + "' in " + ctx.config.file +
-                     (close.empty() ? " (connections: " + joined(names) + ")"
-                                    : " (did you mean '" + close + "'?)"));
+                     (hint.empty() ? " (connections: " + joined(names) + ")" : hint));
   }
   if (!it->second.tenants.any())
     throw UsageError("connection '" + connection +
